@@ -1,0 +1,54 @@
+// migrate.yaml (contract: "migrate.yaml"): load, expand ${VAR} and
+// ${VAR:-default}, resolve relative paths against the file's folder.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+namespace migrate::config {
+
+struct Config {
+  std::string file;             // absolute path of the config file
+  std::string dir;              // its folder
+  std::string script_location;  // absolute
+  std::string database_url;     // expanded, as written (not yet parsed)
+  std::string version_table = "migrate_version";
+  std::string version_table_schema;  // PostgreSQL; empty = search_path
+  std::string history_table = "migrate_history";
+  std::string schema_file;  // absolute, or empty
+  std::string dev_url;      // expanded, or empty
+  std::string lock_timeout = "5s";
+  std::string statement_timeout = "0";
+  // PostgreSQL lock handling (interpreted by the backend, stored as written):
+  // how often to retry a step that hit lock_timeout (unset = backend default),
+  // and how long to wait for the run lock (empty = backend default).
+  std::optional<int> lock_retries;
+  std::string wait_timeout;
+
+  // The 1-based line of each key present in the file, so that a later
+  // check (a bad timeout, say) can point at it: see where().
+  std::map<std::string, int> key_lines;
+  // "FILE:LINE" of `key`, or just FILE when the key is not in the file.
+  std::string where(const std::string& key) const;
+
+  std::string versions_dir() const { return script_location + "/versions"; }
+};
+
+// Expands ${VAR} and ${VAR:-default} from the environment. `$$` is a literal
+// `$`. An unset ${VAR} without default expands to "". As in the shell, `:-`
+// takes the default when VAR is unset *or empty*; the default may itself hold
+// ${...}. A `$` not followed by `{` or `$` stays as it is. Throws
+// migrate::Error on an unterminated `${` or a bad variable name.
+std::string expand_env(const std::string& text);
+
+// Which file `-c` / MIGRATE_CONFIG / ./migrate.yaml names (an empty value
+// counts as unset).
+std::string config_path(const std::optional<std::string>& cli_path);
+
+// Loads and validates the file. Errors name the file and line (yaml-cpp's
+// mark): a missing file, bad YAML, an unknown key, a value of the wrong type.
+// `url_override` (--url) replaces database_url.
+Config load_config(const std::string& path, const std::optional<std::string>& url_override);
+
+}  // namespace migrate::config

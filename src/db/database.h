@@ -1,0 +1,125 @@
+// The database seen by the runner: one interface, one backend per dialect
+// (db/sqlite, db/postgres). Backend differences live here, never as
+// `if (dialect == ...)` in the runner.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "graph/revision_graph.h"
+
+namespace migrate::db {
+
+struct TableNames {
+  std::string version_table = "migrate_version";
+  std::string history_table = "migrate_history";
+  std::string schema;  // PostgreSQL only; empty = default
+};
+
+// One SQL statement cut out of a revision section.
+struct Statement {
+  std::string sql;  // without the trailing semicolon's surrounding whitespace
+  int line = 0;     // 1-based line in the revision file where it starts
+};
+
+// What one step is, for the backend: its SQL, where it came from, and the
+// version-table changes that must commit with it.
+struct StepSpec {
+  std::string revision;
+  bool upgrade = true;
+  std::string sql;        // the section's text, verbatim
+  std::string file;       // revision file path, for error messages
+  int first_line = 1;     // file line of sql's first line
+  bool transactional = true;
+  std::vector<graph::VersionOp> version_ops;
+  std::string checksum;  // SHA-256 of the revision file
+};
+
+// A row of the history table.
+struct HistoryEntry {
+  long long id = 0;
+  std::string revision;
+  std::string direction;  // "upgrade", "downgrade", "stamp"
+  std::string checksum;
+  std::string started_at;  // ISO 8601 UTC
+  double duration_ms = 0;
+  std::string applied_by;  // user@host
+  std::string status;      // "ok", "failed"
+};
+
+// Connection-free SQL rendering for a dialect: used by offline `--sql` and
+// by the backends themselves, so online and offline write the same SQL.
+class Dialect {
+ public:
+  virtual ~Dialect() = default;
+  virtual std::string name() const = 0;
+  virtual std::string quote_ident(const std::string& ident) const = 0;
+  virtual std::string quote_literal(const std::string& text) const = 0;
+  virtual std::string qualified(const TableNames& t, const std::string& table) const = 0;
+  // CREATE TABLE IF NOT EXISTS for both tables.
+  virtual std::vector<std::string> create_tables_sql(const TableNames& t) const = 0;
+  virtual std::string version_op_sql(const TableNames& t, const graph::VersionOp& op) const = 0;
+  virtual std::string begin_sql() const = 0;  // "BEGIN" / "BEGIN IMMEDIATE"
+  // The history row an offline script records for a step (applied_by marks
+  // it as offline), so scripts run by hand leave the same audit trail.
+  virtual std::string history_insert_sql(const TableNames& t, const std::string& revision,
+                                         const std::string& direction,
+                                         const std::string& checksum) const = 0;
+  // Splits a section into statements with the dialect's own parser.
+  // `first_line` is the file line of the text's first line. Throws
+  // migrate::Error "FILE:LINE: ..." for an unterminated statement.
+  virtual std::vector<Statement> split(const std::string& sql, int first_line,
+                                       const std::string& file) const = 0;
+};
+
+// Held for the whole run so that a second runner waits. Released on destruction.
+class RunLock {
+ public:
+  virtual ~RunLock() = default;
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+  virtual const Dialect& dialect() const = 0;
+  // A redacted description for messages, e.g. "sqlite:///app.db".
+  virtual std::string describe() const = 0;
+
+  // Waits up to `wait` for the run lock; throws migrate::Error on timeout.
+  virtual std::unique_ptr<RunLock> lock(std::chrono::milliseconds wait) = 0;
+
+  // Creates the version and history tables if they are missing.
+  virtual void ensure_tables() = 0;
+  // The version table's rows; empty when the table does not exist.
+  virtual std::vector<std::string> current_heads() = 0;
+
+  // Runs one step and its version ops in one transaction, recording it in the
+  // history table. Before committing, the heads must be exactly
+  // `expected_heads_before` (else another runner got there first: error), and
+  // every version update/delete must touch one row. On failure everything
+  // rolls back and migrate::Error names the file, the failing statement's
+  // line and the database's message.
+  virtual void run_step(const StepSpec& step,
+                        const std::vector<std::string>& expected_heads_before) = 0;
+
+  // Applies version ops alone (stamp), in one transaction, recorded in history
+  // with direction "stamp".
+  virtual void stamp(const std::vector<graph::VersionOp>& ops,
+                     const std::vector<std::string>& expected_heads_before) = 0;
+
+  virtual std::vector<HistoryEntry> history() = 0;
+};
+
+// Opens the backend the URL names. A relative SQLite path is relative to
+// `base_dir`. With `create_if_missing` false, a missing SQLite file is not
+// created: the returned database reads as empty (no heads, no history), and
+// writing to it is an error.
+std::unique_ptr<Database> open_database(const std::string& url, const TableNames& tables,
+                                        const std::string& base_dir = "",
+                                        bool create_if_missing = true);
+// The dialect of a URL, without connecting (offline --sql).
+std::unique_ptr<Dialect> dialect_for_url(const std::string& url);
+
+}  // namespace migrate::db

@@ -1,0 +1,46 @@
+// One revision file (contract: "Revision files"): a `--` YAML header, then
+// `-- migrate:upgrade` and `-- migrate:downgrade` sections.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace migrate::script {
+
+struct RevisionFile {
+  std::string path;  // as loaded; used in every error message
+  std::string id;
+  std::vector<std::string> down_revisions;  // empty = base (null)
+  std::vector<std::string> branch_labels;
+  std::vector<std::string> depends_on;
+  std::string message;
+  std::string created;
+  bool transactional = true;
+
+  std::string upgrade_sql;    // text between the markers, verbatim
+  int upgrade_line = 0;       // 1-based file line of upgrade_sql's first line
+  std::string downgrade_sql;  // text after the downgrade marker, verbatim
+  int downgrade_line = 0;
+
+  std::string content;  // the whole file, for the checksum
+  std::string checksum() const;  // SHA-256 hex of `content`
+};
+
+// Parses a file's text. Throws migrate::Error "PATH:LINE: what is wrong" for:
+// a missing or duplicated marker, markers out of order, a header line without
+// `--`, bad YAML, a missing `revision`/`down_revision`, an unknown or
+// duplicated key, a value of the wrong kind, a bad id (letters, digits, `_`,
+// at most 64 characters; branch labels and depends_on entries follow the same
+// rule). A line that starts like a marker (`-- migrate:...`, `--migrate:...`)
+// but is not exactly one is an error too, so a typo cannot turn a section
+// into a comment. A leading UTF-8 byte order mark is skipped; CRLF line ends
+// are accepted.
+RevisionFile parse_revision_text(const std::string& text, const std::string& path);
+// The same, taking ownership of the text (no copy into `content`).
+RevisionFile parse_revision_text(std::string&& text, const std::string& path);
+// Reads the file (one open/read/close) and parses it.
+RevisionFile parse_revision_file(const std::string& path);
+
+bool is_valid_revision_id(const std::string& id);
+
+}  // namespace migrate::script

@@ -1,0 +1,148 @@
+#include "support/test_support.h"
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace fs = std::filesystem;
+
+namespace testsupport {
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = std::string(base && *base ? base : "/tmp") + "/migrate-test-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  if (!mkdtemp(buf.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = buf.data();
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+namespace {
+
+std::string slurp_fd(int fd) {
+  std::string out;
+  char buf[65536];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) out.append(buf, static_cast<size_t>(n));
+  return out;
+}
+
+}  // namespace
+
+RunResult run_program(const std::string& cwd, const std::vector<std::string>& argv,
+                      const std::map<std::string, std::string>& env) {
+  // Output goes to temp files rather than pipes so a chatty child can never
+  // block on a full pipe while we wait for it.
+  char out_tmpl[] = "/tmp/migrate-out-XXXXXX";
+  char err_tmpl[] = "/tmp/migrate-err-XXXXXX";
+  int out_fd = mkstemp(out_tmpl);
+  int err_fd = mkstemp(err_tmpl);
+  if (out_fd < 0 || err_fd < 0) throw std::runtime_error("mkstemp failed");
+  unlink(out_tmpl);
+  unlink(err_tmpl);
+
+  pid_t pid = fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    if (chdir(cwd.c_str()) != 0) _exit(127);
+    dup2(out_fd, 1);
+    dup2(err_fd, 2);
+    int devnull = open("/dev/null", O_RDONLY);
+    if (devnull >= 0) dup2(devnull, 0);
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  lseek(out_fd, 0, SEEK_SET);
+  lseek(err_fd, 0, SEEK_SET);
+  r.out = slurp_fd(out_fd);
+  r.err = slurp_fd(err_fd);
+  close(out_fd);
+  close(err_fd);
+  return r;
+}
+
+RunResult run_migrate(const std::string& cwd, const std::vector<std::string>& args,
+                      const std::map<std::string, std::string>& env) {
+  std::vector<std::string> argv{MIGRATE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto with_env = env;
+  // Tests must not pick up a developer's configuration.
+  if (!with_env.count("DATABASE_URL")) with_env["DATABASE_URL"] = "";
+  if (!with_env.count("MIGRATE_CONFIG")) with_env["MIGRATE_CONFIG"] = "";
+  return run_program(cwd, argv, with_env);
+}
+
+std::vector<std::string> sqlite_rows(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open " + db_path + ": " + msg);
+  }
+  std::vector<std::string> rows;
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK) {
+    std::string msg = sqlite3_errmsg(db);
+    sqlite3_close(db);
+    throw std::runtime_error("bad test query: " + msg);
+  }
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    std::string row;
+    for (int i = 0; i < sqlite3_column_count(st); ++i) {
+      if (i) row += "|";
+      const unsigned char* t = sqlite3_column_text(st, i);
+      row += t ? reinterpret_cast<const char*>(t) : "NULL";
+    }
+    rows.push_back(row);
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+  return rows;
+}
+
+void write_file(const std::string& path, const std::string& content) {
+  fs::create_directories(fs::path(path).parent_path());
+  std::ofstream f(path, std::ios::binary);
+  f << content;
+  if (!f) throw std::runtime_error("cannot write " + path);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw std::runtime_error("cannot read " + path);
+  std::ostringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::string pg_url() {
+  const char* u = std::getenv("MIGRATE_TEST_PG_URL");
+  return u ? u : "";
+}
+
+}  // namespace testsupport

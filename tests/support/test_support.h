@@ -1,0 +1,51 @@
+// Helpers for tests: temporary directories, running the real `migrate`
+// binary, and reading a real SQLite file back.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace testsupport {
+
+// A fresh directory under $TMPDIR, removed with everything in it on scope exit.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& rel) const { return path_ + "/" + rel; }
+
+ private:
+  std::string path_;
+};
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `migrate ARGS...` in `cwd` (no shell: arguments are passed as is),
+// with extra environment variables. Captures stdout and stderr.
+RunResult run_migrate(const std::string& cwd, const std::vector<std::string>& args,
+                      const std::map<std::string, std::string>& env = {});
+
+// Runs any program the same way.
+RunResult run_program(const std::string& cwd, const std::vector<std::string>& argv,
+                      const std::map<std::string, std::string>& env = {});
+
+// Rows of a query on an SQLite file, each row's columns joined by "|".
+std::vector<std::string> sqlite_rows(const std::string& db_path, const std::string& sql);
+
+void write_file(const std::string& path, const std::string& content);
+std::string read_file(const std::string& path);
+bool contains(const std::string& haystack, const std::string& needle);
+
+// The PostgreSQL server started by scripts/test.sh: its URL (database
+// `postgres`), from $MIGRATE_TEST_PG_URL. Empty when not set.
+std::string pg_url();
+
+}  // namespace testsupport
