@@ -1,0 +1,64 @@
+#include "cli/app.h"
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "config/url.h"
+#include "util/error.h"
+
+namespace migrate::cli {
+
+int run(int argc, char** argv) {
+  Context ctx;
+  CLI::App app{
+      "migrate: versioned SQL migrations for PostgreSQL and SQLite, in the style of Alembic",
+      "migrate"};
+  app.set_version_flag("--version", std::string("migrate ") + MIGRATE_VERSION);
+  app.require_subcommand(1);
+  // Global options are accepted before or after the subcommand.
+  app.fallthrough();
+  app.add_option("-c,--config", ctx.options.config_file,
+                 "Configuration file (default: $MIGRATE_CONFIG, else ./migrate.yaml)");
+  app.add_option("--url", ctx.options.url, "Database URL; overrides database_url from the config");
+  app.footer(
+      "Exit codes: 0 done, 1 failed, 2 bad command line, 3 a check found the database not where it "
+      "should be.\nRun 'migrate COMMAND --help' for a command's options.");
+
+  Actions actions;
+  add_project_commands(app, ctx, actions);
+  add_revision_commands(app, ctx, actions);
+  add_migrate_commands(app, ctx, actions);
+  add_inspect_commands(app, ctx, actions);
+  add_schema_commands(app, ctx, actions);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+
+  try {
+    for (const CLI::App* sub : app.get_subcommands()) return actions.at(sub)();
+    return kExitUsage;
+  } catch (const Error& e) {
+    std::cout.flush();
+    std::cerr << "migrate: " << (e.exit_code() == kExitCheck ? "" : "error: ")
+              << config::redact_secrets(e.what()) << "\n";
+    return e.exit_code();
+  } catch (const std::exception& e) {
+    // Anything else is a bug or an environment failure (out of memory, a
+    // library error we did not wrap): still a clear message and exit 1.
+    std::cout.flush();
+    std::cerr << "migrate: error: " << config::redact_secrets(e.what()) << "\n";
+    return kExitFailed;
+  }
+}
+
+}  // namespace migrate::cli

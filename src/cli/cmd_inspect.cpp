@@ -1,0 +1,239 @@
+// current, heads, history, branches, show, status: read-only commands. None
+// of them creates a database file or a table.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "cli/commands.h"
+#include "cli/format.h"
+#include "util/error.h"
+
+namespace migrate::cli {
+
+namespace {
+
+std::set<std::string> as_set(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
+
+// The database's heads, refusing ones the scripts do not know (like Alembic's
+// "Can't locate revision"): every other answer would be a guess.
+std::vector<std::string> known_current(Context& ctx) {
+  auto db = ctx.open_database(/*create_if_missing=*/false);
+  auto heads = db->current_heads();
+  for (const auto& h : heads)
+    if (!ctx.scripts().graph().contains(h))
+      throw Error(fmt::format(
+          "the database ({}) is at revision {}, which is not in {}; restore the revision file, or "
+          "use 'migrate stamp --purge' if it was deleted on purpose",
+          ctx.database_description(), h, ctx.scripts().versions_dir()));
+  return heads;
+}
+
+void print_json(Context& ctx, const nlohmann::json& j) { ctx.out << j.dump(2) << "\n"; }
+
+}  // namespace
+
+void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
+  // current
+  struct CurrentArgs {
+    bool verbose = false, json = false, check_heads = false;
+  };
+  auto c = std::make_shared<CurrentArgs>();
+  auto* current = app.add_subcommand("current", "Show the revision(s) the database is at");
+  current->add_flag("-v,--verbose", c->verbose, "Show each revision in full");
+  current->add_flag("--json", c->json, "Print JSON");
+  current->add_flag("--check-heads", c->check_heads, "Exit 3 unless the database is at every head");
+  actions[current] = [&ctx, c] {
+    auto heads = known_current(ctx);
+    RevisionFormatter fmt(ctx.scripts());
+    auto script_heads = ctx.scripts().graph().heads();
+    bool at_heads = as_set(heads) == as_set(script_heads);
+    if (c->json) {
+      nlohmann::json j;
+      j["database"] = ctx.database_description();
+      j["current"] = nlohmann::json::array();
+      for (const auto& h : heads) j["current"].push_back(fmt.json(h, nullptr));
+      j["at_heads"] = at_heads;
+      print_json(ctx, j);
+    } else {
+      if (c->verbose) ctx.out << "Current revision(s) for " << ctx.database_description() << ":\n";
+      for (const auto& h : heads)
+        ctx.out << (c->verbose ? fmt.verbose(h, nullptr) : fmt.line(h, LineOptions{})) << "\n";
+      if (heads.empty() && c->verbose) ctx.out << "(none: no revision applied)\n";
+    }
+    if (c->check_heads && !at_heads)
+      throw CheckFailed(fmt::format("the database is not at its heads: current [{}], heads [{}]",
+                                    fmt::join(heads, ", "), fmt::join(script_heads, ", ")));
+    return 0;
+  };
+
+  // heads
+  struct HeadsArgs {
+    bool verbose = false, json = false;
+  };
+  auto h = std::make_shared<HeadsArgs>();
+  auto* heads = app.add_subcommand("heads", "Show the head revision(s) of the scripts");
+  heads->add_flag("-v,--verbose", h->verbose, "Show each revision in full");
+  heads->add_flag("--json", h->json, "Print JSON");
+  actions[heads] = [&ctx, h] {
+    const auto& scripts = ctx.scripts();
+    RevisionFormatter fmt(scripts);
+    if (h->json) {
+      nlohmann::json j;
+      j["heads"] = nlohmann::json::array();
+      for (const auto& id : scripts.graph().heads()) j["heads"].push_back(fmt.json(id, nullptr));
+      print_json(ctx, j);
+      return 0;
+    }
+    LineOptions o;
+    o.branch_labels = true;
+    o.tree_indicators = false;
+    for (const auto& id : scripts.graph().heads())
+      ctx.out << (h->verbose ? fmt.verbose(id, nullptr) : fmt.line(id, o)) << "\n";
+    return 0;
+  };
+
+  // history
+  struct HistoryArgs {
+    std::string range;
+    bool verbose = false, indicate_current = false, json = false;
+  };
+  auto hi = std::make_shared<HistoryArgs>();
+  auto* history = app.add_subcommand("history", "List revisions, newest first");
+  history->add_option("-r,--rev-range", hi->range,
+                      "Range [start]:[end], e.g. 'base:heads', 'ab12:', ':current'");
+  history->add_flag("-v,--verbose", hi->verbose, "Show each revision in full");
+  history->add_flag("-i,--indicate-current", hi->indicate_current,
+                    "Mark the database's current revision(s) (reads the database)");
+  history->add_flag("--json", hi->json, "Print JSON");
+  actions[history] = [&ctx, hi] {
+    const auto& scripts = ctx.scripts();
+    std::string lower = "base", upper = "heads";
+    if (!hi->range.empty()) {
+      auto colon = hi->range.find(':');
+      if (colon == std::string::npos)
+        throw UsageError("history range needs [start]:[end], [start]: or :[end]");
+      if (colon > 0) lower = hi->range.substr(0, colon);
+      if (colon + 1 < hi->range.size()) upper = hi->range.substr(colon + 1);
+    }
+    bool needs_db = hi->indicate_current || lower == "current" || upper == "current";
+    std::vector<std::string> cur;
+    if (needs_db) cur = known_current(ctx);
+    std::set<std::string> cur_set = as_set(cur);
+    const std::set<std::string>* mark = hi->indicate_current ? &cur_set : nullptr;
+    RevisionFormatter fmt(scripts);
+    auto ids = scripts.graph().empty() ? std::vector<std::string>{}
+                                       : scripts.graph().walk(lower, upper, cur);
+    if (hi->json) {
+      nlohmann::json j;
+      j["revisions"] = nlohmann::json::array();
+      for (const auto& id : ids) j["revisions"].push_back(fmt.json(id, mark));
+      print_json(ctx, j);
+      return 0;
+    }
+    LineOptions o;
+    o.parents = o.branch_labels = o.doc = true;
+    o.current = mark;
+    for (const auto& id : ids)
+      ctx.out << (hi->verbose ? fmt.verbose(id, mark) + "\n" : fmt.line(id, o) + "\n");
+    return 0;
+  };
+
+  // branches
+  auto bverbose = std::make_shared<bool>(false);
+  auto* branches = app.add_subcommand("branches", "Show branch points and where they lead");
+  branches->add_flag("-v,--verbose", *bverbose, "Show each branch point in full");
+  actions[branches] = [&ctx, bverbose] {
+    const auto& scripts = ctx.scripts();
+    const auto& g = scripts.graph();
+    RevisionFormatter fmt(scripts);
+    LineOptions top;
+    top.branch_labels = true;
+    LineOptions child;
+    child.branch_labels = child.doc = true;
+    child.tree_indicators = false;
+    for (const auto& node : g.nodes()) {
+      if (!g.is_branch_point(node.id)) continue;
+      ctx.out << (*bverbose ? fmt.verbose(node.id, nullptr) : fmt.line(node.id, top)) << "\n";
+      for (const auto& kid : g.children(node.id))
+        ctx.out << std::string(node.id.size() + 1, ' ') << "-> " << fmt.line(kid, child) << "\n";
+    }
+    return 0;
+  };
+
+  // show
+  auto show_rev = std::make_shared<std::string>();
+  auto* show = app.add_subcommand("show", "Show a revision: its header, file and SQL");
+  show->add_option("REV", *show_rev, "Revision: an id, a prefix, head, label@head, ...")
+      ->required();
+  actions[show] = [&ctx, show_rev] {
+    const auto& scripts = ctx.scripts();
+    std::vector<std::string> cur;
+    if (*show_rev == "current" || show_rev->find("current") != std::string::npos)
+      cur = known_current(ctx);
+    auto ids = scripts.graph().resolve(*show_rev, cur);
+    if (ids.empty()) throw Error(fmt::format("'{}' names no revision", *show_rev));
+    RevisionFormatter fmt(scripts);
+    for (const auto& id : ids) {
+      const auto& f = scripts.file(id);
+      ctx.out << fmt.verbose(id, nullptr) << "\n-- migrate:upgrade"
+              << (f.transactional ? "" : " (transactional: false)") << "\n"
+              << f.upgrade_sql << "\n-- migrate:downgrade\n"
+              << f.downgrade_sql << "\n";
+    }
+    return 0;
+  };
+
+  // status
+  struct StatusArgs {
+    bool json = false, exit_code = false;
+  };
+  auto s = std::make_shared<StatusArgs>();
+  auto* status = app.add_subcommand("status", "Show where the database is and what is pending");
+  status->add_flag("--json", s->json, "Print JSON");
+  status->add_flag("--exit-code", s->exit_code, "Exit 3 when revisions are pending");
+  actions[status] = [&ctx, s] {
+    const auto& scripts = ctx.scripts();
+    auto cur = known_current(ctx);
+    const auto& g = scripts.graph();
+    std::vector<graph::Step> pending =
+        g.empty() ? std::vector<graph::Step>{} : g.upgrade_plan(cur, "heads");
+    RevisionFormatter fmt(scripts);
+    if (s->json) {
+      nlohmann::json j;
+      j["database"] = ctx.database_description();
+      j["current"] = cur;
+      j["heads"] = g.heads();
+      j["pending"] = nlohmann::json::array();
+      for (const auto& p : pending)
+        j["pending"].push_back({{"revision", p.revision},
+                                {"message", scripts.file(p.revision).message},
+                                {"path", scripts.file(p.revision).path}});
+      j["up_to_date"] = pending.empty();
+      print_json(ctx, j);
+    } else {
+      ctx.out << "Database: " << ctx.database_description() << "\n";
+      ctx.out << "Current:  "
+              << (cur.empty() ? "<base> (nothing applied)"
+                              : fmt::format("{}", fmt::join(cur, ", ")))
+              << "\n";
+      ctx.out << "Heads:    "
+              << (g.empty() ? "(no revisions)" : fmt::format("{}", fmt::join(g.heads(), ", ")))
+              << "\n";
+      if (pending.empty()) {
+        ctx.out << "Up to date.\n";
+      } else {
+        ctx.out << pending.size() << " pending revision" << (pending.size() == 1 ? "" : "s")
+                << " (in the order 'upgrade heads' runs them):\n";
+        for (const auto& p : pending)
+          ctx.out << "  " << p.revision << "  " << scripts.file(p.revision).message << "\n";
+      }
+    }
+    if (s->exit_code && !pending.empty())
+      throw CheckFailed(fmt::format("{} revision{} pending", pending.size(),
+                                    pending.size() == 1 ? " is" : "s are"));
+    return 0;
+  };
+}
+
+}  // namespace migrate::cli

@@ -1,0 +1,134 @@
+// upgrade, downgrade, stamp: the commands that change a database (or, with
+// --sql, print the script that would).
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "cli/commands.h"
+#include "runner/offline.h"
+#include "runner/runner.h"
+#include "util/error.h"
+
+namespace migrate::cli {
+
+namespace {
+
+struct MoveArgs {
+  std::string target;
+  bool sql = false;
+  double lock_wait_s = 60;
+};
+
+void add_move_options(CLI::App* cmd, MoveArgs& a, const char* target_help) {
+  cmd->add_option("TARGET", a.target, target_help)->required();
+  cmd->add_flag("--sql", a.sql,
+                "Print the SQL script instead of running it (offline; FROM:TO ranges allowed)");
+  cmd->add_option("--lock-wait", a.lock_wait_s,
+                  "Seconds to wait for another migrate run on the same database")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+}
+
+std::chrono::milliseconds millis(double seconds) {
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
+
+int move(Context& ctx, const MoveArgs& a, bool upgrade) {
+  const auto& scripts = ctx.scripts();
+  if (a.sql) {
+    auto dialect = ctx.dialect();
+    runner::OfflineWriter writer(*dialect, ctx.tables(), scripts, ctx.out);
+    if (upgrade)
+      writer.upgrade(a.target);
+    else
+      writer.downgrade(a.target);
+    return 0;
+  }
+  if (a.target.find(':') != std::string::npos)
+    throw UsageError(fmt::format(
+        "a FROM:TO range ('{}') is only for --sql; online, the database says where it is",
+        a.target));
+  auto db = ctx.open_database(/*create_if_missing=*/true);
+  runner::Runner runner(
+      *db, scripts,
+      [&ctx](const runner::StepReport& r) {
+        ctx.out << runner::describe_step(r) << fmt::format("  ({:.1f} ms)", r.duration_ms) << "\n";
+        ctx.out.flush();
+      },
+      millis(a.lock_wait_s));
+  auto done = upgrade ? runner.upgrade(a.target) : runner.downgrade(a.target);
+  if (done.empty()) ctx.out << "Nothing to do: the database is already at " << a.target << ".\n";
+  return 0;
+}
+
+}  // namespace
+
+void add_migrate_commands(CLI::App& app, Context& ctx, Actions& actions) {
+  auto up = std::make_shared<MoveArgs>();
+  auto* upgrade = app.add_subcommand("upgrade", "Upgrade the database to a later revision");
+  add_move_options(upgrade, *up,
+                   "Target: heads, head, label@head, a revision id or prefix, +N, rev+N, ...");
+  actions[upgrade] = [&ctx, up] { return move(ctx, *up, true); };
+
+  auto down = std::make_shared<MoveArgs>();
+  auto* downgrade = app.add_subcommand("downgrade", "Revert the database to an earlier revision");
+  add_move_options(downgrade, *down, "Target: base, a revision id or prefix, -N, label@-N, ...");
+  actions[downgrade] = [&ctx, down] { return move(ctx, *down, false); };
+
+  struct StampArgs {
+    std::vector<std::string> targets;
+    bool purge = false;
+    bool sql = false;
+    double lock_wait_s = 60;
+  };
+  auto st = std::make_shared<StampArgs>();
+  auto* stamp = app.add_subcommand(
+      "stamp", "Set the version table to the given revision(s) without running any migration");
+  stamp->add_option("TARGETS", st->targets, "Revision(s): heads, base, ids, label@head, ...")
+      ->required();
+  stamp->add_flag("--purge", st->purge,
+                  "Empty the version table first (also when it holds unknown revisions)");
+  stamp->add_flag("--sql", st->sql, "Print the SQL instead of running it");
+  stamp
+      ->add_option("--lock-wait", st->lock_wait_s,
+                   "Seconds to wait for another migrate run on the same database")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  actions[stamp] = [&ctx, st] {
+    const auto& scripts = ctx.scripts();
+    if (st->sql) {
+      // Offline: FROM:TO in the first target names where the table starts.
+      std::vector<std::string> targets = st->targets;
+      std::vector<std::string> from;
+      runner::Range r = runner::parse_range(targets[0]);
+      if (r.from) {
+        if (!r.from->empty()) from = scripts.graph().resolve(*r.from, {});
+        targets[0] = r.to;
+      }
+      auto dialect = ctx.dialect();
+      runner::OfflineWriter(*dialect, ctx.tables(), scripts, ctx.out)
+          .stamp(targets, st->purge, from);
+      return 0;
+    }
+    auto db = ctx.open_database(true);
+    runner::Runner runner(*db, scripts, nullptr, millis(st->lock_wait_s));
+    auto ops = runner.stamp(st->targets, st->purge);
+    for (const auto& op : ops) {
+      switch (op.kind) {
+        case graph::VersionOp::kInsert:
+          ctx.out << "Stamped " << op.to << " (insert)\n";
+          break;
+        case graph::VersionOp::kUpdate:
+          ctx.out << "Stamped " << op.from << " -> " << op.to << " (update)\n";
+          break;
+        case graph::VersionOp::kDelete:
+          ctx.out << "Removed " << op.from << " (delete)\n";
+          break;
+      }
+    }
+    if (ops.empty()) ctx.out << "Nothing to do: the version table already says that.\n";
+    return 0;
+  };
+}
+
+}  // namespace migrate::cli

@@ -1,0 +1,25 @@
+// Each command family registers its subcommands here. A command's action runs
+// after the whole command line has parsed, and returns its exit code (or
+// throws migrate::Error, which app.cpp maps to one).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <map>
+
+#include "cli/context.h"
+
+namespace migrate::cli {
+
+using Action = std::function<int()>;
+using Actions = std::map<const CLI::App*, Action>;
+
+void add_project_commands(CLI::App& app, Context& ctx, Actions& actions);   // init, list-templates
+void add_revision_commands(CLI::App& app, Context& ctx, Actions& actions);  // revision, merge
+void add_migrate_commands(CLI::App& app, Context& ctx,
+                          Actions& actions);  // upgrade, downgrade, stamp
+void add_inspect_commands(CLI::App& app, Context& ctx,
+                          Actions& actions);  // current, heads, history, branches, show, status
+void add_schema_commands(CLI::App& app, Context& ctx, Actions& actions);  // check, diff
+
+}  // namespace migrate::cli

@@ -1,0 +1,52 @@
+#include "cli/context.h"
+
+#include "config/url.h"
+#include "util/error.h"
+
+namespace migrate::cli {
+
+const config::Config& Context::config() {
+  if (!config_) {
+    std::optional<std::string> cli_path;
+    if (!options.config_file.empty()) cli_path = options.config_file;
+    std::optional<std::string> url;
+    if (!options.url.empty()) url = options.url;
+    config_ = config::load_config(config::config_path(cli_path), url);
+  }
+  return *config_;
+}
+
+const script::ScriptDirectory& Context::scripts() {
+  if (!scripts_) scripts_ = script::ScriptDirectory::load(config().script_location);
+  return *scripts_;
+}
+
+db::TableNames Context::tables() {
+  const auto& c = config();
+  db::TableNames t;
+  t.version_table = c.version_table;
+  t.history_table = c.history_table;
+  t.schema = c.version_table_schema;
+  return t;
+}
+
+std::unique_ptr<db::Database> Context::open_database(bool create_if_missing) {
+  const auto& c = config();
+  if (c.database_url.empty())
+    throw Error("no database URL: set database_url in " + c.file +
+                ", the DATABASE_URL variable, or pass --url");
+  return db::open_database(c.database_url, tables(), c.dir, create_if_missing);
+}
+
+std::unique_ptr<db::Dialect> Context::dialect() {
+  const auto& c = config();
+  if (c.database_url.empty())
+    throw Error("no database URL: offline mode needs one to pick the SQL dialect (--url)");
+  return db::dialect_for_url(c.database_url);
+}
+
+std::string Context::database_description() {
+  return config::parse_database_url(config().database_url, config().dir).redacted();
+}
+
+}  // namespace migrate::cli

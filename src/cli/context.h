@@ -1,0 +1,46 @@
+// What every command needs, loaded on first use: the config, the script
+// directory, a database connection. Commands that need none of them (init,
+// list-templates) never touch the config.
+#pragma once
+
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "config/config.h"
+#include "db/database.h"
+#include "script/script_directory.h"
+
+namespace migrate::cli {
+
+struct GlobalOptions {
+  std::string config_file;  // -c; empty = MIGRATE_CONFIG or ./migrate.yaml
+  std::string url;          // --url; empty = the config's database_url
+};
+
+class Context {
+ public:
+  explicit Context(std::ostream& out = std::cout, std::ostream& err = std::cerr)
+      : out(out), err(err) {}
+
+  GlobalOptions options;
+  std::ostream& out;
+  std::ostream& err;
+
+  const config::Config& config();
+  const script::ScriptDirectory& scripts();
+  db::TableNames tables();
+  // Opens the configured database. With `create_if_missing` false, a missing
+  // SQLite file is not created (read-only commands must not leave files).
+  std::unique_ptr<db::Database> open_database(bool create_if_missing);
+  std::unique_ptr<db::Dialect> dialect();
+  // The database URL with any password redacted.
+  std::string database_description();
+
+ private:
+  std::optional<config::Config> config_;
+  std::optional<script::ScriptDirectory> scripts_;
+};
+
+}  // namespace migrate::cli

@@ -1,0 +1,46 @@
+// Offline mode (`--sql`): the script a DBA can review and run by hand. It
+// holds the same statements and version-table changes an online run would
+// execute, one BEGIN/COMMIT per transactional step, and touches no database.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "db/database.h"
+#include "script/script_directory.h"
+
+namespace migrate::runner {
+
+class OfflineWriter {
+ public:
+  OfflineWriter(const db::Dialect& dialect, const db::TableNames& tables,
+                const script::ScriptDirectory& scripts, std::ostream& out);
+
+  // `range` is TARGET or FROM:TO. Without FROM, an upgrade starts from an
+  // empty version table; a downgrade needs FROM (there is no database to ask).
+  void upgrade(const std::string& range);
+  void downgrade(const std::string& range);
+  void stamp(const std::vector<std::string>& targets, bool purge,
+             const std::vector<std::string>& from_heads);
+
+ private:
+  void write_plan(bool upgrade, const std::vector<std::string>& from_heads,
+                  const std::string& target);
+  void write_preamble();
+
+  const db::Dialect& dialect_;
+  db::TableNames tables_;
+  const script::ScriptDirectory& scripts_;
+  std::ostream& out_;
+};
+
+// Splits "FROM:TO" (FROM may be empty). A plain target gives from = nullopt.
+struct Range {
+  std::optional<std::string> from;
+  std::string to;
+};
+Range parse_range(const std::string& text);
+
+}  // namespace migrate::runner
