@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian packages migrate needs to build, test and benchmark.
+# Skips apt entirely when everything is present, so it also works offline.
+set -euo pipefail
+
+BUILD_PKGS=(cmake g++ make pkg-config libcli11-dev libyaml-cpp-dev libsqlite3-dev libssl-dev
+            libfmt-dev nlohmann-json3-dev catch2 libpqxx-dev libpg-query-dev sqlite3)
+TEST_PKGS=(postgresql postgresql-client python3-alembic python3-psycopg2 python3-sqlalchemy)
+
+want=("${BUILD_PKGS[@]}")
+if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PKGS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if ((${#missing[@]} == 0)); then exit 0; fi
+
+echo "Installing: ${missing[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
