@@ -1,0 +1,253 @@
+#include "db/sqlite/sqlite_database.h"
+
+#include <fmt/format.h>
+
+#include <ctime>
+#include <filesystem>
+
+#include "db/sqlite/sqlite_executor.h"
+#include "db/sqlite/sqlite_foreign_keys.h"
+#include "db/sqlite/sqlite_lock.h"
+#include "db/sqlite/sqlite_transaction.h"
+#include "util/clock.h"
+#include "util/error.h"
+
+namespace fs = std::filesystem;
+
+namespace migrate::db::sqlite {
+
+namespace {
+
+bool is_memory(const std::string& path) { return path == ":memory:"; }
+
+// ISO 8601 UTC with milliseconds ("2026-11-23T10:00:00.123Z"). util/clock.h
+// has whole seconds (for revision headers); history wants finer.
+std::string iso8601_millis(std::chrono::system_clock::time_point t) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  std::time_t secs = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  return fmt::format("{}.{:03d}Z", buf, static_cast<int>(ms % 1000));
+}
+
+double millis_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// SQLite creates the file but not its folders, and says only "unable to
+// open database file" when one is missing.
+void check_directory(const OpenOptions& o) {
+  fs::path dir = fs::path(o.path).parent_path();
+  if (dir.empty()) return;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw Error(fmt::format("{}: cannot open database: directory {} does not exist", o.describe,
+                            dir.string()));
+}
+
+}  // namespace
+
+SqliteDatabase::SqliteDatabase(OpenOptions options) : options_(std::move(options)) {
+  const bool memory = is_memory(options_.path);
+  if (!memory) {
+    check_directory(options_);
+    std::error_code ec;
+    if (!options_.create_if_missing && !fs::exists(options_.path, ec)) return;  // absent
+  }
+  // NOMUTEX: one connection, used by one thread at a time; SQLite's own
+  // per-call mutex would be pure overhead.
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+  if (options_.create_if_missing || memory) flags |= SQLITE_OPEN_CREATE;
+  conn_ = std::make_unique<Connection>(options_.path, flags, options_.describe);
+  // A second process waits for the write lock instead of failing at once.
+  sqlite3_busy_timeout(conn_->get(), static_cast<int>(options_.busy_timeout.count()));
+  store_ = std::make_unique<VersionStore>(*conn_, dialect_, options_.tables);
+}
+
+SqliteDatabase::~SqliteDatabase() = default;
+
+void SqliteDatabase::refuse_write() const {
+  throw Error(
+      fmt::format("{}: no such database file {} (it is created only by commands that write)",
+                  options_.describe, options_.path));
+}
+
+std::unique_ptr<RunLock> SqliteDatabase::lock(std::chrono::milliseconds wait) {
+  // Nobody else can see a :memory: database, and an absent file cannot be
+  // written, so neither needs the lock (nor a lock file left behind).
+  if (absent() || is_memory(options_.path)) return std::make_unique<NoRunLock>();
+  // Through symlinks, so every path to one database finds one lock file.
+  std::error_code ec;
+  fs::path real = fs::weakly_canonical(options_.path, ec);
+  std::string db_path = ec ? options_.path : real.string();
+  return std::make_unique<FileRunLock>(lock_path_for(db_path), wait, options_.describe);
+}
+
+void SqliteDatabase::ensure_tables() {
+  if (absent()) refuse_write();
+  if (tables_ready_) return;
+  // A plain read first: when both tables exist, which is every run but the
+  // first, no write lock is taken.
+  if (!store_->version_table_exists() || !store_->history_table_exists()) {
+    Transaction tx(*conn_);
+    store_->create_tables();
+    tx.commit();
+  }
+  tables_ready_ = true;
+}
+
+std::vector<std::string> SqliteDatabase::current_heads() {
+  if (absent() || !store_->version_table_exists()) return {};
+  return store_->heads();
+}
+
+std::vector<HistoryEntry> SqliteDatabase::history() {
+  if (absent() || !store_->history_table_exists()) return {};
+  return store_->history();
+}
+
+const std::string& SqliteDatabase::applied_by() {
+  if (applied_by_.empty()) applied_by_ = util::user_at_host();
+  return applied_by_;
+}
+
+HistoryRecord SqliteDatabase::history_record(const StepSpec& step,
+                                             std::chrono::system_clock::time_point start,
+                                             std::chrono::steady_clock::time_point t0,
+                                             const char* status) {
+  HistoryRecord r;
+  r.revision = step.revision;
+  r.direction = step.upgrade ? "upgrade" : "downgrade";
+  r.checksum = step.checksum;
+  r.started_at = iso8601_millis(start);
+  r.duration_ms = millis_since(t0);
+  r.applied_by = applied_by();
+  r.status = status;
+  return r;
+}
+
+void SqliteDatabase::record_failure(const HistoryRecord& row) noexcept {
+  try {
+    if (conn_->in_transaction()) conn_->exec("ROLLBACK");
+    Transaction tx(*conn_);
+    store_->record(row);
+    tx.commit();
+  } catch (...) {
+  }
+}
+
+void SqliteDatabase::run_step(const StepSpec& step,
+                              const std::vector<std::string>& expected_heads_before) {
+  ensure_tables();
+  std::string label =
+      fmt::format("step {} ({})", step.revision, step.upgrade ? "upgrade" : "downgrade");
+  if (step.transactional)
+    run_transactional(step, expected_heads_before, label);
+  else
+    run_autocommit(step, expected_heads_before, label);
+}
+
+void SqliteDatabase::run_transactional(const StepSpec& step,
+                                       const std::vector<std::string>& expected,
+                                       const std::string& label) {
+  const auto start = std::chrono::system_clock::now();
+  const auto t0 = std::chrono::steady_clock::now();
+  bool fk_failed = false;
+  try {
+    // Order matters: the guard must switch foreign keys off before BEGIN
+    // (the pragma is a no-op inside a transaction) and restore them after
+    // the transaction's end, so it is constructed first and destroyed last.
+    ForeignKeysOff fk_off(*conn_);
+    Transaction tx(*conn_);
+    store_->check_heads(expected, label);
+    run_section(*conn_, Section{step.sql, step.first_line, step.file, label, true});
+    for (const auto& op : step.version_ops) store_->apply(op, label);
+    // With enforcement off, the step itself may have broken references
+    // (e.g. a table rebuild that lost rows); nothing commits until they hold.
+    if (std::string v = foreign_key_violations(*conn_); !v.empty()) {
+      fk_failed = true;
+      throw Error(fmt::format("{}: {} failed: {}; rolled back", step.file, label, v));
+    }
+    store_->record(history_record(step, start, t0, "ok"));
+    tx.commit();
+  } catch (const Error& e) {
+    // By now the transaction has rolled back and foreign keys are restored.
+    if (fk_failed) explain_old_violations(e.what());
+    throw;
+  }
+}
+
+void SqliteDatabase::explain_old_violations(const std::string& message) {
+  // SQLite does not enforce foreign keys unless asked, so a database may
+  // carry dangling references from long ago; the check cannot tell them
+  // from the step's. Saying so spares a hunt through the step's SQL.
+  std::string before;
+  try {
+    before = foreign_key_violations(*conn_);
+  } catch (const std::exception&) {
+    return;
+  }
+  if (before.empty()) return;
+  throw Error(
+      fmt::format("{}\nnote: the database already had {} before this step; fix those first (PRAGMA "
+                  "foreign_key_check lists them)",
+                  message, before));
+}
+
+void SqliteDatabase::run_autocommit(const StepSpec& step, const std::vector<std::string>& expected,
+                                    const std::string& label) {
+  const auto start = std::chrono::system_clock::now();
+  const auto t0 = std::chrono::steady_clock::now();
+  // Checked before any statement runs, since none of them can be undone.
+  store_->check_heads(expected, label);
+  try {
+    run_section(*conn_, Section{step.sql, step.first_line, step.file, label, false});
+    if (conn_->in_transaction()) {
+      conn_->exec("ROLLBACK");
+      throw Error(fmt::format(
+          "{}: {} failed: it left a transaction open (BEGIN without COMMIT); rolled back",
+          step.file, label));
+    }
+  } catch (const std::exception&) {
+    record_failure(history_record(step, start, t0, "failed"));
+    throw;
+  }
+  try {
+    Transaction tx(*conn_);
+    store_->check_heads(expected, label);
+    for (const auto& op : step.version_ops) store_->apply(op, label);
+    store_->record(history_record(step, start, t0, "ok"));
+    tx.commit();
+  } catch (const Error& e) {
+    record_failure(history_record(step, start, t0, "failed"));
+    throw Error(fmt::format(
+        "{}\nnote: {} is not transactional: its statements ran and stay applied, but its version "
+        "change was not recorded",
+        e.what(), label));
+  }
+}
+
+void SqliteDatabase::stamp(const std::vector<graph::VersionOp>& ops,
+                           const std::vector<std::string>& expected_heads_before) {
+  ensure_tables();
+  const auto start = std::chrono::system_clock::now();
+  const auto t0 = std::chrono::steady_clock::now();
+  Transaction tx(*conn_);
+  store_->check_heads(expected_heads_before, "stamp");
+  for (const auto& op : ops) {
+    store_->apply(op, "stamp");
+    HistoryRecord r;
+    r.revision = op.kind == graph::VersionOp::kDelete ? op.from : op.to;
+    r.direction = "stamp";
+    r.started_at = iso8601_millis(start);
+    r.duration_ms = millis_since(t0);
+    r.applied_by = applied_by();
+    r.status = "ok";
+    store_->record(r);
+  }
+  tx.commit();
+}
+
+}  // namespace migrate::db::sqlite

@@ -1,0 +1,48 @@
+// SQL rendering for SQLite, shared by offline scripts and the live backend so
+// both write the same statements. Rendered statements carry no trailing
+// semicolon; offline output appends one.
+//
+// begin_sql() is "BEGIN IMMEDIATE" online and offline: an offline script may
+// well be run (by the sqlite3 CLI) against a database in use, and a deferred
+// BEGIN would fail with SQLITE_BUSY when its read lock cannot be upgraded,
+// where IMMEDIATE waits for the write lock up front.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "db/database.h"
+
+namespace migrate::db::sqlite {
+
+class SqliteDialect : public Dialect {
+ public:
+  std::string name() const override { return "sqlite"; }
+  std::string quote_ident(const std::string& ident) const override;
+  std::string quote_literal(const std::string& text) const override;
+  // SQLite has no schemas for our purpose: TableNames::schema is ignored.
+  std::string qualified(const TableNames& t, const std::string& table) const override;
+  std::vector<std::string> create_tables_sql(const TableNames& t) const override;
+  std::string version_op_sql(const TableNames& t, const graph::VersionOp& op) const override;
+  std::string begin_sql() const override { return "BEGIN IMMEDIATE"; }
+  // started_at is the time the script runs; duration_ms is NULL (unknown);
+  // applied_by is "offline".
+  std::string history_insert_sql(const TableNames& t, const std::string& revision,
+                                 const std::string& direction,
+                                 const std::string& checksum) const override;
+  std::vector<Statement> split(const std::string& sql, int first_line,
+                               const std::string& file) const override;
+
+  // The live backend's forms of the same statements, with parameters for
+  // prepared statements that are reused step after step.
+  //   version op: ?1 = the row's current value (update, delete),
+  //               ?2 = its new value (insert, update)
+  //   history:    ?1 revision, ?2 direction, ?3 checksum, ?4 started_at,
+  //               ?5 duration_ms, ?6 applied_by, ?7 status
+  std::string version_op_template(const TableNames& t, graph::VersionOp::Kind kind) const;
+  std::string history_insert_template(const TableNames& t) const;
+  std::string select_heads_sql(const TableNames& t) const;
+  std::string select_history_sql(const TableNames& t) const;
+};
+
+}  // namespace migrate::db::sqlite

@@ -1,0 +1,53 @@
+#include "db/sqlite/sqlite_foreign_keys.h"
+
+#include <fmt/format.h>
+
+#include "util/error.h"
+
+namespace migrate::db::sqlite {
+
+namespace {
+
+constexpr int kShownViolations = 5;
+
+}  // namespace
+
+ForeignKeysOff::ForeignKeysOff(Connection& conn) : conn_(conn) {
+  if (conn_.in_transaction())
+    throw Error(conn_.describe() + ": internal error: foreign_keys cannot change in a transaction");
+  {
+    StmtUse q = conn_.cached("PRAGMA foreign_keys");
+    was_on_ = q.step() && q.int64(0) != 0;
+  }
+  // Most connections have it off already (SQLite's default): then nothing
+  // needs to change, now or later.
+  if (was_on_) conn_.cached("PRAGMA foreign_keys=OFF").run();
+}
+
+ForeignKeysOff::~ForeignKeysOff() {
+  if (!was_on_) return;
+  try {
+    conn_.cached("PRAGMA foreign_keys=ON").run();
+  } catch (...) {
+    // Nothing sensible to do in a destructor; the connection only lives for
+    // this run.
+  }
+}
+
+std::string foreign_key_violations(Connection& conn) {
+  StmtUse q = conn.cached("PRAGMA foreign_key_check");
+  std::string shown;
+  long long count = 0;
+  while (q.step()) {
+    if (++count > kShownViolations) continue;
+    // Columns: table, rowid (NULL for WITHOUT ROWID tables), parent, fkid.
+    std::string row = q.is_null(1) ? "a row" : "rowid " + q.text(1);
+    if (!shown.empty()) shown += "; ";
+    shown += fmt::format("{} {} references a missing row in {}", q.text(0), row, q.text(2));
+  }
+  if (count == 0) return {};
+  if (count > kShownViolations) shown += fmt::format("; and {} more", count - kShownViolations);
+  return fmt::format("{} foreign key violation{}: {}", count, count == 1 ? "" : "s", shown);
+}
+
+}  // namespace migrate::db::sqlite

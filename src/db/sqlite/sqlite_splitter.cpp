@@ -1,0 +1,134 @@
+#include "db/sqlite/sqlite_splitter.h"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include "db/sqlite/sqlite_text.h"
+#include "util/error.h"
+
+namespace migrate::db::sqlite {
+
+namespace {
+
+// Walks the text once, token by token; sqlite3_complete() is consulted only
+// at semicolons outside quotes and comments, on the text since the previous
+// statement ended. Only a trigger body makes that repeat within a statement,
+// so the whole stays close to linear.
+class Splitter {
+ public:
+  Splitter(const std::string& sql, int first_line, const std::string& file)
+      : sql_(sql), buf_(sql), first_line_(first_line), file_(file), line_(first_line) {}
+
+  std::vector<Statement> run() {
+    if (std::size_t nul = find_nul(sql_); nul != std::string::npos)
+      throw Error(fmt::format("{}:{}: the SQL contains a NUL byte", file_, line_at(nul)));
+    const std::size_t n = sql_.size();
+    std::size_t pos = 0;
+    std::size_t unclosed_comment = std::string::npos;
+    while ((pos = skip_blank(sql_, pos, &unclosed_comment)) < n) {
+      if (sql_[pos] == ';') {
+        on_semicolon(pos);
+        ++pos;
+        continue;
+      }
+      if (stmt_start_ == std::string::npos) stmt_start_ = pos;
+      std::size_t next = skip_quoted(sql_, pos);
+      if (next == std::string::npos) unterminated_quote(pos);
+      if (next == pos) ++next;
+      last_token_end_ = next;
+      pos = next;
+    }
+    // A comment left open after the last statement is harmless, as it is to
+    // SQLite; one inside an unfinished statement would swallow its end.
+    if (unclosed_comment != std::string::npos && stmt_start_ != std::string::npos)
+      unterminated_quote(unclosed_comment);
+    finish();
+    return std::move(out_);
+  }
+
+ private:
+  void on_semicolon(std::size_t pos) {
+    if (!complete_through(pos + 1)) {
+      // A semicolon inside a trigger body: part of the statement.
+      last_token_end_ = pos + 1;
+      return;
+    }
+    emit();
+    segment_start_ = pos + 1;
+  }
+
+  // Whether the text from the segment start through `end` (exclusive) is a
+  // complete statement. buf_ is a copy of the text that gets a NUL at `end`
+  // for the call, so nothing is copied per check.
+  bool complete_through(std::size_t end) {
+    char saved = buf_[end];
+    buf_[end] = '\0';
+    bool complete = sqlite3_complete(buf_.c_str() + segment_start_) != 0;
+    buf_[end] = saved;
+    return complete;
+  }
+
+  void emit() {
+    if (stmt_start_ != std::string::npos) {
+      out_.push_back(
+          {sql_.substr(stmt_start_, last_token_end_ - stmt_start_), line_at(stmt_start_)});
+    }
+    stmt_start_ = std::string::npos;
+  }
+
+  // Text left after the last complete statement.
+  void finish() {
+    if (stmt_start_ == std::string::npos) return;
+    std::string candidate = sql_.substr(segment_start_) + ";";
+    if (sqlite3_complete(candidate.c_str())) {
+      emit();
+      return;
+    }
+    // Quotes and comments are closed by now, so only a trigger body can
+    // still be open: sqlite3_complete wants its END.
+    throw Error(fmt::format(
+        "{}:{}: unterminated statement (a trigger body needs END; after its last statement)"
+        "\n  in: {}",
+        file_, line_at(stmt_start_), first_line_of(sql_, stmt_start_, sql_.size())));
+  }
+
+  [[noreturn]] void unterminated_quote(std::size_t pos) {
+    std::size_t start = stmt_start_ == std::string::npos ? pos : stmt_start_;
+    throw Error(
+        fmt::format("{}:{}: unterminated {} (opened here; the statement starts on line {})"
+                    "\n  in: {}",
+                    file_, line_at(pos), quoted_kind(sql_, pos), line_at(start),
+                    first_line_of(sql_, start, sql_.size())));
+  }
+
+  // The file line of offset `pos`. Offsets only grow between calls (except
+  // for error messages), so counting resumes where it stopped.
+  int line_at(std::size_t pos) {
+    if (pos < line_pos_) {
+      line_pos_ = 0;
+      line_ = first_line_;
+    }
+    line_ += count_newlines(sql_, line_pos_, pos);
+    line_pos_ = pos;
+    return line_;
+  }
+
+  const std::string& sql_;
+  std::string buf_;
+  int first_line_;
+  const std::string& file_;
+  int line_;  // the file line of offset line_pos_
+  std::vector<Statement> out_;
+  std::size_t segment_start_ = 0;
+  std::size_t stmt_start_ = std::string::npos;
+  std::size_t last_token_end_ = 0;
+  std::size_t line_pos_ = 0;
+};
+
+}  // namespace
+
+std::vector<Statement> split_sql(const std::string& sql, int first_line, const std::string& file) {
+  return Splitter(sql, first_line, file).run();
+}
+
+}  // namespace migrate::db::sqlite

@@ -1,0 +1,216 @@
+// The connection-free SQLite splitter (offline --sql) and the SQLite
+// dialect's rendering.
+#include "db/sqlite/sqlite_splitter.h"
+
+#include <sqlite3.h>
+
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "db/database.h"
+#include "db/sqlite/sqlite_dialect.h"
+#include "util/error.h"
+
+using migrate::Error;
+using migrate::db::Statement;
+using migrate::db::sqlite::split_sql;
+
+namespace {
+
+std::vector<std::string> texts(const std::vector<Statement>& stmts) {
+  std::vector<std::string> out;
+  for (const auto& s : stmts) out.push_back(s.sql);
+  return out;
+}
+
+std::vector<int> lines(const std::vector<Statement>& stmts) {
+  std::vector<int> out;
+  for (const auto& s : stmts) out.push_back(s.line);
+  return out;
+}
+
+std::string split_error(const std::string& sql, int first_line = 1) {
+  try {
+    split_sql(sql, first_line, "v/ab12_x.sql");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  FAIL("expected an error");
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("splits statements and drops the semicolons", "[sqlite][splitter]") {
+  auto s = split_sql("CREATE TABLE a (id INTEGER);\nINSERT INTO a VALUES (1);\n", 1, "f.sql");
+  CHECK(texts(s) ==
+        std::vector<std::string>{"CREATE TABLE a (id INTEGER)", "INSERT INTO a VALUES (1)"});
+  CHECK(lines(s) == std::vector<int>{1, 2});
+}
+
+TEST_CASE("line numbers count from first_line and skip leading comments", "[sqlite][splitter]") {
+  std::string sql =
+      "\n"                                // 10
+      "-- a comment; with a semicolon\n"  // 11
+      "/* block\n"                        // 12
+      "   comment; */\n"                  // 13
+      "  CREATE TABLE a (\n"              // 14
+      "    id INTEGER\n"                  // 15
+      "  );  SELECT 1;\n"                 // 16
+      "\n"                                // 17
+      "SELECT\n"                          // 18
+      "  2;\n";                           // 19
+  auto s = split_sql(sql, 10, "f.sql");
+  REQUIRE(s.size() == 3);
+  CHECK(s[0].sql == "CREATE TABLE a (\n    id INTEGER\n  )");
+  CHECK(lines(s) == std::vector<int>{14, 16, 18});
+  CHECK(s[2].sql == "SELECT\n  2");
+}
+
+TEST_CASE("a trigger body with BEGIN ... END; is one statement", "[sqlite][splitter]") {
+  std::string sql =
+      "CREATE TABLE log (msg TEXT);\n"
+      "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n"
+      "  INSERT INTO log VALUES ('one;');\n"
+      "  UPDATE log SET msg = 'two' WHERE msg = 'x';\n"
+      "END;\n"
+      "CREATE TEMP TRIGGER t2 BEFORE DELETE ON a FOR EACH ROW BEGIN SELECT 1; END;\n"
+      "SELECT 3;\n";
+  auto s = split_sql(sql, 1, "f.sql");
+  REQUIRE(s.size() == 4);
+  CHECK(s[1].sql ==
+        "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n"
+        "  INSERT INTO log VALUES ('one;');\n"
+        "  UPDATE log SET msg = 'two' WHERE msg = 'x';\n"
+        "END");
+  CHECK(s[2].sql == "CREATE TEMP TRIGGER t2 BEFORE DELETE ON a FOR EACH ROW BEGIN SELECT 1; END");
+  CHECK(lines(s) == std::vector<int>{1, 2, 6, 7});
+}
+
+TEST_CASE("semicolons in strings, identifiers and comments do not split", "[sqlite][splitter]") {
+  std::string sql =
+      "INSERT INTO t VALUES ('a;b', 'it''s; fine');\n"
+      "SELECT \"x;y\", [p;q], `r;s` FROM t -- trailing; comment\n"
+      "  WHERE a = ';' /* c; d */;\n";
+  auto s = split_sql(sql, 1, "f.sql");
+  REQUIRE(s.size() == 2);
+  CHECK(s[0].sql == "INSERT INTO t VALUES ('a;b', 'it''s; fine')");
+  // A comment inside the statement stays; one after its last token goes.
+  CHECK(s[1].sql == "SELECT \"x;y\", [p;q], `r;s` FROM t -- trailing; comment\n  WHERE a = ';'");
+}
+
+TEST_CASE("a comment before the semicolon stays outside the statement", "[sqlite][splitter]") {
+  // Offline output appends ";": it must not land inside a -- comment.
+  auto s = split_sql("SELECT 1 -- why\n;\nSELECT 2 /* x */ ;", 1, "f.sql");
+  CHECK(texts(s) == std::vector<std::string>{"SELECT 1", "SELECT 2"});
+}
+
+TEST_CASE("CRLF line endings count lines and stay out of the text", "[sqlite][splitter]") {
+  auto s = split_sql("SELECT 1;\r\n\r\nSELECT\r\n  2;\r\n", 1, "f.sql");
+  CHECK(texts(s) == std::vector<std::string>{"SELECT 1", "SELECT\r\n  2"});
+  CHECK(lines(s) == std::vector<int>{1, 3});
+}
+
+TEST_CASE("empty statements and comment-only text give nothing", "[sqlite][splitter]") {
+  CHECK(split_sql("", 1, "f.sql").empty());
+  CHECK(split_sql("  \n-- nothing here\n/* or here */\n", 1, "f.sql").empty());
+  CHECK(texts(split_sql(";;\nSELECT 1;;\n", 1, "f.sql")) == std::vector<std::string>{"SELECT 1"});
+  // An unclosed comment after the last statement is a comment to SQLite too.
+  CHECK(texts(split_sql("SELECT 1;\n/* trailing", 1, "f.sql")) ==
+        std::vector<std::string>{"SELECT 1"});
+}
+
+TEST_CASE("a final statement missing only its semicolon is accepted", "[sqlite][splitter]") {
+  auto s = split_sql("SELECT 1;\nSELECT 2\n-- done\n", 5, "f.sql");
+  CHECK(texts(s) == std::vector<std::string>{"SELECT 1", "SELECT 2"});
+  CHECK(lines(s) == std::vector<int>{5, 6});
+  auto t = split_sql("CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1; END", 1, "f.sql");
+  CHECK(texts(t) ==
+        std::vector<std::string>{"CREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1; END"});
+}
+
+TEST_CASE("an unterminated string is an error at its line", "[sqlite][splitter]") {
+  std::string msg = split_error("SELECT 1;\nINSERT INTO t\n  VALUES ('abc);\nSELECT 2;\n", 20);
+  CHECK_THAT(msg, Catch::Contains("v/ab12_x.sql:22: unterminated string literal"));
+  CHECK_THAT(msg, Catch::Contains("starts on line 21"));
+  CHECK_THAT(msg, Catch::Contains("in: INSERT INTO t ..."));
+}
+
+TEST_CASE("other unterminated tokens and trigger bodies are errors", "[sqlite][splitter]") {
+  CHECK_THAT(split_error("SELECT \"abc;\n"),
+             Catch::Contains("v/ab12_x.sql:1: unterminated quoted identifier"));
+  CHECK_THAT(split_error("SELECT 1;\nSELECT 2 /* open;\n"),
+             Catch::Contains("v/ab12_x.sql:2: unterminated /* comment"));
+  std::string trig =
+      split_error("SELECT 1;\n\nCREATE TRIGGER t AFTER INSERT ON a BEGIN\n SELECT 1;\n");
+  CHECK_THAT(trig, Catch::Contains("v/ab12_x.sql:3: unterminated statement"));
+  CHECK_THAT(trig, Catch::Contains("END"));
+}
+
+TEST_CASE("many statements split in one pass", "[sqlite][splitter]") {
+  std::string sql;
+  for (int i = 0; i < 20000; ++i)
+    sql += "INSERT INTO t VALUES (" + std::to_string(i) + ", 'x;y');\n";
+  auto s = split_sql(sql, 1, "f.sql");
+  REQUIRE(s.size() == 20000);
+  CHECK(s.back().line == 20000);
+  CHECK(s.back().sql == "INSERT INTO t VALUES (19999, 'x;y')");
+}
+
+TEST_CASE("the SQLite dialect renders quoted SQL", "[sqlite][dialect]") {
+  auto d = migrate::db::dialect_for_url("sqlite:///app.db");
+  CHECK(d->name() == "sqlite");
+  CHECK(d->quote_ident("we\"ird") == "\"we\"\"ird\"");
+  CHECK(d->quote_literal("it's") == "'it''s'");
+  CHECK(d->begin_sql() == "BEGIN IMMEDIATE");
+  migrate::db::TableNames t;
+  using Op = migrate::graph::VersionOp;
+  CHECK(d->version_op_sql(t, Op{Op::kInsert, "", "a1"}) ==
+        "INSERT INTO \"migrate_version\" (version_num) VALUES ('a1')");
+  CHECK(d->version_op_sql(t, Op{Op::kUpdate, "a1", "b2"}) ==
+        "UPDATE \"migrate_version\" SET version_num = 'b2' WHERE version_num = 'a1'");
+  CHECK(d->version_op_sql(t, Op{Op::kDelete, "b2", ""}) ==
+        "DELETE FROM \"migrate_version\" WHERE version_num = 'b2'");
+  auto split = d->split("SELECT 1; SELECT 2", 3, "f.sql");
+  CHECK(texts(split) == std::vector<std::string>{"SELECT 1", "SELECT 2"});
+}
+
+TEST_CASE("the dialect's offline SQL runs on SQLite", "[sqlite][dialect]") {
+  migrate::db::sqlite::SqliteDialect d;
+  migrate::db::TableNames t;
+  t.version_table = "my version";
+  std::string script;
+  for (const auto& sql : d.create_tables_sql(t)) script += sql + ";\n";
+  script += d.create_tables_sql(t)[0] + ";\n";  // IF NOT EXISTS: idempotent
+  script += d.begin_sql() + ";\n";
+  script += d.version_op_sql(t, {migrate::graph::VersionOp::kInsert, "", "a1"}) + ";\n";
+  script += d.history_insert_sql(t, "a1", "upgrade", "abc123") + ";\n";
+  script += "COMMIT;\n";
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(":memory:", &db) == SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, script.c_str(), nullptr, nullptr, &err);
+  std::string msg = err ? err : "";
+  sqlite3_free(err);
+  CHECK(msg == "");
+  CHECK(rc == SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db,
+                             "SELECT revision || '|' || applied_by || '|' || checksum || '|' || "
+                             "status || '|' || started_at FROM migrate_history",
+                             -1, &st, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(st) == SQLITE_ROW);
+  std::string row = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+  CHECK_THAT(row, Catch::StartsWith("a1|offline|abc123|ok|20"));
+  CHECK_THAT(row, Catch::Matches(".*T\\d\\d:\\d\\d:\\d\\d\\.\\d\\d\\dZ"));
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+}
+
+TEST_CASE("PostgreSQL URLs are not served yet", "[sqlite][dialect]") {
+  CHECK_THROWS_WITH(migrate::db::dialect_for_url("postgresql://u@h/db"),
+                    Catch::Contains("PostgreSQL support is not built yet"));
+  CHECK_THROWS_WITH(migrate::db::open_database("postgres://u@h/db", {}),
+                    Catch::Contains("PostgreSQL support is not built yet"));
+}
