@@ -40,6 +40,12 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // CLI11 reports an unknown command as "a subcommand is required"; name it.
+    if (app.get_subcommands().empty() && !app.remaining().empty()) {
+      std::cerr << "migrate: error: unknown command '" << app.remaining().front()
+                << "'; run 'migrate --help' for the list\n";
+      return kExitUsage;
+    }
     app.exit(e);
     return kExitUsage;
   }

@@ -36,7 +36,11 @@ std::string RevisionFormatter::line(const std::string& id, const LineOptions& o)
     else
       text = fmt::format("{} -> {}", parents_text(f), text);
   }
-  if (o.branch_labels && !f.branch_labels.empty()) text += " (" + joined(f.branch_labels) + ")";
+  // Like Alembic, show the labels a revision inherits along its branch too.
+  if (o.branch_labels) {
+    auto labels = g.branch_labels_covering(id);
+    if (!labels.empty()) text += " (" + joined(labels) + ")";
+  }
   if (is_real_head(id)) text += " (head)";
   if (g.is_head(id) && !is_real_head(id)) text += " (effective head)";
   if (o.current && o.current->count(id)) text += " (current)";
@@ -44,7 +48,7 @@ std::string RevisionFormatter::line(const std::string& id, const LineOptions& o)
     if (g.is_branch_point(id)) text += " (branchpoint)";
     if (g.is_merge_point(id)) text += " (mergepoint)";
   }
-  if (o.doc) text += ", " + f.message;
+  if (o.doc && !f.message.empty()) text += ", " + f.message;
   return text;
 }
 
@@ -62,7 +66,8 @@ std::string RevisionFormatter::verbose(const std::string& id,
   auto deps = g.resolved_dependencies(id);
   if (!deps.empty()) s += "Also depends on: " + joined(deps) + "\n";
   if (g.is_branch_point(id)) s += "Branches into: " + joined(g.children(id)) + "\n";
-  if (!f.branch_labels.empty()) s += "Branch names: " + joined(f.branch_labels) + "\n";
+  auto labels = g.branch_labels_covering(id);
+  if (!labels.empty()) s += "Branch names: " + joined(labels) + "\n";
   s += "Path: " + f.path + "\n";
   if (!f.created.empty()) s += "Created: " + f.created + "\n";
   s += "\n    " + f.message + "\n";

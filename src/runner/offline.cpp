@@ -78,6 +78,8 @@ void OfflineWriter::stamp(const std::vector<std::string>& targets, bool purge,
   auto ops = scripts_.graph().stamp_ops(from_heads, targets, purge);
   write_preamble();
   out_ << dialect_.begin_sql() << ";\n";
+  // Offline there is no table to read: --purge empties whatever it holds.
+  if (purge) out_ << "DELETE FROM " << dialect_.qualified(tables_, tables_.version_table) << ";\n";
   for (const auto& op : ops) out_ << dialect_.version_op_sql(tables_, op) << ";\n";
   out_ << "COMMIT;\n";
 }
