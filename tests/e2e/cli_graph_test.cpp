@@ -63,9 +63,11 @@ TEST_CASE("branches are upgraded separately and merged in the version table", "[
 
   auto hist = p.run({"history"});
   REQUIRE(hist.exit_code == 0);
-  CHECK(contains(hist.out, "left2, right1 -> merge9 (head) (mergepoint), rev merge9"));
+  CHECK(contains(hist.out, "left2, right1 -> merge9 (l, r) (head) (mergepoint), rev merge9"));
   CHECK(contains(hist.out, "<base> -> base0 (branchpoint), rev base0"));
   CHECK(contains(hist.out, "base0 -> left1 (l), rev left1"));
+  // Labels are inherited along the branch, as Alembic shows them.
+  CHECK(contains(hist.out, "left1 -> left2 (l), rev left2"));
 
   auto br = p.run({"branches"});
   REQUIRE(br.exit_code == 0);
