@@ -22,7 +22,7 @@ struct RevisionFile {
   std::string downgrade_sql;  // text after the downgrade marker, verbatim
   int downgrade_line = 0;
 
-  std::string content;  // the whole file, for the checksum
+  std::string content;           // the whole file, for the checksum
   std::string checksum() const;  // SHA-256 hex of `content`
 };
 

@@ -1,0 +1,225 @@
+#include "config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+
+#include "config/url.h"
+#include "util/error.h"
+#include "util/file_io.h"
+#include "util/strings.h"
+
+namespace fs = std::filesystem;
+
+namespace migrate::config {
+
+namespace {
+
+bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
+
+// Index of the `}` closing the `${` whose body starts at `i`, or npos. Nested
+// `${...}` (in a default) and `$$` are skipped over.
+std::size_t closing_brace(const std::string& text, std::size_t i) {
+  int depth = 1;
+  while (i < text.size()) {
+    if (text[i] == '$' && i + 1 < text.size() && (text[i + 1] == '$' || text[i + 1] == '{')) {
+      if (text[i + 1] == '{') ++depth;
+      i += 2;
+      continue;
+    }
+    if (text[i] == '}' && --depth == 0) return i;
+    ++i;
+  }
+  return std::string::npos;
+}
+
+std::string resolve_path(const std::string& dir, const std::string& value) {
+  if (value.empty()) return value;
+  fs::path p(value);
+  if (p.is_relative()) p = fs::path(dir) / p;
+  return p.lexically_normal().string();
+}
+
+// What the loader knows about one key: how to store its (expanded) value.
+using Setter = std::function<void(Config&, const std::string& value, const std::string& where)>;
+
+Setter text_field(std::string Config::*field) {
+  return [field](Config& c, const std::string& v, const std::string&) { c.*field = v; };
+}
+
+Setter non_empty_field(std::string Config::*field, const char* key) {
+  return [field, key](Config& c, const std::string& v, const std::string& where) {
+    if (util::trim(v).empty()) throw Error(where + ": `" + key + "` must not be empty");
+    c.*field = v;
+  };
+}
+
+Setter path_field(std::string Config::*field) {
+  return [field](Config& c, const std::string& v, const std::string&) {
+    c.*field = resolve_path(c.dir, v);
+  };
+}
+
+const std::map<std::string, Setter>& known_keys() {
+  static const std::map<std::string, Setter> keys = {
+      {"script_location", path_field(&Config::script_location)},
+      {"database_url", text_field(&Config::database_url)},
+      {"version_table", non_empty_field(&Config::version_table, "version_table")},
+      {"version_table_schema", text_field(&Config::version_table_schema)},
+      {"history_table", non_empty_field(&Config::history_table, "history_table")},
+      {"schema_file", path_field(&Config::schema_file)},
+      {"dev_url", text_field(&Config::dev_url)},
+      {"lock_timeout", non_empty_field(&Config::lock_timeout, "lock_timeout")},
+      {"statement_timeout", non_empty_field(&Config::statement_timeout, "statement_timeout")},
+      {"wait_timeout", text_field(&Config::wait_timeout)},
+      {"lock_retries",
+       [](Config& c, const std::string& v, const std::string& where) {
+         std::string_view t = util::trim(v);
+         bool digits = !t.empty() && t.size() <= 9;
+         for (char ch : t) digits = digits && ch >= '0' && ch <= '9';
+         if (!digits) {
+           throw Error(where + ": `lock_retries` must be a whole number >= 0, not '" + v + "'");
+         }
+         c.lock_retries = std::stoi(std::string(t));
+       }},
+  };
+  return keys;
+}
+
+std::string known_key_list() {
+  std::vector<std::string> names;
+  for (const auto& [name, setter] : known_keys()) names.push_back(name);
+  return util::join(names, ", ");
+}
+
+std::string at(const std::string& file, const YAML::Mark& mark) {
+  // yaml-cpp's marks are 0-based; a mark of -1 means "unknown".
+  return mark.line >= 0 ? file + ":" + std::to_string(mark.line + 1) : file;
+}
+
+YAML::Node parse_yaml(const std::string& text, const std::string& file) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw Error(at(file, e.mark) + ": bad YAML: " + e.msg);
+  }
+}
+
+}  // namespace
+
+std::string Config::where(const std::string& key) const {
+  auto it = key_lines.find(key);
+  return it == key_lines.end() ? file : file + ":" + std::to_string(it->second);
+}
+
+std::string expand_env(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t i = 0;
+  while (i < text.size()) {
+    char c = text[i];
+    if (c != '$' || i + 1 >= text.size() || (text[i + 1] != '$' && text[i + 1] != '{')) {
+      out += c;
+      ++i;
+      continue;
+    }
+    if (text[i + 1] == '$') {
+      out += '$';
+      i += 2;
+      continue;
+    }
+    std::size_t close = closing_brace(text, i + 2);
+    if (close == std::string::npos) {
+      throw Error("unterminated '${' in '" + redact_secrets(text) + "'");
+    }
+    std::string body = text.substr(i + 2, close - i - 2);
+    std::size_t name_end = 0;
+    while (name_end < body.size() && is_name_char(body[name_end])) ++name_end;
+    std::string name = body.substr(0, name_end);
+    std::string rest = body.substr(name_end);
+    if (name.empty() || !is_name_start(name[0]) ||
+        (!rest.empty() && !util::starts_with(rest, ":-"))) {
+      throw Error("bad variable reference '${" + redact_secrets(body) +
+                  "}': expected ${NAME} or ${NAME:-default}");
+    }
+    const char* value = std::getenv(name.c_str());
+    if (rest.empty()) {
+      out += value ? value : "";
+    } else {
+      out += (value && *value) ? std::string(value) : expand_env(rest.substr(2));
+    }
+    i = close + 1;
+  }
+  return out;
+}
+
+std::string config_path(const std::optional<std::string>& cli_path) {
+  if (cli_path && !cli_path->empty()) return *cli_path;
+  if (const char* env = std::getenv("MIGRATE_CONFIG"); env && *env) return env;
+  return "migrate.yaml";
+}
+
+Config load_config(const std::string& path, const std::optional<std::string>& url_override) {
+  Config cfg;
+  cfg.file = fs::absolute(path).lexically_normal().string();
+  cfg.dir = fs::path(cfg.file).parent_path().string();
+  const std::string& file = cfg.file;
+
+  std::error_code ec;
+  if (!fs::exists(file, ec)) {
+    throw Error(file +
+                ": no such file. Run `migrate init DIR` to create a project here, "
+                "or name the file with -c FILE or $MIGRATE_CONFIG");
+  }
+  YAML::Node root = parse_yaml(util::read_file(file), file);
+  if (root.IsNull()) {
+    throw Error(file + ": the file is empty; it needs at least `script_location:`");
+  }
+  if (!root.IsMap()) {
+    throw Error(at(file, root.Mark()) + ": expected `key: value` lines (a YAML mapping)");
+  }
+
+  // Copies, not references: the iterator's `->` yields a temporary proxy.
+  for (auto it = root.begin(); it != root.end(); ++it) {
+    const YAML::Node key_node = it->first;
+    const YAML::Node value = it->second;
+    const std::string where = at(file, key_node.Mark());
+    if (!key_node.IsScalar()) throw Error(where + ": a key must be a plain name");
+    const std::string key = key_node.Scalar();
+    auto known = known_keys().find(key);
+    if (known == known_keys().end()) {
+      throw Error(where + ": unknown key `" + key + "` (known keys: " + known_key_list() + ")");
+    }
+    // yaml-cpp 0.7 keeps both entries of a duplicated key; say so instead of
+    // silently using one of them.
+    if (auto seen = cfg.key_lines.find(key); seen != cfg.key_lines.end()) {
+      throw Error(where + ": duplicate key `" + key + "` (first at line " +
+                  std::to_string(seen->second) + ")");
+    }
+    cfg.key_lines[key] = key_node.Mark().line + 1;
+    if (value.IsNull()) continue;  // `key:` with nothing: keep the default
+    if (!value.IsScalar()) {
+      throw Error(at(file, value.Mark()) + ": `" + key + "` must be a single value, not a " +
+                  (value.IsSequence() ? "list" : "mapping"));
+    }
+    std::string expanded;
+    try {
+      expanded = expand_env(value.Scalar());
+    } catch (const Error& e) {
+      throw Error(at(file, value.Mark()) + ": `" + key + "`: " + e.what());
+    }
+    known->second(cfg, expanded, at(file, value.Mark()));
+  }
+
+  if (cfg.script_location.empty()) {
+    throw Error(cfg.where("script_location") +
+                ": `script_location` is not set (the folder holding versions/)");
+  }
+  if (url_override) cfg.database_url = *url_override;
+  return cfg;
+}
+
+}  // namespace migrate::config

@@ -1,0 +1,288 @@
+#include "config/url.h"
+
+#include <filesystem>
+#include <string_view>
+
+#include "util/error.h"
+#include "util/strings.h"
+
+namespace migrate::config {
+
+namespace {
+
+constexpr std::string_view kSqlitePrefix = "sqlite:///";
+constexpr std::string_view kPgPrefixes[] = {"postgresql://", "postgres://"};
+
+bool is_ident_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+[[noreturn]] void bad_url(const std::string& url, const std::string& why) {
+  throw Error("bad database URL '" + redact_secrets(url) + "': " + why);
+}
+
+std::string percent_decode(std::string_view s, const std::string& url) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '%') {
+      out += s[i];
+      continue;
+    }
+    if (i + 2 >= s.size()) bad_url(url, "truncated %-escape");
+    int hi = hex_value(s[i + 1]);
+    int lo = hex_value(s[i + 2]);
+    if (hi < 0 || lo < 0) bad_url(url, "bad %-escape");
+    out += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return out;
+}
+
+std::string percent_encode(std::string_view s) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : s) {
+    if (is_ident_char(c) || c == '-' || c == '.' || c == '~') {
+      out += c;
+    } else {
+      auto u = static_cast<unsigned char>(c);
+      out += '%';
+      out += kHex[u >> 4];
+      out += kHex[u & 0xf];
+    }
+  }
+  return out;
+}
+
+// A postgresql:// URL cut the way libpq cuts it (conninfo_uri_parse_options):
+// the user info ends at the first '@' met before any '/', the host list at
+// the first '/' or '?', the database name at '?'.
+struct PgParts {
+  std::string_view prefix;    // "postgresql://"
+  std::string_view userinfo;  // "user:password", without '@'; may be empty
+  bool has_userinfo = false;
+  std::string_view hosts;   // "h1:5432,h2" or "[::1]:5432"
+  std::string_view dbname;  // without '/'
+  std::string_view query;   // with '?', or empty
+};
+
+bool split_pg(std::string_view url, PgParts& parts) {
+  for (std::string_view prefix : kPgPrefixes) {
+    if (!util::starts_with(url, prefix)) continue;
+    parts.prefix = prefix;
+    std::string_view rest = url.substr(prefix.size());
+    std::size_t q = rest.find('?');
+    if (q != std::string_view::npos) {
+      parts.query = rest.substr(q);
+      rest = rest.substr(0, q);
+    }
+    std::size_t at_or_slash = rest.find_first_of("@/");
+    if (at_or_slash != std::string_view::npos && rest[at_or_slash] == '@') {
+      parts.has_userinfo = true;
+      parts.userinfo = rest.substr(0, at_or_slash);
+      rest = rest.substr(at_or_slash + 1);
+    }
+    std::size_t slash = rest.find('/');
+    parts.hosts = rest.substr(0, slash);
+    if (slash != std::string_view::npos) parts.dbname = rest.substr(slash + 1);
+    return true;
+  }
+  return false;
+}
+
+void parse_hosts(std::string_view hosts, const std::string& url, DatabaseUrl& out) {
+  if (hosts.empty()) return;  // libpq: PGHOST, else the default socket
+  std::vector<std::string> names, ports;
+  for (const std::string& entry : util::split(hosts, ',')) {
+    std::string_view e = entry;
+    std::string_view host = e, port;
+    if (util::starts_with(e, "[")) {  // [IPv6]:port
+      std::size_t close = e.find(']');
+      if (close == std::string_view::npos) bad_url(url, "unterminated '[' in host");
+      host = e.substr(1, close - 1);
+      std::string_view after = e.substr(close + 1);
+      if (!after.empty()) {
+        if (after[0] != ':') bad_url(url, "expected ':' after ']' in host");
+        port = after.substr(1);
+      }
+    } else if (std::size_t colon = e.rfind(':'); colon != std::string_view::npos) {
+      host = e.substr(0, colon);
+      port = e.substr(colon + 1);
+    }
+    for (char c : port) {
+      if (c < '0' || c > '9') bad_url(url, "the port must be a number");
+    }
+    names.push_back(percent_decode(host, url));
+    ports.emplace_back(port);
+  }
+  // libpq's key-value form for several hosts: host=h1,h2 port=p1,p2.
+  out.host = util::join(names, ",");
+  bool any_port = false;
+  for (const auto& p : ports) any_port = any_port || !p.empty();
+  if (any_port) out.port = util::join(ports, ",");
+}
+
+DatabaseUrl parse_postgres(const std::string& url, const PgParts& parts) {
+  DatabaseUrl out;
+  out.kind = DatabaseUrl::kPostgres;
+  out.raw = url;
+  if (parts.has_userinfo) {
+    std::string_view user = parts.userinfo.substr(0, parts.userinfo.find(':'));
+    out.user = percent_decode(user, url);
+  }
+  parse_hosts(parts.hosts, url, out);
+  out.dbname = percent_decode(parts.dbname, url);
+  if (parts.dbname.find('/') != std::string_view::npos) {
+    bad_url(url, "the database name cannot contain '/'");
+  }
+  return out;
+}
+
+DatabaseUrl parse_sqlite(const std::string& url, const std::string& base_dir) {
+  if (!util::starts_with(url, kSqlitePrefix)) {
+    bad_url(url,
+            "SQLite URLs have no host: use sqlite:///relative/path.db, "
+            "sqlite:////absolute/path.db or sqlite:///:memory:");
+  }
+  std::string path = url.substr(kSqlitePrefix.size());
+  if (path.empty() || path == "/") bad_url(url, "no database file path");
+  if (path.find('?') != std::string::npos) {
+    bad_url(url, "query parameters are not supported for SQLite");
+  }
+  DatabaseUrl out;
+  out.kind = DatabaseUrl::kSqlite;
+  out.raw = url;
+  if (path == ":memory:" || path[0] == '/' || base_dir.empty()) {
+    out.sqlite_path = path;
+  } else {
+    out.sqlite_path = (std::filesystem::path(base_dir) / path).lexically_normal().string();
+  }
+  return out;
+}
+
+// Length of the password value starting at `i`: a quoted value runs to its
+// closing quote (backslash escapes, as libpq reads them); a bare one to
+// whitespace, or also to '&' / '#' inside a URL query.
+std::size_t secret_end(const std::string& text, std::size_t i, bool in_query) {
+  const std::size_t n = text.size();
+  if (i < n && (text[i] == '\'' || text[i] == '"')) {
+    char quote = text[i];
+    for (std::size_t j = i + 1; j < n; ++j) {
+      if (text[j] == '\\') {
+        ++j;
+      } else if (text[j] == quote) {
+        return j + 1;
+      }
+    }
+    return n;  // unterminated: hide the rest rather than leak it
+  }
+  std::size_t j = i;
+  while (j < n && !util::is_space(text[j]) && !(in_query && (text[j] == '&' || text[j] == '#'))) {
+    ++j;
+  }
+  return j;
+}
+
+bool matches_password_key(const std::string& text, std::size_t i) {
+  static constexpr std::string_view kKey = "password";
+  if (i + kKey.size() > text.size()) return false;
+  for (std::size_t k = 0; k < kKey.size(); ++k) {
+    char c = text[i + k];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != kKey[k]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string DatabaseUrl::redacted() const { return redact_secrets(raw); }
+
+std::string DatabaseUrl::with_dbname(const std::string& other_dbname) const {
+  PgParts parts;
+  if (kind != kPostgres || !split_pg(raw, parts)) {
+    throw Error("with_dbname: not a PostgreSQL URL: " + redacted());
+  }
+  std::string out(parts.prefix);
+  if (parts.has_userinfo) {
+    out += parts.userinfo;
+    out += '@';
+  }
+  out += parts.hosts;
+  out += '/';
+  out += percent_encode(other_dbname);
+  out += parts.query;
+  return out;
+}
+
+DatabaseUrl parse_database_url(const std::string& url, const std::string& base_dir) {
+  if (util::trim(url).empty()) {
+    throw Error("no database URL: set database_url in migrate.yaml, or pass --url");
+  }
+  PgParts parts;
+  if (split_pg(url, parts)) return parse_postgres(url, parts);
+  if (util::starts_with(url, "sqlite:")) return parse_sqlite(url, base_dir);
+  std::string why = "expected sqlite:///PATH or postgresql://[user[:password]@]host[:port]/dbname";
+  if (url.find("+") != std::string::npos && url.find("://") != std::string::npos) {
+    why += " (SQLAlchemy driver suffixes such as postgresql+psycopg2:// are not used here)";
+  }
+  bad_url(url, why);
+}
+
+std::string redact_secrets(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  while (i < n) {
+    // scheme://user:password@host: hide everything between the first ':'
+    // and the *last* '@' of the URL, so that a password holding a raw '@'
+    // (which libpq would reject, but an error message may still echo) is
+    // hidden too.
+    if (text.compare(i, 3, "://") == 0) {
+      out += "://";
+      i += 3;
+      std::size_t end = i;
+      while (end < n && !util::is_space(text[end])) ++end;
+      std::size_t at = text.rfind('@', end == 0 ? 0 : end - 1);
+      if (at != std::string::npos && at >= i) {
+        std::size_t colon = text.find(':', i);
+        if (colon < at) {
+          out.append(text, i, colon - i);
+          out += ":***@";
+          i = at + 1;
+        }
+      }
+      continue;
+    }
+    // password=..., PGPASSWORD=..., ?password=...&
+    if (matches_password_key(text, i)) {
+      std::size_t k = i + 8;
+      while (k < n && (text[k] == ' ' || text[k] == '\t')) ++k;
+      if (k < n && text[k] == '=') {
+        ++k;
+        while (k < n && (text[k] == ' ' || text[k] == '\t')) ++k;
+        std::size_t key_start = i;
+        while (key_start > 0 && is_ident_char(text[key_start - 1])) --key_start;
+        bool in_query = key_start > 0 && (text[key_start - 1] == '?' || text[key_start - 1] == '&');
+        std::size_t end = secret_end(text, k, in_query);
+        out.append(text, i, k - i);
+        out += "***";
+        i = end;
+        continue;
+      }
+    }
+    out += text[i++];
+  }
+  return out;
+}
+
+}  // namespace migrate::config

@@ -1,0 +1,110 @@
+#include "util/file_io.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "util/error.h"
+
+namespace migrate::util {
+
+namespace {
+
+// Closes the descriptor on every path out of a scope.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  // close() can report a failed write (e.g. on NFS); callers that wrote check it.
+  int release_and_close() {
+    int rc = ::close(fd_);
+    fd_ = -1;
+    return rc;
+  }
+
+ private:
+  int fd_;
+};
+
+[[noreturn]] void fail(const std::string& path, const char* what, int err) {
+  throw Error(path + ": cannot " + what + ": " + std::strerror(err));
+}
+
+void write_all(const std::string& path, int flags, const std::string& content) {
+  Fd fd(::open(path.c_str(), flags | O_WRONLY | O_CLOEXEC, 0666));
+  if (fd.get() < 0) {
+    if (errno == EEXIST) throw Error(path + ": already exists");
+    fail(path, "create", errno);
+  }
+  const char* p = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    ssize_t n = ::write(fd.get(), p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(path, "write", errno);
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (fd.release_and_close() != 0) fail(path, "write", errno);
+}
+
+// Reads an open descriptor to EOF; `path` is for messages.
+std::string read_fd(const Fd& fd, const std::string& path) {
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) fail(path, "read", errno);
+  if (S_ISDIR(st.st_mode)) fail(path, "read", EISDIR);
+  // Size the buffer from fstat, but keep reading until EOF: the size of a
+  // pipe or a file being appended to is only a hint.
+  std::string out;
+  out.resize(st.st_size > 0 ? static_cast<std::size_t>(st.st_size) : 4096);
+  std::size_t used = 0;
+  for (;;) {
+    if (used == out.size()) out.resize(out.size() * 2);
+    ssize_t n = ::read(fd.get(), out.data() + used, out.size() - used);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(path, "read", errno);
+    }
+    if (n == 0) break;
+    used += static_cast<std::size_t>(n);
+    // The common case: a regular file read whole in one call. Skip the extra
+    // read() that would only confirm EOF.
+    if (S_ISREG(st.st_mode) && used == static_cast<std::size_t>(st.st_size)) break;
+  }
+  out.resize(used);
+  return out;
+}
+
+}  // namespace
+
+std::string read_file(const std::string& path) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) fail(path, "read", errno);
+  return read_fd(fd, path);
+}
+
+std::string read_file_at(int dir_fd, const std::string& name, const std::string& display_path) {
+  Fd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) fail(display_path, "read", errno);
+  return read_fd(fd, display_path);
+}
+
+void write_new_file(const std::string& path, const std::string& content) {
+  write_all(path, O_CREAT | O_EXCL, content);
+}
+
+void write_file(const std::string& path, const std::string& content) {
+  write_all(path, O_CREAT | O_TRUNC, content);
+}
+
+}  // namespace migrate::util

@@ -1,0 +1,27 @@
+#include "util/sha256.h"
+
+#include <openssl/evp.h>
+
+#include <memory>
+
+#include "util/error.h"
+
+namespace migrate::util {
+
+std::string sha256_hex(std::string_view data) {
+  // EVP_Digest does init/update/final in one call on a context it owns.
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
+    throw Error("SHA-256 failed (OpenSSL EVP_Digest)");
+  }
+  static const char kHex[] = "0123456789abcdef";
+  std::string out(2 * len, '0');
+  for (unsigned int i = 0; i < len; ++i) {
+    out[2 * i] = kHex[digest[i] >> 4];
+    out[2 * i + 1] = kHex[digest[i] & 0xf];
+  }
+  return out;
+}
+
+}  // namespace migrate::util

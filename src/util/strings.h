@@ -1,0 +1,30 @@
+// Small string helpers shared by the modules. ASCII only on purpose: the
+// inputs (ids, keys, SQL keywords) are ASCII, and locale-dependent functions
+// would make output depend on the user's environment.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace migrate::util {
+
+// Space, tab, CR, LF, VT, FF.
+bool is_space(char c);
+
+// Without leading/trailing whitespace (is_space).
+std::string_view trim(std::string_view s);
+std::string_view trim_right(std::string_view s);
+
+bool starts_with(std::string_view s, std::string_view prefix);
+bool ends_with(std::string_view s, std::string_view suffix);
+
+// ASCII lowercase.
+std::string to_lower(std::string_view s);
+
+// Splits on every `sep`; "a,,b" gives {"a", "", "b"}, "" gives {""}.
+std::vector<std::string> split(std::string_view s, char sep);
+
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+}  // namespace migrate::util

@@ -1,0 +1,233 @@
+// migrate.yaml: ${VAR} expansion, which file is used, relative paths, and
+// every error with its file:line.
+#include "config/config.h"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
+
+#include "support/test_support.h"
+#include "util/error.h"
+
+using migrate::config::Config;
+using migrate::config::config_path;
+using migrate::config::expand_env;
+using migrate::config::load_config;
+using testsupport::contains;
+using testsupport::TempDir;
+using testsupport::write_file;
+
+namespace {
+
+// Sets (or, with nullptr, unsets) an environment variable for one scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value) {
+      setenv(name, value, 1);
+    } else {
+      unsetenv(name);
+    }
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      setenv(name_.c_str(), old_->c_str(), 1);
+    } else {
+      unsetenv(name_.c_str());
+    }
+  }
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
+
+std::string load_error(const std::string& path) {
+  try {
+    load_config(path, std::nullopt);
+  } catch (const migrate::Error& e) {
+    return e.what();
+  }
+  FAIL("expected an error loading " << path);
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("expand_env: ${VAR}, ${VAR:-default}, $$", "[config]") {
+  ScopedEnv set("MIGRATE_T_SET", "value");
+  ScopedEnv empty("MIGRATE_T_EMPTY", "");
+  ScopedEnv unset("MIGRATE_T_UNSET", nullptr);
+  CHECK(expand_env("a ${MIGRATE_T_SET} b") == "a value b");
+  CHECK(expand_env("${MIGRATE_T_UNSET}") == "");
+  CHECK(expand_env("${MIGRATE_T_EMPTY}") == "");
+  CHECK(expand_env("${MIGRATE_T_SET:-dflt}") == "value");
+  CHECK(expand_env("${MIGRATE_T_UNSET:-dflt}") == "dflt");
+  // As in the shell, `:-` also replaces an empty value.
+  CHECK(expand_env("${MIGRATE_T_EMPTY:-sqlite:///app.db}") == "sqlite:///app.db");
+  CHECK(expand_env("${MIGRATE_T_UNSET:-}") == "");
+  CHECK(expand_env("${MIGRATE_T_UNSET:-${MIGRATE_T_SET}/x}") == "value/x");
+  CHECK(expand_env("${MIGRATE_T_UNSET:-${MIGRATE_T_UNSET:-deep}}") == "deep");
+  CHECK(expand_env("cost: $$5 and $5 and $ alone and $MIGRATE_T_SET") ==
+        "cost: $5 and $5 and $ alone and $MIGRATE_T_SET");
+  CHECK(expand_env("$${MIGRATE_T_SET}") == "${MIGRATE_T_SET}");
+  CHECK(expand_env("") == "");
+}
+
+TEST_CASE("expand_env errors", "[config]") {
+  CHECK_THROWS_WITH(expand_env("x ${UNTERMINATED"), Catch::Contains("unterminated '${'"));
+  CHECK_THROWS_WITH(expand_env("${A:-${B}"), Catch::Contains("unterminated '${'"));
+  CHECK_THROWS_WITH(expand_env("${}"), Catch::Contains("bad variable reference"));
+  CHECK_THROWS_WITH(expand_env("${1ABC}"), Catch::Contains("bad variable reference"));
+  CHECK_THROWS_WITH(expand_env("${A-b}"), Catch::Contains("expected ${NAME} or ${NAME:-default}"));
+  // An error never echoes a password.
+  try {
+    expand_env("postgresql://u:hunter2@h/db${");
+    FAIL("expected an error");
+  } catch (const migrate::Error& e) {
+    CHECK_FALSE(contains(e.what(), "hunter2"));
+  }
+}
+
+TEST_CASE("config_path: -c, then $MIGRATE_CONFIG, then ./migrate.yaml", "[config]") {
+  {
+    ScopedEnv env("MIGRATE_CONFIG", "/etc/from-env.yaml");
+    CHECK(config_path(std::string("cli.yaml")) == "cli.yaml");
+    CHECK(config_path(std::nullopt) == "/etc/from-env.yaml");
+    CHECK(config_path(std::string("")) == "/etc/from-env.yaml");
+  }
+  {
+    ScopedEnv env("MIGRATE_CONFIG", "");  // empty counts as unset
+    CHECK(config_path(std::nullopt) == "migrate.yaml");
+  }
+  ScopedEnv env("MIGRATE_CONFIG", nullptr);
+  CHECK(config_path(std::nullopt) == "migrate.yaml");
+}
+
+TEST_CASE("load_config reads every key, expands, resolves paths", "[config]") {
+  TempDir dir;
+  ScopedEnv db("MIGRATE_T_DB", "sqlite:///data/app.db");
+  ScopedEnv unset("MIGRATE_T_UNSET", nullptr);
+  write_file(dir / "conf/migrate.yaml",
+             "# a comment\n"
+             "script_location: ../migrations\n"
+             "database_url: ${MIGRATE_T_DB}\n"
+             "version_table: my_version\n"
+             "version_table_schema: app\n"
+             "history_table: my_history\n"
+             "schema_file: schema/${MIGRATE_T_UNSET:-schema}.sql\n"
+             "dev_url: ${MIGRATE_T_UNSET:-sqlite:///:memory:}\n"
+             "lock_timeout: 2s\n"
+             "statement_timeout: 30s\n"
+             "lock_retries: 3\n"
+             "wait_timeout: 1min\n");
+  Config c = load_config(dir / "conf/migrate.yaml", std::nullopt);
+  CHECK(c.file == dir / "conf/migrate.yaml");
+  CHECK(c.dir == dir / "conf");
+  CHECK(c.script_location == dir / "migrations");
+  CHECK(c.versions_dir() == dir / "migrations/versions");
+  // Kept as written: parse_database_url(url, c.dir) resolves the path.
+  CHECK(c.database_url == "sqlite:///data/app.db");
+  CHECK(c.version_table == "my_version");
+  CHECK(c.version_table_schema == "app");
+  CHECK(c.history_table == "my_history");
+  CHECK(c.schema_file == dir / "conf/schema/schema.sql");
+  CHECK(c.dev_url == "sqlite:///:memory:");
+  CHECK(c.lock_timeout == "2s");
+  CHECK(c.statement_timeout == "30s");
+  REQUIRE(c.lock_retries.has_value());
+  CHECK(*c.lock_retries == 3);
+  CHECK(c.wait_timeout == "1min");
+  CHECK(c.where("lock_timeout") == dir / "conf/migrate.yaml:9");
+  CHECK(c.where("nothing") == dir / "conf/migrate.yaml");
+}
+
+TEST_CASE("load_config: defaults, absolute paths, --url, a relative -c path", "[config]") {
+  TempDir dir;
+  write_file(dir / "migrate.yaml",
+             "script_location: /abs/migrations\nschema_file: /abs/schema.sql\ndev_url:\n");
+  Config c = load_config(dir / "migrate.yaml", std::string("postgresql://h/db"));
+  CHECK(c.script_location == "/abs/migrations");
+  CHECK(c.schema_file == "/abs/schema.sql");
+  CHECK(c.database_url == "postgresql://h/db");
+  CHECK(c.version_table == "migrate_version");
+  CHECK(c.history_table == "migrate_history");
+  CHECK(c.version_table_schema.empty());
+  CHECK(c.dev_url.empty());
+  CHECK(c.lock_timeout == "5s");
+  CHECK(c.statement_timeout == "0");
+  CHECK_FALSE(c.lock_retries.has_value());
+  CHECK(c.wait_timeout.empty());
+
+  // A relative path is taken from the working directory; paths in the file
+  // from the file's folder, not from the working directory.
+  write_file(dir / "sub/migrate.yaml", "script_location: m\n");
+  std::string cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  Config rel = load_config("sub/migrate.yaml", std::nullopt);
+  std::filesystem::current_path(cwd);
+  CHECK(rel.file == dir / "sub/migrate.yaml");
+  CHECK(rel.script_location == dir / "sub/m");
+}
+
+TEST_CASE("load_config errors name the file and line", "[config]") {
+  TempDir dir;
+  const std::string f = dir / "migrate.yaml";
+  SECTION("a missing file suggests migrate init") {
+    std::string e = load_error(dir / "nope.yaml");
+    CHECK(contains(e, dir / "nope.yaml: no such file"));
+    CHECK(contains(e, "migrate init"));
+  }
+  SECTION("an unknown key") {
+    write_file(f, "script_location: m\n\ndatabase_ur1: sqlite:///a.db\n");
+    std::string e = load_error(f);
+    CHECK(contains(e, f + ":3: unknown key `database_ur1`"));
+    CHECK(contains(e, "database_url"));  // the known keys are listed
+  }
+  SECTION("bad YAML") {
+    write_file(f, "script_location: m\ndatabase_url: [unclosed\nversion_table: v\n");
+    CHECK(contains(load_error(f), f + ":3: bad YAML"));
+    write_file(f, "script_location: m\n  bad: indent\n");
+    CHECK(contains(load_error(f), f + ":2: bad YAML"));
+  }
+  SECTION("a duplicated key") {
+    write_file(f, "script_location: m\nversion_table: a\nversion_table: b\n");
+    CHECK(contains(load_error(f), f + ":3: duplicate key `version_table` (first at line 2)"));
+  }
+  SECTION("a list where one value belongs") {
+    write_file(f, "script_location: m\ndatabase_url:\n  - a\n");
+    CHECK(contains(load_error(f), f + ":3: `database_url` must be a single value, not a list"));
+    write_file(f, "script_location: {a: b}\n");
+    CHECK(
+        contains(load_error(f), f + ":1: `script_location` must be a single value, not a mapping"));
+  }
+  SECTION("lock_retries must be a number") {
+    write_file(f, "script_location: m\nlock_retries: often\n");
+    CHECK(contains(load_error(f), f + ":2: `lock_retries` must be a whole number"));
+    write_file(f, "script_location: m\nlock_retries: -1\n");
+    CHECK(contains(load_error(f), f + ":2: `lock_retries` must be a whole number"));
+  }
+  SECTION("empty names") {
+    write_file(f, "script_location: m\nversion_table: ''\n");
+    CHECK(contains(load_error(f), f + ":2: `version_table` must not be empty"));
+  }
+  SECTION("a bad ${...} in a value") {
+    write_file(f, "script_location: m\ndatabase_url: ${DATABASE_URL\n");
+    CHECK(contains(load_error(f), f + ":2: `database_url`: unterminated '${'"));
+  }
+  SECTION("script_location missing or empty") {
+    write_file(f, "database_url: sqlite:///a.db\n");
+    CHECK(contains(load_error(f), f + ": `script_location` is not set"));
+    ScopedEnv unset("MIGRATE_T_UNSET", nullptr);
+    write_file(f, "script_location: ${MIGRATE_T_UNSET}\n");
+    CHECK(contains(load_error(f), f + ":1: `script_location` is not set"));
+  }
+  SECTION("an empty file, or not a mapping") {
+    write_file(f, "# nothing\n");
+    CHECK(contains(load_error(f), f + ": the file is empty"));
+    write_file(f, "- a\n- b\n");
+    CHECK(contains(load_error(f), f + ":1: expected `key: value` lines"));
+  }
+}

@@ -1,0 +1,143 @@
+// Database URLs: the contract's forms, malformed URLs, and redaction (a
+// password never appears in any output).
+#include "config/url.h"
+
+#include <catch2/catch.hpp>
+
+#include "support/test_support.h"
+#include "util/error.h"
+
+using migrate::config::DatabaseUrl;
+using migrate::config::parse_database_url;
+using migrate::config::redact_secrets;
+using testsupport::contains;
+
+namespace {
+
+std::string url_error(const std::string& url, const std::string& base = "") {
+  try {
+    parse_database_url(url, base);
+  } catch (const migrate::Error& e) {
+    return e.what();
+  }
+  FAIL("expected an error for " << url);
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("sqlite URLs: relative, absolute, memory", "[url]") {
+  DatabaseUrl rel = parse_database_url("sqlite:///app.db", "/proj");
+  CHECK(rel.kind == DatabaseUrl::kSqlite);
+  CHECK(rel.sqlite_path == "/proj/app.db");
+  CHECK_FALSE(rel.is_memory());
+  CHECK(rel.raw == "sqlite:///app.db");
+  CHECK(parse_database_url("sqlite:///data/../db/app.db", "/proj/").sqlite_path ==
+        "/proj/db/app.db");
+  // Without a base the path stays relative (to the working directory).
+  CHECK(parse_database_url("sqlite:///app.db").sqlite_path == "app.db");
+  CHECK(parse_database_url("sqlite:////var/lib/app.db", "/proj").sqlite_path == "/var/lib/app.db");
+  DatabaseUrl mem = parse_database_url("sqlite:///:memory:", "/proj");
+  CHECK(mem.is_memory());
+  CHECK(mem.sqlite_path == ":memory:");
+  CHECK(mem.redacted() == "sqlite:///:memory:");
+}
+
+TEST_CASE("malformed sqlite URLs", "[url]") {
+  CHECK(contains(url_error("sqlite://host/app.db"), "SQLite URLs have no host"));
+  CHECK(contains(url_error("sqlite:app.db"), "SQLite URLs have no host"));
+  CHECK(contains(url_error("sqlite:///"), "no database file path"));
+  CHECK(contains(url_error("sqlite:////"), "no database file path"));
+  CHECK(contains(url_error("sqlite:///app.db?mode=ro"), "query parameters are not supported"));
+}
+
+TEST_CASE("postgresql URLs keep their parts", "[url]") {
+  DatabaseUrl u =
+      parse_database_url("postgresql://alice:s3cret@db.example:6543/shop?sslmode=require");
+  CHECK(u.kind == DatabaseUrl::kPostgres);
+  CHECK(u.user == "alice");
+  CHECK(u.host == "db.example");
+  CHECK(u.port == "6543");
+  CHECK(u.dbname == "shop");
+  CHECK(u.libpq_conninfo() == u.raw);
+  CHECK(u.redacted() == "postgresql://alice:***@db.example:6543/shop?sslmode=require");
+
+  DatabaseUrl short_form = parse_database_url("postgres://localhost/app", "/ignored");
+  CHECK(short_form.kind == DatabaseUrl::kPostgres);
+  CHECK(short_form.user.empty());
+  CHECK(short_form.host == "localhost");
+  CHECK(short_form.port.empty());
+  CHECK(short_form.dbname == "app");
+
+  // Everything left to libpq's defaults (PGHOST, PGDATABASE, ...).
+  DatabaseUrl bare = parse_database_url("postgresql://");
+  CHECK(bare.host.empty());
+  CHECK(bare.dbname.empty());
+
+  DatabaseUrl enc = parse_database_url("postgresql://bob%40corp@%2Fvar%2Frun/my%20db");
+  CHECK(enc.user == "bob@corp");
+  CHECK(enc.host == "/var/run");
+  CHECK(enc.dbname == "my db");
+
+  DatabaseUrl multi = parse_database_url("postgresql://h1:5432,h2/app");
+  CHECK(multi.host == "h1,h2");
+  CHECK(multi.port == "5432,");
+
+  DatabaseUrl v6 = parse_database_url("postgresql://u@[::1]:5433/app");
+  CHECK(v6.host == "::1");
+  CHECK(v6.port == "5433");
+}
+
+TEST_CASE("with_dbname names another database with the same credentials", "[url]") {
+  DatabaseUrl u = parse_database_url("postgresql://alice:pw@db:5432/shop?sslmode=require");
+  CHECK(u.with_dbname("migrate_dev_1") ==
+        "postgresql://alice:pw@db:5432/migrate_dev_1?sslmode=require");
+  CHECK(parse_database_url("postgres://db").with_dbname("x y") == "postgres://db/x%20y");
+  CHECK_THROWS_AS(parse_database_url("sqlite:///a.db").with_dbname("x"), migrate::Error);
+}
+
+TEST_CASE("malformed URLs are errors that never show the password", "[url]") {
+  std::string e = url_error("postgresql://alice:s3cret@db:54x2/shop");
+  CHECK(contains(e, "the port must be a number"));
+  CHECK(contains(e, "postgresql://alice:***@db:54x2/shop"));
+  CHECK_FALSE(contains(e, "s3cret"));
+  std::string e2 = url_error("mysql://root:hunter2@localhost/app");
+  CHECK(contains(e2, "expected sqlite:///PATH or postgresql://"));
+  CHECK_FALSE(contains(e2, "hunter2"));
+  std::string e3 = url_error("postgresql+psycopg2://u:topsecret@h/db");
+  CHECK(contains(e3, "SQLAlchemy driver suffixes"));
+  CHECK_FALSE(contains(e3, "topsecret"));
+  CHECK(contains(url_error(""), "no database URL"));
+  CHECK(contains(url_error("postgresql://u:p@h/db%zz"), "bad %-escape"));
+  CHECK(contains(url_error("postgresql://u:p@h/db%4"), "truncated %-escape"));
+  CHECK(contains(url_error("postgresql://[::1/db"), "unterminated '['"));
+  CHECK(contains(url_error("app.db"), "expected sqlite:///PATH"));
+}
+
+TEST_CASE("redact_secrets hides passwords in URLs and conninfo text", "[url]") {
+  CHECK(redact_secrets("could not connect to postgresql://alice:s3cret@db/shop: timeout") ==
+        "could not connect to postgresql://alice:***@db/shop: timeout");
+  // A raw '@' in the password: hide up to the last '@'.
+  CHECK(redact_secrets("postgresql://alice:p@ss@db/shop") == "postgresql://alice:***@db/shop");
+  // No password: unchanged.
+  CHECK(redact_secrets("postgresql://alice@db:5432/shop") == "postgresql://alice@db:5432/shop");
+  CHECK(redact_secrets("postgresql://db:5432/shop") == "postgresql://db:5432/shop");
+  // Two URLs on one line.
+  CHECK(redact_secrets("from postgresql://a:pw1@h1/x to postgres://b:pw2@h2/y") ==
+        "from postgresql://a:***@h1/x to postgres://b:***@h2/y");
+  // libpq conninfo.
+  CHECK(redact_secrets("host=db password=s3cret dbname=shop") ==
+        "host=db password=*** dbname=shop");
+  CHECK(redact_secrets("host=db password = 'two words \\' quote' dbname=shop") ==
+        "host=db password = *** dbname=shop");
+  CHECK(redact_secrets("password='unterminated and more") == "password=***");
+  // A URL's query parameter: the next parameter stays visible.
+  CHECK(redact_secrets("postgresql://db/shop?password=s3cret&sslmode=require") ==
+        "postgresql://db/shop?password=***&sslmode=require");
+  CHECK(redact_secrets("PGPASSWORD=s3cret migrate upgrade") == "PGPASSWORD=*** migrate upgrade");
+  // Words that merely mention passwords are left alone.
+  CHECK(redact_secrets("FATAL: password authentication failed for user \"alice\"") ==
+        "FATAL: password authentication failed for user \"alice\"");
+  CHECK(redact_secrets("") == "");
+  CHECK(redact_secrets("no secrets here") == "no secrets here");
+}
