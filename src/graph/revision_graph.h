@@ -22,6 +22,10 @@
 
 namespace migrate::graph {
 
+namespace detail {
+struct GraphData;
+}
+
 struct RevisionNode {
   std::string id;
   std::vector<std::string> down_revisions;
@@ -67,11 +71,11 @@ class RevisionGraph {
   // revisions and their sources.
   explicit RevisionGraph(std::vector<RevisionNode> nodes);
 
-  bool empty() const { return nodes_.empty(); }
-  std::size_t size() const { return nodes_.size(); }
+  bool empty() const { return nodes().empty(); }
+  std::size_t size() const { return nodes().size(); }
   bool contains(const std::string& id) const;
   const RevisionNode& get(const std::string& id) const;  // full id only
-  const std::vector<RevisionNode>& nodes() const { return nodes_; }
+  const std::vector<RevisionNode>& nodes() const;        // in the order given
 
   std::vector<std::string> heads() const;
   std::vector<std::string> bases() const;
@@ -87,29 +91,36 @@ class RevisionGraph {
   std::vector<std::string> branch_labels_covering(const std::string& id) const;
 
   // Resolves a target (any form in the contract's grammar, except ranges) to
-  // full ids. `base` resolves to an empty list; `heads` to every head;
-  // `current` to `current_heads`. Relative forms are counted along
-  // down_revision edges. Throws GraphError for unknown, ambiguous or
-  // out-of-range targets, and for `head` when there are several heads
-  // (naming `heads` and `label@head`).
+  // full ids. `base` resolves to an empty list; `heads` to every head no
+  // other revision depends on (Alembic's "real" heads); `current` to
+  // `current_heads`. Relative forms are counted along down_revision edges:
+  // `rev+N`, `head-N`, `base+N`, `label@head-N` from the named revision,
+  // `+N` and `label@+N` from the current heads as `upgrade` counts them,
+  // `-N` and `label@-N` as `downgrade` does (so `-1` from one revision above
+  // base is base: an empty list). A partial id needs 4 characters. Throws
+  // GraphError for unknown, ambiguous or out-of-range targets, and for
+  // `head` when there are several heads (naming `heads` and `label@head`).
   std::vector<std::string> resolve(const std::string& target,
                                    const std::vector<std::string>& current_heads) const;
 
   // The steps that take a database whose version table holds `current_heads`
   // to `target`, in the order they must run (Alembic's upgrade / downgrade
-  // traversal). Throws GraphError when the target is not reachable in that
-  // direction.
+  // traversal, tie-broken by node order as Alembic's is by file order).
+  // Throws GraphError when the target is not reachable in that direction.
+  // `downgrade -N` with several current heads counts from current_heads[0],
+  // as Alembic counts from the first row of its version table.
   std::vector<Step> upgrade_plan(const std::vector<std::string>& current_heads,
                                  const std::string& target) const;
   std::vector<Step> downgrade_plan(const std::vector<std::string>& current_heads,
                                    const std::string& target) const;
 
   // The version-table changes of `migrate stamp target...` from `current_heads`
-  // (Alembic's stamp). With `purge` the table is emptied first and the targets
-  // inserted.
+  // (Alembic's stamp; no targets means base). With `purge` the table is
+  // emptied first (one kDelete per row, known revision or not) and the
+  // targets inserted. Computed whole before anything is changed, so a stamp
+  // that cannot be done changes nothing.
   std::vector<VersionOp> stamp_ops(const std::vector<std::string>& current_heads,
-                                   const std::vector<std::string>& targets,
-                                   bool purge) const;
+                                   const std::vector<std::string>& targets, bool purge) const;
 
   // Revisions between `lower` and `upper`, both inclusive as in Alembic's
   // walk_revisions ("base" = from the bases, "heads" = all heads), newest
@@ -119,16 +130,18 @@ class RevisionGraph {
                                 const std::vector<std::string>& current_heads) const;
 
  private:
-  std::vector<RevisionNode> nodes_;
-  std::unordered_map<std::string, std::size_t> index_;
-  // Implementation state (children, labels, ...) is the implementer's choice.
-  struct Impl;
-  std::shared_ptr<const Impl> impl_;
+  friend class HeadMaintainer;
+  const detail::GraphData& data() const;
+
+  // The nodes and their index (src/graph/graph_data.h). Shared and
+  // immutable, so that copying a graph is cheap.
+  std::shared_ptr<const detail::GraphData> data_;
 };
 
 // The version table as a state machine (Alembic's HeadMaintainer): given the
 // heads stored now, says which inserts, updates and deletes one step implies,
-// and tracks the new heads.
+// and tracks the new heads. Throws GraphError for a step the stored heads
+// cannot take (e.g. a downgrade of a revision that is not stored).
 class HeadMaintainer {
  public:
   HeadMaintainer(const RevisionGraph& graph, std::vector<std::string> heads);
@@ -136,8 +149,14 @@ class HeadMaintainer {
   const std::set<std::string>& heads() const { return heads_; }
 
  private:
+  // Ancestors (with dependencies) of `others`: cached, because a long
+  // downgrade beside another branch asks about the same other heads each step.
+  const std::vector<char>& ancestors_of(const std::vector<std::string>& others);
+
   const RevisionGraph& graph_;
   std::set<std::string> heads_;
+  std::vector<std::string> cached_others_;
+  std::vector<char> cached_ancestors_;
 };
 
 }  // namespace migrate::graph

@@ -1,0 +1,64 @@
+#include "graph/closure.h"
+
+namespace migrate::graph::detail {
+namespace {
+
+template <typename Next>
+Marks closure(std::size_t n, const IdxList& from, Next next) {
+  Marks seen(n, 0);
+  IdxList stack;
+  for (Idx i : from)
+    if (!seen[i]) {
+      seen[i] = 1;
+      stack.push_back(i);
+    }
+  while (!stack.empty()) {
+    Idx v = stack.back();
+    stack.pop_back();
+    for (Idx w : next(v))
+      if (!seen[w]) {
+        seen[w] = 1;
+        stack.push_back(w);
+      }
+  }
+  return seen;
+}
+
+}  // namespace
+
+Marks ancestors(const GraphData& g, const IdxList& from, Edges edges) {
+  const auto& up = edges == Edges::kWithDeps ? g.norm_down : g.down;
+  return closure(g.size(), from, [&](Idx v) { return up[v]; });
+}
+
+Marks descendants(const GraphData& g, const IdxList& from, Edges edges) {
+  const auto& down = edges == Edges::kWithDeps ? g.all_children : g.children;
+  return closure(g.size(), from, [&](Idx v) { return down[v]; });
+}
+
+IdxList filter(const IdxList& revs, const Marks& marks) {
+  IdxList out;
+  for (Idx r : revs)
+    if (marks[r]) out.push_back(r);
+  return out;
+}
+
+void check_no_overlap(const GraphData& g, const IdxList& revs, const char* what) {
+  if (revs.size() < 2) return;
+  // Everything strictly below some member: a member found there overlaps.
+  IdxList parents;
+  for (Idx r : revs)
+    for (Idx p : g.norm_down[r]) parents.push_back(p);
+  Marks below = ancestors(g, parents, Edges::kWithDeps);
+  for (Idx r : revs) {
+    if (!below[r]) continue;
+    for (Idx other : revs) {
+      if (other == r) continue;
+      if (ancestors(g, {other}, Edges::kWithDeps)[r])
+        throw GraphError(std::string(what) + " " + g.id(r) + " and " + g.id(other) +
+                         " overlap: " + g.id(r) + " is an ancestor of " + g.id(other));
+    }
+  }
+}
+
+}  // namespace migrate::graph::detail
