@@ -207,10 +207,3 @@ TEST_CASE("the dialect's offline SQL runs on SQLite", "[sqlite][dialect]") {
   sqlite3_finalize(st);
   sqlite3_close(db);
 }
-
-TEST_CASE("PostgreSQL URLs are not served yet", "[sqlite][dialect]") {
-  CHECK_THROWS_WITH(migrate::db::dialect_for_url("postgresql://u@h/db"),
-                    Catch::Contains("PostgreSQL support is not built yet"));
-  CHECK_THROWS_WITH(migrate::db::open_database("postgres://u@h/db", {}),
-                    Catch::Contains("PostgreSQL support is not built yet"));
-}

@@ -103,8 +103,9 @@ std::string SqliteDialect::history_insert_template(const TableNames& t) const {
 }
 
 std::string SqliteDialect::select_heads_sql(const TableNames& t) const {
-  return fmt::format("SELECT version_num FROM {} ORDER BY version_num",
-                     qualified(t, t.version_table));
+  // Storage (rowid) order, as Alembic reads alembic_version on SQLite: with
+  // several heads stored, `downgrade -N` counts from the first row read.
+  return fmt::format("SELECT version_num FROM {} ORDER BY rowid", qualified(t, t.version_table));
 }
 
 std::string SqliteDialect::select_history_sql(const TableNames& t) const {
