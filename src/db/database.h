@@ -29,9 +29,9 @@ struct Statement {
 struct StepSpec {
   std::string revision;
   bool upgrade = true;
-  std::string sql;        // the section's text, verbatim
-  std::string file;       // revision file path, for error messages
-  int first_line = 1;     // file line of sql's first line
+  std::string sql;     // the section's text, verbatim
+  std::string file;    // revision file path, for error messages
+  int first_line = 1;  // file line of sql's first line
   bool transactional = true;
   std::vector<graph::VersionOp> version_ops;
   std::string checksum;  // SHA-256 of the revision file
@@ -72,6 +72,11 @@ class Dialect {
   // migrate::Error "FILE:LINE: ..." for an unterminated statement.
   virtual std::vector<Statement> split(const std::string& sql, int first_line,
                                        const std::string& file) const = 0;
+  // Refuses, before anything runs or is printed, a step the database cannot
+  // run as written (PostgreSQL: CREATE INDEX CONCURRENTLY in a transactional
+  // step). Throws migrate::Error naming the file, line and statement.
+  virtual void check_step(const std::vector<Statement>& /*statements*/, bool /*transactional*/,
+                          const std::string& /*file*/) const {}
 };
 
 // Held for the whole run so that a second runner waits. Released on destruction.

@@ -52,17 +52,26 @@ void OfflineWriter::write_plan(bool upgrade, const std::vector<std::string>& fro
   const auto& graph = scripts_.graph();
   auto plan =
       upgrade ? graph.upgrade_plan(from_heads, target) : graph.downgrade_plan(from_heads, target);
-  write_preamble();
-  graph::HeadMaintainer maintainer(graph, from_heads);
+  // Split and check every step before printing anything, so a refused step
+  // never leaves half a script on stdout.
+  std::vector<std::vector<db::Statement>> statements;
   for (const auto& step : plan) {
     const auto& file = scripts_.file(step.revision);
-    const std::string& sql = step.upgrade ? file.upgrade_sql : file.downgrade_sql;
-    int line = step.upgrade ? file.upgrade_line : file.downgrade_line;
+    statements.push_back(dialect_.split(step.upgrade ? file.upgrade_sql : file.downgrade_sql,
+                                        step.upgrade ? file.upgrade_line : file.downgrade_line,
+                                        file.path));
+    dialect_.check_step(statements.back(), file.transactional, file.path);
+  }
+  write_preamble();
+  graph::HeadMaintainer maintainer(graph, from_heads);
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const auto& step = plan[i];
+    const auto& file = scripts_.file(step.revision);
     out_ << "-- " << describe_step(report_for(scripts_, step)) << "\n";
     out_ << "-- " << file.path << "\n";
     // A non-transactional step runs outside any transaction, as it does online.
     if (file.transactional) out_ << dialect_.begin_sql() << ";\n";
-    for (const auto& st : dialect_.split(sql, line, file.path)) out_ << st.sql << ";\n";
+    for (const auto& st : statements[i]) out_ << st.sql << ";\n";
     for (const auto& op : maintainer.apply(step))
       out_ << dialect_.version_op_sql(tables_, op) << ";\n";
     out_ << dialect_.history_insert_sql(tables_, file.id, step.upgrade ? "upgrade" : "downgrade",

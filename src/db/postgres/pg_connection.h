@@ -1,0 +1,68 @@
+// One libpqxx connection to the server, with the errors that leave it made
+// fit for users: connection failures name host, port and database (never
+// the password), server errors keep their DETAIL, HINT and CONTEXT.
+#pragma once
+
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+namespace migrate::db::postgres {
+
+// Where to connect, and how to name it in messages.
+struct ConnectTarget {
+  std::string conninfo;  // the URL as given, for libpq only: never print it
+  std::string describe;  // the redacted URL
+  // From the URL, else PG* variables; empty = libpq's default.
+  std::string host, port, dbname, user;
+};
+
+// A failed statement of a batch.
+struct BatchFailure {
+  std::size_t index = 0;  // which statement of the batch failed
+  std::string message;    // format_server_error's text
+  std::string sqlstate;
+};
+
+class Connection {
+ public:
+  // Connects; throws migrate::Error naming host, port and database.
+  explicit Connection(const ConnectTarget& target);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  const std::string& describe() const { return describe_; }
+
+  // Runs `sql` (one or more statements) in autocommit, one round trip.
+  // Throws pqxx::sql_error (use format_server_error) or migrate::Error when
+  // the connection breaks.
+  pqxx::result exec(const std::string& sql);
+  // exec() for migrate's own statements: a server error becomes a
+  // migrate::Error naming the database.
+  pqxx::result query(const std::string& sql);
+
+  // Sends all statements in ONE message (one round trip) and reports the
+  // first that failed; the server skips the rest. Used with BEGIN first and
+  // COMMIT last: after a failure the transaction is aborted, and
+  // rollback_quietly() ends it.
+  std::optional<BatchFailure> exec_batch(const std::vector<std::string>& statements);
+
+  // ROLLBACK, ignoring every error (including "no transaction in progress").
+  void rollback_quietly() noexcept;
+
+ private:
+  std::optional<pqxx::connection> conn_;
+  std::string describe_;
+};
+
+// A server error as users read it: the primary message without "ERROR:  ",
+// then the DETAIL, HINT and CONTEXT lines, indented. The "LINE n:" excerpt
+// with its caret is left out (its line counts from the start of a batch,
+// not the file). Secrets are redacted.
+std::string format_server_error(const std::string& what);
+
+// "host 127.0.0.1, port 5432, database app, user alice" for messages.
+std::string describe_endpoint(const ConnectTarget& target);
+
+}  // namespace migrate::db::postgres

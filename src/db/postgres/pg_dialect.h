@@ -1,0 +1,63 @@
+// SQL rendering for PostgreSQL, shared by offline scripts and the live
+// backend so both write the same statements. Rendered statements carry no
+// trailing semicolon; offline output appends one.
+//
+// Version-table UPDATEs and DELETEs are DO blocks that raise unless exactly
+// one row changed, so the check runs inside the step's transaction both
+// online (where the whole step is one message to the server) and in an
+// offline script run by psql.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "db/database.h"
+
+namespace migrate::db::postgres {
+
+class PostgresDialect : public Dialect {
+ public:
+  std::string name() const override { return "postgresql"; }
+  // Always quoted, so names keep their case.
+  std::string quote_ident(const std::string& ident) const override;
+  std::string quote_literal(const std::string& text) const override;
+  // "schema"."table", or "table" (found through search_path) without a schema.
+  std::string qualified(const TableNames& t, const std::string& table) const override;
+  std::vector<std::string> create_tables_sql(const TableNames& t) const override;
+  std::string version_op_sql(const TableNames& t, const graph::VersionOp& op) const override;
+  std::string begin_sql() const override { return "BEGIN"; }
+  // started_at is now() (the transaction's start), duration_ms NULL,
+  // applied_by 'offline'.
+  std::string history_insert_sql(const TableNames& t, const std::string& revision,
+                                 const std::string& direction,
+                                 const std::string& checksum) const override;
+  std::vector<Statement> split(const std::string& sql, int first_line,
+                               const std::string& file) const override;
+
+  // Refuses, before anything runs, a transactional step holding a statement
+  // PostgreSQL will not run in a transaction (pg_statement_check.h); throws
+  // migrate::Error "FILE:LINE: ...". The live backend calls it for every
+  // step, and offline output does too (Dialect::check_step).
+  void check_step(const std::vector<Statement>& statements, bool transactional,
+                  const std::string& file) const override;
+
+  // The live backend's statements.
+  //
+  // A DO block raising "migrate: the version table ... changed" unless the
+  // version table holds exactly `expected` (as a set).
+  std::string check_heads_sql(const TableNames& t, const std::vector<std::string>& expected) const;
+  // A history row; the SQL expressions for started_at (timestamptz) and
+  // duration_ms (double precision) are given as is.
+  std::string history_row_sql(const TableNames& t, const HistoryEntry& row,
+                              const std::string& started_at_expr,
+                              const std::string& duration_expr) const;
+  std::string select_heads_sql(const TableNames& t) const;
+  std::string select_history_sql(const TableNames& t) const;
+  // SELECT to_regclass(...) IS NOT NULL for `table`.
+  std::string table_exists_sql(const TableNames& t, const std::string& table) const;
+  // The advisory-lock key for a run on these tables, as an SQL bigint
+  // expression (hashtextextended of the schema-qualified version table).
+  std::string run_lock_key_sql(const TableNames& t) const;
+};
+
+}  // namespace migrate::db::postgres

@@ -1,0 +1,82 @@
+#include "db/postgres/pg_statement_check.h"
+
+#include <fmt/format.h>
+#include <pg_query.h>
+
+#include <nlohmann/json.hpp>
+
+#include "db/postgres/pg_text.h"
+#include "util/error.h"
+
+namespace migrate::db::postgres {
+
+namespace {
+
+using nlohmann::json;
+
+// The statement's parse tree: {"IndexStmt": {...}}; null when it does not
+// parse (the server will then say why).
+json parse_tree(const std::string& sql) {
+  PgQueryParseResult r = pg_query_parse(sql.c_str());
+  json tree;
+  if (!r.error && r.parse_tree) {
+    json doc = json::parse(r.parse_tree, nullptr, false);
+    if (doc.is_object() && doc.contains("stmts") && doc["stmts"].size() == 1)
+      tree = doc["stmts"][0].value("stmt", json());
+  }
+  pg_query_free_parse_result(r);
+  return tree;
+}
+
+bool flag(const json& node, const char* name) { return node.value(name, false); }
+
+bool has_concurrently_option(const json& reindex) {
+  for (const auto& p : reindex.value("params", json::array()))
+    if (p.contains("DefElem") && p["DefElem"].value("defname", "") == "concurrently") return true;
+  return false;
+}
+
+std::string refused(const char* what) {
+  return fmt::format("{} cannot run inside a transaction block", what);
+}
+
+}  // namespace
+
+std::string transaction_conflict(const std::string& sql) {
+  json tree = parse_tree(sql);
+  if (!tree.is_object() || tree.empty()) return {};
+  const std::string kind = tree.begin().key();
+  const json& node = tree.begin().value();
+  if (kind == "IndexStmt" && flag(node, "concurrent")) return refused("CREATE INDEX CONCURRENTLY");
+  if (kind == "DropStmt" && flag(node, "concurrent")) return refused("DROP INDEX CONCURRENTLY");
+  if (kind == "ReindexStmt" && has_concurrently_option(node))
+    return refused("REINDEX CONCURRENTLY");
+  if (kind == "VacuumStmt" && flag(node, "is_vacuumcmd")) return refused("VACUUM");
+  if (kind == "CreatedbStmt") return refused("CREATE DATABASE");
+  if (kind == "DropdbStmt") return refused("DROP DATABASE");
+  if (kind == "CreateTableSpaceStmt") return refused("CREATE TABLESPACE");
+  if (kind == "DropTableSpaceStmt") return refused("DROP TABLESPACE");
+  if (kind == "AlterSystemStmt") return refused("ALTER SYSTEM");
+  if (kind == "ClusterStmt" && !node.contains("relation"))
+    return refused("CLUSTER without a table name");
+  if (kind == "TransactionStmt") {
+    const std::string k = node.value("kind", "");
+    if (k != "TRANS_STMT_SAVEPOINT" && k != "TRANS_STMT_RELEASE" && k != "TRANS_STMT_ROLLBACK_TO")
+      return "BEGIN, COMMIT and ROLLBACK cannot appear in a transactional step (it already runs in "
+             "its own transaction)";
+  }
+  return {};
+}
+
+void check_transactional(const std::vector<Statement>& statements, const std::string& file) {
+  for (const auto& st : statements) {
+    std::string why = transaction_conflict(st.sql);
+    if (why.empty()) continue;
+    throw Error(fmt::format(
+        "{}:{}: {}; this step runs in a transaction: add `transactional: false` to the revision's "
+        "header to run it statement by statement outside one. Nothing was run.\n  in: {}",
+        file, st.line, why, first_line_of(st.sql)));
+  }
+}
+
+}  // namespace migrate::db::postgres

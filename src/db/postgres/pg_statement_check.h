@@ -1,0 +1,24 @@
+// Statements PostgreSQL refuses inside a transaction block (CREATE INDEX
+// CONCURRENTLY, VACUUM, CREATE DATABASE, ...) and transaction control
+// (BEGIN, COMMIT, ROLLBACK), found in the parse tree libpg_query builds.
+// A transactional step holding one is refused before anything runs.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "db/database.h"
+
+namespace migrate::db::postgres {
+
+// What, if anything, keeps `sql` (one statement) out of a transactional
+// step: e.g. "CREATE INDEX CONCURRENTLY cannot run inside a transaction
+// block". Empty when it may run in one.
+std::string transaction_conflict(const std::string& sql);
+
+// Throws migrate::Error "FILE:LINE: ..." naming the first statement that
+// cannot run in a transactional step and telling the user to declare
+// `transactional: false`.
+void check_transactional(const std::vector<Statement>& statements, const std::string& file);
+
+}  // namespace migrate::db::postgres

@@ -1,0 +1,434 @@
+// End to end on the private PostgreSQL server (scripts/test.sh starts it):
+// every test creates its own database, drives the real binary with --url
+// pointing at it, and reads the result back with libpqxx. The tests fail
+// (never skip) when MIGRATE_TEST_PG_URL is not set.
+#include <pqxx/pqxx>
+#include <random>
+
+#include "config/url.h"
+#include "e2e/project_fixture.h"
+
+using testsupport::contains;
+
+namespace {
+
+// A fresh database on the test server, dropped (WITH FORCE) on scope exit.
+class TempPgDatabase {
+ public:
+  TempPgDatabase() {
+    admin_url_ = testsupport::pg_url();
+    REQUIRE_FALSE(admin_url_.empty());  // scripts/test.sh sets MIGRATE_TEST_PG_URL
+    std::random_device rd;
+    name_ = "migrate_t_" + std::to_string(rd()) + std::to_string(rd() % 1000);
+    admin_exec("CREATE DATABASE " + name_);
+    url_ = migrate::config::parse_database_url(admin_url_).with_dbname(name_);
+  }
+  ~TempPgDatabase() {
+    try {
+      admin_exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    } catch (...) {
+    }
+  }
+  TempPgDatabase(const TempPgDatabase&) = delete;
+  TempPgDatabase& operator=(const TempPgDatabase&) = delete;
+
+  const std::string& url() const { return url_; }
+  const std::string& name() const { return name_; }
+
+  // Rows of a query, each row's columns joined by "|" (NULL as "NULL").
+  std::vector<std::string> rows(const std::string& sql) const {
+    pqxx::connection c(url_);
+    pqxx::nontransaction tx(c);
+    std::vector<std::string> out;
+    for (const auto& row : tx.exec(sql)) {
+      std::string line;
+      for (pqxx::row::size_type i = 0; i < row.size(); ++i) {
+        if (i) line += "|";
+        line += row[i].is_null() ? "NULL" : row[i].c_str();
+      }
+      out.push_back(line);
+    }
+    return out;
+  }
+  void exec(const std::string& sql) const {
+    pqxx::connection c(url_);
+    pqxx::nontransaction tx(c);
+    tx.exec(sql);
+  }
+  std::vector<std::string> version(const std::string& table = "migrate_version") const {
+    return rows("SELECT version_num FROM " + table + " ORDER BY version_num");
+  }
+  std::vector<std::string> tables() const {
+    return rows(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 't\\_%' "
+        "ORDER BY tablename");
+  }
+  int history_count(const std::string& where = "true") const {
+    return std::stoi(rows("SELECT count(*) FROM migrate_history WHERE " + where)[0]);
+  }
+
+ private:
+  void admin_exec(const std::string& sql) const {
+    pqxx::connection c(admin_url_);
+    pqxx::nontransaction tx(c);
+    tx.exec(sql);
+  }
+  std::string admin_url_, name_, url_;
+};
+
+// `migrate --url URL ARGS...` in the project.
+testsupport::RunResult run(const e2e::Project& p, const TempPgDatabase& db,
+                           std::vector<std::string> args) {
+  args.insert(args.begin(), {"--url", db.url()});
+  return p.run(args);
+}
+
+using V = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE("pg: upgrade and downgrade through a branch and a merge", "[e2e][postgres]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  p.add_table_rev("b2", {"a1"});
+  p.add_table_rev("c3", {"a1"});
+  p.add_table_rev("m4", {"b2", "c3"});
+
+  auto r = run(p, db, {"upgrade", "b2"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(db.version() == V{"b2"});
+  CHECK(db.tables() == V{"t_a1", "t_b2"});
+
+  r = run(p, db, {"upgrade", "heads"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, "Running upgrade b2, c3 -> m4"));
+  CHECK(db.version() == V{"m4"});
+  CHECK(db.tables() == V{"t_a1", "t_b2", "t_c3", "t_m4"});
+
+  auto cur = run(p, db, {"current"});
+  REQUIRE(cur.exit_code == 0);
+  CHECK(contains(cur.out, "m4"));
+  // postgres:// is the same backend.
+  std::string short_scheme = "postgres://" + db.url().substr(std::string("postgresql://").size());
+  cur = p.run({"--url", short_scheme, "current"});
+  REQUIRE(cur.exit_code == 0);
+  CHECK(contains(cur.out, "m4"));
+
+  // Unmerging: update m4 -> b2 and insert c3 (c3 is not below b2, so stays).
+  r = run(p, db, {"downgrade", "b2"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(db.version() == V{"b2", "c3"});
+  CHECK(db.tables() == V{"t_a1", "t_b2", "t_c3"});
+
+  // Back to the branch point: one branch's row deleted, the other updated.
+  r = run(p, db, {"downgrade", "a1"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(db.version() == V{"a1"});
+  CHECK(db.tables() == V{"t_a1"});
+
+  r = run(p, db, {"downgrade", "base"});
+  REQUIRE(r.exit_code == 0);
+  CHECK(db.version().empty());
+  CHECK(db.tables().empty());
+  CHECK(db.history_count("status = 'ok'") == 8);
+  CHECK(db.history_count("direction = 'downgrade'") == 4);
+}
+
+TEST_CASE("pg: a failing step rolls back whole and names file, line, DETAIL and HINT",
+          "[e2e][postgres]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add({"a1", {}, "CREATE TABLE accounts (id integer PRIMARY KEY);", "DROP TABLE accounts;"});
+  // Upgrade section starts on line 9 of the file (7 header lines, a blank
+  // line, the marker), so the duplicate INSERT is on line 12.
+  p.add({"b2",
+         {"a1"},
+         "CREATE TABLE t_b2 (id integer);\n"
+         "INSERT INTO accounts VALUES (1);\n"
+         "\n"
+         "INSERT INTO accounts VALUES (1);\n",
+         "DROP TABLE t_b2;"});
+  auto r = run(p, db, {"upgrade", "heads"});
+  CHECK(r.exit_code == 1);
+  INFO(r.err);
+  CHECK(contains(r.err, p.rev_path("b2") + ":12: step b2 (upgrade) failed"));
+  CHECK(contains(r.err, "duplicate key value violates unique constraint"));
+  CHECK(contains(r.err, "DETAIL:  Key (id)=(1) already exists."));
+  CHECK(contains(r.err, "in: INSERT INTO accounts VALUES (1)"));
+  // Nothing of b2 remains; a1 stays committed and recorded.
+  CHECK(db.version() == V{"a1"});
+  CHECK(db.rows("SELECT count(*) FROM accounts") == V{"0"});
+  CHECK(db.rows("SELECT to_regclass('t_b2') IS NULL") == V{"t"});
+  CHECK(db.history_count() == 1);
+
+  // HINT (and the server's CONTEXT) come through too.
+  p.add({"b2",
+         {"a1"},
+         "SELECT 1;\n"
+         "DO $$ BEGIN RAISE EXCEPTION 'no way' USING DETAIL = 'some detail', HINT = 'try "
+         "harder'; END $$;\n",
+         ""});
+  r = run(p, db, {"upgrade", "heads"});
+  CHECK(r.exit_code == 1);
+  INFO(r.err);
+  CHECK(contains(r.err, p.rev_path("b2") + ":10: step b2 (upgrade) failed: no way"));
+  CHECK(contains(r.err, "DETAIL:  some detail"));
+  CHECK(contains(r.err, "HINT:  try harder"));
+  CHECK(db.version() == V{"a1"});
+}
+
+TEST_CASE("pg: dollar-quoted bodies and BEGIN ATOMIC with semicolons run as one statement",
+          "[e2e][postgres]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add({"a1",
+         {},
+         "CREATE TABLE t_log (msg text);\n"
+         "CREATE FUNCTION log_twice(m text) RETURNS int LANGUAGE plpgsql AS $body$\n"
+         "BEGIN\n"
+         "  INSERT INTO t_log VALUES (m || ';');  -- a comment; with semicolons\n"
+         "  INSERT INTO t_log VALUES ($$it's; done$$);\n"
+         "  RETURN 2;\n"
+         "END\n"
+         "$body$;\n"
+         "CREATE FUNCTION answer() RETURNS int LANGUAGE sql\n"
+         "BEGIN ATOMIC\n"
+         "  SELECT 41;\n"
+         "  SELECT 42;\n"
+         "END;\n"
+         "SELECT log_twice('a;b'); /* trailing ; comment */",
+         "DROP FUNCTION answer(); DROP FUNCTION log_twice(text); DROP TABLE t_log;"});
+  auto r = run(p, db, {"upgrade", "heads"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(db.rows("SELECT msg FROM t_log ORDER BY msg") == V{"a;b;", "it's; done"});
+  CHECK(db.rows("SELECT answer()") == V{"42"});
+  REQUIRE(run(p, db, {"downgrade", "base"}).exit_code == 0);
+  CHECK(db.rows("SELECT to_regclass('t_log') IS NULL") == V{"t"});
+}
+
+TEST_CASE("pg: CONCURRENTLY is refused in a transactional step and runs with transactional: false",
+          "[e2e][postgres]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add({"a1",
+         {},
+         "CREATE TABLE t_a (id integer);\nCREATE INDEX CONCURRENTLY t_a_id ON t_a (id);",
+         "DROP TABLE t_a;"});
+  auto r = run(p, db, {"upgrade", "heads"});
+  CHECK(r.exit_code == 1);
+  INFO(r.err);
+  CHECK(contains(r.err, p.rev_path("a1") + ":10: CREATE INDEX CONCURRENTLY cannot run inside a "
+                                           "transaction block"));
+  CHECK(contains(r.err, "transactional: false"));
+  // Refused before anything ran: not even the CREATE TABLE on line 9.
+  CHECK(db.rows("SELECT to_regclass('t_a') IS NULL") == V{"t"});
+  CHECK(db.version().empty());
+  // Offline, the same refusal, and no half script on stdout.
+  auto offline = run(p, db, {"upgrade", "heads", "--sql"});
+  CHECK(offline.exit_code == 1);
+  CHECK(contains(offline.err, "transactional: false"));
+  CHECK(offline.out.empty());
+
+  p.add({"a1",
+         {},
+         "CREATE TABLE t_a (id integer);\nCREATE INDEX CONCURRENTLY t_a_id ON t_a (id);\nVACUUM "
+         "t_a;",
+         "DROP INDEX CONCURRENTLY t_a_id;\nDROP TABLE t_a;",
+         {},
+         {},
+         "transactional: false"});
+  r = run(p, db, {"upgrade", "heads"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(db.rows("SELECT indexname FROM pg_indexes WHERE tablename = 't_a'") == V{"t_a_id"});
+  CHECK(db.version() == V{"a1"});
+  CHECK(db.history_count("status = 'ok'") == 1);
+
+  // A failing non-transactional step keeps what ran and is recorded 'failed'.
+  p.add({"b2",
+         {"a1"},
+         "CREATE TABLE t_b (id integer);\nCREATE INDEX CONCURRENTLY t_b_x ON t_b (nope);",
+         "DROP TABLE t_b;",
+         {},
+         {},
+         "transactional: false"});
+  auto failed = run(p, db, {"upgrade", "heads"});
+  CHECK(failed.exit_code == 1);
+  INFO(failed.err);
+  CHECK(contains(failed.err, p.rev_path("b2") +
+                                 ":11: step b2 (upgrade) failed: column \"nope\" does "
+                                 "not exist"));
+  CHECK(contains(failed.err, "not transactional"));
+  CHECK(db.rows("SELECT to_regclass('t_b') IS NOT NULL") == V{"t"});
+  CHECK(db.version() == V{"a1"});
+  CHECK(db.rows("SELECT revision, status FROM migrate_history ORDER BY id") ==
+        V{"a1|ok", "b2|failed"});
+}
+
+TEST_CASE("pg: version_table_schema must exist and holds both tables", "[e2e][postgres]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  testsupport::write_file(p.path("migrate.yaml"), testsupport::read_file(p.path("migrate.yaml")) +
+                                                      "\nversion_table_schema: migs\n");
+  p.add_table_rev("a1", {});
+  auto r = run(p, db, {"upgrade", "heads"});
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, "schema \"migs\" (version_table_schema) does not exist"));
+  CHECK(db.tables().empty());
+
+  db.exec("CREATE SCHEMA migs");
+  r = run(p, db, {"upgrade", "heads"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(db.version("migs.migrate_version") == V{"a1"});
+  CHECK(db.rows("SELECT count(*) FROM migs.migrate_history") == V{"1"});
+  CHECK(db.rows("SELECT to_regclass('public.migrate_version') IS NULL") == V{"t"});
+  auto cur = run(p, db, {"current"});
+  CHECK(contains(cur.out, "a1"));
+}
+
+TEST_CASE("pg: offline --sql run by psql gives the same version table", "[e2e][postgres]") {
+  TempPgDatabase online, offline;
+  e2e::Project p;
+  p.add({"a1",
+         {},
+         "CREATE TABLE t_a (id integer PRIMARY KEY, s text DEFAULT 'x;y');",
+         "DROP TABLE t_a;"});
+  p.add({"b2",
+         {"a1"},
+         "CREATE FUNCTION two() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 2; END; $$;",
+         "DROP FUNCTION two();"});
+  p.add({"c3",
+         {"a1"},
+         "CREATE INDEX CONCURRENTLY t_a_s ON t_a (s);",
+         "DROP INDEX t_a_s;",
+         {},
+         {},
+         "transactional: false"});
+  p.add_table_rev("m4", {"b2", "c3"});
+
+  auto sql = run(p, offline, {"upgrade", "heads", "--sql"});
+  INFO(sql.err);
+  REQUIRE(sql.exit_code == 0);
+  testsupport::write_file(p.path("up.sql"), sql.out);
+  auto psql = testsupport::run_program(
+      p.dir.path(), {"psql", offline.url(), "-q", "-v", "ON_ERROR_STOP=1", "-f", "up.sql"});
+  INFO(psql.err);
+  INFO(sql.out);
+  REQUIRE(psql.exit_code == 0);
+
+  REQUIRE(run(p, online, {"upgrade", "heads"}).exit_code == 0);
+  CHECK(offline.version() == V{"m4"});
+  CHECK(offline.version() == online.version());
+  CHECK(offline.rows("SELECT two()") == V{"2"});
+  CHECK(offline.rows("SELECT indexname FROM pg_indexes WHERE indexname = 't_a_s'") == V{"t_a_s"});
+  CHECK(offline.rows("SELECT DISTINCT applied_by FROM migrate_history") == V{"offline"});
+  CHECK(offline.history_count() == 4);
+  // migrate reads the offline-built version table like its own.
+  auto cur = run(p, offline, {"current"});
+  CHECK(contains(cur.out, "m4"));
+}
+
+TEST_CASE("pg: four concurrent runs apply every step exactly once", "[e2e][postgres]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  const int n = 8;
+  std::string prev;
+  for (int i = 0; i < n; ++i) {
+    std::string id = "r" + std::to_string(i);
+    p.add({id, prev.empty() ? V{} : V{prev},
+           "CREATE TABLE t_" + id + " (id integer);\nSELECT pg_sleep(0.02);",
+           "DROP TABLE t_" + id + ";"});
+    prev = id;
+  }
+  // Started together by one shell; each run's exit code lands in rcN.
+  std::string script =
+      "for i in 1 2 3 4; do (\"$0\" --url \"$1\" upgrade heads >out$i 2>err$i; echo $? >rc$i) & "
+      "done; wait";
+  auto r =
+      testsupport::run_program(p.dir.path(), {"/bin/sh", "-c", script, MIGRATE_BINARY, db.url()},
+                               {{"DATABASE_URL", ""}, {"MIGRATE_CONFIG", ""}});
+  REQUIRE(r.exit_code == 0);
+  for (int i = 1; i <= 4; ++i) {
+    INFO(testsupport::read_file(p.path("err" + std::to_string(i))));
+    CHECK(testsupport::read_file(p.path("rc" + std::to_string(i))) == "0\n");
+  }
+  CHECK(db.history_count() == n);
+  CHECK(db.rows("SELECT count(DISTINCT revision) FROM migrate_history") == V{std::to_string(n)});
+  CHECK(db.version() == V{prev});
+}
+
+TEST_CASE("pg: a held run lock makes a run wait, say so once, and give up", "[e2e][postgres]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  pqxx::connection holder(db.url());
+  pqxx::nontransaction tx(holder);
+  tx.exec(
+      "SELECT pg_advisory_lock(hashtextextended('migrate run lock ' || 'public' || '.' || "
+      "'migrate_version', 0))");
+  auto r = run(p, db, {"upgrade", "heads", "--lock-wait", "0.5"});
+  CHECK(r.exit_code == 1);
+  INFO(r.err);
+  CHECK(contains(r.err, "waiting for another migrate run to finish"));
+  CHECK(r.err.find("waiting for") == r.err.rfind("waiting for"));  // said once
+  CHECK(contains(r.err, "another migrate run holds the run lock"));
+  CHECK(contains(r.err, "server pid"));
+  CHECK(db.rows("SELECT to_regclass('t_a1') IS NULL") == V{"t"});
+  tx.exec(
+      "SELECT pg_advisory_unlock(hashtextextended('migrate run lock ' || 'public' || '.' || "
+      "'migrate_version', 0))");
+  r = run(p, db, {"upgrade", "heads", "--lock-wait", "0.5"});
+  CHECK(r.exit_code == 0);
+  CHECK(db.version() == V{"a1"});
+}
+
+TEST_CASE("pg: a wrong password is never echoed; the error names host, port and database",
+          "[e2e][postgres]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  auto parsed = migrate::config::parse_database_url(db.url());
+  const std::string secret = "wrong-Secret-4711";
+  std::string bad = "postgresql://" + parsed.user + ":" + secret + "@" + parsed.host + ":" +
+                    parsed.port + "/" + db.name();
+  for (const auto& args : {V{"--url", bad, "current"}, V{"--url", bad, "upgrade", "heads"}}) {
+    auto r = p.run(args);
+    CHECK(r.exit_code == 1);
+    INFO(r.err);
+    CHECK_FALSE(contains(r.out + r.err, secret));
+    CHECK(contains(r.err, "host " + parsed.host));
+    CHECK(contains(r.err, "port " + parsed.port));
+    CHECK(contains(r.err, "database " + db.name()));
+    CHECK(contains(r.err, "password authentication failed"));
+  }
+}
+
+TEST_CASE("pg: version updates must touch one row; stamp records history", "[e2e][postgres]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  // A step that tampers with the version table: its UPDATE a1 -> b2 then
+  // finds no row, and the whole step rolls back.
+  p.add({"b2", {"a1"}, "CREATE TABLE t_b2 (id int);\nDELETE FROM migrate_version;", ""});
+  REQUIRE(run(p, db, {"upgrade", "a1"}).exit_code == 0);
+  auto r = run(p, db, {"upgrade", "heads"});
+  CHECK(r.exit_code == 1);
+  INFO(r.err);
+  CHECK(contains(r.err,
+                 "step b2 (upgrade): UPDATE of version_num 'a1' to 'b2' in the version "
+                 "table \"public\".\"migrate_version\" touched 0 rows, expected exactly 1"));
+  CHECK(db.version() == V{"a1"});
+  CHECK(db.rows("SELECT to_regclass('t_b2') IS NULL") == V{"t"});
+
+  r = run(p, db, {"stamp", "b2"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(db.version() == V{"b2"});
+  CHECK(db.rows("SELECT revision, direction FROM migrate_history ORDER BY id") ==
+        V{"a1|upgrade", "b2|stamp"});
+  REQUIRE(run(p, db, {"stamp", "base"}).exit_code == 0);
+  CHECK(db.version().empty());
+}
