@@ -18,9 +18,13 @@ void add_project_commands(CLI::App& app, Context& ctx, Actions& actions) {
       ->capture_default_str();
   actions[init] = [&ctx, dir, tmpl] {
     std::string project = std::filesystem::current_path().string();
-    script::init_project(project, *dir, *tmpl);
-    ctx.out << "Created " << *dir << "/ from template '" << *tmpl << "'.\n"
-            << "Edit migrate.yaml, then run 'migrate revision -m \"first revision\"'.\n";
+    auto result = script::init_project(project, *dir, *tmpl);
+    ctx.out << "Created " << *dir << "/ from template '" << *tmpl << "'.\n";
+    if (result.config_written)
+      ctx.out << "Wrote " << result.config_file << ".\n";
+    else
+      ctx.out << result.config_file << " already exists; left unchanged.\n";
+    ctx.out << "Edit migrate.yaml, then run 'migrate revision -m \"first revision\"'.\n";
     return 0;
   };
 
