@@ -56,4 +56,14 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
+std::string quote_doubled(std::string_view text, char quote) {
+  std::string out(1, quote);
+  for (char c : text) {
+    out += c;
+    if (c == quote) out += c;
+  }
+  out += quote;
+  return out;
+}
+
 }  // namespace migrate::util

@@ -27,4 +27,8 @@ std::vector<std::string> split(std::string_view s, char sep);
 
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 
+// `text` between two `quote`s, each `quote` inside doubled: SQL's quoting of
+// literals ('...') and identifiers ("...") in both dialects.
+std::string quote_doubled(std::string_view text, char quote);
+
 }  // namespace migrate::util

@@ -14,21 +14,6 @@ namespace migrate::db::postgres {
 
 namespace {
 
-// ISO 8601 UTC with milliseconds, for a timestamptz literal.
-std::string iso8601_millis(std::chrono::system_clock::time_point t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:03d}Z", buf, static_cast<int>(ms % 1000));
-}
-
-double millis_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
 // The server's text for a failed migrate check (a DO block raising
 // "migrate: ..."), without the prefix.
 std::string check_message(const std::string& message) {
@@ -201,7 +186,7 @@ void PostgresDatabase::record_failure(const StepSpec& step,
     conn_.exec(dialect_.history_row_sql(
         options_.tables,
         history_row(step.revision, step.upgrade ? "upgrade" : "downgrade", step.checksum, "failed"),
-        dialect_.quote_literal(iso8601_millis(start)) + "::timestamptz",
+        dialect_.quote_literal(util::iso8601_utc_millis(start)) + "::timestamptz",
         fmt::format("{:.3f}", duration_ms)));
   } catch (...) {
   }
@@ -225,7 +210,7 @@ void PostgresDatabase::run_autocommit(const StepSpec& step,
     try {
       conn_.exec(st.sql);
     } catch (const pqxx::sql_error& e) {
-      record_failure(step, start, millis_since(t0));
+      record_failure(step, start, util::millis_since(t0));
       throw Error(fmt::format(
           "{}:{}: {} failed: {}\n  in: {}\nnote: {} is not transactional: the statements before "
           "this one ran and stay applied; it is recorded as 'failed' in the history table",
@@ -236,12 +221,12 @@ void PostgresDatabase::run_autocommit(const StepSpec& step,
   for (const auto& op : step.version_ops) batch.push_back(dialect_.version_op_sql(t, op));
   batch.push_back(dialect_.history_row_sql(
       t, history_row(step.revision, step.upgrade ? "upgrade" : "downgrade", step.checksum, "ok"),
-      dialect_.quote_literal(iso8601_millis(start)) + "::timestamptz",
-      fmt::format("{:.3f}", millis_since(t0))));
+      dialect_.quote_literal(util::iso8601_utc_millis(start)) + "::timestamptz",
+      fmt::format("{:.3f}", util::millis_since(t0))));
   batch.push_back("COMMIT");
   if (auto failure = conn_.exec_batch(batch)) {
     conn_.rollback_quietly();
-    record_failure(step, start, millis_since(t0));
+    record_failure(step, start, util::millis_since(t0));
     throw Error(fmt::format(
         "{}: {}: {}\nnote: {} is not transactional: its statements ran and stay applied, but its "
         "version change was not recorded",

@@ -6,20 +6,11 @@
 
 #include "db/postgres/pg_splitter.h"
 #include "db/postgres/pg_statement_check.h"
+#include "util/strings.h"
 
 namespace migrate::db::postgres {
 
 namespace {
-
-std::string doubled(const std::string& text, char quote) {
-  std::string out(1, quote);
-  for (char c : text) {
-    out += c;
-    if (c == quote) out += c;
-  }
-  out += quote;
-  return out;
-}
 
 // A DO block: runs `body` (PL/pgSQL statements) with `declare` in scope.
 std::string do_block(const std::string& declare, const std::string& body) {
@@ -29,12 +20,12 @@ std::string do_block(const std::string& declare, const std::string& body) {
 }  // namespace
 
 std::string PostgresDialect::quote_ident(const std::string& ident) const {
-  return doubled(ident, '"');
+  return util::quote_doubled(ident, '"');
 }
 
 std::string PostgresDialect::quote_literal(const std::string& text) const {
   // standard_conforming_strings (on since 9.1): a backslash is literal.
-  return doubled(text, '\'');
+  return util::quote_doubled(text, '\'');
 }
 
 std::string PostgresDialect::qualified(const TableNames& t, const std::string& table) const {

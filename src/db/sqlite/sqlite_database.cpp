@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <ctime>
 #include <filesystem>
 
 #include "db/sqlite/sqlite_executor.h"
@@ -19,22 +18,6 @@ namespace migrate::db::sqlite {
 namespace {
 
 bool is_memory(const std::string& path) { return path == ":memory:"; }
-
-// ISO 8601 UTC with milliseconds ("2026-11-23T10:00:00.123Z"). util/clock.h
-// has whole seconds (for revision headers); history wants finer.
-std::string iso8601_millis(std::chrono::system_clock::time_point t) {
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  std::time_t secs = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  return fmt::format("{}.{:03d}Z", buf, static_cast<int>(ms % 1000));
-}
-
-double millis_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
 
 // SQLite creates the file but not its folders, and says only "unable to
 // open database file" when one is missing.
@@ -121,8 +104,8 @@ HistoryRecord SqliteDatabase::history_record(const StepSpec& step,
   r.revision = step.revision;
   r.direction = step.upgrade ? "upgrade" : "downgrade";
   r.checksum = step.checksum;
-  r.started_at = iso8601_millis(start);
-  r.duration_ms = millis_since(t0);
+  r.started_at = util::iso8601_utc_millis(start);
+  r.duration_ms = util::millis_since(t0);
   r.applied_by = applied_by();
   r.status = status;
   return r;
@@ -241,8 +224,8 @@ void SqliteDatabase::stamp(const std::vector<graph::VersionOp>& ops,
     HistoryRecord r;
     r.revision = op.kind == graph::VersionOp::kDelete ? op.from : op.to;
     r.direction = "stamp";
-    r.started_at = iso8601_millis(start);
-    r.duration_ms = millis_since(t0);
+    r.started_at = util::iso8601_utc_millis(start);
+    r.duration_ms = util::millis_since(t0);
     r.applied_by = applied_by();
     r.status = "ok";
     store_->record(r);

@@ -3,20 +3,11 @@
 #include <fmt/format.h>
 
 #include "db/sqlite/sqlite_splitter.h"
+#include "util/strings.h"
 
 namespace migrate::db::sqlite {
 
 namespace {
-
-std::string doubled(const std::string& text, char quote) {
-  std::string out(1, quote);
-  for (char c : text) {
-    out += c;
-    if (c == quote) out += c;
-  }
-  out += quote;
-  return out;
-}
 
 // One shape per version op, filled with literals (offline) or parameters
 // (online).
@@ -43,11 +34,11 @@ std::string render_history_insert(const std::string& table, const std::string& v
 }  // namespace
 
 std::string SqliteDialect::quote_ident(const std::string& ident) const {
-  return doubled(ident, '"');
+  return util::quote_doubled(ident, '"');
 }
 
 std::string SqliteDialect::quote_literal(const std::string& text) const {
-  return doubled(text, '\'');
+  return util::quote_doubled(text, '\'');
 }
 
 std::string SqliteDialect::qualified(const TableNames&, const std::string& table) const {
