@@ -2,7 +2,9 @@
 // binary, and reading a real SQLite file back.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +45,23 @@ std::vector<std::string> sqlite_rows(const std::string& db_path, const std::stri
 void write_file(const std::string& path, const std::string& content);
 std::string read_file(const std::string& path);
 bool contains(const std::string& haystack, const std::string& needle);
+
+// The message of the migrate::Error `fn` throws; the test fails when it
+// throws none.
+std::string error_of(const std::function<void()>& fn);
+
+// Sets (or, with nullptr, unsets) an environment variable for one scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value);
+  ~ScopedEnv();
+  ScopedEnv(const ScopedEnv&) = delete;
+  ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+ private:
+  std::string name_;
+  std::optional<std::string> old_;
+};
 
 // The PostgreSQL server started by scripts/test.sh: its URL (database
 // `postgres`), from $MIGRATE_TEST_PG_URL. Empty when not set.

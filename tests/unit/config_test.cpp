@@ -15,34 +15,11 @@ using migrate::config::config_path;
 using migrate::config::expand_env;
 using migrate::config::load_config;
 using testsupport::contains;
+using testsupport::ScopedEnv;
 using testsupport::TempDir;
 using testsupport::write_file;
 
 namespace {
-
-// Sets (or, with nullptr, unsets) an environment variable for one scope.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) {
-      setenv(name, value, 1);
-    } else {
-      unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      setenv(name_.c_str(), old_->c_str(), 1);
-    } else {
-      unsetenv(name_.c_str());
-    }
-  }
-
- private:
-  std::string name_;
-  std::optional<std::string> old_;
-};
 
 std::string load_error(const std::string& path) {
   try {

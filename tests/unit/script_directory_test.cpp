@@ -13,6 +13,7 @@ using migrate::script::NewRevision;
 using migrate::script::RevisionFile;
 using migrate::script::ScriptDirectory;
 using testsupport::contains;
+using testsupport::error_of;
 using testsupport::read_file;
 using testsupport::TempDir;
 using testsupport::write_file;
@@ -47,16 +48,6 @@ void make_project(const TempDir& dir, const std::map<std::string, std::string>& 
   write_file(dir / "m/script.sql.tmpl", kTemplate);
   std::filesystem::create_directories(dir / "m/versions");
   for (const auto& [name, text] : files) write_file(dir / ("m/versions/" + name), text);
-}
-
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const migrate::Error& e) {
-    return e.what();
-  }
-  FAIL("expected a migrate::Error");
-  return "";
 }
 
 }  // namespace

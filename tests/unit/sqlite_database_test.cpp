@@ -22,6 +22,7 @@ using migrate::Error;
 using migrate::db::Database;
 using migrate::db::StepSpec;
 using migrate::graph::VersionOp;
+using testsupport::error_of;
 using testsupport::sqlite_rows;
 using testsupport::TempDir;
 using Rows = std::vector<std::string>;
@@ -50,16 +51,6 @@ StepSpec step(const std::string& rev, const std::string& sql, std::vector<Versio
   s.version_ops = std::move(ops);
   s.checksum = "sum-" + rev;
   return s;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  FAIL("expected migrate::Error");
-  return {};
 }
 
 Rows history_rows(const std::string& path) {

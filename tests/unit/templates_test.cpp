@@ -18,47 +18,16 @@ using migrate::script::init_project;
 using migrate::script::InitResult;
 using migrate::script::list_templates;
 using testsupport::contains;
+using testsupport::error_of;
 using testsupport::read_file;
+using testsupport::ScopedEnv;
 using testsupport::TempDir;
 using testsupport::write_file;
 namespace fs = std::filesystem;
 
 namespace {
 
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) {
-      setenv(name, value, 1);
-    } else {
-      unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      setenv(name_.c_str(), old_->c_str(), 1);
-    } else {
-      unsetenv(name_.c_str());
-    }
-  }
-
- private:
-  std::string name_;
-  std::optional<std::string> old_;
-};
-
 const std::string kRepoTemplates = std::string(MIGRATE_REPO_DIR) + "/templates";
-
-std::string error_of(const std::function<void()>& fn) {
-  try {
-    fn();
-  } catch (const migrate::Error& e) {
-    return e.what();
-  }
-  FAIL("expected a migrate::Error");
-  return "";
-}
 
 }  // namespace
 
