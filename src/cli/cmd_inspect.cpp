@@ -169,8 +169,8 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
   actions[show] = [&ctx, show_rev] {
     const auto& scripts = ctx.scripts();
     std::vector<std::string> cur;
-    if (*show_rev == "current" || show_rev->find("current") != std::string::npos)
-      cur = known_current(ctx);
+    // Only targets that mention the database's position need to read it.
+    if (show_rev->find("current") != std::string::npos) cur = known_current(ctx);
     auto ids = scripts.graph().resolve(*show_rev, cur);
     if (ids.empty()) throw Error(fmt::format("'{}' names no revision", *show_rev));
     RevisionFormatter fmt(scripts);
