@@ -1,0 +1,42 @@
+// The diff between two inspected schemas of the same dialect, as the SQL that
+// turns `from` into `to`, in an order the server accepts. Each dialect has
+// its own differ (src/schema/sqlite/, src/schema/postgres/) because what can be
+// altered in place differs so much (SQLite rebuilds tables; PostgreSQL alters
+// them); shared matching and ordering helpers live beside this header.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "schema/model.h"
+
+namespace migrate::schema {
+
+struct DiffStatement {
+  std::string sql;  // one complete statement, without the trailing ';'
+  // Drops data or an object that holds data (DROP TABLE, DROP COLUMN, a
+  // narrowing type change...): rendered with a "-- destructive:" comment.
+  bool destructive = false;
+  std::string note;  // why, for the comment above the statement ("" = none)
+};
+
+struct Diff {
+  std::vector<DiffStatement> statements;
+  // For the user's eyes, printed to stderr: e.g. a probable rename ("table t
+  // drops column a and adds column b of the same type: if this is a rename,
+  // add `-- migrate:renamed-from a` to b in the schema file").
+  std::vector<std::string> warnings;
+  // Human summary of each difference found ("add column accounts.version"),
+  // for `check`.
+  std::vector<std::string> changes;
+  bool empty() const { return statements.empty(); }
+};
+
+// Dispatches on from.dialect (both schemas must be of the same dialect).
+Diff diff_schemas(const Schema& from, const Schema& to);
+
+// The statements as a script: each followed by ";\n", destructive ones
+// preceded by "-- destructive: NOTE".
+std::string render_script(const Diff& diff);
+
+}  // namespace migrate::schema

@@ -1,0 +1,166 @@
+// The schema model: what inspection produces (per dialect, src/schema/<dialect>/)
+// and what the diff engine compares (src/schema/diff.*). Dialect-neutral: every
+// field holds the server's own canonical text (PostgreSQL: format_type,
+// pg_get_expr, pg_get_constraintdef, pg_get_indexdef, pg_get_viewdef,
+// pg_get_functiondef, pg_get_triggerdef; SQLite: the pragmas and the stored SQL
+// in sqlite_schema), so two schemas are compared object by object, never as
+// SQL text written by a person. Both sides of a diff always come from the same
+// dialect (a desired-state .sql file is applied to a dev database and
+// inspected), so canonical forms are comparable.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace migrate::schema {
+
+// A schema-qualified name. SQLite: schema is "main".
+struct QualifiedName {
+  std::string schema;
+  std::string name;
+  bool operator==(const QualifiedName& o) const { return schema == o.schema && name == o.name; }
+  bool operator!=(const QualifiedName& o) const { return !(*this == o); }
+  bool operator<(const QualifiedName& o) const {
+    return schema != o.schema ? schema < o.schema : name < o.name;
+  }
+};
+
+struct Column {
+  std::string name;
+  std::string type;  // canonical, with modifiers: "character varying(20)", "numeric(12,2)"
+  bool not_null = false;
+  std::optional<std::string> default_expr;  // canonical expression text
+  std::string identity;   // PostgreSQL: "" | "always" | "by default"
+  std::string generated;  // expression of a STORED generated column; "" if none
+  bool generated_virtual = false;  // SQLite: GENERATED ... VIRTUAL
+  std::string collation;           // "" = the type's default
+  std::string comment;
+  // From a desired-state file's `-- migrate:renamed-from OLD` hint (never
+  // set by inspecting a live database).
+  std::string renamed_from;
+};
+
+enum class ConstraintKind { PrimaryKey, Unique, Check, ForeignKey, Exclusion };
+
+struct Constraint {
+  std::string name;  // SQLite: may be "" for unnamed constraints
+  ConstraintKind kind = ConstraintKind::Check;
+  std::vector<std::string> columns;  // PK/unique/FK local columns, in order
+  // The full canonical definition (PostgreSQL: pg_get_constraintdef, e.g.
+  // "CHECK ((balance >= 0))", "FOREIGN KEY (a) REFERENCES t(id) ON DELETE CASCADE").
+  // Equality of two constraints is equality of kind + definition.
+  std::string definition;
+  // Foreign keys, for ordering (create the referenced table first) and for
+  // finding the FKs that point at a table being dropped or rebuilt.
+  QualifiedName ref_table;
+  std::vector<std::string> ref_columns;
+  bool deferrable = false;
+  bool initially_deferred = false;
+  std::string comment;
+};
+
+struct Index {
+  std::string name;
+  QualifiedName table;
+  bool unique = false;
+  std::string method;  // "btree", "gin", ... ("" on SQLite)
+  std::vector<std::string> columns;  // key columns when plain columns; may be empty
+  std::string where;                 // partial index predicate, "" if none
+  // Canonical CREATE INDEX statement (PostgreSQL: pg_get_indexdef; SQLite:
+  // the stored sql). Equality of two indexes is equality of this text with
+  // the index name substituted.
+  std::string definition;
+  std::string comment;
+};
+
+struct Table {
+  QualifiedName name;
+  std::vector<Column> columns;  // in ordinal order
+  std::vector<Constraint> constraints;
+  // Indexes that back no constraint (PK/unique/exclusion indexes belong to
+  // their constraint).
+  std::vector<Index> indexes;
+  std::string comment;
+  std::string renamed_from;  // desired-state hint, see Column::renamed_from
+  std::string sql;           // SQLite: the stored CREATE TABLE text; PostgreSQL: ""
+  bool without_rowid = false;  // SQLite
+  bool strict = false;         // SQLite
+
+  const Column* column(const std::string& n) const {
+    for (const auto& c : columns)
+      if (c.name == n) return &c;
+    return nullptr;
+  }
+};
+
+struct View {
+  QualifiedName name;
+  std::string definition;  // canonical query text (pg_get_viewdef) / stored sql
+  bool materialized = false;
+  std::vector<Index> indexes;  // materialized views
+  // Tables and views this view reads (PostgreSQL: pg_depend via pg_rewrite;
+  // SQLite: names found in the definition), for ordering and for recreating
+  // views whose base column changes.
+  std::vector<QualifiedName> depends_on;
+  std::string comment;
+};
+
+struct Sequence {
+  QualifiedName name;
+  std::string type = "bigint";
+  long long start = 1, increment = 1, min_value = 1, max_value = 0, cache = 1;
+  bool cycle = false;
+  // "table.column" when OWNED BY (serial columns); "" otherwise. Sequences
+  // owned by identity columns are not listed at all (they belong to the column).
+  std::string owned_by;
+};
+
+struct EnumType {
+  QualifiedName name;
+  std::vector<std::string> labels;  // in sort order
+  std::string comment;
+};
+
+struct Function {
+  QualifiedName name;
+  std::string identity_args;  // pg_get_function_identity_arguments, e.g. "integer, text"
+  std::string definition;     // pg_get_functiondef (a full CREATE OR REPLACE)
+  std::string kind = "function";  // "function" | "procedure" | "aggregate"
+  std::string comment;
+};
+
+struct Trigger {
+  std::string name;
+  QualifiedName table;
+  std::string definition;  // pg_get_triggerdef / SQLite stored sql
+  std::vector<QualifiedName> functions;  // PostgreSQL: the trigger function
+};
+
+struct Extension {
+  std::string name;
+  std::string schema;
+  std::string version;
+};
+
+// One database's schema as inspected. Vectors are sorted by name so that two
+// inspections of the same database compare equal and diffs are deterministic.
+struct Schema {
+  std::string dialect;  // "sqlite" | "postgresql"
+  std::vector<std::string> schemas;  // PostgreSQL: non-system schemas
+  std::vector<Extension> extensions;
+  std::vector<EnumType> enums;
+  std::vector<Sequence> sequences;
+  std::vector<Function> functions;
+  std::vector<Table> tables;
+  std::vector<View> views;
+  std::vector<Trigger> triggers;
+
+  const Table* table(const QualifiedName& n) const {
+    for (const auto& t : tables)
+      if (t.name == n) return &t;
+    return nullptr;
+  }
+};
+
+}  // namespace migrate::schema
