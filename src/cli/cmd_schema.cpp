@@ -1,39 +1,147 @@
-// check, diff: the schema-diff commands of the contract. The schema side
-// (inspect, diff, render) is not built yet; until it is, these commands
-// accept the contract's flags (so scripts and --help are already right) and
-// fail with a plain message rather than pretending to compare anything.
+// check, diff: the schema-diff commands of the contract. Both compare
+// inspected schemas (schema/source.h), never SQL text.
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "cli/commands.h"
+#include "cli/schema_sources.h"
+#include "schema/diff.h"
+#include "schema/source.h"
 #include "util/error.h"
 
 namespace migrate::cli {
 
 namespace {
 
-[[noreturn]] void not_yet(const std::string& what) {
-  throw Error(what +
-              " is not available in this release: schema diffs (diff, check, revision "
-              "--autogenerate) arrive with the schema-diff work");
+struct DiffArgs {
+  std::string from, to, dev_url;
+  bool exit_code = false;
+};
+
+bool is_revision(const std::string& s) { return s.rfind("rev:", 0) == 0; }
+
+// Without a migrate.yaml, `diff --from X --to Y` still works when neither
+// side needs the project (no rev:): the dev database then takes the kind of
+// the side that is a URL, else SQLite.
+schema::SourceContext context_without_project(const DiffArgs& a) {
+  schema::SourceContext sc;
+  sc.dev_url = a.dev_url;
+  for (const auto& s : {a.from, a.to})
+    if (schema::source_kind(s) == schema::SourceKind::kDatabase) sc.database_url = s;
+  if (sc.database_url.empty()) sc.database_url = "sqlite:///:memory:";
+  return sc;
+}
+
+int run_diff(Context& ctx, const DiffArgs& a) {
+  bool needs_project = a.from.empty() || a.to.empty() || is_revision(a.from) || is_revision(a.to);
+  schema::SourceContext sc;
+  std::string from = a.from, to = a.to;
+  if (needs_project) {
+    if (from.empty()) from = ctx.config().database_url;
+    if (from.empty())
+      throw Error("no --from and no database URL: set database_url in " + ctx.config().file +
+                  " or pass --from SRC");
+    if (to.empty()) to = required_schema_file(ctx, "'migrate diff' without --to");
+  }
+  // Check both forms before building any dev database.
+  schema::source_kind(from);
+  schema::source_kind(to);
+  if (needs_project) {
+    sc = source_context(ctx, a.dev_url, is_revision(from) || is_revision(to));
+  } else {
+    try {
+      sc = source_context(ctx, a.dev_url, false);
+    } catch (const Error&) {
+      sc = context_without_project(a);
+    }
+  }
+  schema::Schema f = schema::load_source(from, sc);
+  schema::Schema t = schema::load_source(to, sc);
+  schema::Diff diff = schema::diff_schemas(f, t);
+  print_warnings(ctx, diff);
+  ctx.out << schema::render_script(diff);
+  return a.exit_code && !diff.empty() ? kExitCheck : kExitOk;
+}
+
+std::string list(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += "\n    " + i;
+  return out;
+}
+
+int run_check(Context& ctx, const std::string& dev_url) {
+  const auto& scripts = ctx.scripts();
+  std::vector<std::string> problems;
+  std::vector<std::string> heads = scripts.graph().heads();
+  std::vector<std::string> current;
+  {
+    auto db = ctx.open_database(/*create_if_missing=*/false);
+    current = db->current_heads();
+  }
+  std::sort(heads.begin(), heads.end());
+  std::sort(current.begin(), current.end());
+  auto sc = source_context(ctx, dev_url, true);
+  schema::Schema at_heads = schema::load_source("rev:heads", sc);
+  if (current != heads) {
+    problems.push_back(fmt::format(
+        "the database is not at its heads: current [{}], heads [{}]; run 'migrate upgrade heads'",
+        fmt::join(current, ", "), fmt::join(heads, ", ")));
+  } else {
+    schema::Schema live = schema::load_source(ctx.config().database_url, sc);
+    schema::Diff drift = schema::diff_schemas(at_heads, live);
+    if (!drift.empty())
+      problems.push_back(
+          "drift: the database's schema differs from what its revisions make (rev:heads); "
+          "turning rev:heads into the database would:" +
+          list(drift.changes));
+  }
+  if (!ctx.config().schema_file.empty()) {
+    schema::Schema wanted = schema::load_source(ctx.config().schema_file, sc);
+    schema::Diff due = schema::diff_schemas(at_heads, wanted);
+    print_warnings(ctx, due);
+    if (!due.empty())
+      problems.push_back(
+          "an autogenerate is due: " + ctx.config().schema_file +
+          " differs from rev:heads; run 'migrate revision --autogenerate -m MESSAGE' to:" +
+          list(due.changes));
+  }
+  if (!problems.empty()) {
+    std::string msg = fmt::format("check failed ({} problem{}):", problems.size(),
+                                  problems.size() == 1 ? "" : "s");
+    for (const auto& p : problems) msg += "\n  - " + p;
+    throw CheckFailed(msg);
+  }
+  ctx.out << "OK: the database is at its heads and matches rev:heads"
+          << (ctx.config().schema_file.empty() ? "" : "; the schema file matches rev:heads")
+          << ".\n";
+  return kExitOk;
 }
 
 }  // namespace
 
-void add_schema_commands(CLI::App& app, Context&, Actions& actions) {
-  struct DiffArgs {
-    std::string from, to, dev_url;
-    bool exit_code = false;
-  };
+void add_schema_commands(CLI::App& app, Context& ctx, Actions& actions) {
   auto d = std::make_shared<DiffArgs>();
-  auto* diff = app.add_subcommand(
-      "diff", "Print the SQL that turns one schema into another (not in this release)");
-  diff->add_option("--from", d->from, "Source: a database URL, a .sql file or rev:TARGET");
-  diff->add_option("--to", d->to, "Target: a database URL, a .sql file or rev:TARGET");
-  diff->add_option("--dev-url", d->dev_url, "Scratch database for .sql and rev: sources");
+  auto* diff = app.add_subcommand("diff", "Print the SQL that turns one schema into another");
+  diff->add_option("--from", d->from,
+                   "Source: a database URL, a .sql schema file or rev:TARGET (default: the "
+                   "configured database)");
+  diff->add_option("--to", d->to,
+                   "Target: a database URL, a .sql schema file or rev:TARGET (default: "
+                   "schema_file)");
+  diff->add_option("--dev-url", d->dev_url,
+                   "Scratch database for .sql and rev: sources (default: dev_url, else a "
+                   "temporary one)");
   diff->add_flag("--exit-code", d->exit_code, "Exit 3 when the schemas differ");
-  actions[diff] = []() -> int { not_yet("'migrate diff'"); };
+  actions[diff] = [&ctx, d] { return run_diff(ctx, *d); };
 
-  auto* check =
-      app.add_subcommand("check", "Exit 3 on drift or a due autogenerate (not in this release)");
-  actions[check] = []() -> int { not_yet("'migrate check'"); };
+  auto dev_url = std::make_shared<std::string>();
+  auto* check = app.add_subcommand(
+      "check",
+      "Exit 3 when the database is not at its heads, has drifted from rev:heads, or schema_file "
+      "differs from rev:heads (an autogenerate is due)");
+  check->add_option("--dev-url", *dev_url, "Scratch database (default: dev_url, else temporary)");
+  actions[check] = [&ctx, dev_url] { return run_check(ctx, *dev_url); };
 }
 
 }  // namespace migrate::cli

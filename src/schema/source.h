@@ -1,0 +1,40 @@
+// What `diff --from/--to`, `check` and `revision --autogenerate` compare: a
+// source names a schema and this turns it into one.
+//   - a database URL: that database, inspected;
+//   - a path ending in .sql: a desired-state schema file, applied to a fresh
+//     dev database and inspected there (so both sides of a diff are the
+//     server's own canonical form, never SQL text), with its
+//     `-- migrate:renamed-from` hints attached;
+//   - rev:TARGET: a fresh dev database upgraded to TARGET (rev:heads,
+//     rev:head, rev:<id>, rev:base = empty) with the project's revisions.
+// The tool's own version and history tables are never part of a schema.
+#pragma once
+
+#include <string>
+
+#include "db/database.h"
+#include "schema/model.h"
+#include "script/script_directory.h"
+
+namespace migrate::schema {
+
+struct SourceContext {
+  std::string database_url;  // the configured database: the dev database's kind
+  std::string dev_url;       // --dev-url / dev_url; empty = a temporary one
+  std::string base_dir;      // the config file's folder (relative SQLite paths)
+  db::TableNames tables;     // the tool's own tables, left out of every schema
+  const script::ScriptDirectory* scripts = nullptr;  // for rev:TARGET
+};
+
+enum class SourceKind { kDatabase, kSchemaFile, kRevision };
+
+// Which kind `source` is. Throws migrate::Error for anything else, naming
+// the accepted forms.
+SourceKind source_kind(const std::string& source);
+
+Schema load_source(const std::string& source, const SourceContext& ctx);
+
+// For messages: the source with any password redacted.
+std::string describe_source(const std::string& source);
+
+}  // namespace migrate::schema
