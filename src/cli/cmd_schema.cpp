@@ -1,6 +1,7 @@
 // check, diff: the schema-diff commands of the contract. Both compare
 // inspected schemas (schema/source.h), never SQL text.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
 
@@ -96,7 +97,12 @@ int run_check(Context& ctx, const std::string& dev_url) {
           "turning rev:heads into the database would:" +
           list(drift.changes));
   }
-  if (!ctx.config().schema_file.empty()) {
+  const std::string& schema_file = ctx.config().schema_file;
+  bool have_schema_file = !schema_file.empty() && ::access(schema_file.c_str(), F_OK) == 0;
+  if (!schema_file.empty() && !have_schema_file)
+    ctx.err << "migrate: note: schema_file " << schema_file
+            << " does not exist; not checking whether an autogenerate is due\n";
+  if (have_schema_file) {
     schema::Schema wanted = schema::load_source(ctx.config().schema_file, sc);
     schema::Diff due = schema::diff_schemas(at_heads, wanted);
     print_warnings(ctx, due);
@@ -113,7 +119,7 @@ int run_check(Context& ctx, const std::string& dev_url) {
     throw CheckFailed(msg);
   }
   ctx.out << "OK: the database is at its heads and matches rev:heads"
-          << (ctx.config().schema_file.empty() ? "" : "; the schema file matches rev:heads")
+          << (have_schema_file ? "; " + schema_file + " matches rev:heads" : std::string())
           << ".\n";
   return kExitOk;
 }
