@@ -1,0 +1,145 @@
+#include "schema/postgres/pg_catalog_queries.h"
+
+// The filters are spliced in as macros so that each query stays one literal
+// the server sees whole (and that a reader can paste into psql).
+#define USER_NS(n)                                       \
+  " " n                                                  \
+  ".nspname NOT IN ('pg_catalog', 'information_schema')" \
+  " AND " n ".nspname NOT LIKE 'pg\\_toast%' AND " n ".nspname NOT LIKE 'pg\\_temp\\_%' "
+#define NOT_EXTENSION_MEMBER(catalog, oid)                             \
+  " NOT EXISTS (SELECT 1 FROM pg_depend e WHERE e.classid = '" catalog \
+  "'::regclass AND e.objid = " oid " AND e.deptype = 'e') "
+#define NAME_LIST(attnums, rel)                         \
+  "(SELECT string_agg(a.attname, chr(31) ORDER BY k.o)" \
+  " FROM unnest(" attnums                               \
+  ") WITH ORDINALITY k(n, o)"                           \
+  " JOIN pg_attribute a ON a.attrelid = " rel " AND a.attnum = k.n)"
+
+namespace migrate::schema::postgres::queries {
+
+const char* const kSchemas = "SELECT n.nspname FROM pg_namespace n WHERE" USER_NS(
+    "n") "AND" NOT_EXTENSION_MEMBER("pg_namespace", "n.oid") "ORDER BY 1";
+
+const char* const kExtensions =
+    "SELECT x.extname, n.nspname, x.extversion FROM pg_extension x"
+    " JOIN pg_namespace n ON n.oid = x.extnamespace ORDER BY 1";
+
+const char* const kEnums =
+    "SELECT n.nspname, t.typname, en.enumlabel, obj_description(t.oid, 'pg_type')"
+    " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+    " JOIN pg_enum en ON en.enumtypid = t.oid"
+    " WHERE" USER_NS("n") "AND" NOT_EXTENSION_MEMBER("pg_type",
+                                                     "t.oid") " ORDER BY 1, 2, en.enumsortorder";
+
+// Sequences owned by identity columns (pg_depend deptype 'i') belong to the
+// column and are left out; serial sequences (deptype 'a') report OWNED BY.
+const char* const kSequences =
+    "SELECT n.nspname, c.relname, format_type(s.seqtypid, NULL), s.seqstart, s.seqincrement,"
+    " s.seqmin, s.seqmax, s.seqcache, s.seqcycle,"
+    " CASE WHEN ta.attname IS NOT NULL"
+    "  THEN format('%I.%I.%I', tn.nspname, tc.relname, ta.attname) END,"
+    " tn.nspname, tc.relname"
+    " FROM pg_sequence s JOIN pg_class c ON c.oid = s.seqrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " LEFT JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = c.oid"
+    "  AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')"
+    " LEFT JOIN pg_class tc ON tc.oid = d.refobjid"
+    " LEFT JOIN pg_namespace tn ON tn.oid = tc.relnamespace"
+    " LEFT JOIN pg_attribute ta ON ta.attrelid = d.refobjid AND ta.attnum = d.refobjsubid"
+    " WHERE" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
+        "pg_class", "c.oid") " AND (d.deptype IS NULL OR d.deptype <> 'i') ORDER BY 1, 2";
+
+// Aggregates and window functions have no pg_get_functiondef: not modelled.
+const char* const kFunctions =
+    "SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),"
+    " pg_get_functiondef(p.oid), p.prokind, obj_description(p.oid, 'pg_proc')"
+    " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+    " WHERE p.prokind IN ('f', 'p') AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
+        "pg_proc", "p.oid") "ORDER BY 1, 2, 3";
+
+#define USER_TABLE                                                                                 \
+  " c.relkind IN ('r', 'p') AND NOT c.relispartition AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER( \
+      "pg_class", "c.oid")
+
+const char* const kTables =
+    "SELECT c.oid, n.nspname, c.relname, obj_description(c.oid, 'pg_class')"
+    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE" USER_TABLE "ORDER BY 2, 3";
+
+// The collation only when it is not the type's default, as SQL text.
+const char* const kColumns =
+    "SELECT a.attrelid, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,"
+    " CASE WHEN a.attgenerated = '' THEN pg_get_expr(ad.adbin, ad.adrelid) END,"
+    " a.attidentity,"
+    " CASE WHEN a.attgenerated = 's' THEN pg_get_expr(ad.adbin, ad.adrelid) END,"
+    " CASE WHEN a.attcollation <> 0 AND a.attcollation <> t.typcollation THEN"
+    "  CASE WHEN cn.nspname = 'pg_catalog' THEN quote_ident(co.collname)"
+    "  ELSE quote_ident(cn.nspname) || '.' || quote_ident(co.collname) END END,"
+    " col_description(a.attrelid, a.attnum)"
+    " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_type t ON t.oid = a.atttypid"
+    " LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum"
+    " LEFT JOIN pg_collation co ON co.oid = a.attcollation"
+    " LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace"
+    " WHERE a.attnum > 0 AND NOT a.attisdropped AND" USER_TABLE " ORDER BY a.attrelid, a.attnum";
+
+const char* const kConstraints =
+    "SELECT con.conrelid, con.conname, con.contype, pg_get_constraintdef(con.oid),"
+    " " NAME_LIST("con.conkey", "con.conrelid") ", rn.nspname, rc.relname,"
+    " " NAME_LIST("con.confkey", "con.confrelid") ","
+    " con.condeferrable, con.condeferred, obj_description(con.oid, 'pg_constraint')"
+    " FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " LEFT JOIN pg_class rc ON rc.oid = con.confrelid"
+    " LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+    " WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND con.conislocal AND" USER_TABLE
+    " ORDER BY con.conrelid, con.conname";
+
+// Indexes that back a PRIMARY KEY, UNIQUE or EXCLUDE constraint of their own
+// table belong to that constraint and are left out (a foreign key's conindid
+// names the referenced table's index, hence the conrelid test).
+const char* const kIndexes =
+    "SELECT i.indrelid, ic.relname, i.indisunique, am.amname, pg_get_indexdef(i.indexrelid),"
+    " pg_get_expr(i.indpred, i.indrelid),"
+    " (SELECT string_agg(a.attname, chr(31) ORDER BY k.o)"
+    "  FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)"
+    "  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n"
+    "  WHERE k.o <= i.indnkeyatts),"
+    " obj_description(i.indexrelid, 'pg_class')"
+    " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
+    " JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_am am ON am.oid = ic.relam"
+    " WHERE c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition AND" USER_NS("n")
+    "AND" NOT_EXTENSION_MEMBER("pg_class", "c.oid")
+    " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid"
+    "  AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))"
+    " ORDER BY i.indrelid, ic.relname";
+
+const char* const kViews =
+    "SELECT c.oid, n.nspname, c.relname, c.relkind = 'm', pg_get_viewdef(c.oid, true),"
+    " obj_description(c.oid, 'pg_class')"
+    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE c.relkind IN ('v', 'm') AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
+        "pg_class", "c.oid") "ORDER BY 2, 3";
+
+// What each view's rewrite rule reads (tables, views, materialized views).
+const char* const kViewDepends =
+    "SELECT DISTINCT r.ev_class, rn.nspname, rc.relname FROM pg_rewrite r"
+    " JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
+    "  AND d.refclassid = 'pg_class'::regclass"
+    " JOIN pg_class rc ON rc.oid = d.refobjid"
+    " JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+    " WHERE d.refobjid <> r.ev_class AND rc.relkind IN ('r', 'p', 'v', 'm')"
+    " ORDER BY 1, 2, 3";
+
+// Internal triggers (those of foreign keys) and partition clones are left out.
+const char* const kTriggers =
+    "SELECT t.tgname, n.nspname, c.relname, pg_get_triggerdef(t.oid), fn.nspname, f.proname"
+    " FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_proc f ON f.oid = t.tgfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace"
+    " WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
+        "pg_class", "c.oid") "ORDER BY 2, 3, 1";
+
+}  // namespace migrate::schema::postgres::queries

@@ -1,0 +1,32 @@
+// The catalog queries of inspection, one per kind of object, each covering
+// the whole database (never one query per table). They run in one
+// REPEATABLE READ snapshot with search_path = pg_catalog, so every user
+// object in the server's canonical texts is schema-qualified.
+//
+// Every query leaves out system schemas (pg_catalog, information_schema,
+// pg_toast*, pg_temp_*) and objects that belong to an extension (pg_depend
+// deptype 'e'). Lists of names come back joined by kListSeparator.
+#pragma once
+
+namespace migrate::schema::postgres::queries {
+
+constexpr char kListSeparator = '\x1f';
+
+extern const char* const kSchemas;      // nspname
+extern const char* const kExtensions;   // extname, nspname, extversion
+extern const char* const kEnums;        // nspname, typname, label, comment (one row per label)
+extern const char* const kSequences;    // nspname, relname, type, start, increment, min, max,
+                                        // cache, cycle, owned_by, owner_schema, owner_table
+extern const char* const kFunctions;    // nspname, proname, identity args, def, prokind, comment
+extern const char* const kTables;       // oid, nspname, relname, comment
+extern const char* const kColumns;      // attrelid, attname, type, notnull, default, identity,
+                                        // generated, collation, comment
+extern const char* const kConstraints;  // conrelid, conname, contype, def, columns, ref schema,
+                                        // ref table, ref columns, deferrable, deferred, comment
+extern const char* const kIndexes;      // indrelid, name, unique, method, def, predicate,
+                                        // key columns, comment
+extern const char* const kViews;        // oid, nspname, relname, materialized, def, comment
+extern const char* const kViewDepends;  // view oid, ref nspname, ref relname
+extern const char* const kTriggers;     // tgname, nspname, relname, def, fn nspname, fn name
+
+}  // namespace migrate::schema::postgres::queries

@@ -1,0 +1,24 @@
+// Internal to the PostgreSQL differ: the ALTER TABLE statements for one
+// column kept under the same (or a hinted) name.
+#pragma once
+
+#include "schema/model.h"
+#include "schema/postgres/pg_diff_plan.h"
+
+namespace migrate::schema::postgres {
+
+// Whether `type` is (an array of) an enum type being rebuilt.
+bool uses_rebuilt_enum(const std::string& type, const Plan& plan);
+
+// Whether the column must be dropped and added again (PostgreSQL cannot
+// alter a generated column's expression, nor turn a column into or out of
+// a generated one in place).
+bool needs_rebuild(const Column& from, const Column& to);
+
+// Statements (phase kTables) turning column `from` into `to` of table
+// `table` (its name after any rename). Returns true when the column's type
+// or collation changes (views on it must be recreated, foreign keys over it
+// re-added).
+bool alter_column(const QualifiedName& table, const Column& from, const Column& to, Plan& plan);
+
+}  // namespace migrate::schema::postgres

@@ -1,0 +1,92 @@
+// Internal to the PostgreSQL differ: the statements collected per phase, and
+// what one part of the diff tells the others (which tables change under the
+// views, which foreign keys and triggers must be recreated, which enum types
+// are rebuilt). diff_postgres (pg_diff.cpp) runs the parts in order and
+// concatenates the phases.
+//
+// The phases are the order the server accepts: what depends on an object is
+// dropped before it and created after it.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "schema/diff.h"
+#include "schema/model.h"
+
+namespace migrate::schema::postgres {
+
+enum Phase {
+  kDropTriggers,     // triggers that go or change (recreated in kCreateTriggers)
+  kDropViews,        // dependents first
+  kDropForeignKeys,  // before the keys/tables/columns they reference change
+  kCreateSchemas,
+  kCreateExtensions,
+  kCreateTypes,        // new enums, ADD VALUE, the first half of a rebuild
+  kCreateSequences,    // new sequences, ALTER SEQUENCE
+  kCreateFunctions,    // non-SQL functions (bodies not checked against tables)
+  kTables,             // CREATE TABLE, ALTER TABLE of kept tables
+  kSequenceOwnership,  // OWNED BY, once the owning column exists
+  kDropTables,
+  kDropSequences,
+  kDropFunctions,
+  kDropTypes,
+  kDropExtensions,
+  kDropSchemas,
+  kAddForeignKeys,      // every table exists by now
+  kCreateSqlFunctions,  // LANGUAGE sql bodies are parsed against the tables
+  kCreateViews,         // dependency order, then materialized views' indexes
+  kCreateIndexes,
+  kCreateTriggers,
+  kComments,
+  kPhaseCount
+};
+
+struct Plan {
+  std::vector<DiffStatement> phases[kPhaseCount];
+  Diff* diff = nullptr;
+
+  // Tables (by their name in `to`) whose columns change under the views
+  // that read them: type or collation change, drop, rename, rebuilt
+  // generated column; and renamed tables. Views on them are recreated.
+  std::set<QualifiedName> reshaped_tables;
+  // Tables of `from` that are dropped.
+  std::set<QualifiedName> dropped_tables;
+  // OWNED BY targets ("schema.table.column", as Sequence::owned_by) whose
+  // column goes away: the server drops their sequences with the column.
+  std::set<std::string> dropped_owners;
+  // Old name -> new name for renamed tables.
+  std::map<QualifiedName, QualifiedName> renamed_tables;
+  // Enum types rebuilt (a label removed or reordered): their columns are
+  // converted through text.
+  std::set<QualifiedName> rebuilt_enums;
+  // Functions dropped and created again (signature change): triggers on
+  // them are recreated.
+  std::set<QualifiedName> recreated_functions;
+  // Views dropped and created again: their triggers are recreated.
+  std::set<QualifiedName> recreated_views;
+
+  void add(Phase phase, std::string sql) { phases[phase].push_back({std::move(sql), false, ""}); }
+  void add_destructive(Phase phase, std::string sql, std::string note) {
+    phases[phase].push_back({std::move(sql), true, std::move(note)});
+  }
+  void change(std::string line) { diff->changes.push_back(std::move(line)); }
+  void warn(std::string line) { diff->warnings.push_back(std::move(line)); }
+};
+
+// The parts, in the order diff_postgres runs them (each may read what the
+// earlier ones recorded in the plan).
+void diff_schemas_and_extensions(const Schema& from, const Schema& to, Plan& plan);
+void diff_enums(const Schema& from, const Schema& to, Plan& plan);
+void diff_sequences(const Schema& from, const Schema& to, Plan& plan);
+void diff_functions(const Schema& from, const Schema& to, Plan& plan);
+void diff_tables(const Schema& from, const Schema& to, Plan& plan);
+void diff_views(const Schema& from, const Schema& to, Plan& plan);
+void diff_triggers(const Schema& from, const Schema& to, Plan& plan);
+
+// COMMENT ON `what` IS 'text' (NULL when empty).
+std::string comment_sql(const std::string& what, const std::string& comment);
+
+}  // namespace migrate::schema::postgres

@@ -1,0 +1,258 @@
+// inspect_postgres: the catalog queries of pg_catalog_queries.h, run in one
+// snapshot, assembled into the model.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "db/postgres/pg_connection.h"
+#include "schema/postgres/pg_catalog_queries.h"
+#include "schema/postgres/pg_quote.h"
+#include "schema/postgres/pg_target.h"
+#include "schema/postgres/postgres_schema.h"
+#include "util/error.h"
+#include "util/strings.h"
+
+namespace migrate::schema {
+
+namespace {
+
+using db::postgres::Connection;
+
+std::string text(const pqxx::field& f) { return f.is_null() ? std::string() : f.c_str(); }
+bool flag(const pqxx::field& f) { return !f.is_null() && f.c_str()[0] == 't'; }
+long long number(const pqxx::field& f) { return f.is_null() ? 0 : std::stoll(f.c_str()); }
+
+std::vector<std::string> names(const pqxx::field& f) {
+  if (f.is_null()) return {};
+  return util::split(f.c_str(), postgres::queries::kListSeparator);
+}
+
+// Runs one catalog query; the error names the database and which query.
+pqxx::result run(Connection& conn, const char* what, const char* sql) {
+  try {
+    return conn.exec(sql);
+  } catch (const pqxx::sql_error& e) {
+    throw Error(fmt::format("{}: inspecting {} failed: {}", conn.describe(), what,
+                            db::postgres::format_server_error(e.what())));
+  }
+}
+
+ConstraintKind constraint_kind(char c) {
+  switch (c) {
+    case 'p':
+      return ConstraintKind::PrimaryKey;
+    case 'u':
+      return ConstraintKind::Unique;
+    case 'f':
+      return ConstraintKind::ForeignKey;
+    case 'x':
+      return ConstraintKind::Exclusion;
+    default:
+      return ConstraintKind::Check;
+  }
+}
+
+// exclude_tables entries are "name" (any schema) or "schema.name".
+bool excluded(const InspectOptions& options, const std::string& schema, const std::string& name) {
+  for (const auto& e : options.exclude_tables)
+    if (e == name || e == schema + "." + name) return true;
+  return false;
+}
+
+class Inspector {
+ public:
+  Inspector(Connection& conn, const InspectOptions& options) : conn_(conn), options_(options) {}
+
+  Schema run_all() {
+    schema_.dialect = "postgresql";
+    for (const auto& r : run(conn_, "schemas", postgres::queries::kSchemas))
+      schema_.schemas.push_back(text(r[0]));
+    for (const auto& r : run(conn_, "extensions", postgres::queries::kExtensions))
+      schema_.extensions.push_back({text(r[0]), text(r[1]), text(r[2])});
+    enums();
+    sequences();
+    functions();
+    tables();
+    columns();
+    constraints();
+    indexes();
+    views();
+    triggers();
+    return std::move(schema_);
+  }
+
+ private:
+  void enums() {
+    for (const auto& r : run(conn_, "enum types", postgres::queries::kEnums)) {
+      QualifiedName name{text(r[0]), text(r[1])};
+      if (schema_.enums.empty() || schema_.enums.back().name != name) {
+        schema_.enums.emplace_back();
+        schema_.enums.back().name = name;
+        schema_.enums.back().comment = text(r[3]);
+      }
+      schema_.enums.back().labels.push_back(text(r[2]));
+    }
+  }
+
+  void sequences() {
+    for (const auto& r : run(conn_, "sequences", postgres::queries::kSequences)) {
+      if (!r[10].is_null() && excluded(options_, text(r[10]), text(r[11]))) continue;
+      Sequence s;
+      s.name = {text(r[0]), text(r[1])};
+      s.type = text(r[2]);
+      s.start = number(r[3]);
+      s.increment = number(r[4]);
+      s.min_value = number(r[5]);
+      s.max_value = number(r[6]);
+      s.cache = number(r[7]);
+      s.cycle = flag(r[8]);
+      s.owned_by = text(r[9]);
+      schema_.sequences.push_back(std::move(s));
+    }
+  }
+
+  void functions() {
+    for (const auto& r : run(conn_, "functions", postgres::queries::kFunctions)) {
+      Function f;
+      f.name = {text(r[0]), text(r[1])};
+      f.identity_args = text(r[2]);
+      f.definition = text(r[3]);
+      f.kind = text(r[4]) == "p" ? "procedure" : "function";
+      f.comment = text(r[5]);
+      schema_.functions.push_back(std::move(f));
+    }
+  }
+
+  void tables() {
+    for (const auto& r : run(conn_, "tables", postgres::queries::kTables)) {
+      if (excluded(options_, text(r[1]), text(r[2]))) continue;
+      Table t;
+      t.name = {text(r[1]), text(r[2])};
+      t.comment = text(r[3]);
+      table_by_oid_[text(r[0])] = schema_.tables.size();
+      schema_.tables.push_back(std::move(t));
+    }
+  }
+
+  Table* table_of(const pqxx::field& oid) {
+    auto it = table_by_oid_.find(text(oid));
+    return it == table_by_oid_.end() ? nullptr : &schema_.tables[it->second];
+  }
+
+  void columns() {
+    for (const auto& r : run(conn_, "columns", postgres::queries::kColumns)) {
+      Table* t = table_of(r[0]);
+      if (!t) continue;
+      Column c;
+      c.name = text(r[1]);
+      c.type = text(r[2]);
+      c.not_null = flag(r[3]);
+      if (!r[4].is_null()) c.default_expr = text(r[4]);
+      const std::string identity = text(r[5]);
+      c.identity = identity == "a" ? "always" : identity == "d" ? "by default" : "";
+      c.generated = text(r[6]);
+      c.collation = text(r[7]);
+      c.comment = text(r[8]);
+      t->columns.push_back(std::move(c));
+    }
+  }
+
+  void constraints() {
+    for (const auto& r : run(conn_, "constraints", postgres::queries::kConstraints)) {
+      Table* t = table_of(r[0]);
+      if (!t) continue;
+      Constraint c;
+      c.name = text(r[1]);
+      c.kind = constraint_kind(text(r[2])[0]);
+      c.definition = text(r[3]);
+      c.columns = names(r[4]);
+      if (c.kind == ConstraintKind::ForeignKey) {
+        c.ref_table = {text(r[5]), text(r[6])};
+        c.ref_columns = names(r[7]);
+      }
+      c.deferrable = flag(r[8]);
+      c.initially_deferred = flag(r[9]);
+      c.comment = text(r[10]);
+      t->constraints.push_back(std::move(c));
+    }
+  }
+
+  Index index_of(const pqxx::row& r, const QualifiedName& table) {
+    Index i;
+    i.name = text(r[1]);
+    i.table = table;
+    i.unique = flag(r[2]);
+    i.method = text(r[3]);
+    i.definition = text(r[4]);
+    i.where = text(r[5]);
+    i.columns = names(r[6]);
+    i.comment = text(r[7]);
+    return i;
+  }
+
+  void indexes() {
+    for (const auto& r : run(conn_, "indexes", postgres::queries::kIndexes)) {
+      if (Table* t = table_of(r[0])) {
+        t->indexes.push_back(index_of(r, t->name));
+      } else {
+        matview_indexes_[text(r[0])].push_back(r);
+      }
+    }
+  }
+
+  void views() {
+    std::unordered_map<std::string, std::size_t> by_oid;
+    for (const auto& r : run(conn_, "views", postgres::queries::kViews)) {
+      View v;
+      v.name = {text(r[1]), text(r[2])};
+      v.materialized = flag(r[3]);
+      v.definition = text(r[4]);
+      v.comment = text(r[5]);
+      for (const auto& ir : matview_indexes_[text(r[0])]) v.indexes.push_back(index_of(ir, v.name));
+      by_oid[text(r[0])] = schema_.views.size();
+      schema_.views.push_back(std::move(v));
+    }
+    for (const auto& r : run(conn_, "view dependencies", postgres::queries::kViewDepends)) {
+      auto it = by_oid.find(text(r[0]));
+      if (it != by_oid.end())
+        schema_.views[it->second].depends_on.push_back({text(r[1]), text(r[2])});
+    }
+  }
+
+  void triggers() {
+    for (const auto& r : run(conn_, "triggers", postgres::queries::kTriggers)) {
+      if (excluded(options_, text(r[1]), text(r[2]))) continue;
+      Trigger t;
+      t.name = text(r[0]);
+      t.table = {text(r[1]), text(r[2])};
+      t.definition = text(r[3]);
+      t.functions.push_back({text(r[4]), text(r[5])});
+      schema_.triggers.push_back(std::move(t));
+    }
+  }
+
+  Connection& conn_;
+  const InspectOptions& options_;
+  Schema schema_;
+  std::unordered_map<std::string, std::size_t> table_by_oid_;
+  std::unordered_map<std::string, std::vector<pqxx::row>> matview_indexes_;
+};
+
+}  // namespace
+
+Schema inspect_postgres(const std::string& url, const InspectOptions& options) {
+  Connection conn(postgres::connect_target(url));
+  // One snapshot for every query; search_path = pg_catalog makes the
+  // server qualify every user object in the texts it gives back, so they do
+  // not depend on the caller's search_path.
+  conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  conn.query("SET LOCAL search_path = pg_catalog");
+  Schema schema = Inspector(conn, options).run_all();
+  conn.query("COMMIT");
+  return schema;
+}
+
+}  // namespace migrate::schema

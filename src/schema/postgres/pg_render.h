@@ -1,0 +1,39 @@
+// SQL text for the parts of tables the differ writes, and the small text
+// helpers over the server's canonical definitions.
+#pragma once
+
+#include <string>
+
+#include "schema/model.h"
+
+namespace migrate::schema::postgres {
+
+// `name type [COLLATE c] [GENERATED ...] [DEFAULT e] [NOT NULL]`.
+std::string column_definition(const Column& c);
+
+// CREATE TABLE with its columns and every constraint but foreign keys
+// (added once every table exists).
+std::string create_table(const Table& t);
+
+// True when `text` holds `word` as a whole identifier (not inside another
+// one): a conservative test for "this definition uses that column".
+bool mentions(const std::string& text, const std::string& word);
+
+// `text` with every whole-identifier `word` replaced by `by`.
+std::string replace_word(const std::string& text, const std::string& word, const std::string& by);
+
+// An index definition without its "CREATE [UNIQUE] INDEX name ON table"
+// head: what two indexes of the same name are compared on, so that a table
+// rename alone does not recreate them.
+std::string index_shape(const Index& index);
+
+// Whether `old_type` -> `new_type` may fail or lose data (anything but a
+// known widening, e.g. integer -> bigint, varchar(n) -> varchar(m >= n) or text).
+bool narrowing(const std::string& old_type, const std::string& new_type);
+
+// Whether ALTER COLUMN ... TYPE needs USING (no assignment cast between the
+// types): true unless both are in the same family (numbers, strings) or the
+// new one is a string type.
+bool needs_using(const std::string& old_type, const std::string& new_type);
+
+}  // namespace migrate::schema::postgres

@@ -1,0 +1,39 @@
+// The PostgreSQL side of schema diffs: inspection from the catalogs, the
+// differ/renderer, and the scratch database. src/schema/*.cpp dispatches
+// here on the URL's scheme / Schema::dialect.
+//
+// Conventions of the inspected model (PostgreSQL):
+//  - inspection runs with search_path = pg_catalog, so every user object in
+//    canonical texts (types, defaults, constraint/index/view/trigger
+//    definitions) is schema-qualified and built-ins are not;
+//  - Sequence::owned_by is the OWNED BY target as SQL ("public.t.id");
+//  - objects owned by extensions, system schemas, pg_toast and temporary
+//    schemas, and InspectOptions::exclude_tables are left out;
+//  - not modelled (left alone by diffs): domains, composite and range types,
+//    aggregates, partitioning, policies, grants, table storage options.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "schema/dev_database.h"
+#include "schema/diff.h"
+#include "schema/inspect.h"
+#include "schema/model.h"
+
+namespace migrate::schema {
+
+// A handful of catalog queries in one REPEATABLE READ snapshot (never one
+// query per table). Errors name the database (redacted) and the query.
+Schema inspect_postgres(const std::string& url, const InspectOptions& options);
+
+// The statements turning `from` into `to`, in an order the server accepts.
+Diff diff_postgres(const Schema& from, const Schema& to);
+
+// `dev_url` as is when given (it must be a scratch database: diffs apply
+// schema files to it), else a database `migrate_dev_<random>` created on the
+// server of `database_url` and dropped WITH (FORCE) by the destructor.
+std::unique_ptr<DevDatabase> make_postgres_dev_database(const std::string& database_url,
+                                                        const std::string& dev_url);
+
+}  // namespace migrate::schema
