@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/format.h"
+#include "runner/step_failures.h"
 #include "util/error.h"
 
 namespace migrate::cli {
@@ -17,9 +18,8 @@ std::set<std::string> as_set(const std::vector<std::string>& v) { return {v.begi
 
 // The database's heads, refusing ones the scripts do not know (like Alembic's
 // "Can't locate revision"): every other answer would be a guess.
-std::vector<std::string> known_current(Context& ctx) {
-  auto db = ctx.open_database(/*create_if_missing=*/false);
-  auto heads = db->current_heads();
+std::vector<std::string> known_current(Context& ctx, db::Database& db) {
+  auto heads = db.current_heads();
   for (const auto& h : heads)
     if (!ctx.scripts().graph().contains(h))
       throw Error(fmt::format(
@@ -27,6 +27,11 @@ std::vector<std::string> known_current(Context& ctx) {
           "use 'migrate stamp --purge' if it was deleted on purpose",
           ctx.database_description(), h, ctx.scripts().versions_dir()));
   return heads;
+}
+
+std::vector<std::string> known_current(Context& ctx) {
+  auto db = ctx.open_database(/*create_if_missing=*/false);
+  return known_current(ctx, *db);
 }
 
 void print_json(Context& ctx, const nlohmann::json& j) { ctx.out << j.dump(2) << "\n"; }
@@ -191,10 +196,15 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
   auto s = std::make_shared<StatusArgs>();
   auto* status = app.add_subcommand("status", "Show where the database is and what is pending");
   status->add_flag("--json", s->json, "Print JSON");
-  status->add_flag("--exit-code", s->exit_code, "Exit 3 when revisions are pending");
+  status->add_flag("--exit-code", s->exit_code,
+                   "Exit 3 when revisions are pending or a failed step is unresolved");
   actions[status] = [&ctx, s] {
     const auto& scripts = ctx.scripts();
-    auto cur = known_current(ctx);
+    auto db = ctx.open_database(/*create_if_missing=*/false);
+    auto cur = known_current(ctx, *db);
+    // A failed non-transactional step may have left the database half
+    // changed: worth saying on every status until someone deals with it.
+    auto failures = runner::unresolved_failures(db->history());
     const auto& g = scripts.graph();
     std::vector<graph::Step> pending =
         g.empty() ? std::vector<graph::Step>{} : g.upgrade_plan(cur, "heads");
@@ -210,6 +220,14 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
                                 {"message", scripts.file(p.revision).message},
                                 {"path", scripts.file(p.revision).path}});
       j["up_to_date"] = pending.empty();
+      j["failed_steps"] = nlohmann::json::array();
+      for (const auto& f : failures)
+        j["failed_steps"].push_back({{"revision", f.revision},
+                                     {"direction", f.direction},
+                                     {"started_at", f.started_at},
+                                     {"applied_by", f.applied_by},
+                                     {"checksum", f.checksum},
+                                     {"message", runner::describe_failure(f)}});
       print_json(ctx, j);
     } else {
       ctx.out << "Database: " << ctx.database_description() << "\n";
@@ -228,10 +246,18 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
         for (const auto& p : pending)
           ctx.out << "  " << p.revision << "  " << scripts.file(p.revision).message << "\n";
       }
+      for (const auto& f : failures) ctx.out << runner::describe_failure(f) << "\n";
     }
-    if (s->exit_code && !pending.empty())
-      throw CheckFailed(fmt::format("{} revision{} pending", pending.size(),
-                                    pending.size() == 1 ? " is" : "s are"));
+    if (s->exit_code && (!pending.empty() || !failures.empty())) {
+      std::vector<std::string> what;
+      if (!pending.empty())
+        what.push_back(fmt::format("{} revision{} pending", pending.size(),
+                                   pending.size() == 1 ? " is" : "s are"));
+      if (!failures.empty())
+        what.push_back(fmt::format("{} failed step{} unresolved", failures.size(),
+                                   failures.size() == 1 ? " is" : "s are"));
+      throw CheckFailed(fmt::format("{}", fmt::join(what, "; ")));
+    }
     return 0;
   };
 }

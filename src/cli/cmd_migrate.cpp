@@ -16,13 +16,18 @@ namespace {
 struct MoveArgs {
   std::string target;
   bool sql = false;
+  bool allow_changed = false;
   double lock_wait_s = 60;
 };
 
 void add_move_options(CLI::App* cmd, MoveArgs& a, const char* target_help) {
   cmd->add_option("TARGET", a.target, target_help)->required();
   cmd->add_flag("--sql", a.sql,
-                "Print the SQL script instead of running it (offline; FROM:TO ranges allowed)");
+                "Print the SQL script instead of running it (offline; FROM:TO ranges allowed; "
+                "applied files are not checked)");
+  cmd->add_flag("--allow-changed", a.allow_changed,
+                "Run even if an applied revision's file changed since it was applied (or is "
+                "missing); warns once per file");
   cmd->add_option("--lock-wait", a.lock_wait_s,
                   "Seconds to wait for another migrate run on the same database")
       ->capture_default_str()
@@ -56,6 +61,13 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
         ctx.out.flush();
       },
       millis(a.lock_wait_s));
+  runner::ChangedFiles changed;
+  changed.allow = a.allow_changed;
+  changed.warn = [&ctx](const std::string& line) {
+    ctx.out.flush();
+    ctx.err << "migrate: warning: " << line << "\n";
+  };
+  runner.set_changed_files(std::move(changed));
   auto done = upgrade ? runner.upgrade(a.target) : runner.downgrade(a.target);
   if (done.empty()) ctx.out << "Nothing to do: the database is already at " << a.target << ".\n";
   return 0;

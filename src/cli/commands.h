@@ -21,5 +21,7 @@ void add_migrate_commands(CLI::App& app, Context& ctx,
 void add_inspect_commands(CLI::App& app, Context& ctx,
                           Actions& actions);  // current, heads, history, branches, show, status
 void add_schema_commands(CLI::App& app, Context& ctx, Actions& actions);  // check, diff
+void add_validate_command(CLI::App& app, Context& ctx,
+                          Actions& actions);  // validate
 
 }  // namespace migrate::cli

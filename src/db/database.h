@@ -41,12 +41,19 @@ struct StepSpec {
 struct HistoryEntry {
   long long id = 0;
   std::string revision;
-  std::string direction;  // "upgrade", "downgrade", "stamp"
+  std::string direction;  // "upgrade", "downgrade", "stamp", "accept"
   std::string checksum;
   std::string started_at;  // ISO 8601 UTC
   double duration_ms = 0;
   std::string applied_by;  // user@host
   std::string status;      // "ok", "failed"
+};
+
+// A revision file's current checksum, accepted by `migrate validate
+// --accept` as the one later checks compare the file with.
+struct AcceptedChecksum {
+  std::string revision;
+  std::string checksum;
 };
 
 // Connection-free SQL rendering for a dialect: used by offline `--sql` and
@@ -115,6 +122,11 @@ class Database {
                      const std::vector<std::string>& expected_heads_before) = 0;
 
   virtual std::vector<HistoryEntry> history() = 0;
+
+  // Records, in one transaction, one history row per entry: direction
+  // "accept", status "ok", the given checksum, now, by user@host. Changes
+  // nothing else (the version table stays as it is).
+  virtual void record_accepted(const std::vector<AcceptedChecksum>& accepted) = 0;
 };
 
 // Opens the backend the URL names. A relative SQLite path is relative to

@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "util/error.h"
+
 namespace migrate::runner {
 
 namespace {
@@ -54,6 +56,7 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
   // Read only after the lock is ours: another runner may have moved the
   // database while we waited.
   std::vector<std::string> heads = db_.current_heads();
+  check_applied_files(heads, upgrade);
   std::vector<graph::Step> plan =
       upgrade ? graph.upgrade_plan(heads, target) : graph.downgrade_plan(heads, target);
 
@@ -82,6 +85,51 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
     done.push_back(std::move(report));
   }
   return done;
+}
+
+void Runner::check_applied_files(const std::vector<std::string>& heads, bool upgrade) {
+  // Nothing applied, nothing to compare: a fresh database costs no history read.
+  if (heads.empty()) return;
+  ChecksumReport report = verify_checksums(scripts_, heads, db_.history());
+  if (report.ok()) return;
+  if (changed_files_.allow) {
+    for (const auto& p : report.problems)
+      if (changed_files_.warn) changed_files_.warn(describe(p, scripts_) + " (--allow-changed)");
+    return;
+  }
+  std::string lines;
+  bool any_changed = false, any_missing = false;
+  for (const auto& p : report.problems) {
+    lines += "\n  " + describe(p, scripts_);
+    (p.kind == ChecksumProblem::kChanged ? any_changed : any_missing) = true;
+  }
+  std::string hint;
+  if (any_changed)
+    hint += "\nIf the change is intended, run `migrate validate --accept` or pass --allow-changed.";
+  if (any_missing)
+    hint +=
+        "\nRestore the missing file, or reset the version table with `migrate stamp --purge "
+        "REV`.";
+  const std::size_t n = report.problems.size();
+  throw Error(fmt::format(
+      "refusing to {}: {} applied revision{} no longer match{} what was applied:{}\nNothing was "
+      "run.{}",
+      upgrade ? "upgrade" : "downgrade", n, n == 1 ? "" : "s", n == 1 ? "es" : "", lines, hint));
+}
+
+ChecksumReport Runner::validate() {
+  return verify_checksums(scripts_, db_.current_heads(), db_.history());
+}
+
+ChecksumReport Runner::accept(std::vector<db::AcceptedChecksum>& accepted) {
+  auto lock = db_.lock(lock_wait_);
+  ChecksumReport report = validate();
+  accepted.clear();
+  for (const auto& p : report.problems)
+    if (p.kind == ChecksumProblem::kChanged) accepted.push_back({p.revision, p.current});
+  for (const auto& id : report.unchecked) accepted.push_back({id, scripts_.file(id).checksum()});
+  if (!accepted.empty()) db_.record_accepted(accepted);
+  return report;
 }
 
 std::vector<graph::VersionOp> Runner::stamp(const std::vector<std::string>& targets, bool purge) {

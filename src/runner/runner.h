@@ -10,6 +10,7 @@
 
 #include "db/database.h"
 #include "graph/revision_graph.h"
+#include "runner/checksums.h"
 #include "script/script_directory.h"
 
 namespace migrate::runner {
@@ -28,6 +29,14 @@ std::string describe_step(const StepReport& report);
 // from/to/message of a step, without running it.
 StepReport report_for(const script::ScriptDirectory& scripts, const graph::Step& step);
 
+// What upgrade and downgrade do when an applied revision's file no longer
+// matches the checksum it was applied with (runner/checksums.h).
+struct ChangedFiles {
+  bool allow = false;  // false: refuse before anything runs
+  // With `allow`: called once per changed or missing file, with one line.
+  std::function<void(const std::string&)> warn;
+};
+
 class Runner {
  public:
   using Progress = std::function<void(const StepReport&)>;
@@ -38,18 +47,38 @@ class Runner {
   // Each returns the steps it ran. The run lock is held throughout, and the
   // version table is read after taking it, so a runner that waited does
   // nothing that another already did.
+  //
+  // Before planning, both compare every applied revision's file with the
+  // checksum it was applied with, and refuse (migrate::Error naming each
+  // revision and file) when one differs or is missing, unless
+  // `set_changed_files()` allows it. A downgrade checks too: it runs the downgrade
+  // sections of applied files, which may have been edited since.
   std::vector<StepReport> upgrade(const std::string& target);
   std::vector<StepReport> downgrade(const std::string& target);
+  void set_changed_files(ChangedFiles policy) { changed_files_ = std::move(policy); }
   // Returns the version-table changes made.
   std::vector<graph::VersionOp> stamp(const std::vector<std::string>& targets, bool purge);
 
+  // Compares the applied revisions with their files. Reads only.
+  ChecksumReport validate();
+  // The same under the run lock, then records the file's current checksum
+  // as accepted (a history row with direction "accept") for every changed
+  // revision and every applied one without a recorded checksum, so that
+  // later checks compare with it. Returns the report as it was before, and
+  // the checksums recorded. A missing file cannot be accepted: it stays a
+  // problem in the report.
+  ChecksumReport accept(std::vector<db::AcceptedChecksum>& accepted);
+
  private:
   std::vector<StepReport> run(bool upgrade, const std::string& target);
+  // Refuses or warns (changed_files_) when an applied file changed.
+  void check_applied_files(const std::vector<std::string>& heads, bool upgrade);
 
   db::Database& db_;
   const script::ScriptDirectory& scripts_;
   Progress on_step_;
   std::chrono::milliseconds lock_wait_;
+  ChangedFiles changed_files_;
 };
 
 }  // namespace migrate::runner

@@ -253,4 +253,19 @@ void PostgresDatabase::stamp(const std::vector<graph::VersionOp>& ops,
   }
 }
 
+void PostgresDatabase::record_accepted(const std::vector<AcceptedChecksum>& accepted) {
+  ensure_tables();
+  const TableNames& t = options_.tables;
+  std::vector<std::string> batch{"BEGIN"};
+  for (const auto& a : accepted)
+    batch.push_back(dialect_.history_row_sql(t, history_row(a.revision, "accept", a.checksum, "ok"),
+                                             "now()", "0"));
+  batch.push_back("COMMIT");
+  if (auto failure = conn_.exec_batch(batch)) {
+    conn_.rollback_quietly();
+    throw Error(fmt::format("{}: cannot record the accepted checksums: {}; nothing was recorded",
+                            describe(), failure->message));
+  }
+}
+
 }  // namespace migrate::db::postgres

@@ -53,6 +53,7 @@ class PostgresDatabase : public Database {
   void stamp(const std::vector<graph::VersionOp>& ops,
              const std::vector<std::string>& expected_heads_before) override;
   std::vector<HistoryEntry> history() override;
+  void record_accepted(const std::vector<AcceptedChecksum>& accepted) override;
 
  private:
   void run_transactional(const StepSpec& step, const std::vector<Statement>& statements,

@@ -233,4 +233,21 @@ void SqliteDatabase::stamp(const std::vector<graph::VersionOp>& ops,
   tx.commit();
 }
 
+void SqliteDatabase::record_accepted(const std::vector<AcceptedChecksum>& accepted) {
+  ensure_tables();
+  const std::string now = util::iso8601_utc_millis(std::chrono::system_clock::now());
+  Transaction tx(*conn_);
+  for (const auto& a : accepted) {
+    HistoryRecord r;
+    r.revision = a.revision;
+    r.direction = "accept";
+    r.checksum = a.checksum;
+    r.started_at = now;
+    r.applied_by = applied_by();
+    r.status = "ok";
+    store_->record(r);
+  }
+  tx.commit();
+}
+
 }  // namespace migrate::db::sqlite

@@ -51,6 +51,7 @@ class SqliteDatabase : public Database {
   void stamp(const std::vector<graph::VersionOp>& ops,
              const std::vector<std::string>& expected_heads_before) override;
   std::vector<HistoryEntry> history() override;
+  void record_accepted(const std::vector<AcceptedChecksum>& accepted) override;
 
  private:
   bool absent() const { return !conn_; }
