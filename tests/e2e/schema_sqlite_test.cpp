@@ -287,6 +287,14 @@ const Case kCases[] = {
      "SELECT id, parent FROM node ORDER BY id", "1|NULL;2|1;3|2",
      "INSERT INTO node VALUES (1, NULL, 'a'), (2, 1, 'b');", "1|NULL;2|1", "", ""},
 
+    {"ADD COLUMN leaves views alone; DROP COLUMN recreates the view that reads it",
+     "CREATE TABLE t (id integer PRIMARY KEY, a text, b text);\n"
+     "CREATE VIEW all_t AS SELECT * FROM t;\nCREATE VIEW just_b AS SELECT id, b FROM t;",
+     "CREATE TABLE t (id integer PRIMARY KEY, a text, c text);\n"
+     "CREATE VIEW all_t AS SELECT * FROM t;\nCREATE VIEW just_b AS SELECT id FROM t;",
+     "INSERT INTO t VALUES (1, 'x', 'y');", "SELECT id, a FROM all_t", "1|x",
+     "INSERT INTO t VALUES (2, 'p', 'q');", "2|p", "DROP VIEW just_b", "DROP VIEW all_t"},
+
     {"spelling differences only: no diff either way",
      "CREATE TABLE t (id INTEGER PRIMARY KEY, \"Name\" TEXT NOT NULL DEFAULT 'x'\n"
      "  CHECK (length(\"Name\") > 0), b INT);\nCREATE INDEX ix ON t (b);\n"

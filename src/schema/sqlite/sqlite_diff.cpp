@@ -119,7 +119,14 @@ class Differ {
         altered_.insert(fold(p.from->name.name));
       }
       for (const auto& c : plan.changes) diff_.changes.push_back(c);
-      if (plan.altered()) altered_.insert(fold(p.to->name.name));
+      // What views and triggers must be recreated for. ADD COLUMN alone
+      // needs nothing (SQLite expands a view's text when it is read); a
+      // DROP COLUMN only matters to text that names the column.
+      if (plan.renamed || plan.rebuild() || plan.has_column_renames())
+        altered_.insert(fold(p.to->name.name));
+      else
+        for (const Column* d : plan.dropped)
+          dropped_columns_[fold(p.to->name.name)].push_back(d->name);
       if (plan.rebuild()) rebuilt_.insert(fold(p.to->name.name));
     }
     for (const Table* t : dropped_tables_) {
@@ -147,7 +154,7 @@ class Differ {
         bool mentions_altered = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
           return n != key && mentions(v.definition, n);
         });
-        if (!same_view(v) || mentions_altered) {
+        if (!same_view(v) || mentions_altered || reads_dropped_column(v.definition)) {
           affected_views_.insert(key);
           names.insert(key);
           grew = true;
@@ -162,7 +169,8 @@ class Differ {
       bool mentions_altered = std::any_of(names.begin(), names.end(), [&](const std::string& n) {
         return mentions(tr.definition, n);
       });
-      if (!same || mentions_altered) affected_triggers_.insert(fold(tr.name));
+      if (!same || mentions_altered || reads_dropped_column(tr.definition))
+        affected_triggers_.insert(fold(tr.name));
     }
     for (const auto& v : from_.views) {
       bool wanted = std::any_of(to_.views.begin(), to_.views.end(), [&](const View& w) {
@@ -199,6 +207,14 @@ class Differ {
                              [&](const Trigger& t) { return fold(t.name) == fold(u.name); });
       if (!had) diff_.changes.push_back("add trigger " + u.name);
     }
+  }
+
+  bool reads_dropped_column(const std::string& sql) const {
+    for (const auto& [table, columns] : dropped_columns_)
+      if (mentions(sql, table))
+        for (const auto& c : columns)
+          if (mentions(sql, c)) return true;
+    return false;
   }
 
   void drop_triggers() {
@@ -396,6 +412,7 @@ class Differ {
   std::vector<TablePlan> plans_;
   std::vector<const Table*> new_tables_, dropped_tables_;
   std::set<std::string> altered_, rebuilt_;  // folded table names (old and new)
+  std::map<std::string, std::vector<std::string>> dropped_columns_;  // in-place drops
   std::set<std::string> affected_views_, affected_triggers_, changed_indexes_;
 };
 
