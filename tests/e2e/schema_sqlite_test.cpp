@@ -34,8 +34,10 @@ struct Case {
   const char* after_ab;  // query's rows after A -> B, joined by ";"
   const char* seed_b;
   const char* after_ba;
-  const char* ab_has;      // the A -> B script must contain this ("" = no check)
-  const char* ab_has_not;  // ... and must not contain this
+  const char* ab_has;       // the A -> B script must contain this ("" = no check)
+  const char* ab_has_not;   // ... and must not contain this
+  const char* ba_has = "";  // the same for B -> A
+  const char* ba_has_not = "";
 };
 
 void exec(const std::string& path, const std::string& sql) {
@@ -110,7 +112,9 @@ void run_case(const Case& c) {
   if (*c.ab_has_not) CHECK_FALSE(testsupport::contains(ab, c.ab_has_not));
   if (*c.query) CHECK(rows(dir / "ab.db", c.query) == c.after_ab);
 
-  one_way(dir, "ba", c.b, c.seed_b, dir / "a.sql", &hinted_b);
+  std::string ba = one_way(dir, "ba", c.b, c.seed_b, dir / "a.sql", &hinted_b);
+  if (*c.ba_has) CHECK(testsupport::contains(ba, c.ba_has));
+  if (*c.ba_has_not) CHECK_FALSE(testsupport::contains(ba, c.ba_has_not));
   if (*c.query) CHECK(rows(dir / "ba.db", c.query) == c.after_ba);
 }
 
@@ -294,6 +298,21 @@ const Case kCases[] = {
      "CREATE VIEW all_t AS SELECT * FROM t;\nCREATE VIEW just_b AS SELECT id FROM t;",
      "INSERT INTO t VALUES (1, 'x', 'y');", "SELECT id, a FROM all_t", "1|x",
      "INSERT INTO t VALUES (2, 'p', 'q');", "2|p", "DROP VIEW just_b", "DROP VIEW all_t"},
+
+    {"a column with its own CHECK is added and dropped in place",
+     "CREATE TABLE t (id integer PRIMARY KEY, q integer);",
+     "CREATE TABLE t (id integer PRIMARY KEY, q integer,\n"
+     "  p integer NOT NULL DEFAULT 1 CHECK (p BETWEEN 0 AND 3));",
+     "INSERT INTO t VALUES (1, 5);", "SELECT id, q FROM t", "1|5",
+     "INSERT INTO t VALUES (2, 6, 2);", "2|6",
+     "ADD COLUMN p integer NOT NULL DEFAULT 1 CHECK (p BETWEEN 0 AND 3)", "migrate_tmp_",
+     "ALTER TABLE t DROP COLUMN p", "migrate_tmp_"},
+
+    {"a CHECK on another column that names the dropped one forces a rebuild",
+     "CREATE TABLE t (id integer PRIMARY KEY, lo integer CHECK (lo <= hi), hi integer);",
+     "CREATE TABLE t (id integer PRIMARY KEY, lo integer);", "INSERT INTO t VALUES (1, 1, 2);",
+     "SELECT id, lo FROM t", "1|1", "INSERT INTO t VALUES (2, 7);", "2|7", "migrate_tmp_t",
+     "DROP COLUMN"},
 
     {"spelling differences only: no diff either way",
      "CREATE TABLE t (id INTEGER PRIMARY KEY, \"Name\" TEXT NOT NULL DEFAULT 'x'\n"

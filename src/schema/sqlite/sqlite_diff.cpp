@@ -325,7 +325,7 @@ class Differ {
       for (const Column* a : p.added)
         for (const auto& pc : parsed.columns)
           if (fold(pc.name) == fold(a->name))
-            add("ALTER TABLE " + t + " ADD COLUMN " + pc.definition);
+            add("ALTER TABLE " + t + " ADD COLUMN " + squeeze(pc.definition));
     }
   }
 

@@ -198,6 +198,12 @@ TablePlan plan_table(const Table& from, const Table& to, bool renamed, const Ren
   ParsedTable parsed_to = parse_create_table(to.sql);
   std::vector<std::string> expected;  // what `to` should hold after the in-place change
   for (const auto& c : from.constraints) {
+    // A column's own CHECK goes with it (SQLite allows that DROP COLUMN).
+    bool own_check = c.kind == ConstraintKind::Check && c.columns.size() == 1 &&
+                     std::any_of(plan.dropped.begin(), plan.dropped.end(), [&](const Column* d) {
+                       return fold(d->name) == fold(c.columns[0]);
+                     });
+    if (own_check) continue;
     std::string used;
     for (const Column* d : plan.dropped) {
       bool uses = std::any_of(c.columns.begin(), c.columns.end(),

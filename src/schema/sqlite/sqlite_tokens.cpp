@@ -178,6 +178,17 @@ std::string normalize(const std::string& sql) {
   return normalize(tokens, 0, tokens.size());
 }
 
+std::string squeeze(const std::string& sql) {
+  std::string out;
+  std::size_t prev_end = std::string::npos;
+  for (const Token& t : tokenize(sql)) {
+    if (prev_end != std::string::npos && t.begin > prev_end) out += ' ';
+    out += t.text;
+    prev_end = t.end;
+  }
+  return out;
+}
+
 std::string quote_ident(const std::string& name) {
   if (plain_word(name) && !sqlite3_keyword_check(name.data(), static_cast<int>(name.size())))
     return name;

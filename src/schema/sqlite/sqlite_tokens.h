@@ -40,6 +40,11 @@ std::size_t skip_parens(const std::vector<Token>& tokens, std::size_t open);
 std::string normalize(const std::string& sql);
 std::string normalize(const std::vector<Token>& tokens, std::size_t begin, std::size_t end);
 
+// `sql` with the space between tokens (whitespace, comments) squeezed to one
+// space where there was any; the tokens themselves are kept byte for byte.
+// For SQL copied out of a layout-aligned file ("a    integer" -> "a integer").
+std::string squeeze(const std::string& sql);
+
 // Lowercase ASCII name, for case-insensitive matching of SQLite names.
 std::string fold(const std::string& name);
 
