@@ -8,11 +8,16 @@
 namespace migrate::schema::postgres {
 
 bool uses_rebuilt_enum(const std::string& type, const Plan& plan) {
-  for (const auto& e : plan.rebuilt_enums) {
-    const std::string q = qualified(e);
-    if (type == q || type == q + "[]") return true;
+  return rebuilt_enum_of(type, plan) != nullptr;
+}
+
+const std::pair<const QualifiedName, bool>* rebuilt_enum_of(const std::string& type,
+                                                            const Plan& plan) {
+  for (const auto& entry : plan.rebuilt_enums) {
+    const std::string q = qualified(entry.first);
+    if (type == q || type == q + "[]") return &entry;
   }
-  return false;
+  return nullptr;
 }
 
 bool needs_rebuild(const Column& from, const Column& to) { return from.generated != to.generated; }
@@ -21,7 +26,8 @@ bool alter_column(const QualifiedName& table, const Column& o, const Column& c, 
   const std::string alter =
       fmt::format("ALTER TABLE {} ALTER COLUMN {}", qualified(table), ident(c.name));
   const std::string what = display(table) + "." + c.name;
-  const bool rebuilt_enum = uses_rebuilt_enum(c.type, plan);
+  const auto* rebuilt = rebuilt_enum_of(c.type, plan);
+  const bool rebuilt_enum = rebuilt != nullptr;
   const bool retype = o.type != c.type || o.collation != c.collation || rebuilt_enum;
   const bool default_changes = o.default_expr != c.default_expr;
 
@@ -47,13 +53,16 @@ bool alter_column(const QualifiedName& table, const Column& o, const Column& c, 
     } else if (needs_using(o.type, c.type)) {
       sql += fmt::format(" USING {}::{}", ident(c.name), c.type);
     }
-    if (rebuilt_enum || narrowing(o.type, c.type))
+    if (rebuilt_enum && rebuilt->second)
       plan.add_destructive(kTables, sql,
-                           rebuilt_enum
-                               ? fmt::format("{} converts to the rebuilt enum {}", what, c.type)
-                               : fmt::format("{} changes type from {} to {}: values "
-                                             "that do not fit fail or are cut",
-                                             what, o.type, c.type));
+                           fmt::format("{} converts to the rebuilt enum {}: a row holding a "
+                                       "removed label fails",
+                                       what, c.type));
+    else if (!rebuilt_enum && narrowing(o.type, c.type))
+      plan.add_destructive(kTables, sql,
+                           fmt::format("{} changes type from {} to {}: values that do not fit "
+                                       "fail or are cut",
+                                       what, o.type, c.type));
     else
       plan.add(kTables, sql);
     if (o.type != c.type)

@@ -9,6 +9,9 @@ namespace migrate::schema::postgres {
 
 // Whether `type` is (an array of) an enum type being rebuilt.
 bool uses_rebuilt_enum(const std::string& type, const Plan& plan);
+// The entry of Plan::rebuilt_enums for `type`, or nullptr.
+const std::pair<const QualifiedName, bool>* rebuilt_enum_of(const std::string& type,
+                                                            const Plan& plan);
 
 // Whether the column must be dropped and added again (PostgreSQL cannot
 // alter a generated column's expression, nor turn a column into or out of

@@ -59,9 +59,10 @@ struct Plan {
   std::set<std::string> dropped_owners;
   // Old name -> new name for renamed tables.
   std::map<QualifiedName, QualifiedName> renamed_tables;
-  // Enum types rebuilt (a label removed or reordered): their columns are
+  // Enum types rebuilt (a label removed or reordered, or a new label used
+  // in the same script), with whether they lose labels: their columns are
   // converted through text.
-  std::set<QualifiedName> rebuilt_enums;
+  std::map<QualifiedName, bool> rebuilt_enums;
   // Functions dropped and created again (signature change): triggers on
   // them are recreated.
   std::set<QualifiedName> recreated_functions;

@@ -250,12 +250,16 @@ class TableDiffer {
     const TableChanges& ch = changes_[o.name];
     const std::string what = display(t.name);
     auto matches = column_matches(o, t);
-    // Columns dropped, or dropped and added again: their indexes and
-    // constraints go with them, so those kept are recreated.
+    // Columns dropped, or dropped and added again, or converted to a rebuilt
+    // enum: their indexes and constraints go with them (or would not
+    // convert), so those kept are recreated.
     std::set<std::string> vanishing;
     for (const auto& c : o.columns) {
       auto it = matches.find(c.name);
-      if (it == matches.end() || needs_rebuild(c, *it->second)) vanishing.insert(c.name);
+      // A rebuilt enum's literals in them would still name the old type.
+      if (it == matches.end() || needs_rebuild(c, *it->second) ||
+          uses_rebuilt_enum(it->second->type, plan_))
+        vanishing.insert(c.name);
     }
     auto touches_vanishing = [&](const std::string& def) {
       for (const auto& c : vanishing)

@@ -50,8 +50,10 @@ void add_labels(const EnumType& o, const EnumType& e, Plan& plan) {
 // A label removed or the order changed: PostgreSQL cannot drop a label, so
 // the type is rebuilt. The old type is renamed aside, the new one created,
 // the columns converted through text (kTables, diff_tables) and the old type
-// dropped.
-void rebuild_enum(const EnumType& o, const EnumType& e, Plan& plan) {
+// dropped. Also used to add labels that the same script uses (see
+// diff_enums): the labels of a type created in a transaction are usable in
+// it at once, unlike those of ADD VALUE.
+void rebuild_enum(const EnumType& o, const EnumType& e, Plan& plan, const std::string& why) {
   QualifiedName aside{e.name.schema, e.name.name + "__migrate_old"};
   plan.add(kCreateTypes,
            fmt::format("ALTER TYPE {} RENAME TO {}", qualified(e.name), ident(aside.name)));
@@ -59,16 +61,39 @@ void rebuild_enum(const EnumType& o, const EnumType& e, Plan& plan) {
   std::vector<std::string> removed;
   for (const auto& l : o.labels)
     if (std::find(e.labels.begin(), e.labels.end(), l) == e.labels.end()) removed.push_back(l);
-  plan.add_destructive(
-      kDropTypes, "DROP TYPE " + qualified(aside),
-      removed.empty() ? "enum " + display(e.name) + " rebuilt to reorder its labels"
-                      : fmt::format("enum {} loses label(s) {}: converting a row that holds one "
-                                    "fails",
-                                    display(e.name), label_list(removed)));
-  plan.rebuilt_enums.insert(e.name);
-  plan.change(removed.empty() ? fmt::format("reorder the labels of enum {}", display(e.name))
-                              : fmt::format("remove value(s) {} from enum {}", label_list(removed),
-                                            display(e.name)));
+  if (removed.empty())
+    plan.add(kDropTypes, "DROP TYPE " + qualified(aside));
+  else
+    plan.add_destructive(kDropTypes, "DROP TYPE " + qualified(aside),
+                         fmt::format("enum {} loses label(s) {}: converting a row that holds "
+                                     "one fails",
+                                     display(e.name), label_list(removed)));
+  plan.rebuilt_enums[e.name] = !removed.empty();
+  plan.change(fmt::format("rebuild enum {} ({})", display(e.name),
+                          removed.empty() ? why : "it loses value(s) " + label_list(removed)));
+}
+
+// The canonical texts of `to` that hold `'label'::type` (defaults, constraints,
+// indexes, views, triggers, functions): such a label cannot be added with
+// ADD VALUE in the same transaction ("unsafe use of new value").
+bool label_used(const Schema& to, const EnumType& e, const std::string& label) {
+  const std::string needle = literal(label) + "::" + qualified(e.name);
+  auto in = [&](const std::string& text) { return text.find(needle) != std::string::npos; };
+  for (const auto& t : to.tables) {
+    for (const auto& c : t.columns)
+      if ((c.default_expr && in(*c.default_expr)) || in(c.generated)) return true;
+    for (const auto& k : t.constraints)
+      if (in(k.definition)) return true;
+    for (const auto& i : t.indexes)
+      if (in(i.definition)) return true;
+  }
+  for (const auto& v : to.views)
+    if (in(v.definition)) return true;
+  for (const auto& tr : to.triggers)
+    if (in(tr.definition)) return true;
+  for (const auto& f : to.functions)
+    if (in(f.definition)) return true;
+  return false;
 }
 
 std::string sequence_options(const Sequence& s) {
@@ -99,10 +124,18 @@ void diff_enums(const Schema& from, const Schema& to, Plan& plan) {
     kept.insert(e.name);
     const EnumType& o = *it->second;
     if (o.labels != e.labels) {
-      if (!o.labels.empty() && is_subsequence(o.labels, e.labels)) {
+      std::string used;
+      for (const auto& l : e.labels)
+        if (std::find(o.labels.begin(), o.labels.end(), l) == o.labels.end() &&
+            label_used(to, e, l))
+          used = l;
+      if (!o.labels.empty() && is_subsequence(o.labels, e.labels) && used.empty()) {
         add_labels(o, e, plan);
       } else {
-        rebuild_enum(o, e, plan);
+        rebuild_enum(o, e, plan,
+                     used.empty() ? "its labels are reordered"
+                                  : "new value " + literal(used) +
+                                        " is used by the same script, which ADD VALUE forbids");
         continue;  // the new type got its comment
       }
     }
