@@ -1,5 +1,6 @@
 #include "cli/context.h"
 
+#include "config/duration.h"
 #include "config/url.h"
 #include "util/error.h"
 
@@ -30,19 +31,49 @@ db::TableNames Context::tables() {
   return t;
 }
 
+db::SessionSettings Context::session() {
+  const auto& c = config();
+  db::SessionSettings s;
+  s.lock_timeout = c.lock_timeout;
+  s.statement_timeout = c.statement_timeout;
+  s.lock_retries = c.lock_retries.value_or(config::kDefaultLockRetries);
+  // Waiting is asked for by --wait, or by a wait_timeout in the file (a
+  // container's config says so once instead of on every command line).
+  std::string wait = c.wait_timeout;
+  std::string where = c.where("wait_timeout");
+  if (!options.wait.empty()) {
+    if (options.wait != GlobalOptions::kWaitFlagAlone) {
+      wait = options.wait;
+      where = "--wait";
+    } else if (wait.empty()) {
+      wait = config::kDefaultWaitTimeout;
+    }
+  }
+  if (!wait.empty()) {
+    auto ms = config::parse_wait(wait);
+    if (!ms) {
+      if (where == "--wait")
+        throw UsageError("--wait=" + wait + ": give a time with a unit, such as --wait=30s");
+      throw Error(where + ": " + config::bad_wait_message("wait_timeout", wait));
+    }
+    s.connect_wait = *ms;
+  }
+  return s;
+}
+
 std::unique_ptr<db::Database> Context::open_database(bool create_if_missing) {
   const auto& c = config();
   if (c.database_url.empty())
     throw Error("no database URL: set database_url in " + c.file +
                 ", the DATABASE_URL variable, or pass --url");
-  return db::open_database(c.database_url, tables(), c.dir, create_if_missing);
+  return db::open_database(c.database_url, tables(), c.dir, create_if_missing, session());
 }
 
 std::unique_ptr<db::Dialect> Context::dialect() {
   const auto& c = config();
   if (c.database_url.empty())
     throw Error("no database URL: offline mode needs one to pick the SQL dialect (--url)");
-  return db::dialect_for_url(c.database_url);
+  return db::dialect_for_url(c.database_url, session());
 }
 
 std::string Context::database_description() {

@@ -17,6 +17,10 @@ namespace migrate::cli {
 struct GlobalOptions {
   std::string config_file;  // -c; empty = MIGRATE_CONFIG or ./migrate.yaml
   std::string url;          // --url; empty = the config's database_url
+  // --wait[=DURATION]: empty = not given; kWaitFlagAlone = given without a
+  // value (wait for wait_timeout, else config::kDefaultWaitTimeout).
+  std::string wait;
+  static constexpr const char* kWaitFlagAlone = "-";
 };
 
 class Context {
@@ -31,6 +35,10 @@ class Context {
   const config::Config& config();
   const script::ScriptDirectory& scripts();
   db::TableNames tables();
+  // The runtime settings for the database session: migrate.yaml's
+  // lock_timeout, statement_timeout, lock_retries, and how long to wait for
+  // the server (--wait, wait_timeout). Throws on a bad --wait value.
+  db::SessionSettings session();
   // Opens the configured database. With `create_if_missing` false, a missing
   // SQLite file is not created (read-only commands must not leave files).
   std::unique_ptr<db::Database> open_database(bool create_if_missing);

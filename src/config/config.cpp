@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "config/duration.h"
 #include "config/url.h"
 #include "util/error.h"
 #include "util/file_io.h"
@@ -63,6 +64,16 @@ Setter path_field(std::string Config::*field) {
   };
 }
 
+// A PostgreSQL time setting, checked here so that a typo is reported with
+// its line before anything connects, and stored as written (the server gets
+// it as is).
+Setter duration_field(std::string Config::*field, const char* key) {
+  return [field, key](Config& c, const std::string& v, const std::string& where) {
+    if (!parse_pg_duration(v)) throw Error(where + ": " + bad_duration_message(key, v));
+    c.*field = std::string(util::trim(v));
+  };
+}
+
 const std::map<std::string, Setter>& known_keys() {
   static const std::map<std::string, Setter> keys = {
       {"script_location", path_field(&Config::script_location)},
@@ -72,9 +83,13 @@ const std::map<std::string, Setter>& known_keys() {
       {"history_table", non_empty_field(&Config::history_table, "history_table")},
       {"schema_file", path_field(&Config::schema_file)},
       {"dev_url", text_field(&Config::dev_url)},
-      {"lock_timeout", non_empty_field(&Config::lock_timeout, "lock_timeout")},
-      {"statement_timeout", non_empty_field(&Config::statement_timeout, "statement_timeout")},
-      {"wait_timeout", text_field(&Config::wait_timeout)},
+      {"lock_timeout", duration_field(&Config::lock_timeout, "lock_timeout")},
+      {"statement_timeout", duration_field(&Config::statement_timeout, "statement_timeout")},
+      {"wait_timeout",
+       [](Config& c, const std::string& v, const std::string& where) {
+         if (!parse_wait(v)) throw Error(where + ": " + bad_wait_message("wait_timeout", v));
+         c.wait_timeout = std::string(util::trim(v));
+       }},
       {"lock_retries",
        [](Config& c, const std::string& v, const std::string& where) {
          std::string_view t = util::trim(v);

@@ -8,6 +8,11 @@
 
 namespace migrate::config {
 
+// Retries of a step that hit lock_timeout when lock_retries is not set.
+constexpr int kDefaultLockRetries = 3;
+// How long --wait waits for the database when wait_timeout is not set.
+constexpr const char* kDefaultWaitTimeout = "60s";
+
 struct Config {
   std::string file;             // absolute path of the config file
   std::string dir;              // its folder
@@ -18,12 +23,16 @@ struct Config {
   std::string history_table = "migrate_history";
   std::string schema_file;  // absolute, or empty
   std::string dev_url;      // expanded, or empty
+  // PostgreSQL, per step (config/duration.h syntax, checked at load, stored
+  // as written): how long a statement waits for a lock, and how long one may
+  // run (0 = no limit).
   std::string lock_timeout = "5s";
   std::string statement_timeout = "0";
-  // PostgreSQL lock handling (interpreted by the backend, stored as written):
-  // how often to retry a step that hit lock_timeout (unset = backend default),
-  // and how long to wait for the run lock (empty = backend default).
+  // How often a step that hit lock_timeout is retried (unset = the default,
+  // kDefaultLockRetries).
   std::optional<int> lock_retries;
+  // How long to wait for the database to accept the first connection
+  // (config::parse_wait syntax; empty = do not wait unless --wait is given).
   std::string wait_timeout;
 
   // The 1-based line of each key present in the file, so that a later

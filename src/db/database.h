@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,24 @@ struct StepSpec {
   bool transactional = true;
   std::vector<graph::VersionOp> version_ops;
   std::string checksum;  // SHA-256 of the revision file
+  // The revision's `lock_timeout:` / `statement_timeout:` header values;
+  // unset = the session's (SessionSettings).
+  std::optional<std::string> lock_timeout;
+  std::optional<std::string> statement_timeout;
+};
+
+// Runtime settings for a connection, from migrate.yaml and the command line.
+// PostgreSQL applies them; SQLite ignores the timeouts and retries (its run
+// lock and busy timeout cover its only kind of lock wait) and has no server
+// to wait for.
+struct SessionSettings {
+  // PostgreSQL time values (config/duration.h), applied per step.
+  std::string lock_timeout = "5s";
+  std::string statement_timeout = "0";
+  // How often a transactional step that hit lock_timeout is retried.
+  int lock_retries = 3;
+  // How long to keep trying the first connection; 0 = try once.
+  std::chrono::milliseconds connect_wait{0};
 };
 
 // A row of the history table.
@@ -84,6 +103,15 @@ class Dialect {
   // step). Throws migrate::Error naming the file, line and statement.
   virtual void check_step(const std::vector<Statement>& /*statements*/, bool /*transactional*/,
                           const std::string& /*file*/) const {}
+  // The statements that set a step's timeouts: the step's own values, else
+  // the session's. `local`: for the start of the step's transaction
+  // (PostgreSQL: SET LOCAL); otherwise session-wide (SET), undone by
+  // reset_step_settings_sql() after the step. None for SQLite.
+  virtual std::vector<std::string> step_settings_sql(const StepSpec& /*step*/,
+                                                     bool /*local*/) const {
+    return {};
+  }
+  virtual std::vector<std::string> reset_step_settings_sql() const { return {}; }
 };
 
 // Held for the whole run so that a second runner waits. Released on destruction.
@@ -133,10 +161,15 @@ class Database {
 // `base_dir`. With `create_if_missing` false, a missing SQLite file is not
 // created: the returned database reads as empty (no heads, no history), and
 // writing to it is an error.
+// `session` carries the per-step timeouts, lock retries and how long to wait
+// for the server (PostgreSQL).
 std::unique_ptr<Database> open_database(const std::string& url, const TableNames& tables,
                                         const std::string& base_dir = "",
-                                        bool create_if_missing = true);
-// The dialect of a URL, without connecting (offline --sql).
-std::unique_ptr<Dialect> dialect_for_url(const std::string& url);
+                                        bool create_if_missing = true,
+                                        const SessionSettings& session = {});
+// The dialect of a URL, without connecting (offline --sql). Its
+// step_settings_sql() renders `session`'s timeouts.
+std::unique_ptr<Dialect> dialect_for_url(const std::string& url,
+                                         const SessionSettings& session = {});
 
 }  // namespace migrate::db

@@ -22,8 +22,8 @@ std::string part_or_env(const std::string& part, const char* var) {
   return v ? v : "";
 }
 
-std::unique_ptr<Database> open_postgres(const config::DatabaseUrl& parsed,
-                                        const TableNames& tables) {
+std::unique_ptr<Database> open_postgres(const config::DatabaseUrl& parsed, const TableNames& tables,
+                                        const SessionSettings& session) {
   postgres::OpenOptions options;
   // libpq gets the URL as is: every connection parameter and PG* variable
   // works as it does for psql.
@@ -34,15 +34,19 @@ std::unique_ptr<Database> open_postgres(const config::DatabaseUrl& parsed,
   options.target.dbname = part_or_env(parsed.dbname, "PGDATABASE");
   options.target.user = part_or_env(parsed.user, "PGUSER");
   options.tables = tables;
+  options.session = session;
   return std::make_unique<postgres::PostgresDatabase>(std::move(options));
 }
 
 }  // namespace
 
 std::unique_ptr<Database> open_database(const std::string& url, const TableNames& tables,
-                                        const std::string& base_dir, bool create_if_missing) {
+                                        const std::string& base_dir, bool create_if_missing,
+                                        const SessionSettings& session) {
   config::DatabaseUrl parsed = config::parse_database_url(url, base_dir);
-  if (parsed.kind == config::DatabaseUrl::kPostgres) return open_postgres(parsed, tables);
+  if (parsed.kind == config::DatabaseUrl::kPostgres) return open_postgres(parsed, tables, session);
+  // SQLite has no lock_timeout or statement_timeout, and a file needs no
+  // waiting for: `session` does not apply.
   sqlite::OpenOptions options;
   options.path = parsed.sqlite_path;
   options.describe = parsed.redacted();
@@ -51,10 +55,10 @@ std::unique_ptr<Database> open_database(const std::string& url, const TableNames
   return std::make_unique<sqlite::SqliteDatabase>(std::move(options));
 }
 
-std::unique_ptr<Dialect> dialect_for_url(const std::string& url) {
+std::unique_ptr<Dialect> dialect_for_url(const std::string& url, const SessionSettings& session) {
   config::DatabaseUrl parsed = config::parse_database_url(url);
   if (parsed.kind == config::DatabaseUrl::kPostgres)
-    return std::make_unique<postgres::PostgresDialect>();
+    return std::make_unique<postgres::PostgresDialect>(session);
   return std::make_unique<sqlite::SqliteDialect>();
 }
 

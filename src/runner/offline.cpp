@@ -71,13 +71,24 @@ void OfflineWriter::write_plan(bool upgrade, const std::vector<std::string>& fro
     out_ << "-- " << file.path << "\n";
     // A non-transactional step runs outside any transaction, as it does online.
     if (file.transactional) out_ << dialect_.begin_sql() << ";\n";
+    // The step's timeouts, as online: SET LOCAL inside the transaction, or
+    // SET ... RESET around a non-transactional step (none on SQLite).
+    db::StepSpec settings;
+    settings.lock_timeout = file.lock_timeout;
+    settings.statement_timeout = file.statement_timeout;
+    for (const auto& sql : dialect_.step_settings_sql(settings, file.transactional))
+      out_ << sql << ";\n";
     for (const auto& st : statements[i]) out_ << st.sql << ";\n";
     for (const auto& op : maintainer.apply(step))
       out_ << dialect_.version_op_sql(tables_, op) << ";\n";
     out_ << dialect_.history_insert_sql(tables_, file.id, step.upgrade ? "upgrade" : "downgrade",
                                         file.checksum())
          << ";\n";
-    if (file.transactional) out_ << "COMMIT;\n";
+    if (file.transactional) {
+      out_ << "COMMIT;\n";
+    } else {
+      for (const auto& sql : dialect_.reset_step_settings_sql()) out_ << sql << ";\n";
+    }
     out_ << "\n";
   }
 }

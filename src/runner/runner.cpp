@@ -75,6 +75,8 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
     spec.transactional = file.transactional;
     spec.version_ops = maintainer.apply(step);
     spec.checksum = file.checksum();
+    spec.lock_timeout = file.lock_timeout;
+    spec.statement_timeout = file.statement_timeout;
 
     auto start = std::chrono::steady_clock::now();
     db_.run_step(spec, before);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string_view>
 
+#include "config/duration.h"
 #include "script/revision_header.h"
 #include "util/error.h"
 #include "util/file_io.h"
@@ -25,13 +26,16 @@ enum Key {
   kMessage,
   kCreated,
   kTransactional,
+  kLockTimeout,
+  kStatementTimeout,
   kKeyCount
 };
-constexpr std::string_view kKeyNames[kKeyCount] = {"revision",     "down_revision", "branch_labels",
-                                                   "depends_on",   "message",       "created",
-                                                   "transactional"};
+constexpr std::string_view kKeyNames[kKeyCount] = {
+    "revision", "down_revision", "branch_labels", "depends_on",       "message",
+    "created",  "transactional", "lock_timeout",  "statement_timeout"};
 constexpr std::string_view kKnownKeys =
-    "revision, down_revision, branch_labels, depends_on, message, created, transactional";
+    "revision, down_revision, branch_labels, depends_on, message, created, transactional, "
+    "lock_timeout, statement_timeout";
 
 int key_index(std::string_view key) {
   for (int k = 0; k < kKeyCount; ++k) {
@@ -228,6 +232,12 @@ class HeaderReader {
         rev_.transactional = *b;
         break;
       }
+      case kLockTimeout:
+        rev_.lock_timeout = duration(e);
+        break;
+      case kStatementTimeout:
+        rev_.statement_timeout = duration(e);
+        break;
       case kKeyCount:
         break;
     }
@@ -253,6 +263,16 @@ class HeaderReader {
       }
     }
     return out;
+  }
+
+  // A PostgreSQL time value (config/duration.h), kept as written.
+  std::string duration(const HeaderEntry& e) const {
+    if (e.value.kind != HeaderValue::kScalar || !config::parse_pg_duration(e.value.scalar))
+      fail(e,
+           config::bad_duration_message(e.key, e.value.kind == HeaderValue::kScalar ? e.value.scalar
+                                               : e.value.kind == HeaderValue::kNull ? "null"
+                                                                                    : "a list"));
+    return std::string(util::trim(e.value.scalar));
   }
 
   std::string text(const HeaderEntry& e) const {

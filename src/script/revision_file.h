@@ -2,6 +2,7 @@
 // `-- migrate:upgrade` and `-- migrate:downgrade` sections.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,10 @@ struct RevisionFile {
   std::string message;
   std::string created;
   bool transactional = true;
+  // `lock_timeout:` / `statement_timeout:` (PostgreSQL time values, checked,
+  // as written): this revision's steps use them instead of migrate.yaml's.
+  std::optional<std::string> lock_timeout;
+  std::optional<std::string> statement_timeout;
 
   std::string upgrade_sql;    // text between the markers, verbatim
   int upgrade_line = 0;       // 1-based file line of upgrade_sql's first line
@@ -29,7 +34,8 @@ struct RevisionFile {
 // Parses a file's text. Throws migrate::Error "PATH:LINE: what is wrong" for:
 // a missing or duplicated marker, markers out of order, a header line without
 // `--`, bad YAML, a missing `revision`/`down_revision`, an unknown or
-// duplicated key, a value of the wrong kind, a bad id (letters, digits, `_`,
+// duplicated key, a value of the wrong kind (a bad time value in
+// `lock_timeout`/`statement_timeout` too), a bad id (letters, digits, `_`,
 // at most 64 characters; branch labels and depends_on entries follow the same
 // rule). A line that starts like a marker (`-- migrate:...`, `--migrate:...`)
 // but is not exactly one is an error too, so a typo cannot turn a section

@@ -3,84 +3,19 @@
 // pointing at it, and reads the result back with libpqxx. The tests fail
 // (never skip) when MIGRATE_TEST_PG_URL is not set.
 #include <pqxx/pqxx>
-#include <random>
 
-#include "config/url.h"
-#include "e2e/project_fixture.h"
+#include "e2e/pg_fixture.h"
 
 using testsupport::contains;
 
 namespace {
 
-// A fresh database on the test server, dropped (WITH FORCE) on scope exit.
-class TempPgDatabase {
- public:
-  TempPgDatabase() {
-    admin_url_ = testsupport::pg_url();
-    REQUIRE_FALSE(admin_url_.empty());  // scripts/test.sh sets MIGRATE_TEST_PG_URL
-    std::random_device rd;
-    name_ = "migrate_t_" + std::to_string(rd()) + std::to_string(rd() % 1000);
-    admin_exec("CREATE DATABASE " + name_);
-    url_ = migrate::config::parse_database_url(admin_url_).with_dbname(name_);
-  }
-  ~TempPgDatabase() {
-    try {
-      admin_exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    } catch (...) {
-    }
-  }
-  TempPgDatabase(const TempPgDatabase&) = delete;
-  TempPgDatabase& operator=(const TempPgDatabase&) = delete;
-
-  const std::string& url() const { return url_; }
-  const std::string& name() const { return name_; }
-
-  // Rows of a query, each row's columns joined by "|" (NULL as "NULL").
-  std::vector<std::string> rows(const std::string& sql) const {
-    pqxx::connection c(url_);
-    pqxx::nontransaction tx(c);
-    std::vector<std::string> out;
-    for (const auto& row : tx.exec(sql)) {
-      std::string line;
-      for (pqxx::row::size_type i = 0; i < row.size(); ++i) {
-        if (i) line += "|";
-        line += row[i].is_null() ? "NULL" : row[i].c_str();
-      }
-      out.push_back(line);
-    }
-    return out;
-  }
-  void exec(const std::string& sql) const {
-    pqxx::connection c(url_);
-    pqxx::nontransaction tx(c);
-    tx.exec(sql);
-  }
-  std::vector<std::string> version(const std::string& table = "migrate_version") const {
-    return rows("SELECT version_num FROM " + table + " ORDER BY version_num");
-  }
-  std::vector<std::string> tables() const {
-    return rows(
-        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename LIKE 't\\_%' "
-        "ORDER BY tablename");
-  }
-  int history_count(const std::string& where = "true") const {
-    return std::stoi(rows("SELECT count(*) FROM migrate_history WHERE " + where)[0]);
-  }
-
- private:
-  void admin_exec(const std::string& sql) const {
-    pqxx::connection c(admin_url_);
-    pqxx::nontransaction tx(c);
-    tx.exec(sql);
-  }
-  std::string admin_url_, name_, url_;
-};
+using e2e::TempPgDatabase;
 
 // `migrate --url URL ARGS...` in the project.
 testsupport::RunResult run(const e2e::Project& p, const TempPgDatabase& db,
                            std::vector<std::string> args) {
-  args.insert(args.begin(), {"--url", db.url()});
-  return p.run(args);
+  return e2e::run_pg(p, db, std::move(args));
 }
 
 using V = std::vector<std::string>;

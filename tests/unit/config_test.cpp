@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "config/duration.h"
 #include "support/test_support.h"
 #include "util/error.h"
 
@@ -186,6 +187,23 @@ TEST_CASE("load_config errors name the file and line", "[config]") {
     write_file(f, "script_location: m\nlock_retries: -1\n");
     CHECK(contains(load_error(f), f + ":2: `lock_retries` must be a whole number"));
   }
+  SECTION("timeouts must be PostgreSQL time values") {
+    write_file(f, "script_location: m\nlock_timeout: 5 seconds\n");
+    std::string e = load_error(f);
+    CHECK(contains(e, f + ":2: `lock_timeout` must be a PostgreSQL time value"));
+    CHECK(contains(e, "'5 seconds'"));
+    write_file(f, "script_location: m\n\nstatement_timeout: -1\n");
+    CHECK(contains(load_error(f), f + ":3: `statement_timeout` must be a PostgreSQL time value"));
+    write_file(f, "script_location: m\nlock_timeout: ''\n");
+    CHECK(contains(load_error(f), f + ":2: `lock_timeout` must be a PostgreSQL time value"));
+  }
+  SECTION("wait_timeout needs a unit") {
+    write_file(f, "script_location: m\nwait_timeout: 30\n");
+    std::string e = load_error(f);
+    CHECK(contains(e, f + ":2: `wait_timeout` must be a time with a unit"));
+    write_file(f, "script_location: m\nwait_timeout: soon\n");
+    CHECK(contains(load_error(f), f + ":2: `wait_timeout` must be a time with a unit"));
+  }
   SECTION("empty names") {
     write_file(f, "script_location: m\nversion_table: ''\n");
     CHECK(contains(load_error(f), f + ":2: `version_table` must not be empty"));
@@ -207,4 +225,35 @@ TEST_CASE("load_config errors name the file and line", "[config]") {
     write_file(f, "- a\n- b\n");
     CHECK(contains(load_error(f), f + ":1: expected `key: value` lines"));
   }
+}
+
+TEST_CASE("parse_pg_duration reads time values as PostgreSQL does", "[config]") {
+  using migrate::config::parse_pg_duration;
+  CHECK(parse_pg_duration("0") == 0.0);
+  CHECK(parse_pg_duration("250") == 250.0);  // no unit: milliseconds
+  CHECK(parse_pg_duration("500ms") == 500.0);
+  CHECK(parse_pg_duration("5s") == 5000.0);
+  CHECK(parse_pg_duration("5 s") == 5000.0);
+  CHECK(parse_pg_duration(" 2min ") == 120000.0);
+  CHECK(parse_pg_duration("1.5s") == 1500.0);
+  CHECK(parse_pg_duration("1h") == 3600000.0);
+  CHECK(parse_pg_duration("1d") == 86400000.0);
+  CHECK(parse_pg_duration("1500us") == 1.5);
+  // PostgreSQL's units are case-sensitive; words, signs and junk are not values.
+  for (const char* bad : {"", "s", "5S", "5 sec", "5 seconds", "-1", "+5s", "5s5", "1e3", "5 ms x",
+                          "..5", "1.2.3s", "25d"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_pg_duration(bad).has_value());
+  }
+}
+
+TEST_CASE("parse_wait takes a time with a unit, or 0", "[config]") {
+  using migrate::config::parse_wait;
+  using std::chrono::milliseconds;
+  CHECK(parse_wait("0") == milliseconds(0));
+  CHECK(parse_wait("30s") == milliseconds(30000));
+  CHECK(parse_wait("1min") == milliseconds(60000));
+  CHECK(parse_wait("250ms") == milliseconds(250));
+  CHECK_FALSE(parse_wait("30").has_value());  // seconds or milliseconds? refused
+  CHECK_FALSE(parse_wait("later").has_value());
 }

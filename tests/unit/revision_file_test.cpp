@@ -144,6 +144,29 @@ TEST_CASE("optional keys: labels, depends_on, transactional", "[revision_file]")
             .message.empty());
 }
 
+TEST_CASE("optional keys: lock_timeout and statement_timeout, kept as written", "[revision_file]") {
+  RevisionFile f = parse_revision_text(
+      with_header("-- revision: b2\n-- down_revision: a1\n-- lock_timeout: 100ms\n"
+                  "-- statement_timeout: 2min\n"),
+      "x.sql");
+  REQUIRE(f.lock_timeout.has_value());
+  CHECK(*f.lock_timeout == "100ms");
+  REQUIRE(f.statement_timeout.has_value());
+  CHECK(*f.statement_timeout == "2min");
+  // Quoted, through yaml-cpp (a block list forces it), and 0 (no limit).
+  RevisionFile g = parse_revision_text(
+      with_header("-- revision: b2\n-- down_revision:\n--   - a1\n-- lock_timeout: '5 s'\n"
+                  "-- statement_timeout: 0\n"),
+      "x.sql");
+  CHECK(g.lock_timeout == std::optional<std::string>("5 s"));
+  CHECK(g.statement_timeout == std::optional<std::string>("0"));
+  // Absent: the session's values apply.
+  RevisionFile h =
+      parse_revision_text(with_header("-- revision: b2\n-- down_revision: a1\n"), "x.sql");
+  CHECK_FALSE(h.lock_timeout.has_value());
+  CHECK_FALSE(h.statement_timeout.has_value());
+}
+
 TEST_CASE("comments, blank lines, CRLF, a BOM and trailing blanks on markers", "[revision_file]") {
   RevisionFile f = parse_revision_text(
       "\xEF\xBB\xBF-- revision: r1\r\n"
@@ -294,6 +317,15 @@ TEST_CASE("every header error names the file and the line", "[revision_file]") {
     CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: null\n"
                                            "-- transactional: maybe\n")),
                    "v/x.sql:3: `transactional` must be true or false"));
+    CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: null\n"
+                                           "-- lock_timeout: 5 seconds\n")),
+                   "v/x.sql:3: `lock_timeout` must be a PostgreSQL time value such as 5s"));
+    CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: null\n\n"
+                                           "-- statement_timeout: [1s]\n")),
+                   "v/x.sql:4: `statement_timeout` must be a PostgreSQL time value"));
+    CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: null\n"
+                                           "-- lock_timeout:\n")),
+                   "v/x.sql:3: `lock_timeout` must be a PostgreSQL time value"));
     CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: {x: 1}\n")),
                    "v/x.sql:2: `down_revision` must be a value or a list, not a mapping"));
     CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: [[b]]\n")),

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "config/url.h"
 #include "util/error.h"
@@ -24,6 +27,7 @@ std::string one_line(const std::string& text) {
   std::istringstream in(trim_right(text));
   std::string line;
   while (std::getline(in, line)) {
+    line.erase(0, line.find_first_not_of(" \t"));
     if (line.empty()) continue;
     if (!out.empty()) out += "; ";
     out += line;
@@ -66,14 +70,66 @@ std::string format_server_error(const std::string& what) {
   return config::redact_secrets(out);
 }
 
-Connection::Connection(const ConnectTarget& target) : describe_(target.describe) {
-  try {
-    conn_.emplace(target.conninfo);
-  } catch (const std::exception& e) {
-    // libpq's text may echo parts of the conninfo; redact_secrets hides any
-    // password in it.
-    throw Error(config::redact_secrets(fmt::format("cannot connect to PostgreSQL ({}): {}",
-                                                   describe_endpoint(target), one_line(e.what()))));
+bool connection_may_succeed_later(const std::string& message) {
+  // Failures no wait can cure; anything else (refused, no route, a name not
+  // resolving yet, "the database system is starting up", a timeout) may be
+  // a server that is still coming up.
+  static const char* const kFinal[] = {
+      "authentication failed",
+      "pg_hba.conf",
+      "does not exist",
+      "password is required",
+      "SSL",
+      "invalid",
+      "unsupported",
+      "permission denied",
+  };
+  for (const char* final : kFinal)
+    if (message.find(final) != std::string::npos) return false;
+  return true;
+}
+
+Connection::Connection(const ConnectTarget& target, std::chrono::milliseconds wait)
+    : describe_(target.describe) {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  auto pause = std::chrono::milliseconds(100);
+  bool said_waiting = false;
+  for (;;) {
+    std::string error;
+    try {
+      conn_.emplace(target.conninfo);
+      return;
+    } catch (const std::exception& e) {
+      error = one_line(e.what());
+    }
+    const auto now = Clock::now();
+    const bool retry =
+        wait.count() > 0 && now - start < wait && connection_may_succeed_later(error);
+    if (!retry) {
+      // libpq's text may echo parts of the conninfo; redact_secrets hides any
+      // password in it.
+      std::string waited;
+      if (said_waiting)
+        waited = fmt::format(" (gave up after waiting {:.1f} s: --wait / wait_timeout)",
+                             std::chrono::duration<double>(now - start).count());
+      throw Error(config::redact_secrets(fmt::format("cannot connect to PostgreSQL ({}): {}{}",
+                                                     describe_endpoint(target), error, waited)));
+    }
+    if (!said_waiting) {
+      auto or_default = [](const std::string& v, const char* dflt) {
+        return v.empty() ? std::string(dflt) : v;
+      };
+      std::cerr << config::redact_secrets(fmt::format(
+                       "migrate: waiting for the database at {}:{}/{} (up to {:g} s) ...",
+                       or_default(target.host, "localhost"), or_default(target.port, "5432"),
+                       or_default(target.dbname, "?"), std::chrono::duration<double>(wait).count()))
+                << std::endl;
+      said_waiting = true;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(wait - (now - start));
+    std::this_thread::sleep_for(std::min(pause, left));
+    pause = std::min(pause * 2, std::chrono::milliseconds(1000));
   }
 }
 

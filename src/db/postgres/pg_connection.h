@@ -3,6 +3,7 @@
 // the password), server errors keep their DETAIL, HINT and CONTEXT.
 #pragma once
 
+#include <chrono>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -27,8 +28,14 @@ struct BatchFailure {
 
 class Connection {
  public:
-  // Connects; throws migrate::Error naming host, port and database.
-  explicit Connection(const ConnectTarget& target);
+  // Connects; throws migrate::Error naming host, port and database. With a
+  // `wait`, a server that is not up yet (refused, starting up, name not
+  // resolving yet: containers starting together) is tried again until it
+  // accepts or `wait` has passed, after one "waiting for the database" line
+  // on stderr. Failures that waiting cannot cure (authentication, a missing
+  // database or role, bad parameters) are reported at once.
+  explicit Connection(const ConnectTarget& target,
+                      std::chrono::milliseconds wait = std::chrono::milliseconds(0));
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -61,6 +68,10 @@ class Connection {
 // with its caret is left out (its line counts from the start of a batch,
 // not the file). Secrets are redacted.
 std::string format_server_error(const std::string& what);
+
+// Whether a failed connection's libpq message (one line) is worth trying
+// again after a pause: the server is not up, not reachable yet, or starting.
+bool connection_may_succeed_later(const std::string& message);
 
 // "host 127.0.0.1, port 5432, database app, user alice" for messages.
 std::string describe_endpoint(const ConnectTarget& target);

@@ -2,13 +2,18 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <ctime>
+#include <iostream>
+#include <thread>
 
 #include "db/postgres/pg_lock.h"
+#include "db/postgres/pg_lock_wait.h"
 #include "db/postgres/pg_splitter.h"
 #include "db/postgres/pg_text.h"
 #include "util/clock.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace migrate::db::postgres {
 
@@ -21,6 +26,34 @@ std::string check_message(const std::string& message) {
   return message.rfind(prefix, 0) == 0 ? message.substr(prefix.size()) : message;
 }
 
+// SQLSTATEs: lock_not_available (lock_timeout expired, or NOWAIT) and
+// query_canceled (statement_timeout, or a cancel request).
+constexpr const char* kLockNotAvailable = "55P03";
+constexpr const char* kQueryCanceled = "57014";
+
+// SET for the length of a non-transactional step; RESET on every way out.
+class SessionSettingsGuard {
+ public:
+  SessionSettingsGuard(Connection& conn, const std::vector<std::string>& set,
+                       std::vector<std::string> reset)
+      : conn_(conn), reset_(std::move(reset)) {
+    if (!set.empty()) conn_.query(util::join(set, "; "));
+  }
+  ~SessionSettingsGuard() {
+    try {
+      if (!reset_.empty()) conn_.exec(util::join(reset_, "; "));
+    } catch (...) {
+      // The connection is closed at the end of the run anyway.
+    }
+  }
+  SessionSettingsGuard(const SessionSettingsGuard&) = delete;
+  SessionSettingsGuard& operator=(const SessionSettingsGuard&) = delete;
+
+ private:
+  Connection& conn_;
+  std::vector<std::string> reset_;
+};
+
 // Milliseconds from the transaction's start to now, measured by the server.
 constexpr const char* kServerDuration =
     "(1000 * extract(epoch FROM clock_timestamp() - now()))::float8";
@@ -28,12 +61,23 @@ constexpr const char* kServerDuration =
 }  // namespace
 
 PostgresDatabase::PostgresDatabase(OpenOptions options)
-    : options_(std::move(options)), conn_(options_.target) {
-  // Without a configured schema, pin the one search_path resolves to now, so
-  // that a step changing search_path cannot send the version change to
-  // another table, and so every statement names the same table.
+    : options_(std::move(options)),
+      dialect_(options_.session),
+      conn_(options_.target, options_.session.connect_wait),
+      rng_(std::random_device{}()) {
+  // One round trip for both:
+  //  - Without a configured schema, pin the one search_path resolves to now,
+  //    so that a step changing search_path cannot send the version change to
+  //    another table, and so every statement names the same table.
+  //  - If migrate dies (killed, OOM, a lost container) while a step's
+  //    statement runs, the server would go on to run the rest of the step's
+  //    message, COMMIT included, and only then find the client gone. With
+  //    client_connection_check_interval (PostgreSQL 14+) it checks the socket
+  //    every second while a statement runs and rolls the step back.
+  pqxx::result r = conn_.query(
+      "SELECT current_schema(), CASE WHEN current_setting('server_version_num')::int >= 140000 "
+      "THEN set_config('client_connection_check_interval', '1000', false) END");
   if (options_.tables.schema.empty()) {
-    pqxx::result r = conn_.query("SELECT current_schema()");
     if (r[0][0].is_null())
       throw Error(fmt::format(
           "{}: no schema to keep the version table in: search_path ({}) names no existing "
@@ -145,9 +189,11 @@ void PostgresDatabase::run_transactional(const StepSpec& step,
                                          const std::vector<std::string>& expected,
                                          const std::string& label) {
   const TableNames& t = options_.tables;
-  // The whole step as one message: [BEGIN, heads check, statements...,
-  // version ops..., history row, COMMIT].
-  std::vector<std::string> batch{"BEGIN", dialect_.check_heads_sql(t, expected)};
+  // The whole step as one message: [BEGIN, SET LOCAL timeouts..., heads
+  // check, statements..., version ops..., history row, COMMIT].
+  std::vector<std::string> batch{"BEGIN"};
+  for (auto& sql : dialect_.step_settings_sql(step, /*local=*/true)) batch.push_back(sql);
+  batch.push_back(dialect_.check_heads_sql(t, expected));
   const std::size_t first_statement = batch.size();
   for (const auto& st : statements) batch.push_back(st.sql);
   const std::size_t first_bookkeeping = batch.size();
@@ -157,25 +203,72 @@ void PostgresDatabase::run_transactional(const StepSpec& step,
       "now()", kServerDuration));
   batch.push_back("COMMIT");
 
-  auto failure = conn_.exec_batch(batch);
-  if (!failure) return;
-  conn_.rollback_quietly();
-  const std::size_t i = failure->index;
-  const std::string& msg = failure->message;
-  if (i == first_statement - 1)
-    throw Error(fmt::format("{}: {}; {} was not run", describe(), check_message(msg), label));
-  if (i >= first_statement && i < first_bookkeeping) {
-    const Statement& st = statements[i - first_statement];
-    throw Error(fmt::format("{}:{}: {} failed: {}\n  in: {}\n  (the step was rolled back)",
-                            step.file, st.line, label, msg, first_line_of(st.sql)));
+  const int retries = std::max(0, options_.session.lock_retries);
+  for (int attempt = 1;; ++attempt) {
+    auto failure = conn_.exec_batch(batch);
+    if (!failure) return;
+    conn_.rollback_quietly();
+    const std::size_t i = failure->index;
+    const bool in_statement = i >= first_statement && i < first_bookkeeping;
+    if (failure->sqlstate == kLockNotAvailable && attempt <= retries) {
+      // The step rolled back whole: nothing of it stays, so it can run again.
+      std::string what =
+          in_statement ? describe_relations(relations_named(statements[i - first_statement].sql))
+                       : "a lock on the version table " + dialect_.qualified(t, t.version_table);
+      auto delay = retry_delay(attempt, rng_);
+      std::cerr << fmt::format("migrate: {}: {}; retry {}/{} in {}", label,
+                               lock_wait_phrase(step, failure->message, what), attempt, retries,
+                               format_delay(delay))
+                << std::endl;
+      std::this_thread::sleep_for(delay);
+      continue;
+    }
+    const std::string& msg = failure->message;
+    if (i == first_statement - 1)
+      throw Error(fmt::format("{}: {}; {} was not run", describe(), check_message(msg), label));
+    if (in_statement)
+      throw Error(
+          statement_failure(step, statements[i - first_statement], *failure, label, attempt) +
+          "\n  (the step was rolled back)");
+    if (i == batch.size() - 1)
+      throw Error(
+          fmt::format("{}: {} failed at COMMIT (a deferred constraint?): {}\n  (the step "
+                      "was rolled back)",
+                      step.file, label, msg));
+    throw Error(fmt::format("{}: {}: {}; the step was rolled back", describe(), label,
+                            i < first_statement ? msg : check_message(msg)));
   }
-  if (i == batch.size() - 1)
-    throw Error(
-        fmt::format("{}: {} failed at COMMIT (a deferred constraint?): {}\n  (the step "
-                    "was rolled back)",
-                    step.file, label, msg));
-  throw Error(fmt::format("{}: {}: {}; the step was rolled back", describe(), label,
-                          i < first_statement ? msg : check_message(msg)));
+}
+
+std::string PostgresDatabase::statement_failure(const StepSpec& step, const Statement& st,
+                                                const BatchFailure& failure,
+                                                const std::string& label, int attempts) {
+  std::string out = fmt::format("{}:{}: {} failed: {}\n  in: {}", step.file, st.line, label,
+                                failure.message, first_line_of(st.sql));
+  if (failure.sqlstate == kLockNotAvailable) {
+    std::vector<NamedRelation> relations = relations_named(st.sql);
+    out += "\n  " + lock_wait_phrase(step, failure.message, describe_relations(relations));
+    if (step.transactional)
+      out += fmt::format(", {} {} (lock_retries: {})", attempts, attempts == 1 ? "time" : "times",
+                         options_.session.lock_retries);
+    std::string holders = lock_holders(conn_, relations);
+    if (!holders.empty()) out += "\n  held now by " + holders;
+  } else if (failure.sqlstate == kQueryCanceled &&
+             failure.message.find("statement timeout") != std::string::npos) {
+    out += fmt::format(
+        "\n  statement_timeout is {}: raise it in migrate.yaml or with `statement_timeout:` in "
+        "the revision's header",
+        step.statement_timeout.value_or(options_.session.statement_timeout));
+  }
+  return out;
+}
+
+std::string PostgresDatabase::lock_wait_phrase(const StepSpec& step, const std::string& message,
+                                               const std::string& what) const {
+  if (message.find("lock timeout") != std::string::npos)
+    return fmt::format("waited {} for {} (lock_timeout)",
+                       step.lock_timeout.value_or(options_.session.lock_timeout), what);
+  return fmt::format("could not get {} at once (NOWAIT)", what);
 }
 
 void PostgresDatabase::record_failure(const StepSpec& step,
@@ -206,15 +299,24 @@ void PostgresDatabase::run_autocommit(const StepSpec& step,
     throw Error(fmt::format("{}: {}; {} was not run", describe(),
                             check_message(format_server_error(e.what())), label));
   }
+  // Session-wide for the step's statements and its bookkeeping, then reset:
+  // the connection goes on to the next step.
+  SessionSettingsGuard settings(conn_, dialect_.step_settings_sql(step, /*local=*/false),
+                                dialect_.reset_step_settings_sql());
   for (const auto& st : statements) {
     try {
       conn_.exec(st.sql);
     } catch (const pqxx::sql_error& e) {
       record_failure(step, start, util::millis_since(t0));
+      BatchFailure failure{0, format_server_error(e.what()), e.sqlstate()};
       throw Error(fmt::format(
-          "{}:{}: {} failed: {}\n  in: {}\nnote: {} is not transactional: the statements before "
-          "this one ran and stay applied; it is recorded as 'failed' in the history table",
-          step.file, st.line, label, format_server_error(e.what()), first_line_of(st.sql), label));
+          "{}\nnote: {} is not transactional: the statements before this one ran and stay "
+          "applied; it is recorded as 'failed' in the history table{}",
+          statement_failure(step, st, failure, label, 1), label,
+          failure.sqlstate == kLockNotAvailable
+              ? " (a step outside a transaction is never retried: a statement such as CREATE "
+                "INDEX CONCURRENTLY may have left work behind, e.g. an invalid index)"
+              : ""));
     }
   }
   std::vector<std::string> batch{"BEGIN", dialect_.check_heads_sql(t, expected)};

@@ -11,6 +11,14 @@
 // by statement in autocommit, then records its version change and history
 // row in one transaction.
 //
+// Every step runs under lock_timeout and statement_timeout (the revision's
+// header values, else migrate.yaml's): SET LOCAL at the start of a
+// transactional step's message, SET ... RESET around a non-transactional
+// one. A transactional step that hits lock_timeout (SQLSTATE 55P03) has
+// rolled back whole, so it is sent again after a pause with backoff and
+// jitter, up to lock_retries times, with a line on stderr per retry. A
+// non-transactional step is never retried: its statements commit one by one.
+//
 // The run lock is a session advisory lock (pg_lock.h). The version and
 // history tables live in TableNames::schema when one is set; that schema
 // must already exist.
@@ -18,6 +26,7 @@
 
 #include <chrono>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -30,6 +39,8 @@ namespace migrate::db::postgres {
 struct OpenOptions {
   ConnectTarget target;
   TableNames tables;
+  // Per-step timeouts, lock retries, how long to wait for the server.
+  SessionSettings session;
 };
 
 class PostgresDatabase : public Database {
@@ -58,6 +69,15 @@ class PostgresDatabase : public Database {
  private:
   void run_transactional(const StepSpec& step, const std::vector<Statement>& statements,
                          const std::vector<std::string>& expected, const std::string& label);
+  // The message for a step whose statement `st` failed with `failure` after
+  // `attempts` tries: the server's text, plus what it waited for on a lock
+  // timeout or what limit it hit on a statement timeout.
+  std::string statement_failure(const StepSpec& step, const Statement& st,
+                                const BatchFailure& failure, const std::string& label,
+                                int attempts);
+  // "waited 5s for a lock on table \"t\" (lock_timeout)".
+  std::string lock_wait_phrase(const StepSpec& step, const std::string& message,
+                               const std::string& what) const;
   void run_autocommit(const StepSpec& step, const std::vector<Statement>& statements,
                       const std::vector<std::string>& expected, const std::string& label);
   // Runs `bookkeeping` (version checks, ops, history) as BEGIN ... COMMIT in
@@ -74,6 +94,7 @@ class PostgresDatabase : public Database {
   OpenOptions options_;
   PostgresDialect dialect_;
   Connection conn_;
+  std::mt19937 rng_;  // retry jitter
   bool tables_ready_ = false;
   std::string applied_by_;
 };

@@ -28,6 +28,19 @@ std::string PostgresDialect::quote_literal(const std::string& text) const {
   return util::quote_doubled(text, '\'');
 }
 
+std::vector<std::string> PostgresDialect::step_settings_sql(const StepSpec& step,
+                                                            bool local) const {
+  const char* set = local ? "SET LOCAL" : "SET";
+  return {fmt::format("{} lock_timeout = {}", set,
+                      quote_literal(step.lock_timeout.value_or(session_.lock_timeout))),
+          fmt::format("{} statement_timeout = {}", set,
+                      quote_literal(step.statement_timeout.value_or(session_.statement_timeout)))};
+}
+
+std::vector<std::string> PostgresDialect::reset_step_settings_sql() const {
+  return {"RESET lock_timeout", "RESET statement_timeout"};
+}
+
 std::string PostgresDialect::qualified(const TableNames& t, const std::string& table) const {
   if (t.schema.empty()) return quote_ident(table);
   return quote_ident(t.schema) + "." + quote_ident(table);

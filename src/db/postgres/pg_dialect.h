@@ -17,6 +17,9 @@ namespace migrate::db::postgres {
 
 class PostgresDialect : public Dialect {
  public:
+  // `session` gives the timeouts a step without its own gets.
+  explicit PostgresDialect(SessionSettings session = {}) : session_(std::move(session)) {}
+
   std::string name() const override { return "postgresql"; }
   // Always quoted, so names keep their case.
   std::string quote_ident(const std::string& ident) const override;
@@ -41,6 +44,13 @@ class PostgresDialect : public Dialect {
   void check_step(const std::vector<Statement>& statements, bool transactional,
                   const std::string& file) const override;
 
+  // SET [LOCAL] lock_timeout = '...', then statement_timeout: the step's
+  // header values, else the session's. Values were checked when read
+  // (config/duration.h) and are quoted anyway.
+  std::vector<std::string> step_settings_sql(const StepSpec& step, bool local) const override;
+  std::vector<std::string> reset_step_settings_sql() const override;
+  const SessionSettings& session() const { return session_; }
+
   // The live backend's statements.
   //
   // A DO block raising "migrate: the version table ... changed" unless the
@@ -58,6 +68,9 @@ class PostgresDialect : public Dialect {
   // The advisory-lock key for a run on these tables, as an SQL bigint
   // expression (hashtextextended of the schema-qualified version table).
   std::string run_lock_key_sql(const TableNames& t) const;
+
+ private:
+  SessionSettings session_;
 };
 
 }  // namespace migrate::db::postgres

@@ -1,0 +1,96 @@
+#include "db/postgres/pg_lock_wait.h"
+
+#include <fmt/format.h>
+#include <pg_query.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "util/strings.h"
+
+namespace migrate::db::postgres {
+
+namespace {
+
+using nlohmann::json;
+
+// Every RangeVar under `node`, depth first. A RangeVar comes wrapped as
+// {"RangeVar": {...}} where any node may stand, bare where the field can only
+// hold one (AlterTableStmt.relation): both have relname and relpersistence.
+void collect(const json& node, std::vector<NamedRelation>& out) {
+  if (node.is_object()) {
+    auto rel = node.find("relname");
+    if (rel != node.end() && rel->is_string() && node.contains("relpersistence")) {
+      std::string name = rel->get<std::string>();
+      std::string schema = node.value("schemaname", "");
+      NamedRelation r;
+      r.display = schema.empty() ? name : schema + "." + name;
+      r.regclass = (schema.empty() ? "" : util::quote_doubled(schema, '"') + ".") +
+                   util::quote_doubled(name, '"');
+      bool seen = std::any_of(out.begin(), out.end(),
+                              [&](const NamedRelation& o) { return o.regclass == r.regclass; });
+      if (!seen) out.push_back(std::move(r));
+      return;
+    }
+    for (auto it = node.begin(); it != node.end(); ++it) collect(it.value(), out);
+  } else if (node.is_array()) {
+    for (const auto& item : node) collect(item, out);
+  }
+}
+
+}  // namespace
+
+std::vector<NamedRelation> relations_named(const std::string& sql) {
+  std::vector<NamedRelation> out;
+  PgQueryParseResult r = pg_query_parse(sql.c_str());
+  if (!r.error && r.parse_tree) {
+    json doc = json::parse(r.parse_tree, nullptr, false);
+    if (!doc.is_discarded()) collect(doc, out);
+  }
+  pg_query_free_parse_result(r);
+  return out;
+}
+
+std::string describe_relations(const std::vector<NamedRelation>& relations) {
+  if (relations.empty()) return "a lock";
+  std::vector<std::string> quoted;
+  for (const auto& r : relations) quoted.push_back("\"" + r.display + "\"");
+  return (relations.size() == 1 ? "a lock on table " : "a lock on one of the tables ") +
+         util::join(quoted, ", ");
+}
+
+std::string lock_holders(Connection& conn, const std::vector<NamedRelation>& relations) {
+  if (relations.empty()) return {};
+  std::vector<std::string> names;
+  for (const auto& r : relations)
+    names.push_back("to_regclass(" + util::quote_doubled(r.regclass, '\'') + ")");
+  try {
+    pqxx::result rows = conn.exec(
+        fmt::format("SELECT l.pid, coalesce(nullif(a.application_name, ''), '?'), "
+                    "coalesce(a.state, '?'), l.mode, l.relation::regclass::text "
+                    "FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
+                    "WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid() "
+                    "AND l.relation = ANY (ARRAY[{}]) ORDER BY l.pid, l.mode LIMIT 5",
+                    util::join(names, ", ")));
+    std::vector<std::string> out;
+    for (const auto& row : rows)
+      out.push_back(fmt::format("server pid {} ({}, {}, {} on {})", row[0].c_str(), row[1].c_str(),
+                                row[2].c_str(), row[3].c_str(), row[4].c_str()));
+    return util::join(out, "; ");
+  } catch (...) {
+    return {};
+  }
+}
+
+std::chrono::milliseconds retry_delay(int n, std::mt19937& rng) {
+  const double base_ms = std::min(500.0 * static_cast<double>(1LL << std::min(n - 1, 16)), 30000.0);
+  std::uniform_real_distribution<double> jitter(0.5, 1.5);
+  return std::chrono::milliseconds(static_cast<long long>(base_ms * jitter(rng)));
+}
+
+std::string format_delay(std::chrono::milliseconds d) {
+  if (d.count() < 1000) return fmt::format("{}ms", d.count());
+  return fmt::format("{:.1f}s", static_cast<double>(d.count()) / 1000.0);
+}
+
+}  // namespace migrate::db::postgres

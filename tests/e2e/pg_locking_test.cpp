@@ -1,0 +1,524 @@
+// End to end on the private PostgreSQL server: migrate on a live database.
+// lock_timeout and retries against a second session holding a table lock,
+// the per-revision header overrides, statement_timeout, SET LOCAL in
+// offline scripts, --wait for a server that is not up yet, and a migrate
+// process killed in the middle of a step. Fails (never skips) when
+// MIGRATE_TEST_PG_URL is not set.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <pqxx/pqxx>
+#include <sstream>
+#include <thread>
+
+#include "e2e/pg_fixture.h"
+
+extern char** environ;
+
+using e2e::TempPgDatabase;
+using testsupport::contains;
+using V = std::vector<std::string>;
+
+namespace {
+
+// Sets `key: value` lines in the project's migrate.yaml (replacing the
+// template's line for a key it already has).
+void add_config(const e2e::Project& p, const std::string& lines) {
+  const std::string path = p.path("migrate.yaml");
+  std::string text = testsupport::read_file(path);
+  std::istringstream in(lines);
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::string key = line.substr(0, line.find(':') + 1);
+    std::size_t at = text.rfind("\n" + key);
+    if (at == std::string::npos) {
+      text += line + "\n";
+    } else {
+      std::size_t end = text.find('\n', at + 1);
+      text.replace(at + 1, end - at - 1, line);
+    }
+  }
+  testsupport::write_file(path, text);
+}
+
+// Another session holding ACCESS EXCLUSIVE on `table` in an open
+// transaction, from its own thread. release() commits; so does the
+// destructor. With `release_after_waiter`, it commits by itself once a
+// session has been seen waiting for a lock for that long.
+class LockHolder {
+ public:
+  LockHolder(const TempPgDatabase& db, const std::string& table,
+             std::chrono::milliseconds release_after_waiter = std::chrono::milliseconds(0)) {
+    std::promise<void> locked;
+    auto ready = locked.get_future();
+    thread_ = std::thread(
+        [this, url = db.url(), table, release_after_waiter, locked = std::move(locked)]() mutable {
+          pqxx::connection c(url);
+          pqxx::work tx(c);
+          tx.exec("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+          const int pid = tx.exec("SELECT pg_backend_pid()")[0][0].as<int>();
+          locked.set_value();
+          pqxx::connection watcher(url);
+          bool waiter_seen = false;
+          auto seen_at = std::chrono::steady_clock::now();
+          // Bounded: at most 60 s, whatever happens.
+          for (int i = 0; i < 1200 && !release_; ++i) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            if (release_after_waiter.count() == 0) continue;
+            if (!waiter_seen) {
+              pqxx::nontransaction q(watcher);
+              waiter_seen = q.exec(
+                                 "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                 "AND datname = current_database() AND pid <> " +
+                                 std::to_string(pid) + " LIMIT 1")
+                                .size() == 1;
+              seen_at = std::chrono::steady_clock::now();
+            } else if (std::chrono::steady_clock::now() - seen_at >= release_after_waiter) {
+              break;
+            }
+          }
+          tx.commit();
+        });
+    ready.wait();
+  }
+  ~LockHolder() { release(); }
+  void release() {
+    release_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::atomic<bool> release_{false};
+  std::thread thread_;
+};
+
+// `migrate ARGS...` started in the background, stdout and stderr to files.
+class Child {
+ public:
+  Child(const e2e::Project& p, const std::vector<std::string>& args) : err_(p.path("child.err")) {
+    std::vector<std::string> argv{MIGRATE_BINARY};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::vector<char*> cargv;
+    for (auto& a : argv) cargv.push_back(a.data());
+    cargv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    const std::string out = p.path("child.out");
+    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    // posix_spawn has no chdir: the project is named with -c instead.
+    REQUIRE(posix_spawn(&pid_, MIGRATE_BINARY, &fa, nullptr, cargv.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&fa);
+  }
+  ~Child() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      wait();
+    }
+  }
+  pid_t pid() const { return pid_; }
+  int wait() {
+    int status = 0;
+    if (pid_ > 0) waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
+  }
+  std::string err() const { return testsupport::read_file(err_); }
+
+ private:
+  pid_t pid_ = -1;
+  std::string err_;
+};
+
+// A free TCP port on 127.0.0.1 (nothing listens on it once this returns).
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+// A server that comes up late: after `delay`, listens on `port` and
+// forwards each connection to the test server's port. Stops on destruction
+// (bounded to 60 s in any case).
+class LateProxy {
+ public:
+  LateProxy(int port, int target_port, std::chrono::milliseconds delay)
+      : thread_([=] { serve(port, target_port, delay); }) {}
+  ~LateProxy() {
+    stop_ = true;
+    thread_.join();
+  }
+
+ private:
+  static void pump(int a, int b, const std::atomic<bool>& stop) {
+    char buf[16384];
+    pollfd fds[2] = {{a, POLLIN, 0}, {b, POLLIN, 0}};
+    while (!stop) {
+      if (poll(fds, 2, 100) < 0) break;
+      for (int i = 0; i < 2; ++i) {
+        if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        ssize_t n = read(fds[i].fd, buf, sizeof buf);
+        if (n <= 0 || write(fds[1 - i].fd, buf, n) != n) return;
+      }
+    }
+  }
+  void serve(int port, int target_port, std::chrono::milliseconds delay) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    auto start = std::chrono::steady_clock::now() + delay;
+    while (!stop_ && std::chrono::steady_clock::now() < start)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    int ls = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    if (bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || listen(ls, 8) != 0) {
+      close(ls);
+      return;
+    }
+    std::vector<std::thread> conns;
+    while (!stop_ && std::chrono::steady_clock::now() < end) {
+      pollfd pfd{ls, POLLIN, 0};
+      if (poll(&pfd, 1, 100) <= 0) continue;
+      int client = accept(ls, nullptr, nullptr);
+      if (client < 0) continue;
+      int server = socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in t = a;
+      t.sin_port = htons(static_cast<uint16_t>(target_port));
+      if (connect(server, reinterpret_cast<sockaddr*>(&t), sizeof t) != 0) {
+        close(client);
+        close(server);
+        continue;
+      }
+      conns.emplace_back([client, server, this] {
+        pump(client, server, stop_);
+        close(client);
+        close(server);
+      });
+    }
+    close(ls);
+    for (auto& c : conns) c.join();
+  }
+
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace
+
+TEST_CASE("pg: a step blocked by a table lock retries and succeeds once the holder commits",
+          "[e2e][postgres][locking]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  add_config(p, "lock_timeout: 200ms\nlock_retries: 5\n");
+  db.exec("CREATE TABLE t_locked (id integer)");
+  p.add(
+      {"a1", {}, "ALTER TABLE t_locked ADD COLUMN note text;", "ALTER TABLE t_locked DROP note;"});
+
+  // Released one second after migrate is seen waiting for the lock.
+  LockHolder holder(db, "t_locked", std::chrono::milliseconds(1000));
+  auto r = e2e::run_pg(p, db, {"upgrade", "head"});
+  holder.release();
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.err,
+                 "step a1 (upgrade): waited 200ms for a lock on table \"t_locked\" "
+                 "(lock_timeout); retry 1/5 in "));
+  CHECK(db.version() == V{"a1"});
+  CHECK(db.rows("SELECT count(*) FROM information_schema.columns WHERE table_name = 't_locked' "
+                "AND column_name = 'note'") == V{"1"});
+  // One history row: the failed attempts rolled back whole.
+  CHECK(db.history_count() == 1);
+}
+
+TEST_CASE("pg: when the retries run out the step fails, names the table and changes nothing",
+          "[e2e][postgres][locking]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  add_config(p, "lock_timeout: 200ms\nlock_retries: 1\n");
+  db.exec("CREATE TABLE t_locked (id integer)");
+  p.add_table_rev("a1", {});
+  // Upgrade section starts on line 9, so the ALTER is on line 10.
+  p.add({"b2",
+         {"a1"},
+         "CREATE TABLE t_b2 (id integer);\nALTER TABLE t_locked ADD COLUMN note text;",
+         "DROP TABLE t_b2;"});
+  REQUIRE(e2e::run_pg(p, db, {"upgrade", "a1"}).exit_code == 0);
+
+  LockHolder holder(db, "t_locked");  // never released before migrate gives up
+  auto r = e2e::run_pg(p, db, {"upgrade", "head"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, "retry 1/1 in "));
+  CHECK_FALSE(contains(r.err, "retry 2/"));
+  CHECK(contains(r.err, p.rev_path("b2") +
+                            ":10: step b2 (upgrade) failed: canceling statement due to lock "
+                            "timeout"));
+  CHECK(contains(r.err, "in: ALTER TABLE t_locked ADD COLUMN note text"));
+  CHECK(contains(r.err,
+                 "waited 200ms for a lock on table \"t_locked\" (lock_timeout), 2 times "
+                 "(lock_retries: 1)"));
+  // The session still sitting on the lock is named.
+  CHECK(contains(r.err, "AccessExclusiveLock on t_locked"));
+  CHECK(contains(r.err, "(the step was rolled back)"));
+  holder.release();
+  CHECK(db.version() == V{"a1"});
+  CHECK(db.tables() == V{"t_a1", "t_locked"});
+  CHECK(db.rows("SELECT count(*) FROM information_schema.columns WHERE table_name = 't_locked' "
+                "AND column_name = 'note'") == V{"0"});
+  CHECK(db.history_count("revision = 'b2'") == 0);
+}
+
+TEST_CASE("pg: a revision's lock_timeout header overrides migrate.yaml",
+          "[e2e][postgres][locking]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  // migrate.yaml would wait a minute, with no retries.
+  add_config(p, "lock_timeout: 1min\nlock_retries: 0\n");
+  db.exec("CREATE TABLE t_locked (id integer)");
+  p.add({"a1", {}, "SELECT count(*) FROM t_locked;", "", {}, {}, "lock_timeout: 100ms"});
+  LockHolder holder(db, "t_locked");
+  auto r = e2e::run_pg(p, db, {"upgrade", "head"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err,
+                 "waited 100ms for a lock on table \"t_locked\" (lock_timeout), 1 time "
+                 "(lock_retries: 0)"));
+  CHECK_FALSE(contains(r.err, "retry"));
+  holder.release();
+  CHECK(db.rows("SELECT count(*) FROM pg_tables WHERE tablename = 'migrate_version'") == V{"1"});
+  CHECK(db.version().empty());
+}
+
+TEST_CASE("pg: a non-transactional step that hits lock_timeout is not retried",
+          "[e2e][postgres][locking]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  add_config(p, "lock_timeout: 100ms\nlock_retries: 3\n");
+  db.exec("CREATE TABLE t_locked (id integer)");
+  p.add({"a1",
+         {},
+         "CREATE TABLE IF NOT EXISTS t_first (id integer);\n"
+         "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_locked_id ON t_locked (id);",
+         "",
+         {},
+         {},
+         "transactional: false"});
+  LockHolder holder(db, "t_locked");
+  auto r = e2e::run_pg(p, db, {"upgrade", "head"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK_FALSE(contains(r.err, "retry 1/"));
+  CHECK(contains(r.err, p.rev_path("a1") + ":11: step a1 (upgrade) failed"));
+  CHECK(contains(r.err, "a lock on table \"t_locked\""));
+  CHECK(contains(r.err, "is never retried"));
+  holder.release();
+  // The statement before the failing one ran and stays; the step is on
+  // record as failed.
+  CHECK(db.tables() == V{"t_first", "t_locked"});
+  CHECK(db.version().empty());
+  CHECK(db.history_count("revision = 'a1' AND status = 'failed'") == 1);
+  // Once the lock is gone, a rerun of the same file completes.
+  auto again = e2e::run_pg(p, db, {"upgrade", "head"});
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(db.version() == V{"a1"});
+  CHECK(db.rows("SELECT count(*) FROM pg_indexes WHERE indexname = 't_locked_id'") == V{"1"});
+}
+
+TEST_CASE("pg: statement_timeout stops a long statement and rolls the step back",
+          "[e2e][postgres][locking]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  add_config(p, "statement_timeout: 300ms\n");
+  p.add({"a1", {}, "CREATE TABLE t_slow (id integer);\nSELECT pg_sleep(5);", "DROP TABLE t_slow;"});
+  auto r = e2e::run_pg(p, db, {"upgrade", "head"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, p.rev_path("a1") +
+                            ":10: step a1 (upgrade) failed: canceling statement due to statement "
+                            "timeout"));
+  CHECK(contains(r.err, "in: SELECT pg_sleep(5)"));
+  CHECK(contains(r.err, "statement_timeout is 300ms"));
+  CHECK(db.tables().empty());
+  CHECK(db.version().empty());
+
+  // The header gives this revision more time than migrate.yaml does.
+  p.add({"a1",
+         {},
+         "CREATE TABLE t_slow (id integer);\nSELECT pg_sleep(0.5);",
+         "DROP TABLE t_slow;",
+         {},
+         {},
+         "statement_timeout: 10s"});
+  r = e2e::run_pg(p, db, {"upgrade", "head"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(db.tables() == V{"t_slow"});
+}
+
+TEST_CASE("pg: offline --sql sets the timeouts per step and still runs in psql",
+          "[e2e][postgres][locking]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  add_config(p, "lock_timeout: 3s\nstatement_timeout: 1min\n");
+  p.add_table_rev("a1", {});
+  p.add({"b2",
+         {"a1"},
+         "CREATE TABLE t_b2 (id integer);",
+         "DROP TABLE t_b2;",
+         {},
+         {},
+         "lock_timeout: 100ms"});
+  p.add({"c3",
+         {"b2"},
+         "CREATE INDEX CONCURRENTLY t_b2_id ON t_b2 (id);",
+         "DROP INDEX t_b2_id;",
+         {},
+         {},
+         "transactional: false"});
+  auto sql = e2e::run_pg(p, db, {"upgrade", "heads", "--sql"});
+  INFO(sql.err);
+  REQUIRE(sql.exit_code == 0);
+  INFO(sql.out);
+  CHECK(contains(sql.out,
+                 "BEGIN;\nSET LOCAL lock_timeout = '3s';\nSET LOCAL statement_timeout = '1min';\n"
+                 "CREATE TABLE t_a1"));
+  CHECK(contains(sql.out,
+                 "BEGIN;\nSET LOCAL lock_timeout = '100ms';\nSET LOCAL statement_timeout = "
+                 "'1min';\nCREATE TABLE t_b2"));
+  // Outside a transaction: SET, then RESET after the step.
+  CHECK(contains(sql.out,
+                 "SET lock_timeout = '3s';\nSET statement_timeout = '1min';\nCREATE INDEX "
+                 "CONCURRENTLY"));
+  CHECK(contains(sql.out, "RESET lock_timeout;\nRESET statement_timeout;\n"));
+
+  testsupport::write_file(p.path("up.sql"), sql.out);
+  auto psql = testsupport::run_program(
+      p.dir.path(), {"psql", db.url(), "-q", "-v", "ON_ERROR_STOP=1", "-f", "up.sql"});
+  INFO(psql.err);
+  REQUIRE(psql.exit_code == 0);
+  CHECK(db.version() == V{"c3"});
+  CHECK(db.tables() == V{"t_a1", "t_b2"});
+}
+
+TEST_CASE("pg: --wait on a port where nothing listens gives up, naming the server",
+          "[e2e][postgres][wait]") {
+  e2e::Project p;
+  const int port = free_port();
+  const std::string url =
+      "postgresql://postgres:not-this-secret@127.0.0.1:" + std::to_string(port) + "/appdb";
+
+  // Without --wait: one try, no waiting line.
+  auto once = p.run({"--url", url, "current"});
+  CHECK(once.exit_code == 1);
+  CHECK_FALSE(contains(once.err, "waiting for the database"));
+
+  auto r = p.run({"--url", url, "--wait=1s", "current"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, "waiting for the database at 127.0.0.1:" + std::to_string(port) +
+                            "/appdb (up to 1 s) ..."));
+  CHECK(contains(r.err, "port " + std::to_string(port)));
+  CHECK(contains(r.err, "database appdb"));
+  CHECK(contains(r.err, "gave up after waiting"));
+  CHECK_FALSE(contains(r.err + r.out, "not-this-secret"));
+
+  // wait_timeout in migrate.yaml asks for waiting too.
+  add_config(p, "wait_timeout: 500ms\n");
+  auto cfg = p.run({"--url", url, "current"});
+  CHECK(cfg.exit_code == 1);
+  CHECK(contains(cfg.err, "waiting for the database at 127.0.0.1:" + std::to_string(port)));
+
+  // A bare number is ambiguous; a bad --wait is a usage error.
+  CHECK(p.run({"--url", url, "--wait=30", "current"}).exit_code == 2);
+}
+
+TEST_CASE("pg: --wait connects once the server comes up", "[e2e][postgres][wait]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  migrate::config::DatabaseUrl real = migrate::config::parse_database_url(db.url());
+  const int port = free_port();
+  // The same database, reached through a port that opens 1.5 s from now.
+  std::string late_url = db.url();
+  late_url.replace(late_url.find(":" + real.port + "/"), real.port.size() + 1,
+                   ":" + std::to_string(port));
+  LateProxy proxy(port, std::stoi(real.port), std::chrono::milliseconds(1500));
+  auto r = p.run({"--url", late_url, "--wait=30s", "upgrade", "head"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(contains(
+      r.err, "waiting for the database at 127.0.0.1:" + std::to_string(port) + "/" + db.name()));
+  CHECK(db.version() == V{"a1"});
+}
+
+TEST_CASE("pg: migrate killed in the middle of a step leaves the step undone",
+          "[e2e][postgres][kill]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  // Sleeps only while the marker table exists, so the same file completes
+  // once the test drops the marker.
+  p.add({"b2",
+         {"a1"},
+         "CREATE TABLE t_b2 (id integer);\n"
+         "SELECT pg_sleep(CASE WHEN to_regclass('marker') IS NULL THEN 0 ELSE 30 END);",
+         "DROP TABLE t_b2;"});
+  REQUIRE(e2e::run_pg(p, db, {"upgrade", "a1"}).exit_code == 0);
+  db.exec("CREATE TABLE marker ()");
+
+  {
+    Child child(p, {"-c", p.path("migrate.yaml"), "--url", db.url(), "upgrade", "head"});
+    const std::string sleeping =
+        "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(CASE%' "
+        "AND state = 'active' AND datname = current_database() AND pid <> pg_backend_pid()";
+    bool seen = false;
+    for (int i = 0; i < 300 && !seen; ++i) {  // up to 30 s
+      seen = db.rows(sleeping) == V{"1"};
+      if (!seen) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    INFO(child.err());
+    REQUIRE(seen);
+    REQUIRE(kill(child.pid(), SIGKILL) == 0);
+    int status = child.wait();
+    CHECK(WIFSIGNALED(status));
+    // The server notices the lost client (client_connection_check_interval)
+    // and ends the backend, rolling the step back.
+    bool gone = false;
+    for (int i = 0; i < 200 && !gone; ++i) {  // up to 20 s
+      gone = db.rows(sleeping) == V{"0"};
+      if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    REQUIRE(gone);
+  }
+  CHECK(db.rows("SELECT to_regclass('t_b2') IS NULL") == V{"t"});
+  CHECK(db.version() == V{"a1"});
+  CHECK(db.history_count("revision = 'b2'") == 0);
+
+  // The run lock died with the session: a new run goes through.
+  db.exec("DROP TABLE marker");
+  auto r = e2e::run_pg(p, db, {"upgrade", "head"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(db.version() == V{"b2"});
+  CHECK(db.tables() == V{"t_a1", "t_b2"});
+}
