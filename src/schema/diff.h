@@ -3,6 +3,11 @@
 // its own differ (src/schema/sqlite/, src/schema/postgres/) because what can be
 // altered in place differs so much (SQLite rebuilds tables; PostgreSQL alters
 // them); shared matching and ordering helpers live beside this header.
+//
+// Change (SQLite stage): diff_schemas also appends the dialect-neutral
+// probable-rename warnings (schema/rename_warnings.h) to every Diff, so a
+// dialect differ need not produce them; render_script puts a non-destructive
+// statement's note above it as "-- NOTE".
 #pragma once
 
 #include <string>

@@ -1,5 +1,6 @@
 // Reading a live database's schema into the model. One entry point; each
 // dialect's inspector lives in src/schema/<dialect>/.
+// Change (SQLite stage): includes <vector>, which InspectOptions uses.
 #pragma once
 
 #include <string>
