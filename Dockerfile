@@ -1,0 +1,59 @@
+# migrate in a container: build on Debian bookworm, run on bookworm-slim with
+# only the runtime libraries.
+#
+#   docker build -t migrate .
+#   docker run --rm -v "$PWD:/work" -e DATABASE_URL=postgresql://... migrate upgrade heads
+#
+# The project (migrate.yaml and the script folder) is mounted at /work, the
+# working directory. The image runs as an unprivileged user; for commands
+# that write files into the mounted project (init, revision, merge) or a
+# SQLite database there, add --user "$(id -u):$(id -g)" so the files belong
+# to you. See docs/ci-cd.md.
+
+# --- build -----------------------------------------------------------------
+FROM debian:bookworm-slim AS build
+
+# The packages of scripts/install-deps.sh, minus the test-only ones (the
+# image is built with BUILD_TESTING=OFF, so Catch2 is not needed).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      cmake g++ make pkg-config \
+      libcli11-dev libyaml-cpp-dev libsqlite3-dev libssl-dev libfmt-dev \
+      nlohmann-json3-dev libpqxx-dev libpg-query-dev \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /src
+COPY CMakeLists.txt ./
+COPY src ./src
+COPY templates ./templates
+
+# The install prefix is compiled in (where `init` looks for its templates),
+# so configure with the prefix the runtime stage uses and stage the install
+# with DESTDIR.
+RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
+      -DCMAKE_INSTALL_PREFIX=/usr/local \
+ && cmake --build build -j"$(nproc)" \
+ && DESTDIR=/staging cmake --install build \
+ && strip /staging/usr/local/bin/migrate
+
+# --- runtime ---------------------------------------------------------------
+FROM debian:bookworm-slim
+
+# The packages that hold the libraries the binary links (readelf -d NEEDED):
+# libpqxx-6.4.so, libpq.so.5, libpg_query.so.1504.0, libsqlite3.so.0,
+# libyaml-cpp.so.0.7, libfmt.so.9, libcrypto.so.3 (libssl3), libstdc++.so.6.
+# ca-certificates for sslrootcert=/etc/ssl/certs/ca-certificates.crt.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      libpqxx-6.4 libpq5 libpg-query1504.0 libsqlite3-0 libyaml-cpp0.7 libfmt9 \
+      libssl3 libstdc++6 ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+
+# bin/migrate and share/migrate/templates (used by `migrate init`).
+COPY --from=build /staging/usr/local/ /usr/local/
+
+RUN useradd --create-home --uid 10001 --user-group migrate
+USER migrate
+WORKDIR /work
+ENTRYPOINT ["migrate"]
+CMD ["--help"]
