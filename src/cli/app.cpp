@@ -20,9 +20,11 @@ int run(int argc, char** argv) {
   app.add_option("-c,--config", ctx.options.config_file,
                  "Configuration file (default: $MIGRATE_CONFIG, else ./migrate.yaml)");
   app.add_option("--url", ctx.options.url, "Database URL; overrides database_url from the config");
-  app.add_flag(std::string("--wait{") + GlobalOptions::kWaitFlagAlone + "}", ctx.options.wait,
+  // A bare --wait sets "true" (GlobalOptions::kWaitFlagAlone).
+  app.add_flag("--wait", ctx.options.wait,
                "PostgreSQL: keep trying the first connection until the server accepts it, up "
-               "to wait_timeout (default 60s); --wait=DURATION (e.g. --wait=30s) sets the limit");
+               "to wait_timeout (default 60s); --wait=DURATION (e.g. --wait=30s) sets the limit")
+      ->option_text("[=DURATION]");
   app.footer(
       "Exit codes: 0 done, 1 failed, 2 bad command line, 3 a check found the database not where it "
       "should be.\nRun 'migrate COMMAND --help' for a command's options.");

@@ -17,10 +17,10 @@ namespace migrate::cli {
 struct GlobalOptions {
   std::string config_file;  // -c; empty = MIGRATE_CONFIG or ./migrate.yaml
   std::string url;          // --url; empty = the config's database_url
-  // --wait[=DURATION]: empty = not given; kWaitFlagAlone = given without a
-  // value (wait for wait_timeout, else config::kDefaultWaitTimeout).
+  // --wait[=DURATION]: empty = not given; kWaitFlagAlone (what CLI11 stores
+  // for a bare flag) = wait for wait_timeout, else config::kDefaultWaitTimeout.
   std::string wait;
-  static constexpr const char* kWaitFlagAlone = "-";
+  static constexpr const char* kWaitFlagAlone = "true";
 };
 
 class Context {

@@ -447,6 +447,10 @@ TEST_CASE("pg: --wait on a port where nothing listens gives up, naming the serve
   auto cfg = p.run({"--url", url, "current"});
   CHECK(cfg.exit_code == 1);
   CHECK(contains(cfg.err, "waiting for the database at 127.0.0.1:" + std::to_string(port)));
+  // A bare --wait (before or after the command) waits up to wait_timeout.
+  auto bare = p.run({"--url", url, "current", "--wait"});
+  CHECK(bare.exit_code == 1);
+  CHECK(contains(bare.err, "/appdb (up to 0.5 s) ..."));
 
   // A bare number is ambiguous; a bad --wait is a usage error.
   CHECK(p.run({"--url", url, "--wait=30", "current"}).exit_code == 2);
