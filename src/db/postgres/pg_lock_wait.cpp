@@ -17,7 +17,7 @@ using nlohmann::json;
 // Every RangeVar under `node`, depth first. A RangeVar comes wrapped as
 // {"RangeVar": {...}} where any node may stand, bare where the field can only
 // hold one (AlterTableStmt.relation): both have relname and relpersistence.
-void collect(const json& node, std::vector<NamedRelation>& out) {
+void collect(const json& node, std::vector<std::pair<int, NamedRelation>>& out) {
   if (node.is_object()) {
     auto rel = node.find("relname");
     if (rel != node.end() && rel->is_string() && node.contains("relpersistence")) {
@@ -27,9 +27,7 @@ void collect(const json& node, std::vector<NamedRelation>& out) {
       r.display = schema.empty() ? name : schema + "." + name;
       r.regclass = (schema.empty() ? "" : util::quote_doubled(schema, '"') + ".") +
                    util::quote_doubled(name, '"');
-      bool seen = std::any_of(out.begin(), out.end(),
-                              [&](const NamedRelation& o) { return o.regclass == r.regclass; });
-      if (!seen) out.push_back(std::move(r));
+      out.emplace_back(node.value("location", 0), std::move(r));
       return;
     }
     for (auto it = node.begin(); it != node.end(); ++it) collect(it.value(), out);
@@ -41,13 +39,22 @@ void collect(const json& node, std::vector<NamedRelation>& out) {
 }  // namespace
 
 std::vector<NamedRelation> relations_named(const std::string& sql) {
-  std::vector<NamedRelation> out;
+  std::vector<std::pair<int, NamedRelation>> found;
   PgQueryParseResult r = pg_query_parse(sql.c_str());
   if (!r.error && r.parse_tree) {
     json doc = json::parse(r.parse_tree, nullptr, false);
-    if (!doc.is_discarded()) collect(doc, out);
+    if (!doc.is_discarded()) collect(doc, found);
   }
   pg_query_free_parse_result(r);
+  // The tree's keys come sorted by name; the statement's order reads better.
+  std::stable_sort(found.begin(), found.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<NamedRelation> out;
+  for (auto& [location, rel] : found) {
+    bool seen = std::any_of(out.begin(), out.end(),
+                            [&](const NamedRelation& o) { return o.regclass == rel.regclass; });
+    if (!seen) out.push_back(std::move(rel));
+  }
   return out;
 }
 

@@ -26,7 +26,7 @@ struct NamedRelation {
 };
 
 // The relations `sql` names (FROM, INTO, ALTER TABLE, LOCK, ...), each once,
-// in order; empty when it names none or does not parse.
+// in the order they appear; empty when it names none or does not parse.
 std::vector<NamedRelation> relations_named(const std::string& sql);
 
 // `a lock on table "a"`, `a lock on one of the tables "a", "b"`, or just
