@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <thread>
 #include <unordered_map>
 
 #include "db/postgres/pg_connection.h"
@@ -62,15 +63,31 @@ bool excluded(const InspectOptions& options, const std::string& schema, const st
   return false;
 }
 
+// The rows of every catalog query, fetched before anything is assembled.
+struct CatalogRows {
+  pqxx::result schemas, extensions, enums, sequences, functions, tables, columns, constraints,
+      indexes, views, view_depends, triggers;
+};
+
+// Opens a REPEATABLE READ, READ ONLY transaction on `conn`, in `snapshot`
+// when given (pg_export_snapshot of the first connection), with
+// search_path = pg_catalog: the server then qualifies every user object in
+// the texts it gives back, so they do not depend on the caller's search_path.
+void begin_snapshot(Connection& conn, const std::string& snapshot) {
+  conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (!snapshot.empty()) conn.query("SET TRANSACTION SNAPSHOT " + postgres::literal(snapshot));
+  conn.query("SET LOCAL search_path = pg_catalog");
+}
+
 class Inspector {
  public:
-  Inspector(Connection& conn, const InspectOptions& options) : conn_(conn), options_(options) {}
+  Inspector(const CatalogRows& rows, const InspectOptions& options)
+      : rows_(rows), options_(options) {}
 
   Schema run_all() {
     schema_.dialect = "postgresql";
-    for (const auto& r : run(conn_, "schemas", postgres::queries::kSchemas))
-      schema_.schemas.push_back(text(r[0]));
-    for (const auto& r : run(conn_, "extensions", postgres::queries::kExtensions))
+    for (const auto& r : rows_.schemas) schema_.schemas.push_back(text(r[0]));
+    for (const auto& r : rows_.extensions)
       schema_.extensions.push_back({text(r[0]), text(r[1]), text(r[2])});
     enums();
     sequences();
@@ -86,7 +103,7 @@ class Inspector {
 
  private:
   void enums() {
-    for (const auto& r : run(conn_, "enum types", postgres::queries::kEnums)) {
+    for (const auto& r : rows_.enums) {
       QualifiedName name{text(r[0]), text(r[1])};
       if (schema_.enums.empty() || schema_.enums.back().name != name) {
         schema_.enums.emplace_back();
@@ -98,7 +115,7 @@ class Inspector {
   }
 
   void sequences() {
-    for (const auto& r : run(conn_, "sequences", postgres::queries::kSequences)) {
+    for (const auto& r : rows_.sequences) {
       if (!r[10].is_null() && excluded(options_, text(r[10]), text(r[11]))) continue;
       Sequence s;
       s.name = {text(r[0]), text(r[1])};
@@ -115,7 +132,7 @@ class Inspector {
   }
 
   void functions() {
-    for (const auto& r : run(conn_, "functions", postgres::queries::kFunctions)) {
+    for (const auto& r : rows_.functions) {
       Function f;
       f.name = {text(r[0]), text(r[1])};
       f.identity_args = text(r[2]);
@@ -127,7 +144,7 @@ class Inspector {
   }
 
   void tables() {
-    for (const auto& r : run(conn_, "tables", postgres::queries::kTables)) {
+    for (const auto& r : rows_.tables) {
       if (excluded(options_, text(r[1]), text(r[2]))) continue;
       Table t;
       t.name = {text(r[1]), text(r[2])};
@@ -143,7 +160,7 @@ class Inspector {
   }
 
   void columns() {
-    for (const auto& r : run(conn_, "columns", postgres::queries::kColumns)) {
+    for (const auto& r : rows_.columns) {
       Table* t = table_of(r[0]);
       if (!t) continue;
       Column c;
@@ -161,7 +178,7 @@ class Inspector {
   }
 
   void constraints() {
-    for (const auto& r : run(conn_, "constraints", postgres::queries::kConstraints)) {
+    for (const auto& r : rows_.constraints) {
       Table* t = table_of(r[0]);
       if (!t) continue;
       Constraint c;
@@ -194,7 +211,7 @@ class Inspector {
   }
 
   void indexes() {
-    for (const auto& r : run(conn_, "indexes", postgres::queries::kIndexes)) {
+    for (const auto& r : rows_.indexes) {
       if (Table* t = table_of(r[0])) {
         t->indexes.push_back(index_of(r, t->name));
       } else {
@@ -205,7 +222,7 @@ class Inspector {
 
   void views() {
     std::unordered_map<std::string, std::size_t> by_oid;
-    for (const auto& r : run(conn_, "views", postgres::queries::kViews)) {
+    for (const auto& r : rows_.views) {
       View v;
       v.name = {text(r[1]), text(r[2])};
       v.materialized = flag(r[3]);
@@ -215,7 +232,7 @@ class Inspector {
       by_oid[text(r[0])] = schema_.views.size();
       schema_.views.push_back(std::move(v));
     }
-    for (const auto& r : run(conn_, "view dependencies", postgres::queries::kViewDepends)) {
+    for (const auto& r : rows_.view_depends) {
       auto it = by_oid.find(text(r[0]));
       if (it != by_oid.end())
         schema_.views[it->second].depends_on.push_back({text(r[1]), text(r[2])});
@@ -223,7 +240,7 @@ class Inspector {
   }
 
   void triggers() {
-    for (const auto& r : run(conn_, "triggers", postgres::queries::kTriggers)) {
+    for (const auto& r : rows_.triggers) {
       if (excluded(options_, text(r[1]), text(r[2]))) continue;
       Trigger t;
       t.name = text(r[0]);
@@ -234,7 +251,7 @@ class Inspector {
     }
   }
 
-  Connection& conn_;
+  const CatalogRows& rows_;
   const InspectOptions& options_;
   Schema schema_;
   std::unordered_map<std::string, std::size_t> table_by_oid_;
@@ -243,16 +260,49 @@ class Inspector {
 
 }  // namespace
 
+// The queries run on two connections at once, in one exported snapshot: the
+// server's work (pg_get_indexdef, pg_get_constraintdef... and the catalog
+// caches each new backend fills) is most of the time, and splits over two
+// backends. The second connection takes constraints and indexes.
 Schema inspect_postgres(const std::string& url, const InspectOptions& options) {
-  Connection conn(postgres::connect_target(url));
-  // One snapshot for every query; search_path = pg_catalog makes the
-  // server qualify every user object in the texts it gives back, so they do
-  // not depend on the caller's search_path.
-  conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  conn.query("SET LOCAL search_path = pg_catalog");
-  Schema schema = Inspector(conn, options).run_all();
-  conn.query("COMMIT");
-  return schema;
+  namespace q = postgres::queries;
+  const db::postgres::ConnectTarget target = postgres::connect_target(url);
+  Connection conn(target);
+  begin_snapshot(conn, "");
+  const std::string snapshot = conn.query("SELECT pg_export_snapshot()")[0][0].c_str();
+
+  CatalogRows rows;
+  std::exception_ptr helper_error;
+  std::thread helper([&] {
+    try {
+      Connection second(target);
+      begin_snapshot(second, snapshot);
+      rows.constraints = run(second, "constraints", q::kConstraints);
+      rows.indexes = run(second, "indexes", q::kIndexes);
+      second.query("COMMIT");
+    } catch (...) {
+      helper_error = std::current_exception();
+    }
+  });
+  try {
+    rows.schemas = run(conn, "schemas", q::kSchemas);
+    rows.extensions = run(conn, "extensions", q::kExtensions);
+    rows.enums = run(conn, "enum types", q::kEnums);
+    rows.sequences = run(conn, "sequences", q::kSequences);
+    rows.functions = run(conn, "functions", q::kFunctions);
+    rows.tables = run(conn, "tables", q::kTables);
+    rows.columns = run(conn, "columns", q::kColumns);
+    rows.views = run(conn, "views", q::kViews);
+    rows.view_depends = run(conn, "view dependencies", q::kViewDepends);
+    rows.triggers = run(conn, "triggers", q::kTriggers);
+  } catch (...) {
+    helper.join();
+    throw;
+  }
+  helper.join();
+  if (helper_error) std::rethrow_exception(helper_error);
+  conn.query("COMMIT");  // the snapshot had to live until the helper was done
+  return Inspector(rows, options).run_all();
 }
 
 }  // namespace migrate::schema
