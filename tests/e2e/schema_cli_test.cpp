@@ -162,7 +162,10 @@ TEST_CASE("revision --autogenerate: no changes, refusal when not at heads", "[sc
 TEST_CASE("check names drift and a due autogenerate", "[schema][cli]") {
   Project p;
   migrated(p);
-  CHECK(p.run({"check"}).exit_code == 0);
+  // Temporary dev databases go to TMPDIR and leave nothing behind.
+  testsupport::TempDir tmp;
+  CHECK(p.run({"check"}, {{"TMPDIR", tmp.path()}}).exit_code == 0);
+  CHECK(std::filesystem::is_empty(tmp.path()));
 
   // Drift: someone changed the database by hand.
   write_sql(p, "CREATE INDEX ix_by_hand ON users (email)");

@@ -11,6 +11,7 @@
 #include "config/url.h"
 #include "db/sqlite/sqlite_connection.h"
 #include "db/sqlite/sqlite_executor.h"
+#include "db/sqlite/sqlite_lock.h"
 #include "schema/sqlite/sqlite_schema.h"
 #include "util/error.h"
 
@@ -50,8 +51,11 @@ class SqliteDevDatabase : public DevDatabase {
 
   ~SqliteDevDatabase() override {
     if (temporary_) {
-      for (const char* suffix : {"", "-journal", "-wal", "-shm"})
-        ::unlink((path_ + suffix).c_str());
+      // The database, its journals, and the run-lock file the runner puts
+      // beside it for a rev: source.
+      for (const std::string& p : {path_, path_ + "-journal", path_ + "-wal", path_ + "-shm",
+                                   db::sqlite::lock_path_for(path_)})
+        ::unlink(p.c_str());
       return;
     }
     try {
