@@ -10,7 +10,7 @@ std::string joined(const std::vector<std::string>& ids) {
   return fmt::format("{}", fmt::join(ids, ", "));
 }
 
-std::string parents_text(const script::RevisionFile& f) {
+std::string parents_text(const script::RevisionSummary& f) {
   return f.down_revisions.empty() ? "<base>" : joined(f.down_revisions);
 }
 
@@ -27,7 +27,7 @@ bool RevisionFormatter::is_real_head(const std::string& id) const {
 
 std::string RevisionFormatter::line(const std::string& id, const LineOptions& o) const {
   const auto& g = scripts_.graph();
-  const auto& f = scripts_.file(id);
+  const auto& f = scripts_.summary(id);  // the header: no file read
   std::string text = id;
   if (o.parents) {
     auto deps = g.resolved_dependencies(id);
@@ -55,7 +55,7 @@ std::string RevisionFormatter::line(const std::string& id, const LineOptions& o)
 std::string RevisionFormatter::verbose(const std::string& id,
                                        const std::set<std::string>* current) const {
   const auto& g = scripts_.graph();
-  const auto& f = scripts_.file(id);
+  const auto& f = scripts_.summary(id);  // the header: no file read
   std::string s = "Rev: " + id;
   if (g.is_head(id)) s += " (head)";
   if (g.is_branch_point(id)) s += " (branchpoint)";
@@ -77,7 +77,7 @@ std::string RevisionFormatter::verbose(const std::string& id,
 nlohmann::json RevisionFormatter::json(const std::string& id,
                                        const std::set<std::string>* current) const {
   const auto& g = scripts_.graph();
-  const auto& f = scripts_.file(id);
+  const auto& f = scripts_.summary(id);  // the header: no file read
   nlohmann::json j;
   j["revision"] = id;
   j["down_revisions"] = f.down_revisions;

@@ -38,6 +38,11 @@ Idx index_of(const GraphData& g, const std::string& id) {
 
 bool RevisionGraph::contains(const std::string& id) const { return data().by_id.count(id) > 0; }
 
+std::size_t RevisionGraph::position(const std::string& id) const {
+  auto it = data().by_id.find(id);
+  return it == data().by_id.end() ? npos : it->second;
+}
+
 const RevisionNode& RevisionGraph::get(const std::string& id) const {
   return data().nodes[index_of(data(), id)];
 }

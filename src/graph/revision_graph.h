@@ -75,7 +75,11 @@ class RevisionGraph {
   std::size_t size() const { return nodes().size(); }
   bool contains(const std::string& id) const;
   const RevisionNode& get(const std::string& id) const;  // full id only
-  const std::vector<RevisionNode>& nodes() const;        // in the order given
+  // Where `id` (a full id) is in nodes(), i.e. in the order the nodes were
+  // given; npos when there is no such revision.
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+  std::size_t position(const std::string& id) const;
+  const std::vector<RevisionNode>& nodes() const;  // in the order given
 
   std::vector<std::string> heads() const;
   std::vector<std::string> bases() const;

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <system_error>
 #include <thread>
@@ -46,67 +48,105 @@ bool is_regular_file_at(int dir_fd, const char* name) {
   return ::fstatat(dir_fd, name, &st, 0) == 0 && S_ISREG(st.st_mode);
 }
 
-// versions/*.sql sorted by name, so that loading (and every error message it
-// can raise) is the same on every machine. Hidden files (editor backups such
-// as `.#x.sql`) are skipped. readdir() rather than std::filesystem: no
-// per-entry path objects or stat calls on the hot path of every command.
-std::vector<std::string> list_sql_files(const OpenDir& dir) {
-  std::vector<std::string> names;
-  while (const dirent* e = ::readdir(dir.get())) {
-    std::string_view name = e->d_name;
-    if (name.empty() || name[0] == '.' || !util::ends_with(name, ".sql")) continue;
-    if (e->d_type == DT_REG) {
-      names.emplace_back(name);
-    } else if (e->d_type == DT_UNKNOWN || e->d_type == DT_LNK) {
-      // Some filesystems do not fill d_type; a symlink may point at a file.
-      if (is_regular_file_at(dir.fd(), e->d_name)) names.emplace_back(name);
-    }
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
+// A *.sql file of versions/ and, when the cache is on, its stat.
+struct Listed {
+  std::string name;
+  unsigned char type = DT_UNKNOWN;  // readdir's d_type
+  bool stamped = false;
+  FileStamp stamp;
+};
 
-// Parses every file, on several threads when there are many: on a small VM the
-// open/read/close system calls, not the parsing, are most of the time, and
-// they overlap well. Files are opened relative to the directory's descriptor
-// (no path walk per file). On failure throws the error of the first failing
-// file in name order, so that the message does not depend on thread timing.
-std::vector<RevisionFile> parse_all(const OpenDir& dir, const std::string& dir_path,
-                                    const std::vector<std::string>& names) {
-  std::vector<RevisionFile> files(names.size());
-  std::vector<std::exception_ptr> errors(names.size());
-  const int dir_fd = dir.fd();
-  auto work = [&](std::size_t first, std::size_t step) {
-    for (std::size_t i = first; i < names.size(); i += step) {
-      try {
-        std::string path = dir_path + "/" + names[i];
-        files[i] = parse_revision_text(util::read_file_at(dir_fd, names[i], path), path);
-      } catch (...) {
-        errors[i] = std::current_exception();
-        return;  // later files of this stride cannot be the first error
-      }
-    }
-  };
-  // Threads take every n-th file (not a contiguous block), so each sees the
-  // same mix of sizes and they finish together.
+// Runs fn(first, step) over `count` items on up to kMaxThreads threads
+// (this one included) when there are at least kParallelThreshold items:
+// thread t takes items t, t+step, ... so that each sees the same mix.
+template <typename Fn>
+void in_parallel(std::size_t count, Fn fn) {
   std::size_t threads = 1;
-  if (names.size() >= kParallelThreshold) {
+  if (count >= kParallelThreshold) {
     threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, kMaxThreads);
   }
   std::vector<std::thread> helpers;
   for (std::size_t t = 1; t < threads; ++t) {
     try {
-      helpers.emplace_back(work, t, threads);
+      helpers.emplace_back(fn, t, threads);
     } catch (const std::system_error&) {
-      work(t, threads);  // no thread to be had: do its share here
+      fn(t, threads);  // no thread to be had: do its share here
     }
   }
-  work(0, threads);
+  fn(0, threads);
   for (auto& h : helpers) h.join();
+}
+
+// versions/*.sql sorted by name, so that loading (and every error message it
+// can raise) is the same on every machine. Hidden files (editor backups such
+// as `.#x.sql`) are skipped. readdir() rather than std::filesystem: no
+// per-entry path objects on the hot path of every command. With `stamp`,
+// every file is stat'ed (for the header cache; on several threads, as stat
+// calls are most of the time of a cached load); else only those readdir
+// cannot type.
+std::vector<Listed> list_sql_files(const OpenDir& dir, bool stamp) {
+  std::vector<Listed> all;
+  while (const dirent* e = ::readdir(dir.get())) {
+    std::string_view name = e->d_name;
+    if (name.empty() || name[0] == '.' || !util::ends_with(name, ".sql")) continue;
+    // Some filesystems do not fill d_type; a symlink may point at a file.
+    if (e->d_type != DT_REG && e->d_type != DT_UNKNOWN && e->d_type != DT_LNK) continue;
+    Listed l;
+    l.name = name;
+    l.type = e->d_type;
+    all.push_back(std::move(l));
+  }
+  in_parallel(all.size(), [&](std::size_t first, std::size_t step) {
+    for (std::size_t i = first; i < all.size(); i += step) {
+      Listed& l = all[i];
+      if (stamp) {
+        l.stamped = stamp_file_at(dir.fd(), l.name.c_str(), l.stamp);
+      } else if (l.type != DT_REG && is_regular_file_at(dir.fd(), l.name.c_str())) {
+        l.type = DT_REG;
+      }
+    }
+  });
+  std::vector<Listed> out;
+  out.reserve(all.size());
+  for (Listed& l : all) {
+    // A DT_REG file is kept even when its stat failed: reading it says why.
+    if (l.type == DT_REG || l.stamped) out.push_back(std::move(l));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const Listed& a, const Listed& b) { return a.name < b.name; });
+  return out;
+}
+
+// Parses the files `which` (indexes into `names`), on several threads when
+// there are many: on a small VM the open/read/close system calls, not the
+// parsing, are most of the time, and they overlap well. Files are opened
+// relative to the directory's descriptor (no path walk per file). Fills
+// files[k] or errors[k] for which[k].
+void parse_some(int dir_fd, const std::string& dir_path, const std::vector<std::string>& names,
+                const std::vector<std::size_t>& which, std::vector<RevisionFile>& files,
+                std::vector<std::exception_ptr>& errors) {
+  files.assign(which.size(), RevisionFile{});
+  errors.assign(which.size(), nullptr);
+  auto work = [&](std::size_t first, std::size_t step) {
+    for (std::size_t k = first; k < which.size(); k += step) {
+      try {
+        const std::string& name = names[which[k]];
+        std::string path = dir_path + "/" + name;
+        files[k] = parse_revision_text(util::read_file_at(dir_fd, name, path), path);
+      } catch (...) {
+        // Go on: the good files after a bad one are still worth caching.
+        errors[k] = std::current_exception();
+      }
+    }
+  };
+  in_parallel(which.size(), work);
+}
+
+// The first error in `which` order (= name order), if any.
+void rethrow_first(const std::vector<std::exception_ptr>& errors) {
   for (const auto& e : errors) {
     if (e) std::rethrow_exception(e);
   }
-  return files;
 }
 
 std::string flow_list(const std::vector<std::string>& items) {
@@ -181,6 +221,12 @@ std::string fill_template(const std::string& tmpl, const std::map<std::string, s
 }  // namespace
 
 ScriptDirectory ScriptDirectory::load(const std::string& script_location) {
+  // Before any file is stat'ed or read: entries changed after this moment
+  // minus the racy window are not trusted next time.
+  return load(script_location, wall_clock_ns());
+}
+
+ScriptDirectory ScriptDirectory::load(const std::string& script_location, std::int64_t read_ns) {
   ScriptDirectory sd;
   sd.location_ = script_location;
   const std::string dir_path = sd.versions_dir();
@@ -190,27 +236,141 @@ ScriptDirectory ScriptDirectory::load(const std::string& script_location) {
                 ": no such directory; run `migrate init DIR` to create the migration "
                 "environment, or fix script_location in migrate.yaml");
   }
-  sd.files_ = parse_all(dir, dir_path, list_sql_files(dir));
+  // Reading the cache and stat'ing the files overlap: each is a few
+  // milliseconds on 10,000 files.
+  HeaderCache cache;
+  auto open_cache = [&]() noexcept {
+    try {
+      cache = HeaderCache::open(script_location);
+    } catch (...) {
+      cache = HeaderCache();  // out of memory: run without it
+    }
+  };
+  std::thread reader;
+  try {
+    reader = std::thread(open_cache);
+  } catch (const std::system_error&) {
+    open_cache();
+  }
+  std::vector<Listed> listed;
+  try {
+    listed = list_sql_files(dir, !HeaderCache::disabled_by_environment());
+  } catch (...) {
+    if (reader.joinable()) reader.join();
+    throw;
+  }
+  if (reader.joinable()) reader.join();
+
+  const std::size_t n = listed.size();
+  sd.names_.reserve(n);
+  sd.summaries_.resize(n);
+  std::vector<std::size_t> misses;
+  for (std::size_t i = 0; i < n; ++i) {
+    sd.names_.push_back(std::move(listed[i].name));
+    RevisionSummary& sum = sd.summaries_[i];
+    if (listed[i].stamped && cache.find(sd.names_[i], listed[i].stamp, sum)) {
+      sum.path = dir_path + "/" + sd.names_[i];
+    } else {
+      misses.push_back(i);
+    }
+  }
+
+  std::vector<RevisionFile> parsed;
+  std::vector<std::exception_ptr> errors;
+  parse_some(dir.fd(), dir_path, sd.names_, misses, parsed, errors);
+  sd.read_.assign(n, 0);
+  sd.unread_ = n;
+  if (!misses.empty()) sd.files_.resize(n);
+  for (std::size_t k = 0; k < misses.size(); ++k) {
+    if (errors[k]) continue;
+    const std::size_t i = misses[k];
+    sd.summaries_[i] = RevisionSummary::of(parsed[k]);
+    sd.files_[i] = std::move(parsed[k]);
+    sd.read_[i] = 1;
+    --sd.unread_;
+  }
+  sd.stats_.files = n;
+  sd.stats_.parsed = misses.size();
+  sd.stats_.from_cache = n - misses.size();
+
+  // Rewrite the cache when it does not hold exactly the files just seen,
+  // each trusted: before throwing any parse error, so that the good files
+  // stay cached while the bad one is being fixed.
+  if (cache.enabled() && (!misses.empty() || cache.size() != n || !cache.loaded())) {
+    std::vector<HeaderCache::Entry> entries;
+    entries.reserve(n);
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const bool missed = k < misses.size() && misses[k] == i;
+      const bool failed = missed && errors[k];
+      if (missed) ++k;
+      if (failed || !listed[i].stamped || sd.summaries_[i].id.empty()) continue;
+      entries.push_back({sd.names_[i], listed[i].stamp, sd.summaries_[i]});
+    }
+    sd.stats_.cache_written = cache.save(std::move(entries), read_ns);
+  }
+  rethrow_first(errors);
 
   std::vector<graph::RevisionNode> nodes;
-  nodes.reserve(sd.files_.size());
-  for (std::size_t i = 0; i < sd.files_.size(); ++i) {
-    const RevisionFile& f = sd.files_[i];
-    auto [it, fresh] = sd.by_id_.emplace(f.id, i);
-    if (!fresh) {
-      throw Error("revision " + f.id + " is defined twice: in " + sd.files_[it->second].path +
-                  " and in " + f.path);
-    }
+  nodes.reserve(n);
+  for (const RevisionSummary& f : sd.summaries_) {
     nodes.push_back({f.id, f.down_revisions, f.branch_labels, f.depends_on, f.path});
   }
+  // Rejects a revision defined twice, naming both files. Its node order is
+  // ours: position(id) is the file's index.
   sd.graph_ = graph::RevisionGraph(std::move(nodes));
   return sd;
 }
 
+std::size_t ScriptDirectory::index_of(const std::string& id) const {
+  std::size_t i = graph_.position(id);
+  if (i == graph::RevisionGraph::npos) throw Error("no revision file for revision '" + id + "'");
+  return i;
+}
+
+const RevisionSummary& ScriptDirectory::summary(const std::string& id) const {
+  return summaries_[index_of(id)];
+}
+
+void ScriptDirectory::adopt(std::size_t i, RevisionFile&& file) const {
+  if (RevisionSummary::of(file) != summaries_[i]) {
+    throw Error(file.path +
+                ": the file changed while migrate was running (its header is not the one "
+                "just loaded); run the command again");
+  }
+  if (files_.empty()) files_.resize(summaries_.size());
+  files_[i] = std::move(file);
+  read_[i] = 1;
+  --unread_;
+}
+
+void ScriptDirectory::read_file(std::size_t i) const {
+  adopt(i, parse_revision_file(summaries_[i].path));
+}
+
 const RevisionFile& ScriptDirectory::file(const std::string& id) const {
-  auto it = by_id_.find(id);
-  if (it == by_id_.end()) throw Error("no revision file for revision '" + id + "'");
-  return files_[it->second];
+  const std::size_t i = index_of(id);
+  if (!read_[i]) read_file(i);
+  return files_[i];
+}
+
+const std::vector<RevisionFile>& ScriptDirectory::files() const {
+  if (unread_ > 0) {
+    std::vector<std::size_t> which;
+    which.reserve(unread_);
+    for (std::size_t i = 0; i < read_.size(); ++i) {
+      if (!read_[i]) which.push_back(i);
+    }
+    const std::string dir_path = versions_dir();
+    OpenDir dir(dir_path);
+    if (!dir.get()) throw Error(dir_path + ": cannot open: " + std::strerror(errno));
+    std::vector<RevisionFile> parsed;
+    std::vector<std::exception_ptr> errors;
+    parse_some(dir.fd(), dir_path, names_, which, parsed, errors);
+    rethrow_first(errors);
+    for (std::size_t k = 0; k < which.size(); ++k) adopt(which[k], std::move(parsed[k]));
+  }
+  return files_;
 }
 
 std::string ScriptDirectory::write_revision(const NewRevision& rev) const {
@@ -221,15 +381,16 @@ std::string ScriptDirectory::write_revision(const NewRevision& rev) const {
       throw Error("invalid revision id '" + id +
                   "': use letters, digits and _, at most 64 characters");
     }
-    if (by_id_.count(id)) throw Error("revision id '" + id + "' already exists: " + file(id).path);
+    if (graph_.contains(id))
+      throw Error("revision id '" + id + "' already exists: " + summary(id).path);
   } else {
     do {
       id = generate_revision_id();
-    } while (by_id_.count(id));
+    } while (graph_.contains(id));
   }
 
   // Ids and labels share one namespace in targets (`label@head`, `id@head`).
-  for (const RevisionFile& f : files_) {
+  for (const RevisionSummary& f : summaries_) {
     for (const auto& label : f.branch_labels) {
       if (label == id) {
         throw Error("revision id '" + id + "' is already a branch label (in " + f.path + ")");
@@ -246,13 +407,13 @@ std::string ScriptDirectory::write_revision(const NewRevision& rev) const {
       throw Error("invalid branch label '" + label +
                   "': use letters, digits and _, at most 64 characters");
     }
-    if (label == id || by_id_.count(label)) {
+    if (label == id || graph_.contains(label)) {
       throw Error("branch label '" + label + "' is also a revision id");
     }
   }
   for (std::size_t i = 0; i < rev.down_revisions.size(); ++i) {
     const std::string& parent = rev.down_revisions[i];
-    if (!by_id_.count(parent)) throw Error("down revision '" + parent + "' does not exist");
+    if (!graph_.contains(parent)) throw Error("down revision '" + parent + "' does not exist");
     if (std::find(rev.down_revisions.begin(), rev.down_revisions.begin() + i, parent) !=
         rev.down_revisions.begin() + i) {
       throw Error("down revision '" + parent + "' is given twice");

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "graph/revision_graph.h"
+#include "script/header_cache.h"
 #include "script/revision_file.h"
 
 namespace migrate::script {
@@ -22,28 +23,67 @@ struct NewRevision {
   std::string downgrade_sql;  // body for the downgrade section
 };
 
+// The revision files of a script location and their graph.
+//
+// Loading takes each file's header from the header cache (header_cache.h)
+// when the file's stat shows it unchanged, and reads and parses the others
+// (then records them in the cache). So after load() only the headers are
+// known for sure; a file's SQL is read on first use, by file() or files().
+// Both check that the header read then is the one the graph was built from.
+// Not thread-safe (the lazy reads mutate).
 class ScriptDirectory {
  public:
+  // How load() went, for tests and diagnostics.
+  struct LoadStats {
+    std::size_t files = 0;       // *.sql files in versions/
+    std::size_t from_cache = 0;  // headers taken from the cache
+    std::size_t parsed = 0;      // files read and parsed
+    bool cache_written = false;  // the cache file was (re)written
+  };
+
   // Loads every *.sql in `script_location`/versions. Throws migrate::Error
   // for a missing directory (saying to run `migrate init`) and for any
-  // parse or graph error.
+  // parse or graph error (of the first bad file in name order). Uses the
+  // header cache unless MIGRATE_NO_CACHE is set.
   static ScriptDirectory load(const std::string& script_location);
+  // The same, with `read_ns` (wall-clock nanoseconds) as the moment the
+  // files are taken to be read: the racy-entry rule of the header cache
+  // counts from it. Tests pass a later moment to have fresh files trusted.
+  static ScriptDirectory load(const std::string& script_location, std::int64_t read_ns);
 
   const std::string& location() const { return location_; }
   std::string versions_dir() const { return location_ + "/versions"; }
   const graph::RevisionGraph& graph() const { return graph_; }
-  const RevisionFile& file(const std::string& id) const;  // full id
-  const std::vector<RevisionFile>& files() const { return files_; }
+  // The header fields of a revision (full id), without reading its file.
+  const RevisionSummary& summary(const std::string& id) const;
+  // In file-name order.
+  const std::vector<RevisionSummary>& summaries() const { return summaries_; }
+  // The whole file (full id): read and parsed on first use.
+  const RevisionFile& file(const std::string& id) const;
+  // Every file, in file-name order: reads those not read yet.
+  const std::vector<RevisionFile>& files() const;
+  const LoadStats& load_stats() const { return stats_; }
 
   // Fills script.sql.tmpl and writes versions/<id>_<slug>.sql. Returns the
   // path. Refuses a duplicate or invalid id.
   std::string write_revision(const NewRevision& rev) const;
 
  private:
+  std::size_t index_of(const std::string& id) const;
+  // Reads file i (must not be read yet) and checks its header.
+  void read_file(std::size_t i) const;
+  // Stores a freshly read file i after checking it against summaries_[i].
+  void adopt(std::size_t i, RevisionFile&& file) const;
+
   std::string location_;
-  std::vector<RevisionFile> files_;
-  std::map<std::string, std::size_t> by_id_;
+  std::vector<std::string> names_;  // file names in versions/, sorted
+  std::vector<RevisionSummary> summaries_;
   graph::RevisionGraph graph_;
+  LoadStats stats_;
+  // files_[i] is valid when read_[i]; files_ is empty until a file is needed.
+  mutable std::vector<RevisionFile> files_;
+  mutable std::vector<char> read_;
+  mutable std::size_t unread_ = 0;
 };
 
 // "Create accounts table!" -> "create_accounts_table" (at most 40 chars).
