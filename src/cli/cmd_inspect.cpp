@@ -53,16 +53,20 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
     RevisionFormatter fmt(ctx.scripts());
     auto script_heads = ctx.scripts().graph().heads();
     bool at_heads = as_set(heads) == as_set(script_heads);
+    // As Alembic's `current`: the stored heads plus revisions applied only as
+    // a dependency of another branch (RevisionGraph::effective_current).
+    auto shown = ctx.scripts().graph().effective_current(heads);
     if (c->json) {
       nlohmann::json j;
       j["database"] = ctx.database_description();
       j["current"] = nlohmann::json::array();
-      for (const auto& h : heads) j["current"].push_back(fmt.json(h, nullptr));
+      for (const auto& h : shown) j["current"].push_back(fmt.json(h, nullptr));
+      j["stored"] = heads;
       j["at_heads"] = at_heads;
       print_json(ctx, j);
     } else {
       if (c->verbose) ctx.out << "Current revision(s) for " << ctx.database_description() << ":\n";
-      for (const auto& h : heads)
+      for (const auto& h : shown)
         ctx.out << (c->verbose ? fmt.verbose(h, nullptr) : fmt.line(h, LineOptions{})) << "\n";
       if (heads.empty() && c->verbose) ctx.out << "(none: no revision applied)\n";
     }

@@ -94,6 +94,15 @@ class RevisionGraph {
   // descendants on its branch).
   std::vector<std::string> branch_labels_covering(const std::string& id) const;
 
+  // What the database is effectively at, given the version table's rows
+  // (Alembic's get_all_current, shown by `current`): the stored heads and
+  // everything below them, dependencies included, keeping only those with
+  // nothing applied above them along down_revision edges. So a revision
+  // that was applied only as another branch's dependency, and is no stored
+  // head, is listed too. Stored heads come first, in the given order, then
+  // the others in node order. Throws GraphError for an unknown id.
+  std::vector<std::string> effective_current(const std::vector<std::string>& stored) const;
+
   // Resolves a target (any form in the contract's grammar, except ranges) to
   // full ids. `base` resolves to an empty list; `heads` to every head no
   // other revision depends on (Alembic's "real" heads); `current` to

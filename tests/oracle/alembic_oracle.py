@@ -11,7 +11,10 @@ compares:
   - the outcome: both succeed or both fail;
   - the version table: alembic_version rows vs migrate_version rows;
   - the steps executed: every revision's upgrade and downgrade appends
-    (rev, direction) to a `steps` table, so the order is compared too.
+    (rev, direction) to a `steps` table, so the order is compared too;
+  - what `current` shows (Alembic's ScriptDirectory.get_all_current: the
+    stored heads plus revisions applied only as a dependency), as a set,
+    since Alembic returns one.
 
 Alembic runs in-process (alembic.command with a Config), which is far faster
 than starting `python3 -m alembic` for every command; `migrate` runs as the
@@ -45,6 +48,7 @@ warnings.simplefilter("ignore")
 from alembic import command, util  # noqa: E402
 from alembic.config import Config  # noqa: E402
 from alembic.script.base import Script  # noqa: E402
+from alembic.script import ScriptDirectory  # noqa: E402
 
 # Alembic lists version files in os.listdir order, which is the file
 # system's; `migrate` sorts them. Sorting here makes both traverse in the
@@ -275,6 +279,23 @@ def run_migrate(binary, root, verb, args):
     return p.returncode == 0, (p.stderr or p.stdout).strip(), p.returncode
 
 
+def alembic_current(root, rows):
+    script = ScriptDirectory.from_config(Config(os.path.join(root, "alembic.ini")))
+    return sorted(r.revision for r in script.get_all_current(tuple(rows)))
+
+
+def migrate_current(binary, root):
+    import json
+    env = dict(os.environ)
+    env.pop("DATABASE_URL", None)
+    env.pop("MIGRATE_CONFIG", None)
+    p = subprocess.run([binary, "-c", os.path.join(root, "migrate.yaml"), "current", "--json"],
+                       cwd=root, env=env, capture_output=True, text=True, timeout=60)
+    if p.returncode != 0:
+        return "failed: " + (p.stderr or p.stdout).strip()
+    return sorted(r["revision"] for r in json.loads(p.stdout)["current"])
+
+
 def read_db(path, version_table):
     con = sqlite3.connect(path)
     try:
@@ -346,6 +367,11 @@ def run_round(seed, args, workdir):
         if a_rows != m_rows:
             problems.append("version table:\n      alembic_version: %s\n      migrate_version: %s"
                             % (a_rows, m_rows))
+        else:
+            a_cur = alembic_current(a_root, a_rows)
+            m_cur = migrate_current(args.migrate, m_root)
+            if a_cur != m_cur:
+                problems.append("current:\n      alembic: %s\n      migrate: %s" % (a_cur, m_cur))
         if problems:
             raise Mismatch("\n".join([
                 "MISMATCH in round with seed %d after: %s" % (seed, history[-1]),

@@ -1,0 +1,41 @@
+// End to end: `migrate current` shows what Alembic's `current` shows when a
+// revision was applied only as another branch's dependency.
+#include <nlohmann/json.hpp>
+
+#include "e2e/project_fixture.h"
+
+using testsupport::contains;
+using V = std::vector<std::string>;
+
+TEST_CASE("current lists a revision applied as a dependency, as Alembic does", "[e2e][current]") {
+  e2e::Project p;
+  p.add_table_rev("users", {});
+  p.add_table_rev("sessions", {"users"}, {"crud"});
+  p.add_table_rev("todos", {"sessions"});
+  p.add_table_rev("accounts", {"users"}, {"payments"});
+  p.add_table_rev("transfers", {"accounts"}, {}, {"sessions"});
+
+  REQUIRE(p.run({"upgrade", "transfers"}).exit_code == 0);
+  CHECK(p.version() == V{"transfers"});  // the dependency is no stored head
+
+  auto plain = p.run({"current"});
+  REQUIRE(plain.exit_code == 0);
+  CHECK(plain.out == "transfers (head)\nsessions\n");
+
+  auto verbose = p.run({"current", "-v"});
+  REQUIRE(verbose.exit_code == 0);
+  CHECK(contains(verbose.out, "Rev: transfers (head)\n"));
+  CHECK(contains(verbose.out, "Rev: sessions\nParent: users\n"));
+
+  auto js = p.run({"current", "--json"});
+  REQUIRE(js.exit_code == 0);
+  auto j = nlohmann::json::parse(js.out);
+  REQUIRE(j["current"].size() == 2);
+  CHECK(j["current"][0]["revision"] == "transfers");
+  CHECK(j["current"][1]["revision"] == "sessions");
+  CHECK(j["stored"] == nlohmann::json(V{"transfers"}));
+
+  // Once todos is applied above it, sessions is no longer shown.
+  REQUIRE(p.run({"upgrade", "todos"}).exit_code == 0);
+  CHECK(p.run({"current"}).out == "transfers (head)\ntodos (head)\n");
+}
