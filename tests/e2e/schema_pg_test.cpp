@@ -139,8 +139,8 @@ std::string first_difference(const Schema& a, const Schema& b) {
       [](const Sequence& x, const Sequence& y) -> std::string {
         TEXT(type)
         FIELD(start)
-        FIELD(increment) FIELD(min_value) FIELD(max_value) FIELD(cache) FIELD(cycle)
-            TEXT(owned_by) return "";
+        FIELD(increment)
+        FIELD(min_value) FIELD(max_value) FIELD(cache) FIELD(cycle) TEXT(owned_by) return "";
       });
   if (!d.empty()) return d;
   d = compare_lists(
@@ -159,8 +159,8 @@ std::string first_difference(const Schema& a, const Schema& b) {
             [](const Column& x, const Column& y) -> std::string {
               TEXT(type)
               FIELD(not_null)
-              FIELD(default_expr) TEXT(identity) TEXT(generated) TEXT(collation)
-                  TEXT(comment) return "";
+              FIELD(default_expr)
+              TEXT(identity) TEXT(generated) TEXT(collation) TEXT(comment) return "";
             });
         if (!d2.empty()) return d2;
         d2 = compare_lists(
@@ -168,8 +168,9 @@ std::string first_difference(const Schema& a, const Schema& b) {
             [](const Constraint& x, const Constraint& y) -> std::string {
               TEXT(definition)
               FIELD(kind)
-              FIELD(columns) FIELD(ref_table) FIELD(ref_columns) FIELD(deferrable)
-                  FIELD(initially_deferred) TEXT(comment) return "";
+              FIELD(columns)
+              FIELD(ref_table) FIELD(ref_columns) FIELD(deferrable) FIELD(initially_deferred)
+                  TEXT(comment) return "";
             });
         if (!d2.empty()) return d2;
         return compare_lists(
@@ -181,7 +182,8 @@ std::string first_difference(const Schema& a, const Schema& b) {
       [](const View& x, const View& y) -> std::string {
         TEXT(definition)
         FIELD(materialized)
-        FIELD(depends_on) TEXT(comment) return compare_lists(
+        FIELD(depends_on)
+        TEXT(comment) return compare_lists(
             "index", x.indexes, y.indexes, [](const Index& i) { return i.name; }, index_diff);
       });
   if (!d.empty()) return d;
@@ -421,7 +423,7 @@ TEST_CASE("pg diff: enums gain and lose values", "[schema][pg]") {
 // label the same script uses (here in a default, a CHECK and a partial
 // index) comes through a rebuilt type; literals of the old type in kept
 // constraints and indexes are recreated.
-TEST_CASE("pg diff: a new enum value used by the same script; constraints over enum columns",
+TEST_CASE("pg diff: a new enum value used by the same script, and constraints over enum columns",
           "[schema][pg]") {
   round_trip({
       "CREATE TYPE state AS ENUM ('open', 'closed');"
@@ -487,6 +489,27 @@ TEST_CASE("pg diff: functions and triggers", "[schema][pg]") {
   });
 }
 
+// A LANGUAGE sql function normally comes after the tables (its body is
+// checked against them), but one a table calls in a default or a CHECK must
+// exist before that table.
+TEST_CASE("pg diff: SQL functions that tables call, and SQL functions that read tables",
+          "[schema][pg]") {
+  round_trip({
+      "CREATE TABLE plain (id int PRIMARY KEY);",
+      "CREATE FUNCTION next_code() RETURNS text LANGUAGE sql AS $$SELECT 'c' || 1$$;"
+      "CREATE FUNCTION positive(x int) RETURNS boolean LANGUAGE sql IMMUTABLE"
+      " RETURN x > 0;"
+      "CREATE TABLE plain (id int PRIMARY KEY, n int CHECK (positive(n)));"
+      "CREATE TABLE coded (id int PRIMARY KEY, code text DEFAULT next_code());"
+      "CREATE FUNCTION coded_count() RETURNS bigint LANGUAGE sql BEGIN ATOMIC"
+      " SELECT count(*) FROM public.coded; END;",
+      "INSERT INTO plain VALUES (1)",
+      "INSERT INTO plain VALUES (1, 2)",
+      "SELECT id FROM plain",
+      "SELECT id FROM plain",
+  });
+}
+
 TEST_CASE("pg diff: extensions, comments and schemas", "[schema][pg]") {
   round_trip({
       "CREATE EXTENSION citext;"
@@ -533,7 +556,7 @@ TEST_CASE("pg diff: rename hints rename tables and columns and keep their rows",
   CHECK(first_difference(inspect(from), target).empty());
 }
 
-TEST_CASE("pg diff: probable renames warn; destructive statements are marked", "[schema][pg]") {
+TEST_CASE("pg diff: probable renames warn and destructive statements are marked", "[schema][pg]") {
   TempPgDatabase from, to;
   from.exec("CREATE TABLE t (id int PRIMARY KEY, a text, n bigint); CREATE TABLE x (id int)");
   to.exec("CREATE TABLE t (id int PRIMARY KEY, b text, n int)");
@@ -561,7 +584,7 @@ TEST_CASE("pg diff: probable renames warn; destructive statements are marked", "
 }
 
 TEST_CASE(
-    "pg inspect: equal schemas give an empty diff; own tables and extension objects "
+    "pg inspect: equal schemas give an empty diff, and own tables and extension objects "
     "are left out",
     "[schema][pg]") {
   TempPgDatabase db;

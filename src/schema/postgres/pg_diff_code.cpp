@@ -34,11 +34,29 @@ std::string header(const std::string& def) {
   return out;
 }
 
+// Whether a column default, generated column, constraint or index of `to`
+// calls `f` (by name: overloads are not told apart).
+bool used_by_tables(const Function& f, const Schema& to) {
+  const std::string call = qualified(f.name) + "(";
+  auto in = [&](const std::string& text) { return text.find(call) != std::string::npos; };
+  for (const auto& t : to.tables) {
+    for (const auto& c : t.columns)
+      if ((c.default_expr && in(*c.default_expr)) || in(c.generated)) return true;
+    for (const auto& k : t.constraints)
+      if (in(k.definition)) return true;
+    for (const auto& i : t.indexes)
+      if (in(i.definition)) return true;
+  }
+  return false;
+}
+
 // LANGUAGE sql bodies are parsed (and BEGIN ATOMIC bodies bound) against the
-// tables when created, so they come after the tables and views.
-Phase create_phase(const Function& f) {
-  return f.definition.find("\n LANGUAGE sql\n") != std::string::npos ? kCreateSqlFunctions
-                                                                     : kCreateFunctions;
+// tables when created, so they come after the tables and views -- unless a
+// table itself calls the function; then it must come first (and may read
+// only what exists by then).
+Phase create_phase(const Function& f, const Schema& to) {
+  if (f.definition.find("\n LANGUAGE sql\n") == std::string::npos) return kCreateFunctions;
+  return used_by_tables(f, to) ? kCreateFunctions : kCreateSqlFunctions;
 }
 
 std::string body(const Function& f) { return std::string(util::trim_right(f.definition)); }
@@ -53,7 +71,7 @@ void diff_functions(const Schema& from, const Schema& to, Plan& plan) {
     auto it = old_fns.find(key_of(f));
     const std::string what = fmt::format("{} {}({})", f.kind, display(f.name), f.identity_args);
     if (it == old_fns.end()) {
-      plan.add(create_phase(f), body(f));
+      plan.add(create_phase(f, to), body(f));
       if (!f.comment.empty()) plan.add(kComments, comment_sql(signature(f), f.comment));
       plan.change("add " + what);
       continue;
@@ -70,7 +88,7 @@ void diff_functions(const Schema& from, const Schema& to, Plan& plan) {
       } else {
         plan.change("replace the body of " + what);
       }
-      plan.add(create_phase(f), body(f));
+      plan.add(create_phase(f, to), body(f));
     }
     if (o.comment != f.comment || (recreated && !f.comment.empty())) {
       plan.add(kComments, comment_sql(signature(f), f.comment));
@@ -79,7 +97,10 @@ void diff_functions(const Schema& from, const Schema& to, Plan& plan) {
   }
   for (const auto& f : from.functions)
     if (!kept.count(key_of(f))) {
-      plan.add(kDropFunctions, "DROP " + signature(f));
+      // Mirror of create_phase: a function a table calls goes after the
+      // table, an SQL body that may read tables before them.
+      plan.add(create_phase(f, from) == kCreateSqlFunctions ? kDropSqlFunctions : kDropFunctions,
+               "DROP " + signature(f));
       plan.change(fmt::format("drop {} {}({})", f.kind, display(f.name), f.identity_args));
     }
 }

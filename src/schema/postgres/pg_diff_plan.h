@@ -19,9 +19,10 @@
 namespace migrate::schema::postgres {
 
 enum Phase {
-  kDropTriggers,     // triggers that go or change (recreated in kCreateTriggers)
-  kDropViews,        // dependents first
-  kDropForeignKeys,  // before the keys/tables/columns they reference change
+  kDropTriggers,      // triggers that go or change (recreated in kCreateTriggers)
+  kDropViews,         // dependents first
+  kDropSqlFunctions,  // LANGUAGE sql bodies may depend on tables (BEGIN ATOMIC)
+  kDropForeignKeys,   // before the keys/tables/columns they reference change
   kCreateSchemas,
   kCreateExtensions,
   kCreateTypes,        // new enums, ADD VALUE, the first half of a rebuild

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# bench/schema_pg.sh: schema diffs on PostgreSQL, side by side with the peers
+# in the same run. Two databases of N tables (default 1,000; each with two
+# indexes and a foreign key, the keys forming a tree; a view on every tenth
+# table and a view on a view on every fiftieth) that differ in one table of
+# twenty (a column added, a numeric widened under its views, an index
+# changed) and one view of a hundred (bench/schema_pg_gen.py). Timed, each a
+# whole process:
+#
+#   migrate diff --from A --to B    inspect both, diff, print the SQL
+#   migrate diff --from A --to A    the same with nothing to print
+#   alembic compare_metadata        Alembic's autogenerate comparison of A
+#                                   against SQLAlchemy metadata of B
+#                                   (bench/schema_pg_alembic.py: Debian's
+#                                   Alembic 1.8 has no `alembic check`, which
+#                                   runs the same function)
+#   migra A B --unsafe              @pgkit/migra from npm, installed into
+#                                   bench/work/migra/ (not the repo)
+#
+#   bench/schema_pg.sh            full run
+#   bench/schema_pg.sh --quick    fewer runs
+#
+# Starts its own private PostgreSQL server (scripts/pg-server.sh), builds a
+# Release migrate into build-bench/ unless MIGRATE_BENCH_BIN names one, checks
+# that migrate's script turns A into B (a copy of A, the script applied in one
+# transaction, then diffed against B: nothing left), writes
+# bench/results/schema-pg.json and prints a Markdown table. See
+# docs/benchmarks.md, section "Schema diffs".
+# MIGRATE_BENCH_SCHEMA_TABLES sets N (smaller only to try the script out).
+
+set -euo pipefail
+
+QUICK=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) QUICK=1 ;;
+    -h|--help) sed -n '2,/^$/p' "$0"; exit 0 ;;
+    *) echo "schema_pg.sh: unknown argument: $arg (use --quick)" >&2; exit 2 ;;
+  esac
+done
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH="$ROOT/bench"
+WORK="$BENCH/work"
+RESULTS="$BENCH/results"
+MIGRATE="${MIGRATE_BENCH_BIN:-$ROOT/build-bench/migrate}"
+PY=/usr/bin/python3                 # Debian's python3: the one with alembic
+N="${MIGRATE_BENCH_SCHEMA_TABLES:-1000}"
+MIGRA_VERSION=0.6.1
+unset PYTHONDONTWRITEBYTECODE PYTHONPATH PYTHONHOME PYTHONSTARTUP
+
+if [[ $QUICK == 1 ]]; then RUNS=(--warmup 1 --runs 3); else RUNS=(--warmup 2 --min-runs 10); fi
+
+say() { printf '\n== %s\n' "$*" >&2; }
+die() { printf 'schema_pg.sh: %s\n' "$*" >&2; exit 1; }
+
+for tool in hyperfine psql npm cmake "$PY"; do
+  command -v "$tool" >/dev/null || die "$tool not found"
+done
+$PY -c 'import alembic, sqlalchemy, psycopg2' 2>/dev/null \
+  || die "alembic, sqlalchemy or psycopg2 does not import under $PY"
+
+# --- build, peers, inputs ------------------------------------------------
+cd "$ROOT"
+if [[ -z "${MIGRATE_BENCH_BIN:-}" ]]; then
+  say "building Release migrate into build-bench/"
+  [[ -f build-bench/CMakeCache.txt ]] || cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >&2
+  grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' build-bench/CMakeCache.txt \
+    || die "build-bench/ is not a Release build; remove it and rerun"
+  cmake --build build-bench -j2 --target migrate >&2
+fi
+[[ -x "$MIGRATE" ]] || die "no $MIGRATE"
+
+mkdir -p "$WORK" "$RESULTS"
+MIGRA="$WORK/migra/node_modules/.bin/migra"
+if [[ ! -x "$MIGRA" ]]; then
+  say "installing @pgkit/migra@$MIGRA_VERSION into bench/work/migra/"
+  mkdir -p "$WORK/migra"
+  npm install --prefix "$WORK/migra" --no-save --no-audit --no-fund \
+    "@pgkit/migra@$MIGRA_VERSION" >&2
+fi
+
+IN="$WORK/schema-pg$N"
+say "generating two $N-table schemas into $IN"
+"$PY" "$BENCH/schema_pg_gen.py" "$IN" "$N"
+
+# --- server --------------------------------------------------------------
+NICE="${MIGRATE_BENCH_NICE:--10}"
+if [[ "$NICE" != 0 && $(id -u) == 0 ]]; then renice -n "$NICE" -p $$ >/dev/null; fi
+MIGRATE_TEST_PG_DIR=""
+cleanup() { [[ -n "$MIGRATE_TEST_PG_DIR" ]] && "$ROOT/scripts/pg-server.sh" stop "$MIGRATE_TEST_PG_DIR" || true; }
+trap cleanup EXIT
+say "starting a private PostgreSQL server"
+eval "$("$ROOT/scripts/pg-server.sh" start)"
+# Every tool gets the password from libpq's environment, never a command line.
+export PGPASSWORD="$MIGRATE_TEST_PG_PASSWORD" PGHOST=127.0.0.1 PGPORT="$MIGRATE_TEST_PG_PORT" PGUSER=postgres
+unset MIGRATE_TEST_PG_URL MIGRATE_TEST_PG_PASSWORD
+URL_BASE="postgresql://postgres@127.0.0.1:$PGPORT"
+A="$URL_BASE/schema_a" B="$URL_BASE/schema_b" APPLIED="$URL_BASE/schema_applied"
+for db in schema_a schema_b schema_applied; do psql -qd postgres -c "CREATE DATABASE $db"; done
+psql -q1 -v ON_ERROR_STOP=1 -d schema_a -f "$IN/a.sql"
+psql -q1 -v ON_ERROR_STOP=1 -d schema_b -f "$IN/b.sql"
+psql -qd postgres -c "VACUUM ANALYZE" -d schema_a >/dev/null
+
+# --- the tools agree that A and B differ; migrate's script is complete -----
+say "checking the outputs"
+cd "$WORK"
+"$MIGRATE" diff --from "$A" --to "$B" > "$IN/migrate.sql"
+psql -q1 -v ON_ERROR_STOP=1 -d schema_applied -f "$IN/a.sql"
+psql -q1 -v ON_ERROR_STOP=1 -d schema_applied -f "$IN/migrate.sql"
+LEFT="$("$MIGRATE" diff --from "$APPLIED" --to "$B")"
+[[ -z "$LEFT" ]] || die "migrate's script leaves differences: $LEFT"
+[[ -z "$("$MIGRATE" diff --from "$A" --to "$A")" ]] || die "A differs from itself"
+"$MIGRA" "$A" "$B" --unsafe > "$IN/migra.sql" || true   # exits 2 when they differ
+ALEMBIC_DIFFS="$("$PY" "$BENCH/schema_pg_alembic.py" "$A" "$IN")"
+printf 'migrate: %s statements; migra: %s statements; alembic: %s differences (no views)\n' \
+  "$(grep -c ';$' "$IN/migrate.sql")" "$(grep -c ';$' "$IN/migra.sql")" "$ALEMBIC_DIFFS" >&2
+
+# --- timing --------------------------------------------------------------
+say "timing (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
+hyperfine "${RUNS[@]}" -N --export-json "$RESULTS/schema-pg.json" \
+  -n "migrate diff A B" "$MIGRATE diff --from $A --to $B" \
+  -n "migrate diff A A" "$MIGRATE diff --from $A --to $A" \
+  -n "alembic compare_metadata" "$PY $BENCH/schema_pg_alembic.py $A $IN" \
+  -n "migra" -i "$MIGRA $A $B --unsafe" >&2
+
+"$PY" - "$RESULTS/schema-pg.json" "$N" <<'PYEOF'
+import json, sys
+res = json.load(open(sys.argv[1]))["results"]
+base = next(r for r in res if r["command"] == "migrate diff A B")["mean"]
+print("\n%s tables; load after: %s\n" % (sys.argv[2], open("/proc/loadavg").read().split()[:3]))
+print("| tool | mean | σ | vs `migrate diff A B` |")
+print("| --- | ---: | ---: | ---: |")
+for r in res:
+    print("| %s | %.0f ms | %.0f ms | %.1f× |" % (r["command"], r["mean"] * 1000,
+                                             r["stddev"] * 1000, r["mean"] / base))
+PYEOF
