@@ -216,6 +216,86 @@ TEST_CASE("a step refuses to run when the version table moved", "[sqlite][databa
   CHECK(db->current_heads() == Rows{"c3"});
 }
 
+namespace {
+
+// Changes the database behind the backend's back, as another program would.
+void exec_raw(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  char* err = nullptr;
+  int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+  std::string msg = err ? err : "";
+  sqlite3_free(err);
+  sqlite3_close(db);
+  REQUIRE(rc == SQLITE_OK);
+  REQUIRE(msg.empty());
+}
+
+}  // namespace
+
+TEST_CASE("a chain step checks the whole version table with its update", "[sqlite][database]") {
+  // Along a chain the expected-heads check is folded into the version
+  // update; it must refuse every table that is not exactly the expected one.
+  TempDir dir;
+  std::string path = dir / "app.db";
+  auto db = open_db(path);
+  db->run_step(step("a1", "CREATE TABLE t (x);", {insert("a1")}), {});
+  db->run_step(step("b2", "CREATE TABLE u (x);", {update("a1", "b2")}), {"a1"});
+  CHECK(db->current_heads() == Rows{"b2"});
+
+  SECTION("an extra row beside the expected head") {
+    exec_raw(path, "INSERT INTO migrate_version VALUES ('x9')");
+    std::string msg = error_of(
+        [&] { db->run_step(step("c3", "CREATE TABLE v (x);", {update("b2", "c3")}), {"b2"}); });
+    CHECK_THAT(msg, Catch::Contains("expected [b2], found [b2, x9]"));
+    CHECK_THAT(msg, Catch::Contains("step c3 (upgrade) was not run"));
+    CHECK(db->current_heads() == Rows{"b2", "x9"});
+    // Going down to base along the chain is a folded DELETE: refused too.
+    std::string down = error_of([&] { db->run_step(step("b2", "", {drop("b2")}), {"b2"}); });
+    CHECK_THAT(down, Catch::Contains("expected [b2], found [b2, x9]"));
+  }
+  SECTION("another head instead of the expected one") {
+    exec_raw(path, "UPDATE migrate_version SET version_num = 'z9'");
+    std::string msg = error_of(
+        [&] { db->run_step(step("c3", "CREATE TABLE v (x);", {update("b2", "c3")}), {"b2"}); });
+    CHECK_THAT(msg, Catch::Contains("expected [b2], found [z9]"));
+    CHECK(db->current_heads() == Rows{"z9"});
+  }
+  SECTION("an empty table") {
+    exec_raw(path, "DELETE FROM migrate_version");
+    std::string msg = error_of(
+        [&] { db->run_step(step("c3", "CREATE TABLE v (x);", {update("b2", "c3")}), {"b2"}); });
+    CHECK_THAT(msg, Catch::Contains("expected [b2], found [] (empty)"));
+    CHECK(db->current_heads().empty());
+  }
+  // Whatever was refused ran nothing and recorded nothing.
+  CHECK(tables_of(path) == Rows{"migrate_history", "migrate_version", "t", "u"});
+  CHECK(history_rows(path) == Rows{"a1|upgrade|sum-a1|ok", "b2|upgrade|sum-b2|ok"});
+}
+
+TEST_CASE("chain steps down and up keep the version table exact", "[sqlite][database]") {
+  TempDir dir;
+  std::string path = dir / "app.db";
+  auto db = open_db(path);
+  db->run_step(step("a1", "CREATE TABLE t (x);", {insert("a1")}), {});
+  db->run_step(step("b2", "CREATE TABLE u (x);", {update("a1", "b2")}), {"a1"});
+  StepSpec down = step("b2", "DROP TABLE u;", {update("b2", "a1")});
+  down.upgrade = false;
+  db->run_step(down, {"b2"});
+  CHECK(db->current_heads() == Rows{"a1"});
+  StepSpec base = step("a1", "DROP TABLE t;", {drop("a1")});
+  base.upgrade = false;
+  db->run_step(base, {"a1"});
+  CHECK(db->current_heads().empty());
+  CHECK(tables_of(path) == Rows{"migrate_history", "migrate_version"});
+  // A new branch beside a stored head is no chain step: checked in full.
+  db->run_step(step("a1", "", {insert("a1")}), {});
+  db->run_step(step("k1", "", {insert("k1")}), {"a1"});
+  CHECK(db->current_heads() == Rows{"a1", "k1"});
+  std::string msg = error_of([&] { db->run_step(step("m1", "", {insert("m1")}), {"a1"}); });
+  CHECK_THAT(msg, Catch::Contains("expected [a1], found [a1, k1]"));
+}
+
 TEST_CASE("a step that breaks foreign keys rolls back", "[sqlite][database]") {
   TempDir dir;
   std::string path = dir / "app.db";

@@ -144,9 +144,12 @@ void SqliteDatabase::run_transactional(const StepSpec& step,
     // the transaction's end, so it is constructed first and destroyed last.
     ForeignKeysOff fk_off(*conn_);
     Transaction tx(*conn_);
-    store_->check_heads(expected, label);
     run_section(*conn_, Section{step.sql, step.first_line, step.file, label, true});
-    for (const auto& op : step.version_ops) store_->apply(op, label);
+    // The expected-heads check comes with the version update (one statement
+    // for a step along a chain) rather than before the SQL: BEGIN IMMEDIATE
+    // took the write lock, so no other connection can have changed the
+    // table since, and nothing commits unless it held.
+    store_->apply_checked(step.version_ops, expected, label);
     // With enforcement off, the step itself may have broken references
     // (e.g. a table rebuild that lost rows); nothing commits until they hold.
     if (std::string v = foreign_key_violations(*conn_); !v.empty()) {

@@ -93,6 +93,25 @@ std::string SqliteDialect::history_insert_template(const TableNames& t) const {
   return render_history_insert(qualified(t, t.history_table), "?1, ?2, ?3, ?4, ?5, ?6, ?7");
 }
 
+std::string SqliteDialect::guarded_version_op_template(const TableNames& t,
+                                                       graph::VersionOp::Kind kind) const {
+  const std::string table = qualified(t, t.version_table);
+  switch (kind) {
+    case graph::VersionOp::kInsert:
+      return fmt::format(
+          "INSERT INTO {0} (version_num) SELECT ?2 WHERE NOT EXISTS (SELECT 1 FROM {0})", table);
+    case graph::VersionOp::kUpdate:
+      return fmt::format(
+          "UPDATE {0} SET version_num = ?2 WHERE version_num = ?1 AND (SELECT count(*) FROM {0}) "
+          "= 1",
+          table);
+    case graph::VersionOp::kDelete:
+      return fmt::format(
+          "DELETE FROM {0} WHERE version_num = ?1 AND (SELECT count(*) FROM {0}) = 1", table);
+  }
+  return {};
+}
+
 std::string SqliteDialect::select_heads_sql(const TableNames& t) const {
   // Storage (rowid) order, as Alembic reads alembic_version on SQLite: with
   // several heads stored, `downgrade -N` counts from the first row read.

@@ -40,6 +40,12 @@ class SqliteDialect : public Dialect {
   //   history:    ?1 revision, ?2 direction, ?3 checksum, ?4 started_at,
   //               ?5 duration_ms, ?6 applied_by, ?7 status
   std::string version_op_template(const TableNames& t, graph::VersionOp::Kind kind) const;
+  // The same op that also proves the table's whole content before the step,
+  // so a chain step needs no SELECT of the heads first (same parameters):
+  //   update, delete: touches its row only if the table holds exactly one
+  //                   row (so, touching one, the table was exactly {?1});
+  //   insert:         inserts only if the table was empty.
+  std::string guarded_version_op_template(const TableNames& t, graph::VersionOp::Kind kind) const;
   std::string history_insert_template(const TableNames& t) const;
   std::string select_heads_sql(const TableNames& t) const;
   std::string select_history_sql(const TableNames& t) const;

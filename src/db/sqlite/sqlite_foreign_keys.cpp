@@ -15,10 +15,14 @@ constexpr int kShownViolations = 5;
 ForeignKeysOff::ForeignKeysOff(Connection& conn) : conn_(conn) {
   if (conn_.in_transaction())
     throw Error(conn_.describe() + ": internal error: foreign_keys cannot change in a transaction");
-  {
+  // The C API reads the connection's flag without a statement (`PRAGMA
+  // foreign_keys` is re-prepared after every step's schema change).
+  int on = 0;
+  if (sqlite3_db_config(conn_.get(), SQLITE_DBCONFIG_ENABLE_FKEY, -1, &on) != SQLITE_OK) {
     StmtUse q = conn_.cached("PRAGMA foreign_keys");
-    was_on_ = q.step() && q.int64(0) != 0;
+    on = q.step() && q.int64(0) != 0;
   }
+  was_on_ = on != 0;
   // Most connections have it off already (SQLite's default): then nothing
   // needs to change, now or later.
   if (was_on_) conn_.cached("PRAGMA foreign_keys=OFF").run();

@@ -17,8 +17,10 @@ std::string format_heads(const std::vector<std::string>& heads) {
 VersionStore::VersionStore(Connection& conn, const SqliteDialect& dialect, TableNames tables)
     : conn_(conn), dialect_(dialect), tables_(std::move(tables)) {
   for (auto kind :
-       {graph::VersionOp::kInsert, graph::VersionOp::kUpdate, graph::VersionOp::kDelete})
+       {graph::VersionOp::kInsert, graph::VersionOp::kUpdate, graph::VersionOp::kDelete}) {
     op_sql_[kind] = dialect_.version_op_template(tables_, kind);
+    guarded_op_sql_[kind] = dialect_.guarded_version_op_template(tables_, kind);
+  }
   history_insert_sql_ = dialect_.history_insert_template(tables_);
   select_heads_sql_ = dialect_.select_heads_sql(tables_);
 }
@@ -81,6 +83,40 @@ void VersionStore::apply(const graph::VersionOp& op, const std::string& context)
   throw Error(fmt::format(
       "{}: {}: {} in the version table {} touched {} rows, expected exactly 1; rolled back",
       conn_.describe(), context, what, tables_.version_table, changed));
+}
+
+void VersionStore::apply_checked(const std::vector<graph::VersionOp>& ops,
+                                 const std::vector<std::string>& expected,
+                                 const std::string& context) {
+  using Kind = graph::VersionOp::Kind;
+  const bool foldable =
+      !ops.empty() &&
+      ((expected.size() == 1 && ops[0].kind != Kind::kInsert && ops[0].from == expected[0]) ||
+       (expected.empty() && ops[0].kind == Kind::kInsert));
+  if (!foldable) {
+    check_heads(expected, context);
+    for (const auto& op : ops) apply(op, context);
+    return;
+  }
+  const graph::VersionOp& first = ops[0];
+  {
+    StmtUse q = conn_.cached(guarded_op_sql_[first.kind]);
+    if (first.kind != Kind::kInsert) q.bind(1, first.from);
+    if (first.kind != Kind::kDelete) q.bind(2, first.to);
+    try {
+      q.run();
+    } catch (const Error& e) {
+      throw Error(fmt::format("{}: {}", context, e.what()));
+    }
+  }
+  if (sqlite3_changes(conn_.get()) != 1) {
+    // The table is not what this run read: say how (nothing was changed).
+    check_heads(expected, context);
+    apply(first, context);  // cannot succeed either; throws its own message
+    throw Error(fmt::format("{}: {}: internal error: the version table check failed",
+                            conn_.describe(), context));
+  }
+  for (std::size_t i = 1; i < ops.size(); ++i) apply(ops[i], context);
 }
 
 void VersionStore::record(const HistoryRecord& row) {

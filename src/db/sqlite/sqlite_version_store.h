@@ -41,6 +41,13 @@ class VersionStore {
   void check_heads(const std::vector<std::string>& expected, const std::string& context);
   // Applies one op; an UPDATE or DELETE must touch exactly one row.
   void apply(const graph::VersionOp& op, const std::string& context);
+  // check_heads(expected) and then apply(op) for each of `ops`, as one
+  // guarded statement when that proves the same (a step along a chain:
+  // one expected head and an UPDATE or DELETE of it first, or no head and
+  // an INSERT first). A guarded op that touches no row is explained by
+  // check_heads' message, or else apply's.
+  void apply_checked(const std::vector<graph::VersionOp>& ops,
+                     const std::vector<std::string>& expected, const std::string& context);
   void record(const HistoryRecord& row);
   std::vector<HistoryEntry> history();
 
@@ -52,6 +59,7 @@ class VersionStore {
   TableNames tables_;
   // Rendered once: the per-step statements are looked up by their text.
   std::string op_sql_[3];
+  std::string guarded_op_sql_[3];
   std::string history_insert_sql_;
   std::string select_heads_sql_;
 };
