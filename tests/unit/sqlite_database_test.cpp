@@ -316,6 +316,47 @@ TEST_CASE("a step that breaks foreign keys rolls back", "[sqlite][database]") {
   CHECK(db->current_heads() == Rows{"a1"});
 }
 
+TEST_CASE("foreign keys made before the run are checked by steps that never name them",
+          "[sqlite][database]") {
+  // The check is skipped only while the database has no foreign key at all;
+  // here they come from outside, and the breaking step's SQL does not say
+  // REFERENCES.
+  TempDir dir;
+  std::string path = dir / "app.db";
+  exec_raw(path,
+           "CREATE TABLE customers (id INTEGER PRIMARY KEY);\n"
+           "CREATE TABLE orders (id INTEGER PRIMARY KEY, customer_id INT,\n"
+           "  FOREIGN KEY (customer_id) REFERENCES customers(id));\n"
+           "INSERT INTO customers VALUES (1);\n"
+           "INSERT INTO orders VALUES (7, 1);\n");
+  auto db = open_db(path);
+  db->run_step(step("a1", "CREATE TABLE t (x);", {insert("a1")}), {});
+  std::string msg = error_of(
+      [&] { db->run_step(step("b2", "DELETE FROM customers;", {update("a1", "b2")}), {"a1"}); });
+  CHECK_THAT(msg, Catch::Contains("orders rowid 7 references a missing row in customers"));
+  CHECK(sqlite_rows(path, "SELECT count(*) FROM customers") == Rows{"1"});
+  CHECK(db->current_heads() == Rows{"a1"});
+}
+
+TEST_CASE("a foreign key declared by a later step is checked from then on", "[sqlite][database]") {
+  TempDir dir;
+  std::string path = dir / "app.db";
+  auto db = open_db(path);
+  db->run_step(step("a1", "CREATE TABLE customers (id INTEGER PRIMARY KEY);", {insert("a1")}), {});
+  // Lower case, and added by ALTER TABLE.
+  db->run_step(step("b2",
+                    "CREATE TABLE orders (id INTEGER PRIMARY KEY);\n"
+                    "ALTER TABLE orders ADD COLUMN customer_id INT references customers(id);\n"
+                    "INSERT INTO customers VALUES (1);\n"
+                    "INSERT INTO orders VALUES (7, 1);\n",
+                    {update("a1", "b2")}),
+               {"a1"});
+  std::string msg = error_of(
+      [&] { db->run_step(step("c3", "DELETE FROM customers;", {update("b2", "c3")}), {"b2"}); });
+  CHECK_THAT(msg, Catch::Contains("1 foreign key violation"));
+  CHECK(db->current_heads() == Rows{"b2"});
+}
+
 TEST_CASE("a foreign key failure says when the violations predate the step", "[sqlite][database]") {
   TempDir dir;
   std::string path = dir / "app.db";

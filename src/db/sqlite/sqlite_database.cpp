@@ -152,7 +152,11 @@ void SqliteDatabase::run_transactional(const StepSpec& step,
     store_->apply_checked(step.version_ops, expected, label);
     // With enforcement off, the step itself may have broken references
     // (e.g. a table rebuild that lost rows); nothing commits until they hold.
-    if (std::string v = foreign_key_violations(*conn_); !v.empty()) {
+    // A database without any foreign key cannot have broken one.
+    if (!may_have_foreign_keys_) may_have_foreign_keys_ = schema_may_have_foreign_keys(*conn_);
+    if (sql_may_add_foreign_keys(step.sql)) may_have_foreign_keys_ = true;
+    std::string v = *may_have_foreign_keys_ ? foreign_key_violations(*conn_) : std::string();
+    if (!v.empty()) {
       fk_failed = true;
       throw Error(fmt::format("{}: {} failed: {}; rolled back", step.file, label, v));
     }
@@ -188,6 +192,9 @@ void SqliteDatabase::run_autocommit(const StepSpec& step, const std::vector<std:
   const auto t0 = std::chrono::steady_clock::now();
   // Checked before any statement runs, since none of them can be undone.
   store_->check_heads(expected, label);
+  // Outside a transaction SQL can ATTACH, change foreign_keys, ...: from now
+  // on, always check (see may_have_foreign_keys_).
+  may_have_foreign_keys_ = true;
   try {
     run_section(*conn_, Section{step.sql, step.first_line, step.file, label, false});
     if (conn_->in_transaction()) {

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -75,6 +76,12 @@ class SqliteDatabase : public Database {
   // Refers to conn_, so it is declared after it and destroyed before it.
   std::unique_ptr<VersionStore> store_;
   bool tables_ready_ = false;
+  // Whether the database may hold foreign keys, so that a step must end with
+  // PRAGMA foreign_key_check (a walk over every table's definition, dear on
+  // a database of many tables). Unknown until the first step reads the
+  // schema; from then on it only turns true: when a step's SQL may declare
+  // one, or after a non-transactional step (which could ATTACH anything).
+  std::optional<bool> may_have_foreign_keys_;
   std::string applied_by_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
+
 #include "util/error.h"
 
 namespace migrate::db::sqlite {
@@ -9,6 +11,17 @@ namespace migrate::db::sqlite {
 namespace {
 
 constexpr int kShownViolations = 5;
+
+bool contains_nocase(const std::string& text, std::string_view word) {
+  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  if (text.size() < word.size()) return false;
+  for (std::size_t i = 0; i + word.size() <= text.size(); ++i) {
+    std::size_t k = 0;
+    while (k < word.size() && lower(text[i + k]) == word[k]) ++k;
+    if (k == word.size()) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -52,6 +65,19 @@ std::string foreign_key_violations(Connection& conn) {
   if (count == 0) return {};
   if (count > kShownViolations) shown += fmt::format("; and {} more", count - kShownViolations);
   return fmt::format("{} foreign key violation{}: {}", count, count == 1 ? "" : "s", shown);
+}
+
+bool schema_may_have_foreign_keys(Connection& conn) {
+  // LIKE is case-insensitive for ASCII. Run once per run, not per step.
+  StmtUse q = conn.cached(
+      "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%references%' "
+      "UNION ALL SELECT 1 FROM sqlite_temp_schema WHERE type = 'table' AND sql LIKE "
+      "'%references%' LIMIT 1");
+  return q.step();
+}
+
+bool sql_may_add_foreign_keys(const std::string& sql) {
+  return contains_nocase(sql, "references") || contains_nocase(sql, "writable_schema");
 }
 
 }  // namespace migrate::db::sqlite

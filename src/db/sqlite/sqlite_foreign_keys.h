@@ -31,4 +31,14 @@ class ForeignKeysOff {
 // ("orders rowid 3 references a missing row in customers; ...").
 std::string foreign_key_violations(Connection& conn);
 
+// Whether the database may declare a foreign key: some table (or temp
+// table) whose SQL says REFERENCES, case-insensitively. False is exact:
+// SQLite declares every foreign key with that keyword, in CREATE TABLE or
+// ALTER TABLE ADD COLUMN, and keeps the text in sqlite_schema.
+bool schema_may_have_foreign_keys(Connection& conn);
+
+// Whether running `sql` may declare one: it says REFERENCES, or
+// writable_schema (which lets SQL rewrite sqlite_schema's text), in any case.
+bool sql_may_add_foreign_keys(const std::string& sql);
+
 }  // namespace migrate::db::sqlite
