@@ -169,7 +169,8 @@ std::string first_difference(const Schema& a, const Schema& b) {
               TEXT(definition)
               FIELD(kind)
               FIELD(columns)
-              FIELD(ref_table) FIELD(ref_columns) FIELD(deferrable) FIELD(initially_deferred)
+              FIELD(ref_table)
+              FIELD(ref_columns) FIELD(deferrable) FIELD(initially_deferred)
                   TEXT(comment) return "";
             });
         if (!d2.empty()) return d2;
@@ -183,7 +184,8 @@ std::string first_difference(const Schema& a, const Schema& b) {
         TEXT(definition)
         FIELD(materialized)
         FIELD(depends_on)
-        TEXT(comment) return compare_lists(
+        TEXT(comment)
+        return compare_lists(
             "index", x.indexes, y.indexes, [](const Index& i) { return i.name; }, index_diff);
       });
   if (!d.empty()) return d;
@@ -626,6 +628,15 @@ TEST_CASE("pg dev database: created on the server, applies a file, dropped after
     CHECK(contains(err, "already exists"));
     const char* password = std::getenv("MIGRATE_TEST_PG_PASSWORD");
     if (password) CHECK_FALSE(contains(err, password));
+  }
+  // A given dev URL is used as is, and left in place.
+  {
+    TempPgDatabase scratch;
+    auto dev = migrate::schema::make_postgres_dev_database(url, scratch.url());
+    CHECK(dev->url() == scratch.url());
+    dev->apply_sql("CREATE TABLE given (id int);", "g.sql");
+    dev.reset();
+    CHECK(scratch.rows("SELECT count(*) FROM given") == std::vector<std::string>{"0"});
   }
   const std::string name = dev_url.substr(dev_url.rfind('/') + 1);
   pqxx::connection c(url);
