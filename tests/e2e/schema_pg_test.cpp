@@ -170,8 +170,8 @@ std::string first_difference(const Schema& a, const Schema& b) {
               FIELD(kind)
               FIELD(columns)
               FIELD(ref_table)
-              FIELD(ref_columns) FIELD(deferrable) FIELD(initially_deferred)
-                  TEXT(comment) return "";
+              FIELD(ref_columns)
+              FIELD(deferrable) FIELD(initially_deferred) TEXT(comment) return "";
             });
         if (!d2.empty()) return d2;
         return compare_lists(
@@ -462,6 +462,24 @@ TEST_CASE("pg diff: sequences, identity and generated columns", "[schema][pg]") 
       "SELECT id, n, ident FROM s1 ORDER BY id",
       "SELECT id, n, ident FROM s1 ORDER BY id",
   });
+}
+
+TEST_CASE("pg diff: a column made an identity continues after the values it holds",
+          "[schema][pg]") {
+  TempPgDatabase from, to;
+  from.exec(
+      "CREATE TABLE \"Items\" (\"Id\" int PRIMARY KEY, label text);"
+      "INSERT INTO \"Items\" VALUES (1, 'a'), (7, 'b')");
+  to.exec(
+      "CREATE TABLE \"Items\" (\"Id\" int GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+      " label text)");
+  Diff diff = migrate::schema::diff_postgres(inspect(from), inspect(to));
+  INFO(migrate::schema::render_script(diff));
+  apply(from, diff);
+  from.exec("INSERT INTO \"Items\" (label) VALUES ('c')");
+  CHECK(from.rows("SELECT \"Id\" FROM \"Items\" WHERE label = 'c'") ==
+        std::vector<std::string>{"8"});
+  CHECK(first_difference(inspect(from), inspect(to)).empty());
 }
 
 TEST_CASE("pg diff: functions and triggers", "[schema][pg]") {

@@ -77,9 +77,16 @@ bool alter_column(const QualifiedName& table, const Column& o, const Column& c, 
   }
   if (!c.identity.empty() && c.identity != o.identity) {
     const char* gen = c.identity == "always" ? "ALWAYS" : "BY DEFAULT";
-    if (o.identity.empty())
+    if (o.identity.empty()) {
       plan.add(kTables, fmt::format("{} ADD GENERATED {} AS IDENTITY", alter, gen));
-    else
+      // The new identity sequence starts at 1: move it past the values the
+      // column already holds, or the next INSERT may collide with them.
+      plan.add(
+          kTables,
+          fmt::format("SELECT setval(pg_get_serial_sequence({}, {}), coalesce(max({}), 0) "
+                      "+ 1, false) FROM {}",
+                      literal(qualified(table)), literal(c.name), ident(c.name), qualified(table)));
+    } else
       plan.add(kTables, fmt::format("{} SET GENERATED {}", alter, gen));
     plan.change(fmt::format("make column {} an identity column (generated {})", what, c.identity));
   }
