@@ -557,10 +557,14 @@ TEST_CASE("pg diff: extensions, comments and schemas", "[schema][pg]") {
 
 TEST_CASE("pg diff: rename hints rename tables and columns and keep their rows", "[schema][pg]") {
   TempPgDatabase from, to;
+  // The index and the CHECK follow the renamed column: kept, not recreated.
   from.exec(
-      "CREATE TABLE old_name (id int PRIMARY KEY, a text);"
+      "CREATE TABLE old_name (id int PRIMARY KEY, a text CONSTRAINT a_len CHECK (length(a) < 9));"
+      "CREATE INDEX by_a ON old_name (lower(a));"
       "INSERT INTO old_name VALUES (1, 'kept')");
-  to.exec("CREATE TABLE new_name (id int PRIMARY KEY, b text)");
+  to.exec(
+      "CREATE TABLE new_name (id int PRIMARY KEY, b text CONSTRAINT a_len CHECK (length(b) < 9));"
+      "CREATE INDEX by_a ON new_name (lower(b))");
   Schema target = inspect(to);
   target.tables.at(0).renamed_from = "old_name";
   target.tables.at(0).columns.at(1).renamed_from = "a";
@@ -571,6 +575,8 @@ TEST_CASE("pg diff: rename hints rename tables and columns and keep their rows",
   CHECK(contains(script, "ALTER TABLE public.new_name RENAME COLUMN a TO b"));
   CHECK_FALSE(contains(script, "DROP TABLE"));
   CHECK_FALSE(contains(script, "DROP COLUMN"));
+  CHECK_FALSE(contains(script, "DROP INDEX"));
+  CHECK_FALSE(contains(script, "DROP CONSTRAINT a_len"));
   apply(from, diff);
   CHECK(from.rows("SELECT id, b FROM new_name") == std::vector<std::string>{"1|kept"});
   CHECK(first_difference(inspect(from), target).empty());
