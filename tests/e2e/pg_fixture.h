@@ -54,6 +54,7 @@ class TempPgDatabase {
     return out;
   }
   void exec(const std::string& sql) const {
+    if (sql.empty()) return;  // an empty diff applies as nothing
     pqxx::connection c(url_);
     pqxx::nontransaction tx(c);
     tx.exec(sql);

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "config/url.h"
+#include "e2e/pg_fixture.h"
 #include "schema/postgres/postgres_schema.h"
 #include "support/test_support.h"
 #include "util/error.h"
@@ -24,58 +25,7 @@ using testsupport::contains;
 
 namespace {
 
-// A fresh database on the test server, dropped (WITH FORCE) on scope exit.
-class TempPgDatabase {
- public:
-  TempPgDatabase() {
-    admin_url_ = testsupport::pg_url();
-    REQUIRE_FALSE(admin_url_.empty());  // scripts/test.sh sets MIGRATE_TEST_PG_URL
-    std::random_device rd;
-    name_ = "migrate_s_" + std::to_string(rd()) + std::to_string(rd() % 1000);
-    admin_exec("CREATE DATABASE " + name_);
-    url_ = migrate::config::parse_database_url(admin_url_).with_dbname(name_);
-  }
-  ~TempPgDatabase() {
-    try {
-      admin_exec("DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
-    } catch (...) {
-    }
-  }
-  TempPgDatabase(const TempPgDatabase&) = delete;
-  TempPgDatabase& operator=(const TempPgDatabase&) = delete;
-
-  const std::string& url() const { return url_; }
-  const std::string& name() const { return name_; }
-
-  std::vector<std::string> rows(const std::string& sql) const {
-    pqxx::connection c(url_);
-    pqxx::nontransaction tx(c);
-    std::vector<std::string> out;
-    for (const auto& row : tx.exec(sql)) {
-      std::string line;
-      for (pqxx::row::size_type i = 0; i < row.size(); ++i) {
-        if (i) line += "|";
-        line += row[i].is_null() ? "NULL" : row[i].c_str();
-      }
-      out.push_back(line);
-    }
-    return out;
-  }
-  void exec(const std::string& sql) const {
-    if (sql.empty()) return;
-    pqxx::connection c(url_);
-    pqxx::nontransaction tx(c);
-    tx.exec(sql);
-  }
-
- private:
-  void admin_exec(const std::string& sql) {
-    pqxx::connection c(admin_url_);
-    pqxx::nontransaction tx(c);
-    tx.exec(sql);
-  }
-  std::string admin_url_, name_, url_;
-};
+using e2e::TempPgDatabase;
 
 Schema inspect(const TempPgDatabase& db) {
   return migrate::schema::inspect_postgres(db.url(), migrate::schema::InspectOptions{});
