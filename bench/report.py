@@ -25,6 +25,7 @@ BENCHMARKS = [
     (["upgrade-disk", "upgrade-disk-alembic"],
      "`upgrade`, 1,000 revisions, SQLite file on disk",
      "migrate upgrade heads", ["sqlite3 < offline.sql", "alembic upgrade head"]),
+    (["startup"], "start-up (`--version`)", "migrate --version", ["sqlite3 -version"]),
 ]
 
 SQLITE = "sqlite3 < offline.sql"
