@@ -39,10 +39,14 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
 # --- runtime ---------------------------------------------------------------
 FROM debian:bookworm-slim
 
-# The packages that hold the libraries the binary links (readelf -d NEEDED):
-# libpqxx-6.4.so, libpq.so.5, libpg_query.so.1504.0, libsqlite3.so.0,
-# libyaml-cpp.so.0.7, libfmt.so.9, libcrypto.so.3 (libssl3), libstdc++.so.6.
-# ca-certificates for sslrootcert=/etc/ssl/certs/ca-certificates.crt.
+# The packages that hold the libraries the binary needs. With the default
+# MIGRATE_LAZY_LIBPQ build (x86-64), libpqxx and libpg_query are linked
+# statically and libpq.so.5 is dlopen'ed for postgresql:// URLs only, so it
+# does not show in readelf -d NEEDED but must be installed; libpqxx-6.4 and
+# libpg-query1504.0 are kept so that a -DMIGRATE_LAZY_LIBPQ=OFF build (or
+# another architecture) runs too. Also libsqlite3.so.0, libyaml-cpp.so.0.7,
+# libfmt.so.9, libcrypto.so.3 (libssl3), libstdc++.so.6, and ca-certificates
+# for sslrootcert=/etc/ssl/certs/ca-certificates.crt.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libpqxx-6.4 libpq5 libpg-query1504.0 libsqlite3-0 libyaml-cpp0.7 libfmt9 \
