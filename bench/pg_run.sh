@@ -2,7 +2,7 @@
 # bench/pg_run.sh: `migrate upgrade heads` on PostgreSQL, side by side with
 # its peers in the same run, on loopback and over a link with a fixed delay.
 #
-#   bench/pg_run.sh            full run  (~15 minutes on a 2-core machine)
+#   bench/pg_run.sh            full run  (~12 minutes on an idle 2-core machine)
 #   bench/pg_run.sh --quick    fewer runs (~5 minutes)
 #
 # Starts its own private PostgreSQL server (scripts/pg-server.sh: fsync off,
