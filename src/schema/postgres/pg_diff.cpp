@@ -12,6 +12,19 @@ namespace migrate::schema {
 
 namespace postgres {
 
+bool table_texts_contain(const Schema& s, const std::string& needle) {
+  auto in = [&](const std::string& text) { return text.find(needle) != std::string::npos; };
+  for (const auto& t : s.tables) {
+    for (const auto& c : t.columns)
+      if ((c.default_expr && in(*c.default_expr)) || in(c.generated)) return true;
+    for (const auto& k : t.constraints)
+      if (in(k.definition)) return true;
+    for (const auto& i : t.indexes)
+      if (in(i.definition)) return true;
+  }
+  return false;
+}
+
 std::string comment_sql(const std::string& what, const std::string& comment) {
   return fmt::format("COMMENT ON {} IS {}", what, comment.empty() ? "NULL" : literal(comment));
 }

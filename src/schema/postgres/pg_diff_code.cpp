@@ -37,17 +37,7 @@ std::string header(const std::string& def) {
 // Whether a column default, generated column, constraint or index of `to`
 // calls `f` (by name: overloads are not told apart).
 bool used_by_tables(const Function& f, const Schema& to) {
-  const std::string call = qualified(f.name) + "(";
-  auto in = [&](const std::string& text) { return text.find(call) != std::string::npos; };
-  for (const auto& t : to.tables) {
-    for (const auto& c : t.columns)
-      if ((c.default_expr && in(*c.default_expr)) || in(c.generated)) return true;
-    for (const auto& k : t.constraints)
-      if (in(k.definition)) return true;
-    for (const auto& i : t.indexes)
-      if (in(i.definition)) return true;
-  }
-  return false;
+  return table_texts_contain(to, qualified(f.name) + "(");
 }
 
 // LANGUAGE sql bodies are parsed (and BEGIN ATOMIC bodies bound) against the

@@ -88,6 +88,11 @@ void diff_tables(const Schema& from, const Schema& to, Plan& plan);
 void diff_views(const Schema& from, const Schema& to, Plan& plan);
 void diff_triggers(const Schema& from, const Schema& to, Plan& plan);
 
+// Whether `needle` occurs in a canonical text that a table of `s` holds: a
+// column default or generation expression, a constraint or an index
+// definition (what must exist before the table can be created as written).
+bool table_texts_contain(const Schema& s, const std::string& needle);
+
 // COMMENT ON `what` IS 'text' (NULL when empty).
 std::string comment_sql(const std::string& what, const std::string& comment);
 

@@ -79,14 +79,7 @@ void rebuild_enum(const EnumType& o, const EnumType& e, Plan& plan, const std::s
 bool label_used(const Schema& to, const EnumType& e, const std::string& label) {
   const std::string needle = literal(label) + "::" + qualified(e.name);
   auto in = [&](const std::string& text) { return text.find(needle) != std::string::npos; };
-  for (const auto& t : to.tables) {
-    for (const auto& c : t.columns)
-      if ((c.default_expr && in(*c.default_expr)) || in(c.generated)) return true;
-    for (const auto& k : t.constraints)
-      if (in(k.definition)) return true;
-    for (const auto& i : t.indexes)
-      if (in(i.definition)) return true;
-  }
+  if (table_texts_contain(to, needle)) return true;
   for (const auto& v : to.views)
     if (in(v.definition)) return true;
   for (const auto& tr : to.triggers)
