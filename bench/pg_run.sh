@@ -46,22 +46,7 @@
 
 set -euo pipefail
 
-QUICK=0
-for arg in "$@"; do
-  case "$arg" in
-    --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,/^$/p' "$0"; exit 0 ;;
-    *) echo "pg_run.sh: unknown argument: $arg (use --quick)" >&2; exit 2 ;;
-  esac
-done
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BENCH="$ROOT/bench"
-WORK="$BENCH/work"
-RESULTS="$BENCH/results"
-BUILD="$ROOT/build-bench"
-MIGRATE="${MIGRATE_BENCH_BIN:-$BUILD/migrate}"
-PY=/usr/bin/python3                 # Debian's python3: the one with alembic
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 DELAY_MS="${MIGRATE_BENCH_DELAY_MS:-2}"
 TMPFS="${MIGRATE_BENCH_TMPFS:-/dev/shm}"   # the server's data directory
 N="${MIGRATE_BENCH_PG_REVISIONS:-1000}"   # smaller only to try the script out

@@ -30,21 +30,7 @@
 
 set -euo pipefail
 
-QUICK=0
-for arg in "$@"; do
-  case "$arg" in
-    --quick) QUICK=1 ;;
-    -h|--help) sed -n '2,/^$/p' "$0"; exit 0 ;;
-    *) echo "schema_pg.sh: unknown argument: $arg (use --quick)" >&2; exit 2 ;;
-  esac
-done
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-BENCH="$ROOT/bench"
-WORK="$BENCH/work"
-RESULTS="$BENCH/results"
-MIGRATE="${MIGRATE_BENCH_BIN:-$ROOT/build-bench/migrate}"
-PY=/usr/bin/python3                 # Debian's python3: the one with alembic
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 N="${MIGRATE_BENCH_SCHEMA_TABLES:-1000}"
 MIGRA_VERSION=0.6.1
 unset PYTHONDONTWRITEBYTECODE PYTHONPATH PYTHONHOME PYTHONSTARTUP
