@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +43,16 @@ struct StepSpec {
   std::optional<std::string> lock_timeout;
   std::optional<std::string> statement_timeout;
 };
+
+// A step, and the version table's rows it expects to find before it runs.
+struct PlannedStep {
+  StepSpec spec;
+  std::vector<std::string> expected_heads_before;
+};
+
+// Called once a step of a run_steps() call has committed, in plan order:
+// its index and how long it took.
+using StepDone = std::function<void(std::size_t index, double duration_ms)>;
 
 // Runtime settings for a connection, from migrate.yaml and the command line.
 // PostgreSQL applies them; SQLite ignores the timeouts and retries (its run
@@ -143,6 +155,15 @@ class Database {
   // line and the database's message.
   virtual void run_step(const StepSpec& step,
                         const std::vector<std::string>& expected_heads_before) = 0;
+
+  // Runs a plan's steps in order, each exactly as run_step() would (its own
+  // transaction with its version ops; a non-transactional one in
+  // autocommit), calling `done` as each commits. At the first failure the
+  // steps before it stay committed and have been reported through `done`,
+  // and the failure is thrown as run_step() throws it. The default runs
+  // run_step() step by step; PostgreSQL sends several transactional steps
+  // per round trip (pg_database.h).
+  virtual void run_steps(const std::vector<PlannedStep>& steps, const StepDone& done);
 
   // Applies version ops alone (stamp), in one transaction, recorded in history
   // with direction "stamp".

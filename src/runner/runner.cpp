@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
-
 #include "util/error.h"
 
 namespace migrate::runner {
@@ -60,13 +58,16 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
   std::vector<graph::Step> plan =
       upgrade ? graph.upgrade_plan(heads, target) : graph.downgrade_plan(heads, target);
 
+  // Every step is worked out before the first one runs, so the backend can
+  // send several at once (db::Database::run_steps).
   graph::HeadMaintainer maintainer(graph, heads);
-  std::vector<StepReport> done;
+  std::vector<db::PlannedStep> steps;
+  steps.reserve(plan.size());
   for (const auto& step : plan) {
     const auto& file = scripts_.file(step.revision);
-    std::vector<std::string> before(maintainer.heads().begin(), maintainer.heads().end());
-
-    db::StepSpec spec;
+    db::PlannedStep planned;
+    planned.expected_heads_before.assign(maintainer.heads().begin(), maintainer.heads().end());
+    db::StepSpec& spec = planned.spec;
     spec.revision = file.id;
     spec.upgrade = step.upgrade;
     spec.sql = step.upgrade ? file.upgrade_sql : file.downgrade_sql;
@@ -77,15 +78,16 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
     spec.checksum = file.checksum();
     spec.lock_timeout = file.lock_timeout;
     spec.statement_timeout = file.statement_timeout;
+    steps.push_back(std::move(planned));
+  }
 
-    auto start = std::chrono::steady_clock::now();
-    db_.run_step(spec, before);
-    StepReport report = report_for(scripts_, step);
-    report.duration_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::vector<StepReport> done;
+  db_.run_steps(steps, [&](std::size_t i, double duration_ms) {
+    StepReport report = report_for(scripts_, plan[i]);
+    report.duration_ms = duration_ms;
     if (on_step_) on_step_(report);
     done.push_back(std::move(report));
-  }
+  });
   return done;
 }
 

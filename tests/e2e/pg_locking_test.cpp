@@ -4,24 +4,18 @@
 // offline scripts, --wait for a server that is not up yet, and a migrate
 // process killed in the middle of a step. Fails (never skips) when
 // MIGRATE_TEST_PG_URL is not set.
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
-#include <future>
 #include <pqxx/pqxx>
-#include <sstream>
 #include <thread>
 
 #include "e2e/pg_fixture.h"
+#include "e2e/pg_session_helpers.h"
 
 extern char** environ;
 
@@ -30,77 +24,6 @@ using testsupport::contains;
 using V = std::vector<std::string>;
 
 namespace {
-
-// Sets `key: value` lines in the project's migrate.yaml (replacing the
-// template's line for a key it already has).
-void add_config(const e2e::Project& p, const std::string& lines) {
-  const std::string path = p.path("migrate.yaml");
-  std::string text = testsupport::read_file(path);
-  std::istringstream in(lines);
-  std::string line;
-  while (std::getline(in, line)) {
-    const std::string key = line.substr(0, line.find(':') + 1);
-    std::size_t at = text.rfind("\n" + key);
-    if (at == std::string::npos) {
-      text += line + "\n";
-    } else {
-      std::size_t end = text.find('\n', at + 1);
-      text.replace(at + 1, end - at - 1, line);
-    }
-  }
-  testsupport::write_file(path, text);
-}
-
-// Another session holding ACCESS EXCLUSIVE on `table` in an open
-// transaction, from its own thread. release() commits; so does the
-// destructor. With `release_after_waiter`, it commits by itself once a
-// session has been seen waiting for a lock for that long.
-class LockHolder {
- public:
-  LockHolder(const TempPgDatabase& db, const std::string& table,
-             std::chrono::milliseconds release_after_waiter = std::chrono::milliseconds(0)) {
-    std::promise<void> locked;
-    auto ready = locked.get_future();
-    thread_ = std::thread(
-        [this, url = db.url(), table, release_after_waiter, locked = std::move(locked)]() mutable {
-          pqxx::connection c(url);
-          pqxx::work tx(c);
-          tx.exec("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
-          const int pid = tx.exec("SELECT pg_backend_pid()")[0][0].as<int>();
-          locked.set_value();
-          pqxx::connection watcher(url);
-          bool waiter_seen = false;
-          auto seen_at = std::chrono::steady_clock::now();
-          // Bounded: at most 60 s, whatever happens.
-          for (int i = 0; i < 1200 && !release_; ++i) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            if (release_after_waiter.count() == 0) continue;
-            if (!waiter_seen) {
-              pqxx::nontransaction q(watcher);
-              waiter_seen = q.exec(
-                                 "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                                 "AND datname = current_database() AND pid <> " +
-                                 std::to_string(pid) + " LIMIT 1")
-                                .size() == 1;
-              seen_at = std::chrono::steady_clock::now();
-            } else if (std::chrono::steady_clock::now() - seen_at >= release_after_waiter) {
-              break;
-            }
-          }
-          tx.commit();
-        });
-    ready.wait();
-  }
-  ~LockHolder() { release(); }
-  void release() {
-    release_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-
- private:
-  std::atomic<bool> release_{false};
-  std::thread thread_;
-};
 
 // `migrate ARGS...` started in the background, stdout and stderr to files.
 class Child {
@@ -140,101 +63,19 @@ class Child {
   std::string err_;
 };
 
-// A free TCP port on 127.0.0.1 (nothing listens on it once this returns).
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  close(fd);
-  return ntohs(a.sin_port);
-}
-
-// A server that comes up late: after `delay`, listens on `port` and
-// forwards each connection to the test server's port. Stops on destruction
-// (bounded to 60 s in any case).
-class LateProxy {
- public:
-  LateProxy(int port, int target_port, std::chrono::milliseconds delay)
-      : thread_([=] { serve(port, target_port, delay); }) {}
-  ~LateProxy() {
-    stop_ = true;
-    thread_.join();
-  }
-
- private:
-  static void pump(int a, int b, const std::atomic<bool>& stop) {
-    char buf[16384];
-    pollfd fds[2] = {{a, POLLIN, 0}, {b, POLLIN, 0}};
-    while (!stop) {
-      if (poll(fds, 2, 100) < 0) break;
-      for (int i = 0; i < 2; ++i) {
-        if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-        ssize_t n = read(fds[i].fd, buf, sizeof buf);
-        if (n <= 0 || write(fds[1 - i].fd, buf, n) != n) return;
-      }
-    }
-  }
-  void serve(int port, int target_port, std::chrono::milliseconds delay) {
-    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    auto start = std::chrono::steady_clock::now() + delay;
-    while (!stop_ && std::chrono::steady_clock::now() < start)
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    int ls = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    a.sin_port = htons(static_cast<uint16_t>(port));
-    if (bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || listen(ls, 8) != 0) {
-      close(ls);
-      return;
-    }
-    std::vector<std::thread> conns;
-    while (!stop_ && std::chrono::steady_clock::now() < end) {
-      pollfd pfd{ls, POLLIN, 0};
-      if (poll(&pfd, 1, 100) <= 0) continue;
-      int client = accept(ls, nullptr, nullptr);
-      if (client < 0) continue;
-      int server = socket(AF_INET, SOCK_STREAM, 0);
-      sockaddr_in t = a;
-      t.sin_port = htons(static_cast<uint16_t>(target_port));
-      if (connect(server, reinterpret_cast<sockaddr*>(&t), sizeof t) != 0) {
-        close(client);
-        close(server);
-        continue;
-      }
-      conns.emplace_back([client, server, this] {
-        pump(client, server, stop_);
-        close(client);
-        close(server);
-      });
-    }
-    close(ls);
-    for (auto& c : conns) c.join();
-  }
-
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
 }  // namespace
 
 TEST_CASE("pg: a step blocked by a table lock retries and succeeds once the holder commits",
           "[e2e][postgres][locking]") {
   TempPgDatabase db;
   e2e::Project p;
-  add_config(p, "lock_timeout: 200ms\nlock_retries: 5\n");
+  e2e::add_config(p, "lock_timeout: 200ms\nlock_retries: 5\n");
   db.exec("CREATE TABLE t_locked (id integer)");
   p.add(
       {"a1", {}, "ALTER TABLE t_locked ADD COLUMN note text;", "ALTER TABLE t_locked DROP note;"});
 
   // Released one second after migrate is seen waiting for the lock.
-  LockHolder holder(db, "t_locked", std::chrono::milliseconds(1000));
+  e2e::LockHolder holder(db, "t_locked", std::chrono::milliseconds(1000));
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   holder.release();
   INFO(r.err);
@@ -253,7 +94,7 @@ TEST_CASE("pg: when the retries run out the step fails, names the table and chan
           "[e2e][postgres][locking]") {
   TempPgDatabase db;
   e2e::Project p;
-  add_config(p, "lock_timeout: 200ms\nlock_retries: 1\n");
+  e2e::add_config(p, "lock_timeout: 200ms\nlock_retries: 1\n");
   db.exec("CREATE TABLE t_locked (id integer)");
   p.add_table_rev("a1", {});
   // Upgrade section starts on line 9, so the ALTER is on line 10.
@@ -263,7 +104,7 @@ TEST_CASE("pg: when the retries run out the step fails, names the table and chan
          "DROP TABLE t_b2;"});
   REQUIRE(e2e::run_pg(p, db, {"upgrade", "a1"}).exit_code == 0);
 
-  LockHolder holder(db, "t_locked");  // never released before migrate gives up
+  e2e::LockHolder holder(db, "t_locked");  // never released before migrate gives up
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
   CHECK(r.exit_code == 1);
@@ -292,10 +133,10 @@ TEST_CASE("pg: a revision's lock_timeout header overrides migrate.yaml",
   TempPgDatabase db;
   e2e::Project p;
   // migrate.yaml would wait a minute, with no retries.
-  add_config(p, "lock_timeout: 1min\nlock_retries: 0\n");
+  e2e::add_config(p, "lock_timeout: 1min\nlock_retries: 0\n");
   db.exec("CREATE TABLE t_locked (id integer)");
   p.add({"a1", {}, "SELECT count(*) FROM t_locked;", "", {}, {}, "lock_timeout: 100ms"});
-  LockHolder holder(db, "t_locked");
+  e2e::LockHolder holder(db, "t_locked");
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
   CHECK(r.exit_code == 1);
@@ -312,7 +153,7 @@ TEST_CASE("pg: a non-transactional step that hits lock_timeout is not retried",
           "[e2e][postgres][locking]") {
   TempPgDatabase db;
   e2e::Project p;
-  add_config(p, "lock_timeout: 100ms\nlock_retries: 3\n");
+  e2e::add_config(p, "lock_timeout: 100ms\nlock_retries: 3\n");
   db.exec("CREATE TABLE t_locked (id integer)");
   p.add({"a1",
          {},
@@ -322,7 +163,7 @@ TEST_CASE("pg: a non-transactional step that hits lock_timeout is not retried",
          {},
          {},
          "transactional: false"});
-  LockHolder holder(db, "t_locked");
+  e2e::LockHolder holder(db, "t_locked");
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
   CHECK(r.exit_code == 1);
@@ -348,7 +189,7 @@ TEST_CASE("pg: statement_timeout stops a long statement and rolls the step back"
           "[e2e][postgres][locking]") {
   TempPgDatabase db;
   e2e::Project p;
-  add_config(p, "statement_timeout: 300ms\n");
+  e2e::add_config(p, "statement_timeout: 300ms\n");
   p.add({"a1", {}, "CREATE TABLE t_slow (id integer);\nSELECT pg_sleep(5);", "DROP TABLE t_slow;"});
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
@@ -379,7 +220,7 @@ TEST_CASE("pg: offline --sql sets the timeouts per step and still runs in psql",
           "[e2e][postgres][locking]") {
   TempPgDatabase db;
   e2e::Project p;
-  add_config(p, "lock_timeout: 3s\nstatement_timeout: 1min\n");
+  e2e::add_config(p, "lock_timeout: 3s\nstatement_timeout: 1min\n");
   p.add_table_rev("a1", {});
   p.add({"b2",
          {"a1"},
@@ -423,7 +264,7 @@ TEST_CASE("pg: offline --sql sets the timeouts per step and still runs in psql",
 TEST_CASE("pg: --wait on a port where nothing listens gives up, naming the server",
           "[e2e][postgres][wait]") {
   e2e::Project p;
-  const int port = free_port();
+  const int port = e2e::free_port();
   const std::string url =
       "postgresql://postgres:not-this-secret@127.0.0.1:" + std::to_string(port) + "/appdb";
 
@@ -443,7 +284,7 @@ TEST_CASE("pg: --wait on a port where nothing listens gives up, naming the serve
   CHECK_FALSE(contains(r.err + r.out, "not-this-secret"));
 
   // wait_timeout in migrate.yaml asks for waiting too.
-  add_config(p, "wait_timeout: 500ms\n");
+  e2e::add_config(p, "wait_timeout: 500ms\n");
   auto cfg = p.run({"--url", url, "current"});
   CHECK(cfg.exit_code == 1);
   CHECK(contains(cfg.err, "waiting for the database at 127.0.0.1:" + std::to_string(port)));
@@ -461,12 +302,12 @@ TEST_CASE("pg: --wait connects once the server comes up", "[e2e][postgres][wait]
   e2e::Project p;
   p.add_table_rev("a1", {});
   migrate::config::DatabaseUrl real = migrate::config::parse_database_url(db.url());
-  const int port = free_port();
+  const int port = e2e::free_port();
   // The same database, reached through a port that opens 1.5 s from now.
   std::string late_url = db.url();
   late_url.replace(late_url.find(":" + real.port + "/"), real.port.size() + 1,
                    ":" + std::to_string(port));
-  LateProxy proxy(port, std::stoi(real.port), std::chrono::milliseconds(1500));
+  e2e::TcpProxy proxy(port, std::stoi(real.port), std::chrono::milliseconds(1500));
   auto r = p.run({"--url", late_url, "--wait=30s", "upgrade", "head"});
   INFO(r.err);
   CHECK(r.exit_code == 0);

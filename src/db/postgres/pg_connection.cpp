@@ -151,7 +151,8 @@ pqxx::result Connection::query(const std::string& sql) {
   }
 }
 
-std::optional<BatchFailure> Connection::exec_batch(const std::vector<std::string>& statements) {
+std::optional<BatchFailure> Connection::exec_batch(const std::vector<std::string>& statements,
+                                                   std::vector<pqxx::result>* results) {
   try {
     pqxx::nontransaction tx(*conn_);
     pqxx::pipeline pipe(tx);
@@ -159,11 +160,16 @@ std::optional<BatchFailure> Connection::exec_batch(const std::vector<std::string
     pipe.retain(static_cast<int>(statements.size()) + 1);
     std::vector<pqxx::pipeline::query_id> ids;
     ids.reserve(statements.size());
+    if (results) {
+      results->clear();
+      results->reserve(statements.size());
+    }
     for (const auto& sql : statements) ids.push_back(pipe.insert(sql));
     pipe.complete();
     for (std::size_t i = 0; i < ids.size(); ++i) {
       try {
-        pipe.retrieve(ids[i]);
+        pqxx::result r = pipe.retrieve(ids[i]);
+        if (results) results->push_back(std::move(r));
       } catch (const pqxx::sql_error& e) {
         pipe.flush();
         return BatchFailure{i, format_server_error(e.what()), e.sqlstate()};

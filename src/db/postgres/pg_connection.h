@@ -53,7 +53,10 @@ class Connection {
   // first that failed; the server skips the rest. Used with BEGIN first and
   // COMMIT last: after a failure the transaction is aborted, and
   // rollback_quietly() ends it.
-  std::optional<BatchFailure> exec_batch(const std::vector<std::string>& statements);
+  // With `results`, it receives the result of every statement before the
+  // failing one (of all of them on success), by index.
+  std::optional<BatchFailure> exec_batch(const std::vector<std::string>& statements,
+                                         std::vector<pqxx::result>* results = nullptr);
 
   // ROLLBACK, ignoring every error (including "no transaction in progress").
   void rollback_quietly() noexcept;

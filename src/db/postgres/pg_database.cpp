@@ -54,9 +54,29 @@ class SessionSettingsGuard {
   std::vector<std::string> reset_;
 };
 
-// Milliseconds from the transaction's start to now, measured by the server.
+// Milliseconds from the transaction's start to now, measured by the server,
+// for messages holding one transaction (stamp, accept).
 constexpr const char* kServerDuration =
     "(1000 * extract(epoch FROM clock_timestamp() - now()))::float8";
+
+// A step's start, kept in a transaction-local setting. now() will not do
+// in a batch: the server gives every transaction of one message the
+// message's arrival time. Epoch seconds as text read back the same whatever
+// a step does to DateStyle or TimeZone.
+constexpr const char* kMarkStepStart =
+    "SELECT set_config('migrate.step_started', extract(epoch FROM clock_timestamp())::text, "
+    "true)";
+constexpr const char* kStepStarted =
+    "to_timestamp(current_setting('migrate.step_started')::float8)";
+constexpr const char* kStepDuration =
+    "(1000 * (extract(epoch FROM clock_timestamp())::float8 - "
+    "current_setting('migrate.step_started')::float8))";
+
+// Caps on the steps sent in one message: the progress line of a step is
+// printed when its message returns, so a cap keeps lines coming on a long
+// run; the byte cap bounds the message when steps are large.
+constexpr std::size_t kMaxBatchSteps = 50;
+constexpr std::size_t kMaxBatchBytes = 256 * 1024;
 
 }  // namespace
 
@@ -76,7 +96,11 @@ PostgresDatabase::PostgresDatabase(OpenOptions options)
   //    every second while a statement runs and rolls the step back.
   pqxx::result r = conn_.query(
       "SELECT current_schema(), CASE WHEN current_setting('server_version_num')::int >= 140000 "
-      "THEN set_config('client_connection_check_interval', '1000', false) END");
+      "THEN set_config('client_connection_check_interval', '1000', false) END, "
+      "current_setting('server_version_num')::int");
+  // Before PostgreSQL 13, statement_timeout timed a whole message, not each
+  // statement in it: one step per message keeps the limit per statement.
+  max_batch_steps_ = r[0][2].as<int>() >= 130000 ? kMaxBatchSteps : 1;
   if (options_.tables.schema.empty()) {
     if (r[0][0].is_null())
       throw Error(fmt::format(
@@ -172,72 +196,133 @@ HistoryEntry PostgresDatabase::history_row(const std::string& revision,
 
 void PostgresDatabase::run_step(const StepSpec& step,
                                 const std::vector<std::string>& expected_heads_before) {
+  run_steps({PlannedStep{step, expected_heads_before}}, nullptr);
+}
+
+void PostgresDatabase::run_steps(const std::vector<PlannedStep>& steps, const StepDone& done) {
   ensure_tables();
-  std::string label =
-      fmt::format("step {} ({})", step.revision, step.upgrade ? "upgrade" : "downgrade");
-  std::vector<Statement> statements = split_sql(step.sql, step.first_line, step.file);
-  dialect_.check_step(statements, step.transactional, step.file);
-  if (step.transactional) {
-    run_transactional(step, statements, expected_heads_before, label);
-  } else {
-    run_autocommit(step, statements, expected_heads_before, label);
+  // Every step is split and checked before the first one runs: a step the
+  // server would refuse in a transaction (CONCURRENTLY ...) or an
+  // unterminated statement stops the run with nothing done.
+  std::vector<std::vector<Statement>> statements;
+  statements.reserve(steps.size());
+  for (const auto& planned : steps) {
+    const StepSpec& step = planned.spec;
+    statements.push_back(split_sql(step.sql, step.first_line, step.file));
+    dialect_.check_step(statements.back(), step.transactional, step.file);
+  }
+  LockRetries retries;
+  for (std::size_t pos = 0; pos < steps.size();) {
+    if (!steps[pos].spec.transactional) {
+      const auto t0 = std::chrono::steady_clock::now();
+      run_autocommit(steps[pos].spec, statements[pos], steps[pos].expected_heads_before,
+                     step_label(steps[pos].spec));
+      if (done) done(pos, util::millis_since(t0));
+      ++pos;
+      continue;
+    }
+    pos = run_batch(steps, statements, pos, retries, done);
   }
 }
 
-void PostgresDatabase::run_transactional(const StepSpec& step,
-                                         const std::vector<Statement>& statements,
-                                         const std::vector<std::string>& expected,
-                                         const std::string& label) {
-  const TableNames& t = options_.tables;
-  // The whole step as one message: [BEGIN, SET LOCAL timeouts..., heads
-  // check, statements..., version ops..., history row, COMMIT].
-  std::vector<std::string> batch{"BEGIN"};
-  for (auto& sql : dialect_.step_settings_sql(step, /*local=*/true)) batch.push_back(sql);
-  batch.push_back(dialect_.check_heads_sql(t, expected));
-  const std::size_t first_statement = batch.size();
-  for (const auto& st : statements) batch.push_back(st.sql);
-  const std::size_t first_bookkeeping = batch.size();
-  for (const auto& op : step.version_ops) batch.push_back(dialect_.version_op_sql(t, op));
-  batch.push_back(dialect_.history_row_sql(
-      t, history_row(step.revision, step.upgrade ? "upgrade" : "downgrade", step.checksum, "ok"),
-      "now()", kServerDuration));
-  batch.push_back("COMMIT");
+std::string PostgresDatabase::step_label(const StepSpec& step) {
+  return fmt::format("step {} ({})", step.revision, step.upgrade ? "upgrade" : "downgrade");
+}
 
-  const int retries = std::max(0, options_.session.lock_retries);
-  for (int attempt = 1;; ++attempt) {
-    auto failure = conn_.exec_batch(batch);
-    if (!failure) return;
-    conn_.rollback_quietly();
-    const std::size_t i = failure->index;
-    const bool in_statement = i >= first_statement && i < first_bookkeeping;
-    if (failure->sqlstate == kLockNotAvailable && attempt <= retries) {
-      // The step rolled back whole: nothing of it stays, so it can run again.
-      std::string what =
-          in_statement ? describe_relations(relations_named(statements[i - first_statement].sql))
-                       : "a lock on the version table " + dialect_.qualified(t, t.version_table);
-      auto delay = retry_delay(attempt, rng_);
-      std::cerr << fmt::format("migrate: {}: {}; retry {}/{} in {}", label,
-                               lock_wait_phrase(step, failure->message, what), attempt, retries,
-                               format_delay(delay))
-                << std::endl;
-      std::this_thread::sleep_for(delay);
-      continue;
-    }
-    const std::string& msg = failure->message;
-    if (i == first_statement - 1)
-      throw Error(fmt::format("{}: {}; {} was not run", describe(), check_message(msg), label));
-    if (in_statement)
-      throw Error(
-          statement_failure(step, statements[i - first_statement], *failure, label, attempt) +
-          "\n  (the step was rolled back)");
-    if (i == batch.size() - 1)
-      throw Error(
-          fmt::format("{}: {} failed at COMMIT (a deferred constraint?): {}\n  (the step "
-                      "was rolled back)",
-                      step.file, label, msg));
-    throw Error(fmt::format("{}: {}: {}; the step was rolled back", describe(), label,
-                            i < first_statement ? msg : check_message(msg)));
+PostgresDatabase::StepLayout PostgresDatabase::append_step(std::vector<std::string>& batch,
+                                                           const PlannedStep& planned,
+                                                           const std::vector<Statement>& statements,
+                                                           std::size_t index) {
+  const TableNames& t = options_.tables;
+  const StepSpec& step = planned.spec;
+  // [BEGIN, SET LOCAL timeouts..., start mark, heads check, statements...,
+  // version ops..., history row, COMMIT].
+  StepLayout at;
+  at.step = index;
+  at.begin = batch.size();
+  batch.push_back("BEGIN");
+  for (auto& sql : dialect_.step_settings_sql(step, /*local=*/true)) batch.push_back(sql);
+  batch.push_back(kMarkStepStart);
+  at.check = batch.size();
+  batch.push_back(dialect_.check_heads_sql(t, planned.expected_heads_before));
+  at.first_statement = batch.size();
+  for (const auto& st : statements) batch.push_back(st.sql);
+  at.first_bookkeeping = batch.size();
+  for (const auto& op : step.version_ops) batch.push_back(dialect_.version_op_sql(t, op));
+  at.history = batch.size();
+  batch.push_back(
+      dialect_.history_row_sql(
+          t,
+          history_row(step.revision, step.upgrade ? "upgrade" : "downgrade", step.checksum, "ok"),
+          kStepStarted, kStepDuration) +
+      " RETURNING duration_ms");
+  at.commit = batch.size();
+  batch.push_back("COMMIT");
+  return at;
+}
+
+std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
+                                        const std::vector<std::vector<Statement>>& statements,
+                                        std::size_t pos, LockRetries& retries,
+                                        const StepDone& done) {
+  // Consecutive transactional steps from `pos`, each its own BEGIN ...
+  // COMMIT, in ONE message: the server commits them one after the other
+  // and, at the first error, skips the rest of the message, so the steps
+  // before the failing one stay committed and none after it starts.
+  std::vector<std::string> batch;
+  std::vector<StepLayout> layout;
+  std::size_t bytes = 0;
+  for (std::size_t i = pos; i < steps.size() && steps[i].spec.transactional; ++i) {
+    if (!layout.empty() && (layout.size() >= max_batch_steps_ || bytes >= kMaxBatchBytes)) break;
+    layout.push_back(append_step(batch, steps[i], statements[i], i));
+    bytes += steps[i].spec.sql.size();
   }
+
+  std::vector<pqxx::result> results;
+  auto failure = conn_.exec_batch(batch, &results);
+  std::size_t committed = 0;
+  while (committed < layout.size() && (!failure || layout[committed].commit < failure->index)) {
+    const StepLayout& at = layout[committed++];
+    if (done) done(at.step, results.at(at.history).at(0).at(0).as<double>());
+  }
+  if (!failure) return layout.back().step + 1;
+
+  conn_.rollback_quietly();
+  const StepLayout& at = layout[committed];
+  const StepSpec& step = steps[at.step].spec;
+  const std::vector<Statement>& sts = statements[at.step];
+  const std::string label = step_label(step);
+  const TableNames& t = options_.tables;
+  const std::size_t i = failure->index;
+  const bool in_statement = i >= at.first_statement && i < at.first_bookkeeping;
+  const int attempt = retries.failed(at.step);
+  const int max_retries = std::max(0, options_.session.lock_retries);
+  if (failure->sqlstate == kLockNotAvailable && attempt <= max_retries) {
+    // The step rolled back whole: nothing of it stays, so it can run again.
+    std::string what =
+        in_statement ? describe_relations(relations_named(sts[i - at.first_statement].sql))
+                     : "a lock on the version table " + dialect_.qualified(t, t.version_table);
+    auto delay = retry_delay(attempt, rng_);
+    std::cerr << fmt::format("migrate: {}: {}; retry {}/{} in {}", label,
+                             lock_wait_phrase(step, failure->message, what), attempt, max_retries,
+                             format_delay(delay))
+              << std::endl;
+    std::this_thread::sleep_for(delay);
+    return at.step;
+  }
+  const std::string& msg = failure->message;
+  if (i == at.check)
+    throw Error(fmt::format("{}: {}; {} was not run", describe(), check_message(msg), label));
+  if (in_statement)
+    throw Error(statement_failure(step, sts[i - at.first_statement], *failure, label, attempt) +
+                "\n  (the step was rolled back)");
+  if (i == at.commit)
+    throw Error(
+        fmt::format("{}: {} failed at COMMIT (a deferred constraint?): {}\n  (the step "
+                    "was rolled back)",
+                    step.file, label, msg));
+  throw Error(fmt::format("{}: {}: {}; the step was rolled back", describe(), label,
+                          i < at.check ? msg : check_message(msg)));
 }
 
 std::string PostgresDatabase::statement_failure(const StepSpec& step, const Statement& st,

@@ -1,12 +1,18 @@
 // The PostgreSQL backend of db::Database, on libpqxx.
 //
-// A transactional step costs ONE round trip: BEGIN, the expected-heads
+// A transactional step is one transaction: BEGIN, the expected-heads
 // check, the step's statements, the checked version-table changes, the
-// history row and COMMIT go to the server as one message (pqxx::pipeline),
-// which reports which statement failed, so the error names its file line
-// without re-running anything. Only a failure costs a second round trip
-// (ROLLBACK). A step holding a statement PostgreSQL refuses in a transaction
-// (CREATE INDEX CONCURRENTLY, VACUUM, ...) is refused before anything runs
+// history row and COMMIT. Consecutive transactional steps go to the server
+// together, up to 50 (or 256 KiB of SQL) in ONE message (pqxx::pipeline):
+// the server runs the transactions one after the other and stops at the
+// first error, skipping the rest of the message, and the pipeline reports
+// which statement failed, so the error names its file line without
+// re-running anything; the steps before it stay committed and are reported
+// done. So a run of small steps costs a round trip per 50 steps, not per
+// step, and only a failure costs one more (ROLLBACK). Progress lines come
+// when a message returns. Servers before PostgreSQL 13 get one step per
+// message (their statement_timeout timed whole messages). A step holding a statement PostgreSQL
+// refuses in a transaction (CREATE INDEX CONCURRENTLY, VACUUM, ...) is refused before anything runs
 // unless it is declared `transactional: false`; such a step runs statement
 // by statement in autocommit, then records its version change and history
 // row in one transaction.
@@ -61,14 +67,45 @@ class PostgresDatabase : public Database {
   // just before COMMIT) for transactional steps, by the client otherwise.
   void run_step(const StepSpec& step,
                 const std::vector<std::string>& expected_heads_before) override;
+  void run_steps(const std::vector<PlannedStep>& steps, const StepDone& done) override;
   void stamp(const std::vector<graph::VersionOp>& ops,
              const std::vector<std::string>& expected_heads_before) override;
   std::vector<HistoryEntry> history() override;
   void record_accepted(const std::vector<AcceptedChecksum>& accepted) override;
 
  private:
-  void run_transactional(const StepSpec& step, const std::vector<Statement>& statements,
-                         const std::vector<std::string>& expected, const std::string& label);
+  // Where one transactional step's statements sit in a batch.
+  struct StepLayout {
+    std::size_t step = 0;  // index in the plan
+    std::size_t begin = 0, check = 0, first_statement = 0, first_bookkeeping = 0, history = 0,
+                commit = 0;
+  };
+  // How often the step that last failed on lock_timeout has failed.
+  class LockRetries {
+   public:
+    // Counts a failure of `step`; returns its failures so far.
+    int failed(std::size_t step) {
+      if (step != step_) step_ = step, count_ = 0;
+      return ++count_;
+    }
+
+   private:
+    std::size_t step_ = static_cast<std::size_t>(-1);
+    int count_ = 0;
+  };
+
+  static std::string step_label(const StepSpec& step);
+  // Appends a transactional step's whole transaction to `batch`.
+  StepLayout append_step(std::vector<std::string>& batch, const PlannedStep& planned,
+                         const std::vector<Statement>& statements, std::size_t index);
+  // Sends the transactional steps from `pos` on (up to the next
+  // non-transactional one, and the caps) as one message, reports those that
+  // committed, and returns the index of the next step to run: past the
+  // batch, or the step to try again after a lock timeout. Throws on any
+  // other failure.
+  std::size_t run_batch(const std::vector<PlannedStep>& steps,
+                        const std::vector<std::vector<Statement>>& statements, std::size_t pos,
+                        LockRetries& retries, const StepDone& done);
   // The message for a step whose statement `st` failed with `failure` after
   // `attempts` tries: the server's text, plus what it waited for on a lock
   // timeout or what limit it hit on a statement timeout.
@@ -80,9 +117,6 @@ class PostgresDatabase : public Database {
                                const std::string& what) const;
   void run_autocommit(const StepSpec& step, const std::vector<Statement>& statements,
                       const std::vector<std::string>& expected, const std::string& label);
-  // Runs `bookkeeping` (version checks, ops, history) as BEGIN ... COMMIT in
-  // one message; throws with `label` on failure.
-  void commit_bookkeeping(std::vector<std::string> bookkeeping, const std::string& label);
   // Best effort: a failure to record a failure must not hide the failure.
   void record_failure(const StepSpec& step, std::chrono::system_clock::time_point start,
                       double duration_ms) noexcept;
@@ -96,6 +130,7 @@ class PostgresDatabase : public Database {
   Connection conn_;
   std::mt19937 rng_;  // retry jitter
   bool tables_ready_ = false;
+  std::size_t max_batch_steps_ = 1;  // steps per message (server version)
   std::string applied_by_;
 };
 

@@ -1,0 +1,207 @@
+// End to end on the private PostgreSQL server: several transactional steps
+// sent in one message. Each step must stay its own transaction with its own
+// history row and timing; a failure part-way keeps the steps before it and
+// starts none after it; a lock timeout retries from the step that hit it; a
+// non-transactional step splits the run; and the run costs a round trip per
+// batch, not per step (counted by a proxy). Fails (never skips) when
+// MIGRATE_TEST_PG_URL is not set.
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+#include "e2e/pg_fixture.h"
+#include "e2e/pg_session_helpers.h"
+
+using e2e::TempPgDatabase;
+using testsupport::contains;
+using V = std::vector<std::string>;
+
+namespace {
+
+std::string rid(int i) { return fmt::format("r{:03}", i); }
+
+// A chain r001 -> r002 -> ... -> r<n>, each creating table t_r<i>.
+void add_chain(const e2e::Project& p, int n) {
+  for (int i = 1; i <= n; ++i) p.add_table_rev(rid(i), i == 1 ? V{} : V{rid(i - 1)});
+}
+
+int count_lines_with(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1))
+    ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("pg: a long run of small steps takes a round trip per batch, not per step",
+          "[e2e][postgres][batch]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  const int n = 120;
+  add_chain(p, n);
+  migrate::config::DatabaseUrl real = migrate::config::parse_database_url(db.url());
+  const int port = e2e::free_port();
+  std::string url = db.url();
+  url.replace(url.find(":" + real.port + "/"), real.port.size() + 1, ":" + std::to_string(port));
+  e2e::TcpProxy proxy(port, std::stoi(real.port));
+  proxy.wait_listening();
+
+  auto r = p.run({"--url", url, "upgrade", "head"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  // Connecting and reading the version table take a few round trips; the
+  // 120 steps take three messages (50 + 50 + 20). One message per step
+  // would be over 120.
+  INFO("client turns: " << proxy.client_turns());
+  CHECK(proxy.client_turns() <= 20);
+  CHECK(db.version() == V{rid(n)});
+  CHECK(count_lines_with(r.out, "Running upgrade") == n);
+  CHECK(contains(r.out, "Running upgrade r119 -> r120"));
+  // One transaction and one history row per step, in plan order.
+  CHECK(db.history_count("status = 'ok' AND direction = 'upgrade'") == n);
+  auto order = db.rows("SELECT revision FROM migrate_history ORDER BY id");
+  REQUIRE(order.size() == static_cast<std::size_t>(n));
+  for (int i = 1; i <= n; ++i) CHECK(order[i - 1] == rid(i));
+  CHECK(db.rows("SELECT count(DISTINCT xmin::text) FROM migrate_history") == V{std::to_string(n)});
+}
+
+TEST_CASE("pg: steps in one message keep their own start time and duration",
+          "[e2e][postgres][batch]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  p.add({"a2", {"a1"}, "SELECT pg_sleep(0.4);", "SELECT 1;"});
+  p.add_table_rev("a3", {"a2"});
+  auto r = e2e::run_pg(p, db, {"upgrade", "head"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  // The server gives every transaction of a message the message's arrival
+  // as now(): a step timed from now() would include the steps before it.
+  CHECK(db.rows("SELECT revision, duration_ms >= 400, duration_ms < 300 FROM migrate_history "
+                "ORDER BY id") == V{"a1|f|t", "a2|t|f", "a3|f|t"});
+  CHECK(db.rows("SELECT (SELECT started_at FROM migrate_history WHERE revision = 'a3') - "
+                "(SELECT started_at FROM migrate_history WHERE revision = 'a2') >= interval "
+                "'400 ms'") == V{"t"});
+  // The progress line shows the same duration.
+  CHECK(contains(r.out, "Running upgrade a1 -> a2, rev a2  (4"));
+}
+
+TEST_CASE("pg: a failure part-way through a message keeps the steps before it, runs none after",
+          "[e2e][postgres][batch]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  add_chain(p, 54);
+  // The upgrade section starts on line 9: the failing INSERT is on line 10.
+  p.add({rid(55),
+         {rid(54)},
+         "CREATE TABLE t_r055 (id integer);\nINSERT INTO nope VALUES (1);",
+         "DROP TABLE t_r055;"});
+  for (int i = 56; i <= 60; ++i) p.add_table_rev(rid(i), {rid(i - 1)});
+
+  auto r = e2e::run_pg(p, db, {"upgrade", "head"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, p.rev_path("r055") +
+                            ":10: step r055 (upgrade) failed: relation \"nope\" does not exist"));
+  CHECK(contains(r.err, "the step was rolled back"));
+  // 54 steps committed (the first message's 50 and four of the second's)
+  // and were reported; r055 rolled back whole; r056 never started.
+  CHECK(db.version() == V{rid(54)});
+  CHECK(db.history_count() == 54);
+  CHECK(count_lines_with(r.out, "Running upgrade") == 54);
+  CHECK(contains(r.out, "Running upgrade r053 -> r054"));
+  CHECK(db.rows("SELECT to_regclass('t_r054') IS NOT NULL, to_regclass('t_r055') IS NULL, "
+                "to_regclass('t_r056') IS NULL") == V{"t|t|t"});
+
+  // Fixed, the run goes on from r055.
+  p.add({rid(55), {rid(54)}, "CREATE TABLE t_r055 (id integer);", "DROP TABLE t_r055;"});
+  auto again = e2e::run_pg(p, db, {"upgrade", "head"});
+  INFO(again.err);
+  REQUIRE(again.exit_code == 0);
+  CHECK(count_lines_with(again.out, "Running upgrade") == 6);
+  CHECK(db.version() == V{rid(60)});
+  CHECK(db.history_count() == 60);
+
+  // And all the way down again, in batches too.
+  auto down = e2e::run_pg(p, db, {"downgrade", "base"});
+  INFO(down.err);
+  REQUIRE(down.exit_code == 0);
+  CHECK(count_lines_with(down.out, "Running downgrade") == 60);
+  CHECK(db.version().empty());
+  CHECK(db.tables().empty());
+}
+
+TEST_CASE("pg: a lock timeout in the middle of a message retries from that step",
+          "[e2e][postgres][batch][locking]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  e2e::add_config(p, "lock_timeout: 200ms\nlock_retries: 5\n");
+  db.exec("CREATE TABLE t_locked (id integer)");
+  p.add_table_rev("a1", {});
+  p.add_table_rev("a2", {"a1"});
+  p.add({"a3",
+         {"a2"},
+         "ALTER TABLE t_locked ADD COLUMN note text;",
+         "ALTER TABLE t_locked DROP note;"});
+  p.add_table_rev("a4", {"a3"});
+
+  // Released one second after migrate is seen waiting for the lock.
+  e2e::LockHolder holder(db, "t_locked", std::chrono::milliseconds(1000));
+  auto r = e2e::run_pg(p, db, {"upgrade", "head"});
+  holder.release();
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.err,
+                 "step a3 (upgrade): waited 200ms for a lock on table \"t_locked\" "
+                 "(lock_timeout); retry 1/5 in "));
+  CHECK_FALSE(contains(r.err, "step a1"));
+  CHECK_FALSE(contains(r.err, "step a2"));
+  // Every step ran exactly once, in order; a1 and a2 were not sent again.
+  CHECK(db.rows("SELECT revision FROM migrate_history ORDER BY id") == V{"a1", "a2", "a3", "a4"});
+  CHECK(db.version() == V{"a4"});
+  CHECK(count_lines_with(r.out, "Running upgrade") == 4);
+}
+
+TEST_CASE("pg: a non-transactional step between transactional ones runs on its own",
+          "[e2e][postgres][batch]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  p.add_table_rev("a2", {"a1"});
+  p.add({"a3",
+         {"a2"},
+         "CREATE INDEX CONCURRENTLY t_a2_id ON t_a2 (id);",
+         "DROP INDEX CONCURRENTLY t_a2_id;",
+         {},
+         {},
+         "transactional: false"});
+  p.add_table_rev("a4", {"a3"});
+  p.add_table_rev("a5", {"a4"});
+  auto r = e2e::run_pg(p, db, {"upgrade", "head"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(db.rows("SELECT revision, status FROM migrate_history ORDER BY id") ==
+        V{"a1|ok", "a2|ok", "a3|ok", "a4|ok", "a5|ok"});
+  CHECK(db.rows("SELECT indexname FROM pg_indexes WHERE indexname = 't_a2_id'") == V{"t_a2_id"});
+  CHECK(db.tables() == V{"t_a1", "t_a2", "t_a4", "t_a5"});
+}
+
+TEST_CASE(
+    "pg: a later step the server would refuse in a transaction stops the run before any "
+    "step runs",
+    "[e2e][postgres][batch]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  p.add({"a2", {"a1"}, "CREATE INDEX CONCURRENTLY t_a1_id ON t_a1 (id);", "SELECT 1;"});
+  auto r = e2e::run_pg(p, db, {"upgrade", "head"});
+  INFO(r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, p.rev_path("a2") + ":9: CREATE INDEX CONCURRENTLY cannot run inside a "));
+  CHECK(contains(r.err, "transactional: false"));
+  CHECK(db.version().empty());
+  CHECK(db.tables().empty());
+  CHECK(r.out.empty());
+}
