@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <set>
 
 #include "cli/commands.h"
@@ -35,6 +37,22 @@ std::vector<std::string> known_current(Context& ctx) {
 }
 
 void print_json(Context& ctx, const nlohmann::json& j) { ctx.out << j.dump(2) << "\n"; }
+
+// The end of a read-only command that succeeded: flushes the output and
+// exits the process at once, without destroying the loaded scripts (on
+// 10,000 revisions, freeing them was a tenth of `heads`). Safe only where
+// nothing is left to write or close: these commands write no file but the
+// header cache, saved while loading, and hold no database connection here
+// (known_current() closes its own). Not when the output is an in-memory
+// stream (a test's Context), and not when flushing fails: then the command
+// returns as before.
+int exit_now(Context& ctx, int code) {
+  if (&ctx.out != &std::cout || &ctx.err != &std::cerr) return code;
+  ctx.out.flush();
+  ctx.err.flush();
+  if (!ctx.out || !ctx.err || std::fflush(nullptr) != 0) return code;
+  std::_Exit(code);
+}
 
 }  // namespace
 
@@ -73,7 +91,7 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
     if (c->check_heads && !at_heads)
       throw CheckFailed(fmt::format("the database is not at its heads: current [{}], heads [{}]",
                                     fmt::join(heads, ", "), fmt::join(script_heads, ", ")));
-    return 0;
+    return exit_now(ctx, 0);
   };
 
   // heads
@@ -92,14 +110,14 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
       j["heads"] = nlohmann::json::array();
       for (const auto& id : scripts.graph().heads()) j["heads"].push_back(fmt.json(id, nullptr));
       print_json(ctx, j);
-      return 0;
+      return exit_now(ctx, 0);
     }
     LineOptions o;
     o.branch_labels = true;
     o.tree_indicators = false;
     for (const auto& id : scripts.graph().heads())
       ctx.out << (h->verbose ? fmt.verbose(id, nullptr) : fmt.line(id, o)) << "\n";
-    return 0;
+    return exit_now(ctx, 0);
   };
 
   // history
@@ -138,14 +156,14 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
       j["revisions"] = nlohmann::json::array();
       for (const auto& id : ids) j["revisions"].push_back(fmt.json(id, mark));
       print_json(ctx, j);
-      return 0;
+      return exit_now(ctx, 0);
     }
     LineOptions o;
     o.parents = o.branch_labels = o.doc = true;
     o.current = mark;
     for (const auto& id : ids)
       ctx.out << (hi->verbose ? fmt.verbose(id, mark) + "\n" : fmt.line(id, o) + "\n");
-    return 0;
+    return exit_now(ctx, 0);
   };
 
   // branches
@@ -167,7 +185,7 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
       for (const auto& kid : g.children(node.id))
         ctx.out << std::string(node.id.size() + 1, ' ') << "-> " << fmt.line(kid, child) << "\n";
     }
-    return 0;
+    return exit_now(ctx, 0);
   };
 
   // show
@@ -190,7 +208,7 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
               << f.upgrade_sql << "\n-- migrate:downgrade\n"
               << f.downgrade_sql << "\n";
     }
-    return 0;
+    return exit_now(ctx, 0);
   };
 
   // status
