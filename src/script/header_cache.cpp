@@ -19,7 +19,7 @@ namespace {
 
 // Bump whenever the layout below or the meaning of an entry changes.
 constexpr char kMagic[8] = {'M', 'G', 'R', 'H', 'D', 'R', 'C', '\x01'};
-constexpr std::uint32_t kFormat = 1;
+constexpr std::uint32_t kFormat = 2;
 constexpr const char* kFileName = "headers";
 constexpr const char* kGitignore = "# Created by migrate: a cache of parsed revision headers.\n*\n";
 // https://bford.info/cachedir/
@@ -212,6 +212,17 @@ bool stamp_file_at(int dir_fd, const char* name, FileStamp& out) {
   return true;
 }
 
+bool stamp_dir(int dir_fd, FileStamp& out) {
+  struct stat st {};
+  if (::fstat(dir_fd, &st) != 0) return false;
+  out.size = static_cast<std::uint64_t>(st.st_size);
+  out.inode = static_cast<std::uint64_t>(st.st_ino);
+  out.device = static_cast<std::uint64_t>(st.st_dev);
+  out.mtime_ns = ns_of(st.st_mtim);
+  out.ctime_ns = ns_of(st.st_ctim);
+  return true;
+}
+
 std::int64_t wall_clock_ns() {
   struct timespec t {};
   ::clock_gettime(CLOCK_REALTIME, &t);
@@ -241,8 +252,9 @@ HeaderCache HeaderCache::open_dir(const std::string& cache_dir, bool enabled) {
   return c;
 }
 
-// Layout: magic, u32 format, str binary identity, i64 read_ns, u32 count,
-// count entries, u64 hash of all that. An entry: str name, the stamp (u64
+// Layout: magic, u32 format, str binary identity, i64 read_ns, u32 has
+// listing (0 or 1), the listing's stamp (see below), u32 count, count
+// entries, u64 hash of all that. An entry: str name, the stamp (u64
 // size, inode, device; i64 mtime_ns, ctime_ns), str id, list down_revisions,
 // list branch_labels, list depends_on, str message, str created. A str is a
 // u32 length and bytes; a list a u32 count and strs. Host byte order: the
@@ -263,6 +275,14 @@ bool HeaderCache::index(std::string bytes) {
   Reader r(base + sizeof kMagic, body - sizeof kMagic);
   if (r.u32() != kFormat || r.view() != binary_identity()) return false;
   read_ns_ = r.i64();
+  const std::uint32_t has_listing = r.u32();
+  listing_.size = r.u64();
+  listing_.inode = r.u64();
+  listing_.device = r.u64();
+  listing_.mtime_ns = r.i64();
+  listing_.ctime_ns = r.i64();
+  if (has_listing > 1) return false;
+  has_listing_ = has_listing == 1;
   std::uint32_t count = r.u32();
   if (!r.ok() || count > body / 64) return false;  // an entry takes more than 64 bytes
   slots_.resize(count);
@@ -285,6 +305,13 @@ bool HeaderCache::index(std::string bytes) {
   }
   loaded_ = true;
   return true;
+}
+
+bool HeaderCache::listing_unchanged(const FileStamp& dir) const {
+  // Racy as a file is: an entry added within the window may have left the
+  // directory's times as they were.
+  return loaded_ && has_listing_ && listing_ == dir &&
+         std::max(dir.mtime_ns, dir.ctime_ns) <= read_ns_ - kRacyWindowNs;
 }
 
 bool HeaderCache::find(std::string_view name, const FileStamp& stamp, RevisionSummary& out) {
@@ -324,7 +351,8 @@ bool HeaderCache::find(std::string_view name, const FileStamp& stamp, RevisionSu
   return true;
 }
 
-bool HeaderCache::save(std::vector<Entry> entries, std::int64_t read_ns) const {
+bool HeaderCache::save(std::vector<Entry> entries, std::int64_t read_ns,
+                       const FileStamp* listing) const {
   if (!enabled_) return false;
   std::sort(entries.begin(), entries.end(),
             [](const Entry& a, const Entry& b) { return a.name < b.name; });
@@ -334,6 +362,14 @@ bool HeaderCache::save(std::vector<Entry> entries, std::int64_t read_ns) const {
   w.u32(kFormat);
   w.str(binary_identity());
   w.i64(read_ns);
+  const FileStamp no_listing;
+  const FileStamp& l = listing ? *listing : no_listing;
+  w.u32(listing ? 1 : 0);
+  w.u64(l.size);
+  w.u64(l.inode);
+  w.u64(l.device);
+  w.i64(l.mtime_ns);
+  w.i64(l.ctime_ns);
   w.u32(static_cast<std::uint32_t>(entries.size()));
   for (const Entry& e : entries) {
     w.str(e.name);

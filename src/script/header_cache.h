@@ -23,6 +23,12 @@
 //  - it is replaced atomically (a temporary file renamed over it), so a
 //    concurrent reader sees the old or the new one, whole. Two writers race
 //    harmlessly: the last rename wins and both files are valid.
+//  - the list of files is taken from the cache, without reading versions/,
+//    only when the cache was written from a complete listing (every *.sql
+//    file parsed and recorded) and versions/ itself has the stat recorded
+//    then (adding, removing or renaming an entry changes a directory's mtime
+//    and ctime), not racy; and every file it names still stats as a regular
+//    file. Each file's own stat is still checked as above.
 // Every failure to read, create or write the cache is silent: the cache is
 // an optimisation, and a read-only checkout simply runs without it.
 #pragma once
@@ -69,6 +75,8 @@ struct FileStamp {
 // The stamp of `name` inside the open directory `dir_fd` (symlinks
 // followed). False when it cannot be stat'ed or is not a regular file.
 bool stamp_file_at(int dir_fd, const char* name, FileStamp& out);
+// The stamp of the open directory `dir_fd` itself. False when fstat fails.
+bool stamp_dir(int dir_fd, FileStamp& out);
 
 // Nanoseconds since the epoch, CLOCK_REALTIME: the clock file times use.
 std::int64_t wall_clock_ns();
@@ -100,6 +108,13 @@ class HeaderCache {
   // Whether a valid cache file was read (even an empty one).
   bool loaded() const { return loaded_; }
   std::size_t size() const { return slots_.size(); }
+  // The file name of entry i (in name order), a view into the cache.
+  std::string_view name(std::size_t i) const { return slots_[i].name; }
+
+  // True when the entries are the complete listing of versions/ as it is
+  // now: the cache was saved with a listing stamp equal to `dir` (the
+  // directory's stamp, taken before it is read), which is not racy.
+  bool listing_unchanged(const FileStamp& dir) const;
 
   // When the entry for `name` has exactly `stamp` and is not racy, sets
   // `out` from it (all but `path`, which is the caller's) and returns true.
@@ -108,9 +123,12 @@ class HeaderCache {
 
   // Replaces the cache file with `entries` (any order), recording `read_ns`
   // (taken before any of the files was stat'ed or read) as the moment the
-  // entries were read. Creates the folder (with its .gitignore and
-  // CACHEDIR.TAG) when missing. Returns false, silently, when it cannot.
-  bool save(std::vector<Entry> entries, std::int64_t read_ns) const;
+  // entries were read. With `listing`, the entries are every *.sql file of
+  // versions/, whose stamp (taken before it was listed) that is. Creates the
+  // folder (with its .gitignore and CACHEDIR.TAG) when missing. Returns
+  // false, silently, when it cannot.
+  bool save(std::vector<Entry> entries, std::int64_t read_ns,
+            const FileStamp* listing = nullptr) const;
 
   const std::string& dir() const { return dir_; }
   const std::string& file() const { return file_; }
@@ -133,6 +151,8 @@ class HeaderCache {
   std::string file_;
   std::string bytes_;
   std::int64_t read_ns_ = 0;
+  bool has_listing_ = false;
+  FileStamp listing_;
   std::vector<Slot> slots_;  // sorted by name
   std::size_t hint_ = 0;     // where the next find() in name order looks first
 };

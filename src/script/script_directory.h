@@ -35,10 +35,11 @@ class ScriptDirectory {
  public:
   // How load() went, for tests and diagnostics.
   struct LoadStats {
-    std::size_t files = 0;       // *.sql files in versions/
-    std::size_t from_cache = 0;  // headers taken from the cache
-    std::size_t parsed = 0;      // files read and parsed
-    bool cache_written = false;  // the cache file was (re)written
+    std::size_t files = 0;           // *.sql files in versions/
+    std::size_t from_cache = 0;      // headers taken from the cache
+    std::size_t parsed = 0;          // files read and parsed
+    bool cache_written = false;      // the cache file was (re)written
+    bool listed_from_cache = false;  // versions/ was not read: the cache's listing held
   };
 
   // Loads every *.sql in `script_location`/versions. Throws migrate::Error

@@ -143,6 +143,88 @@ TEST_CASE("added and removed files are seen", "[header_cache]") {
   CHECK_FALSE(again.load_stats().cache_written);
 }
 
+TEST_CASE("the list of files comes from the cache only while versions/ is unchanged",
+          "[header_cache]") {
+  Project p;
+  auto first = p.load();
+  CHECK_FALSE(first.load_stats().listed_from_cache);
+  REQUIRE(first.load_stats().cache_written);
+  auto second = p.load(20 * kSecond);
+  CHECK(second.load_stats().listed_from_cache);
+  CHECK(second.load_stats().from_cache == 3);
+  CHECK_FALSE(second.load_stats().cache_written);
+  CHECK(heads(second) == std::vector<std::string>{"c3"});
+
+  const std::string versions = p.dir / "m/versions";
+  const auto dir_mtime = std::filesystem::last_write_time(versions);
+  SECTION("a file added, the folder's mtime put back (its ctime still tells)") {
+    write_file(p.versions("d4_fourth.sql"), revision_text("d4", "c3"));
+    std::filesystem::last_write_time(versions, dir_mtime);
+    auto sd = p.load(30 * kSecond);
+    CHECK_FALSE(sd.load_stats().listed_from_cache);
+    CHECK(sd.load_stats().files == 4);
+    CHECK(heads(sd) == std::vector<std::string>{"d4"});
+    // Rewritten with the new listing, which the next load trusts.
+    CHECK(sd.load_stats().cache_written);
+    auto next = p.load(40 * kSecond);
+    CHECK(next.load_stats().listed_from_cache);
+    CHECK(heads(next) == std::vector<std::string>{"d4"});
+  }
+  SECTION("a file removed, the folder's mtime put back") {
+    std::filesystem::remove(p.versions("c3_third.sql"));
+    std::filesystem::last_write_time(versions, dir_mtime);
+    auto sd = p.load(30 * kSecond);
+    CHECK_FALSE(sd.load_stats().listed_from_cache);
+    CHECK(sd.load_stats().files == 2);
+    CHECK(heads(sd) == std::vector<std::string>{"b2"});
+  }
+  SECTION("a file renamed") {
+    std::filesystem::rename(p.versions("c3_third.sql"), p.versions("c3_renamed.sql"));
+    auto sd = p.load(30 * kSecond);
+    CHECK_FALSE(sd.load_stats().listed_from_cache);
+    CHECK(sd.summary("c3").path == p.versions("c3_renamed.sql"));
+  }
+  SECTION("a file that no longer stats as one: the folder is listed again") {
+    // A symlink whose target goes away leaves versions/ as it was.
+    write_file(p.dir / "d4_target.sql", revision_text("d4", "c3"));
+    std::filesystem::create_symlink(p.dir / "d4_target.sql", p.versions("d4_link.sql"));
+    REQUIRE(heads(p.load(30 * kSecond)) == std::vector<std::string>{"d4"});
+    REQUIRE(p.load(40 * kSecond).load_stats().listed_from_cache);
+    std::filesystem::remove(p.dir / "d4_target.sql");
+    auto sd = p.load(50 * kSecond);
+    CHECK_FALSE(sd.load_stats().listed_from_cache);
+    CHECK(sd.load_stats().files == 3);
+    CHECK(heads(sd) == std::vector<std::string>{"c3"});
+    // The same answer as without the cache.
+    ScopedEnv off("MIGRATE_NO_CACHE", "1");
+    CHECK(heads(p.load(50 * kSecond)) == std::vector<std::string>{"c3"});
+  }
+}
+
+TEST_CASE("the listing of a folder changed close to the cache's time is not trusted (racy)",
+          "[header_cache]") {
+  Project p;
+  // Every file trusted, the folder changed within the window: as with a
+  // file, an entry added in the same tick could leave its times as they were.
+  const std::int64_t written = wall_clock_ns();
+  auto first = ScriptDirectory::load(p.location(), written + 3 * kSecond);
+  REQUIRE(first.load_stats().cache_written);
+  write_file(p.versions("d4_fourth.sql"), revision_text("d4", "c3"));
+  // The files a1..c3 stay trusted (written before the window), d4 is parsed.
+  const std::int64_t now = wall_clock_ns();
+  auto racy = ScriptDirectory::load(p.location(), now);
+  CHECK_FALSE(racy.load_stats().listed_from_cache);
+  CHECK(racy.load_stats().cache_written);
+  auto again = ScriptDirectory::load(p.location(), now);
+  CHECK_FALSE(again.load_stats().listed_from_cache);  // still racy
+  CHECK(heads(again) == std::vector<std::string>{"d4"});
+  auto later = ScriptDirectory::load(p.location(), now + 3 * kSecond);
+  CHECK_FALSE(later.load_stats().listed_from_cache);  // the cache's time was too close
+  auto trusted = ScriptDirectory::load(p.location(), now + 4 * kSecond);
+  CHECK(trusted.load_stats().listed_from_cache);
+  CHECK(heads(trusted) == std::vector<std::string>{"d4"});
+}
+
 TEST_CASE("a damaged or foreign cache file is ignored and rebuilt", "[header_cache]") {
   Project p;
   p.load();
