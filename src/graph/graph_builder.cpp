@@ -4,6 +4,7 @@
 // long chains cannot overflow the stack.
 #include <algorithm>
 #include <string>
+#include <string_view>
 
 #include "graph/graph_data.h"
 #include "graph/names.h"
@@ -14,14 +15,31 @@ namespace {
 
 using Edges = std::vector<std::pair<Idx, Idx>>;
 
-bool is_reserved_word(const std::string& s) {
+bool is_reserved_word(std::string_view s) {
+  // string_view compares lengths first: no strcmp for the usual 12-digit id.
   return s == "head" || s == "heads" || s == "base" || s == "current";
 }
 
 // Characters that the target grammar gives a meaning to. A label may hold
 // '-' (feature-x): a target equal to a label is never read as a count.
 bool has_target_syntax(const std::string& s, bool label) {
-  return s.find_first_of(label ? "@+: \t" : "@+-: \t") != std::string::npos;
+  // A plain loop: find_first_of runs one memchr per character of the set.
+  for (char c : s) {
+    switch (c) {
+      case '@':
+      case '+':
+      case ':':
+      case ' ':
+      case '\t':
+        return true;
+      case '-':
+        if (!label) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  return false;
 }
 
 void check_ids(GraphData& g) {

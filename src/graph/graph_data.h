@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "graph/name_index.h"
 #include "graph/revision_graph.h"
 
 namespace migrate::graph::detail {
@@ -59,8 +60,8 @@ class Adjacency {
 
 struct GraphData {
   std::vector<RevisionNode> nodes;
-  std::unordered_map<std::string_view, Idx> by_id;     // views into `nodes`
-  std::unordered_map<std::string_view, Idx> by_label;  // label -> the revision declaring it
+  NameIndex by_id;     // views into `nodes`
+  NameIndex by_label;  // label -> the revision declaring it
 
   Adjacency down;          // down_revisions as written (Alembic: versioned)
   Adjacency deps;          // depends_on resolved, deduplicated, as written
