@@ -127,17 +127,22 @@ bool PostgresDatabase::table_exists(const std::string& table) {
 void PostgresDatabase::ensure_tables() {
   if (tables_ready_) return;
   const TableNames& t = options_.tables;
+  // One round trip for the three facts (a remote server makes each count).
+  pqxx::result r = conn_.query(fmt::format(
+      "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = {}), to_regclass({}) IS NOT "
+      "NULL AND to_regclass({}) IS NOT NULL",
+      dialect_.quote_literal(t.schema),
+      dialect_.quote_literal(dialect_.qualified(t, t.version_table)),
+      dialect_.quote_literal(dialect_.qualified(t, t.history_table))));
   // Created only by the user: a typo in version_table_schema must not
   // quietly make a new schema (and apply every revision again).
-  pqxx::result schema = conn_.query(fmt::format("SELECT 1 FROM pg_namespace WHERE nspname = {}",
-                                                dialect_.quote_literal(t.schema)));
-  if (schema.empty())
+  if (!r[0][0].as<bool>())
     throw Error(fmt::format(
         "{}: the schema {} (version_table_schema) does not exist; create it first (CREATE "
         "SCHEMA {}) or fix version_table_schema",
         describe(), dialect_.quote_ident(t.schema), dialect_.quote_ident(t.schema)));
-  // A plain read first: both tables exist on every run but the first.
-  if (!table_exists(t.version_table) || !table_exists(t.history_table)) {
+  // Both tables exist on every run but the first.
+  if (!r[0][1].as<bool>()) {
     std::vector<std::string> batch{"BEGIN"};
     for (auto& sql : dialect_.create_tables_sql(t)) batch.push_back(std::move(sql));
     batch.push_back("COMMIT");
@@ -152,7 +157,7 @@ void PostgresDatabase::ensure_tables() {
 
 std::vector<std::string> PostgresDatabase::current_heads() {
   const TableNames& t = options_.tables;
-  if (!table_exists(t.version_table)) return {};
+  if (!tables_ready_ && !table_exists(t.version_table)) return {};
   std::vector<std::string> out;
   for (const auto& row : conn_.query(dialect_.select_heads_sql(t))) out.push_back(row[0].c_str());
   return out;
@@ -160,7 +165,7 @@ std::vector<std::string> PostgresDatabase::current_heads() {
 
 std::vector<HistoryEntry> PostgresDatabase::history() {
   const TableNames& t = options_.tables;
-  if (!table_exists(t.history_table)) return {};
+  if (!tables_ready_ && !table_exists(t.history_table)) return {};
   std::vector<HistoryEntry> out;
   for (const auto& row : conn_.query(dialect_.select_history_sql(t))) {
     HistoryEntry e;
