@@ -3,11 +3,16 @@
 // history row and timing; a failure part-way keeps the steps before it and
 // starts none after it; a lock timeout retries from the step that hit it; a
 // non-transactional step splits the run; and the run costs a round trip per
-// batch, not per step (counted by a proxy). Fails (never skips) when
+// batch, not per step (counted by a proxy); a connection lost part-way
+// leaves the committed steps and says which steps were in flight. Fails (never skips) when
 // MIGRATE_TEST_PG_URL is not set.
 #include <fmt/format.h>
 
+#include <atomic>
+#include <chrono>
+#include <pqxx/pqxx>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "e2e/pg_fixture.h"
@@ -204,4 +209,47 @@ TEST_CASE(
   CHECK(db.version().empty());
   CHECK(db.tables().empty());
   CHECK(r.out.empty());
+}
+
+TEST_CASE("pg: a connection lost in the middle of a message keeps what committed and says so",
+          "[e2e][postgres][batch]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  p.add(
+      {"a2", {"a1"}, "CREATE TABLE t_a2 (id integer);\nSELECT pg_sleep(20);", "DROP TABLE t_a2;"});
+  p.add_table_rev("a3", {"a2"});
+
+  // Another session ends migrate's backend while a2 sleeps.
+  std::atomic<bool> terminated{false};
+  std::thread killer([&] {
+    pqxx::connection c(db.url());
+    for (int i = 0; i < 400 && !terminated; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      pqxx::nontransaction q(c);
+      // (Found by what it waits for: pg_stat_activity keeps only the
+      // start of a long message's text.)
+      terminated = q.exec(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE "
+                        "wait_event = 'PgSleep' AND datname = current_database()")
+                       .size() == 1;
+    }
+  });
+  auto r = e2e::run_pg(p, db, {"upgrade", "head"});
+  killer.join();
+  INFO(r.err);
+  REQUIRE(terminated);
+  CHECK(r.exit_code == 1);
+  CHECK(contains(r.err, "lost the connection"));
+  CHECK(contains(r.err, "steps a1 to a3 were sent together"));
+  // a1 committed before the message reached a2; a2 rolled back whole.
+  CHECK(db.version() == V{"a1"});
+  CHECK(db.tables() == V{"t_a1"});
+
+  p.add({"a2", {"a1"}, "CREATE TABLE t_a2 (id integer);", "DROP TABLE t_a2;"});
+  auto again = e2e::run_pg(p, db, {"upgrade", "head"});
+  INFO(again.err);
+  CHECK(again.exit_code == 0);
+  CHECK(db.version() == V{"a3"});
+  CHECK(db.history_count() == 3);
 }

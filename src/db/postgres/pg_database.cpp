@@ -244,7 +244,6 @@ PostgresDatabase::StepLayout PostgresDatabase::append_step(std::vector<std::stri
   // version ops..., history row, COMMIT].
   StepLayout at;
   at.step = index;
-  at.begin = batch.size();
   batch.push_back("BEGIN");
   for (auto& sql : dialect_.step_settings_sql(step, /*local=*/true)) batch.push_back(sql);
   batch.push_back(kMarkStepStart);
@@ -284,7 +283,19 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
   }
 
   std::vector<pqxx::result> results;
-  auto failure = conn_.exec_batch(batch, &results);
+  std::optional<BatchFailure> failure;
+  try {
+    failure = conn_.exec_batch(batch, &results);
+  } catch (const Error& e) {
+    // The connection broke: which of the message's steps committed is only
+    // known to the server now.
+    const StepSpec& first = steps[layout.front().step].spec;
+    const StepSpec& last = steps[layout.back().step].spec;
+    throw Error(fmt::format(
+        "{}\n  (steps {} to {} were sent together: each committed whole or not at all; run "
+        "`migrate current` to see where the database is, then run the command again)",
+        e.what(), first.revision, last.revision));
+  }
   std::size_t committed = 0;
   while (committed < layout.size() && (!failure || layout[committed].commit < failure->index)) {
     const StepLayout& at = layout[committed++];

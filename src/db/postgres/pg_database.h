@@ -77,8 +77,9 @@ class PostgresDatabase : public Database {
   // Where one transactional step's statements sit in a batch.
   struct StepLayout {
     std::size_t step = 0;  // index in the plan
-    std::size_t begin = 0, check = 0, first_statement = 0, first_bookkeeping = 0, history = 0,
-                commit = 0;
+    // Batch indexes of the heads check, the first of the step's statements,
+    // the first version op, the history row and COMMIT.
+    std::size_t check = 0, first_statement = 0, first_bookkeeping = 0, history = 0, commit = 0;
   };
   // How often the step that last failed on lock_timeout has failed.
   class LockRetries {
