@@ -35,6 +35,17 @@ std::string one_line(const std::string& text) {
   return out;
 }
 
+// Why a connection broke, for users. libpqxx sometimes reports a later
+// symptom of its own ("Could not obtain client encoding") rather than what
+// happened; that text says nothing useful, so it is replaced.
+std::string broken_reason(const pqxx::broken_connection& e) {
+  std::string why = one_line(e.what());
+  if (why.find("client encoding") != std::string::npos || why.find("not connected") == 0)
+    return "the server closed it (the session was ended, the server restarted or shut down, "
+           "or the network failed)";
+  return why;
+}
+
 }  // namespace
 
 std::string describe_endpoint(const ConnectTarget& t) {
@@ -139,7 +150,7 @@ pqxx::result Connection::exec(const std::string& sql) {
     return tx.exec(sql);
   } catch (const pqxx::broken_connection& e) {
     throw Error(config::redact_secrets(
-        fmt::format("{}: lost the connection to the server: {}", describe_, one_line(e.what()))));
+        fmt::format("{}: lost the connection to the server: {}", describe_, broken_reason(e))));
   }
 }
 
@@ -178,7 +189,7 @@ std::optional<BatchFailure> Connection::exec_batch(const std::vector<std::string
     return std::nullopt;
   } catch (const pqxx::broken_connection& e) {
     throw Error(config::redact_secrets(
-        fmt::format("{}: lost the connection to the server: {}", describe_, one_line(e.what()))));
+        fmt::format("{}: lost the connection to the server: {}", describe_, broken_reason(e))));
   }
 }
 
