@@ -20,6 +20,24 @@
 
 namespace migrate::script {
 
+// The open versions/ directory, closed with the last ScriptDirectory (or
+// scope) that holds it. Files are opened relative to it: no walk of the
+// whole path per file.
+class VersionsDir {
+ public:
+  explicit VersionsDir(const std::string& path) : dir_(::opendir(path.c_str())) {}
+  ~VersionsDir() {
+    if (dir_) ::closedir(dir_);
+  }
+  VersionsDir(const VersionsDir&) = delete;
+  VersionsDir& operator=(const VersionsDir&) = delete;
+  DIR* get() const { return dir_; }
+  int fd() const { return ::dirfd(dir_); }
+
+ private:
+  DIR* dir_;
+};
+
 namespace {
 
 // Below this many files a second thread costs more than it saves. The cap
@@ -27,22 +45,6 @@ namespace {
 constexpr std::size_t kParallelThreshold = 256;
 constexpr std::size_t kMaxThreads = 4;
 constexpr std::size_t kMaxSlug = 40;
-
-// An open directory, closed on every path out of a scope.
-class OpenDir {
- public:
-  explicit OpenDir(const std::string& path) : dir_(::opendir(path.c_str())) {}
-  ~OpenDir() {
-    if (dir_) ::closedir(dir_);
-  }
-  OpenDir(const OpenDir&) = delete;
-  OpenDir& operator=(const OpenDir&) = delete;
-  DIR* get() const { return dir_; }
-  int fd() const { return ::dirfd(dir_); }
-
- private:
-  DIR* dir_;
-};
 
 bool is_regular_file_at(int dir_fd, const char* name) {
   struct stat st {};
@@ -85,7 +87,7 @@ void in_parallel(std::size_t count, Fn fn) {
 // every file is stat'ed (for the header cache; on several threads, as stat
 // calls are most of the time of a cached load); else only those readdir
 // cannot type.
-std::vector<Listed> list_sql_files(const OpenDir& dir, bool stamp) {
+std::vector<Listed> list_sql_files(const VersionsDir& dir, bool stamp) {
   std::vector<Listed> all;
   while (const dirent* e = ::readdir(dir.get())) {
     std::string_view name = e->d_name;
@@ -123,7 +125,7 @@ std::vector<Listed> list_sql_files(const OpenDir& dir, bool stamp) {
 // stat'ed, as list_sql_files does. False (and `out` unusable) when one no
 // longer stats as a regular file (a symlink whose target went away leaves
 // the directory as it was): the caller lists the directory instead.
-bool list_from_cache(const OpenDir& dir, const HeaderCache& cache, std::vector<Listed>& out) {
+bool list_from_cache(const VersionsDir& dir, const HeaderCache& cache, std::vector<Listed>& out) {
   const std::size_t n = cache.size();
   out.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
@@ -255,7 +257,8 @@ ScriptDirectory ScriptDirectory::load(const std::string& script_location, std::i
   ScriptDirectory sd;
   sd.location_ = script_location;
   const std::string dir_path = sd.versions_dir();
-  OpenDir dir(dir_path);
+  auto dir_handle = std::make_shared<const VersionsDir>(dir_path);
+  const VersionsDir& dir = *dir_handle;
   if (!dir.get()) {
     throw Error(dir_path +
                 ": no such directory; run `migrate init DIR` to create the migration "
@@ -343,6 +346,7 @@ ScriptDirectory ScriptDirectory::load(const std::string& script_location, std::i
   // Rejects a revision defined twice, naming both files. Its node order is
   // ours: position(id) is the file's index.
   sd.graph_ = graph::RevisionGraph(std::move(nodes));
+  sd.dir_ = std::move(dir_handle);
   return sd;
 }
 
@@ -369,7 +373,12 @@ void ScriptDirectory::adopt(std::size_t i, RevisionFile&& file) const {
 }
 
 void ScriptDirectory::read_file(std::size_t i) const {
-  adopt(i, parse_revision_file(summaries_[i].path));
+  const std::string& path = summaries_[i].path;
+  if (!dir_) {
+    adopt(i, parse_revision_file(path));
+    return;
+  }
+  adopt(i, parse_revision_text(util::read_file_at(dir_->fd(), names_[i], path), path));
 }
 
 const RevisionFile& ScriptDirectory::file(const std::string& id) const {
@@ -386,11 +395,12 @@ const std::vector<RevisionFile>& ScriptDirectory::files() const {
       if (!read_[i]) which.push_back(i);
     }
     const std::string dir_path = versions_dir();
-    OpenDir dir(dir_path);
-    if (!dir.get()) throw Error(dir_path + ": cannot open: " + std::strerror(errno));
+    std::shared_ptr<const VersionsDir> dir = dir_;
+    if (!dir) dir = std::make_shared<const VersionsDir>(dir_path);
+    if (!dir->get()) throw Error(dir_path + ": cannot open: " + std::strerror(errno));
     std::vector<RevisionFile> parsed;
     std::vector<std::exception_ptr> errors;
-    parse_some(dir.fd(), dir_path, names_, which, parsed, errors);
+    parse_some(dir->fd(), dir_path, names_, which, parsed, errors);
     rethrow_first(errors);
     for (std::size_t k = 0; k < which.size(); ++k) adopt(which[k], std::move(parsed[k]));
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,8 @@
 #include "script/revision_file.h"
 
 namespace migrate::script {
+
+class VersionsDir;  // script_directory.cpp
 
 struct NewRevision {
   std::string message;
@@ -77,6 +80,8 @@ class ScriptDirectory {
   void adopt(std::size_t i, RevisionFile&& file) const;
 
   std::string location_;
+  // versions/, kept open after load() for the files read later.
+  std::shared_ptr<const VersionsDir> dir_;
   std::vector<std::string> names_;  // file names in versions/, sorted
   std::vector<RevisionSummary> summaries_;
   graph::RevisionGraph graph_;

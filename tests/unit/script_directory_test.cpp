@@ -78,6 +78,25 @@ TEST_CASE("load reads versions/*.sql in name order and builds the graph", "[scri
   CHECK(contains(error_of([&] { sd.file("zz"); }), "no revision file for revision 'zz'"));
 }
 
+TEST_CASE("files read after load come from the versions/ folder that was loaded",
+          "[script_directory]") {
+  // They are opened relative to the folder kept open since load (no walk of
+  // the whole path per file): moving the project meanwhile changes nothing,
+  // while the path in messages stays the one loaded.
+  TempDir dir;
+  make_project(dir, {{"a1_first.sql", revision_text("a1", "null")},
+                     {"b2_second.sql", revision_text("b2", "a1")}});
+  ScriptDirectory sd = ScriptDirectory::load(dir / "m");
+  // A copy shares the open folder and outlives the original.
+  ScriptDirectory copy = sd;
+  sd = ScriptDirectory();
+  std::filesystem::rename(dir / "m", dir / "moved");
+  CHECK(copy.file("b2").upgrade_sql == "CREATE TABLE t_b2 (x int);\n");
+  CHECK(copy.file("b2").path == dir / "m/versions/b2_second.sql");
+  REQUIRE(copy.files().size() == 2);
+  CHECK(copy.files()[0].id == "a1");
+}
+
 TEST_CASE("an empty versions/ loads as an empty graph", "[script_directory]") {
   TempDir dir;
   make_project(dir, {});
