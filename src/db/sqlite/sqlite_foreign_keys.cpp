@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <initializer_list>
 #include <string_view>
 
 #include "util/error.h"
@@ -12,13 +13,19 @@ namespace {
 
 constexpr int kShownViolations = 5;
 
-bool contains_nocase(const std::string& text, std::string_view word) {
-  auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
-  if (text.size() < word.size()) return false;
-  for (std::size_t i = 0; i + word.size() <= text.size(); ++i) {
-    std::size_t k = 0;
-    while (k < word.size() && lower(text[i + k]) == word[k]) ++k;
-    if (k == word.size()) return true;
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// Whether `text` holds one of the lower-case `words`, in any case: one pass
+// over the text for all of them (this runs on every step's SQL).
+bool contains_any_nocase(const std::string& text, std::initializer_list<std::string_view> words) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = lower(text[i]);
+    for (std::string_view word : words) {
+      if (c != word[0] || text.size() - i < word.size()) continue;
+      std::size_t k = 1;
+      while (k < word.size() && lower(text[i + k]) == word[k]) ++k;
+      if (k == word.size()) return true;
+    }
   }
   return false;
 }
@@ -77,7 +84,7 @@ bool schema_may_have_foreign_keys(Connection& conn) {
 }
 
 bool sql_may_add_foreign_keys(const std::string& sql) {
-  return contains_nocase(sql, "references") || contains_nocase(sql, "writable_schema");
+  return contains_any_nocase(sql, {"references", "writable_schema"});
 }
 
 }  // namespace migrate::db::sqlite
