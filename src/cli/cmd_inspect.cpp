@@ -230,11 +230,15 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
     const auto& g = scripts.graph();
     std::vector<graph::Step> pending =
         g.empty() ? std::vector<graph::Step>{} : g.upgrade_plan(cur, "heads");
+    // What `current` shows: the stored rows plus revisions applied only as
+    // another branch's dependency.
+    std::vector<std::string> shown = g.empty() ? cur : g.effective_current(cur);
     RevisionFormatter fmt(scripts);
     if (s->json) {
       nlohmann::json j;
       j["database"] = ctx.database_description();
-      j["current"] = cur;
+      j["current"] = shown;
+      j["stored"] = cur;
       j["heads"] = g.heads();
       j["pending"] = nlohmann::json::array();
       for (const auto& p : pending)
@@ -254,8 +258,8 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
     } else {
       ctx.out << "Database: " << ctx.database_description() << "\n";
       ctx.out << "Current:  "
-              << (cur.empty() ? "<base> (nothing applied)"
-                              : fmt::format("{}", fmt::join(cur, ", ")))
+              << (shown.empty() ? "<base> (nothing applied)"
+                                : fmt::format("{}", fmt::join(shown, ", ")))
               << "\n";
       ctx.out << "Heads:    "
               << (g.empty() ? "(no revisions)" : fmt::format("{}", fmt::join(g.heads(), ", ")))

@@ -1,5 +1,5 @@
-// End to end: `migrate current` shows what Alembic's `current` shows when a
-// revision was applied only as another branch's dependency.
+// End to end: `migrate current` (and `status`) show what Alembic's `current`
+// shows when a revision was applied only as another branch's dependency.
 #include <nlohmann/json.hpp>
 
 #include "e2e/project_fixture.h"
@@ -34,6 +34,14 @@ TEST_CASE("current lists a revision applied as a dependency, as Alembic does", "
   CHECK(j["current"][0]["revision"] == "transfers");
   CHECK(j["current"][1]["revision"] == "sessions");
   CHECK(j["stored"] == nlohmann::json(V{"transfers"}));
+
+  // status says the same.
+  auto status = p.run({"status"});
+  REQUIRE(status.exit_code == 0);
+  CHECK(contains(status.out, "Current:  transfers, sessions\n"));
+  auto sj = nlohmann::json::parse(p.run({"status", "--json"}).out);
+  CHECK(sj["current"] == nlohmann::json(V{"transfers", "sessions"}));
+  CHECK(sj["stored"] == nlohmann::json(V{"transfers"}));
 
   // Once todos is applied above it, sessions is no longer shown.
   REQUIRE(p.run({"upgrade", "todos"}).exit_code == 0);
