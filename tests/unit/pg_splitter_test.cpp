@@ -11,7 +11,7 @@
 #include "util/error.h"
 
 using migrate::db::Statement;
-using migrate::db::postgres::check_transactional;
+using migrate::db::postgres::check_statements;
 using migrate::db::postgres::split_sql;
 using migrate::db::postgres::transaction_conflict;
 
@@ -118,12 +118,28 @@ TEST_CASE("pg: statements refused inside a transaction block", "[pg][splitter]")
 
   auto st =
       split_sql("CREATE TABLE t (a int);\n\nCREATE INDEX CONCURRENTLY i ON t (a);", 20, "r.sql");
-  auto err = error_of([&] { check_transactional(st, "r.sql"); });
+  auto err = error_of([&] { check_statements(st, true, "r.sql"); });
   CHECK(err.rfind("r.sql:22: CREATE INDEX CONCURRENTLY cannot run inside a transaction block", 0) ==
         0);
   CHECK(err.find("transactional: false") != std::string::npos);
   CHECK(err.find("in: CREATE INDEX CONCURRENTLY i ON t (a)") != std::string::npos);
-  CHECK(error_of([&] { check_transactional({st[0]}, "r.sql"); }).empty());
+  CHECK(error_of([&] { check_statements({st[0]}, true, "r.sql"); }).empty());
+  // Outside a transaction the same statement is fine.
+  CHECK(error_of([&] { check_statements(st, false, "r.sql"); }).empty());
+}
+
+TEST_CASE("pg: COPY FROM STDIN and TO STDOUT are refused in any step", "[pg][split]") {
+  auto st = split_sql("CREATE TABLE t (a int);\nCOPY t FROM STDIN;\nCOPY t TO STDOUT;", 5, "r.sql");
+  for (bool transactional : {true, false}) {
+    auto err = error_of([&] { check_statements(st, transactional, "r.sql"); });
+    CHECK(err.rfind("r.sql:6: COPY ... FROM STDIN cannot run in a migration", 0) == 0);
+    CHECK(err.find("Nothing was run.") != std::string::npos);
+    err = error_of([&] { check_statements({st[0], st[2]}, transactional, "r.sql"); });
+    CHECK(err.rfind("r.sql:7: COPY ... TO STDOUT cannot run in a migration", 0) == 0);
+  }
+  // COPY with a server-side file (or a program) has no stream on the connection.
+  auto files = split_sql("COPY t FROM '/tmp/t.csv';\nCOPY t TO PROGRAM 'cat';", 1, "r.sql");
+  CHECK(error_of([&] { check_statements(files, true, "r.sql"); }).empty());
 }
 
 TEST_CASE("pg dialect: quoting and schema-qualified names", "[pg][dialect]") {

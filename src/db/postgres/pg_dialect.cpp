@@ -170,7 +170,7 @@ std::vector<Statement> PostgresDialect::split(const std::string& sql, int first_
 
 void PostgresDialect::check_step(const std::vector<Statement>& statements, bool transactional,
                                  const std::string& file) const {
-  if (transactional) check_transactional(statements, file);
+  check_statements(statements, transactional, file);
 }
 
 }  // namespace migrate::db::postgres

@@ -40,10 +40,9 @@ std::string refused(const char* what) {
   return fmt::format("{} cannot run inside a transaction block", what);
 }
 
-}  // namespace
-
-std::string transaction_conflict(const std::string& sql) {
-  json tree = parse_tree(sql);
+// Why the statement with parse tree `tree` cannot run in a transaction
+// block; empty when it can.
+std::string transaction_conflict_of(const json& tree) {
   if (!tree.is_object() || tree.empty()) return {};
   const std::string kind = tree.begin().key();
   const json& node = tree.begin().value();
@@ -68,9 +67,37 @@ std::string transaction_conflict(const std::string& sql) {
   return {};
 }
 
-void check_transactional(const std::vector<Statement>& statements, const std::string& file) {
+// Why the statement cannot run in any migration step; empty when it can.
+// COPY FROM STDIN / TO STDOUT needs a data stream on the connection, which
+// a migration does not have (and its extra results would shift the
+// reported position of every later statement of a batch).
+std::string never_runnable(const json& tree) {
+  if (!tree.is_object() || tree.empty() || tree.begin().key() != "CopyStmt") return {};
+  const json& node = tree.begin().value();
+  if (node.contains("filename")) return {};
+  return flag(node, "is_from")
+             ? "COPY ... FROM STDIN cannot run in a migration (there is no data stream): use "
+               "INSERT, or COPY FROM a file on the server"
+             : "COPY ... TO STDOUT cannot run in a migration (there is no data stream): use COPY "
+               "TO a file on the server";
+}
+
+}  // namespace
+
+std::string transaction_conflict(const std::string& sql) {
+  return transaction_conflict_of(parse_tree(sql));
+}
+
+void check_statements(const std::vector<Statement>& statements, bool transactional,
+                      const std::string& file) {
   for (const auto& st : statements) {
-    std::string why = transaction_conflict(st.sql);
+    const json tree = parse_tree(st.sql);
+    std::string why = never_runnable(tree);
+    if (!why.empty())
+      throw Error(fmt::format("{}:{}: {}. Nothing was run.\n  in: {}", file, st.line, why,
+                              first_line_of(st.sql)));
+    if (!transactional) continue;
+    why = transaction_conflict_of(tree);
     if (why.empty()) continue;
     throw Error(fmt::format(
         "{}:{}: {}; this step runs in a transaction: add `transactional: false` to the revision's "

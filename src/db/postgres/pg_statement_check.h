@@ -1,7 +1,8 @@
 // Statements PostgreSQL refuses inside a transaction block (CREATE INDEX
 // CONCURRENTLY, VACUUM, CREATE DATABASE, ...) and transaction control
 // (BEGIN, COMMIT, ROLLBACK), found in the parse tree libpg_query builds.
-// A transactional step holding one is refused before anything runs.
+// A transactional step holding one is refused before anything runs, and so
+// is any step holding COPY FROM STDIN or TO STDOUT.
 #pragma once
 
 #include <string>
@@ -17,8 +18,10 @@ namespace migrate::db::postgres {
 std::string transaction_conflict(const std::string& sql);
 
 // Throws migrate::Error "FILE:LINE: ..." naming the first statement that
-// cannot run in a transactional step and telling the user to declare
-// `transactional: false`.
-void check_transactional(const std::vector<Statement>& statements, const std::string& file);
+// cannot run in a migration step at all (COPY FROM STDIN / TO STDOUT), or,
+// when `transactional`, that cannot run in a transaction, telling the user
+// to declare `transactional: false`.
+void check_statements(const std::vector<Statement>& statements, bool transactional,
+                      const std::string& file);
 
 }  // namespace migrate::db::postgres
