@@ -160,7 +160,9 @@ class Database {
   // transaction with its version ops; a non-transactional one in
   // autocommit), calling `done` as each commits. At the first failure the
   // steps before it stay committed and have been reported through `done`,
-  // and the failure is thrown as run_step() throws it. The default runs
+  // and the failure is thrown as run_step() throws it (when the connection
+  // is lost instead, which steps committed may be unknown: the error says
+  // so). The default runs
   // run_step() step by step; PostgreSQL sends several transactional steps
   // per round trip (pg_database.h).
   virtual void run_steps(const std::vector<PlannedStep>& steps, const StepDone& done);

@@ -46,6 +46,23 @@ std::string broken_reason(const pqxx::broken_connection& e) {
   return why;
 }
 
+// libpqxx throws some server errors as classes other than sql_error, which
+// carry no SQLSTATE: a deadlock or a serialization failure as
+// transaction_rollback, and an error of class 08 raised by the server for
+// another connection (dblink, postgres_fdw) as broken_connection although
+// this one is fine. Their SQLSTATE, or empty when `e` is not a server error
+// on a live connection.
+std::string sqlstate_of(const pqxx::failure& e, bool connection_open) {
+  if (const auto* s = dynamic_cast<const pqxx::sql_error*>(&e)) return s->sqlstate();
+  if (!connection_open) return "";
+  if (dynamic_cast<const pqxx::deadlock_detected*>(&e)) return "40P01";
+  if (dynamic_cast<const pqxx::serialization_failure*>(&e)) return "40001";
+  if (dynamic_cast<const pqxx::statement_completion_unknown*>(&e)) return "40003";
+  if (dynamic_cast<const pqxx::transaction_rollback*>(&e)) return "40000";
+  if (dynamic_cast<const pqxx::broken_connection*>(&e)) return "08000";
+  return "";
+}
+
 }  // namespace
 
 std::string describe_endpoint(const ConnectTarget& t) {
@@ -148,10 +165,20 @@ pqxx::result Connection::exec(const std::string& sql) {
   try {
     pqxx::nontransaction tx(*conn_);
     return tx.exec(sql);
-  } catch (const pqxx::broken_connection& e) {
-    throw Error(config::redact_secrets(
-        fmt::format("{}: lost the connection to the server: {}", describe_, broken_reason(e))));
+  } catch (const pqxx::sql_error&) {
+    throw;
+  } catch (const pqxx::failure& e) {
+    const std::string state = sqlstate_of(e, conn_->is_open());
+    if (!state.empty()) throw pqxx::sql_error(e.what(), sql, state.c_str());
+    throw lost_connection(e);
   }
+}
+
+Error Connection::lost_connection(const pqxx::failure& e) const {
+  const auto* broken = dynamic_cast<const pqxx::broken_connection*>(&e);
+  return Error(
+      config::redact_secrets(fmt::format("{}: lost the connection to the server: {}", describe_,
+                                         broken ? broken_reason(*broken) : one_line(e.what()))));
 }
 
 pqxx::result Connection::query(const std::string& sql) {
@@ -181,15 +208,17 @@ std::optional<BatchFailure> Connection::exec_batch(const std::vector<std::string
       try {
         pqxx::result r = pipe.retrieve(ids[i]);
         if (results) results->push_back(std::move(r));
-      } catch (const pqxx::sql_error& e) {
+      } catch (const pqxx::failure& e) {
+        const std::string state = sqlstate_of(e, conn_->is_open());
+        if (state.empty()) throw;
         pipe.flush();
-        return BatchFailure{i, format_server_error(e.what()), e.sqlstate()};
+        return BatchFailure{i, format_server_error(e.what()), state};
       }
     }
     return std::nullopt;
-  } catch (const pqxx::broken_connection& e) {
-    throw Error(config::redact_secrets(
-        fmt::format("{}: lost the connection to the server: {}", describe_, broken_reason(e))));
+  } catch (const pqxx::failure& e) {
+    if (!conn_->is_open()) throw lost_connection(e);
+    throw Error(fmt::format("{}: {}", describe_, format_server_error(e.what())));
   }
 }
 

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "util/error.h"
+
 namespace migrate::db::postgres {
 
 // Where to connect, and how to name it in messages.
@@ -42,15 +44,18 @@ class Connection {
   const std::string& describe() const { return describe_; }
 
   // Runs `sql` (one or more statements) in autocommit, one round trip.
-  // Throws pqxx::sql_error (use format_server_error) or migrate::Error when
-  // the connection breaks.
+  // Throws pqxx::sql_error with the SQLSTATE for every server error
+  // (deadlocks and serialization failures included, which libpqxx throws
+  // otherwise; use format_server_error), or migrate::Error when the
+  // connection breaks.
   pqxx::result exec(const std::string& sql);
   // exec() for migrate's own statements: a server error becomes a
   // migrate::Error naming the database.
   pqxx::result query(const std::string& sql);
 
   // Sends all statements in ONE message (one round trip) and reports the
-  // first that failed; the server skips the rest. Used with BEGIN first and
+  // first that failed (any server error, with its SQLSTATE); the server
+  // skips the rest. Throws migrate::Error when the connection breaks. Used with BEGIN first and
   // COMMIT last: after a failure the transaction is aborted, and
   // rollback_quietly() ends it.
   // With `results`, it receives the result of every statement before the
@@ -62,6 +67,9 @@ class Connection {
   void rollback_quietly() noexcept;
 
  private:
+  // "DB: lost the connection to the server: why".
+  Error lost_connection(const pqxx::failure& e) const;
+
   std::optional<pqxx::connection> conn_;
   std::string describe_;
 };

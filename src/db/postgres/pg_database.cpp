@@ -29,6 +29,14 @@ std::string check_message(const std::string& message) {
 // SQLSTATEs: lock_not_available (lock_timeout expired, or NOWAIT) and
 // query_canceled (statement_timeout, or a cancel request).
 constexpr const char* kLockNotAvailable = "55P03";
+// deadlock_detected: the server rolled this transaction back to break a
+// deadlock with another session; like a lock timeout, worth another try.
+constexpr const char* kDeadlockDetected = "40P01";
+// syntax_error: from a transactional step, whose statements libpg_query
+// parsed, it means the server could not parse the whole message (its
+// grammar or settings differ), and libpqxx then ran the statements one by
+// one and may have paired the first failure with the wrong text.
+constexpr const char* kSyntaxError = "42601";
 constexpr const char* kQueryCanceled = "57014";
 
 // SET for the length of a non-transactional step; RESET on every way out.
@@ -62,19 +70,22 @@ constexpr const char* kServerDuration =
 // A step's start, kept in a transaction-local setting. now() will not do
 // in a batch: the server gives every transaction of one message the
 // message's arrival time. Epoch seconds as text read back the same whatever
-// a step does to DateStyle or TimeZone.
+// a step does to DateStyle or TimeZone; a step that runs RESET ALL clears
+// the setting, and then its start falls back to now().
 constexpr const char* kMarkStepStart =
     "SELECT set_config('migrate.step_started', extract(epoch FROM clock_timestamp())::text, "
     "true)";
-constexpr const char* kStepStarted =
-    "to_timestamp(current_setting('migrate.step_started')::float8)";
-constexpr const char* kStepDuration =
-    "(1000 * (extract(epoch FROM clock_timestamp())::float8 - "
-    "current_setting('migrate.step_started')::float8))";
+constexpr const char* kStepStartEpoch =
+    "coalesce(nullif(current_setting('migrate.step_started', true), ''), extract(epoch FROM "
+    "now())::text)::float8";
+const std::string kStepStarted = fmt::format("to_timestamp({})", kStepStartEpoch);
+const std::string kStepDuration =
+    fmt::format("(1000 * (extract(epoch FROM clock_timestamp())::float8 - {}))", kStepStartEpoch);
 
-// Caps on the steps sent in one message: the progress line of a step is
-// printed when its message returns, so a cap keeps lines coming on a long
-// run; the byte cap bounds the message when steps are large.
+// When a message is full: the progress line of a step is printed when its
+// message returns, so a cap keeps lines coming on a long run; no more steps
+// are added once the SQL passes the byte threshold (one large step can pass
+// it alone).
 constexpr std::size_t kMaxBatchSteps = 50;
 constexpr std::size_t kMaxBatchBytes = 256 * 1024;
 
@@ -96,11 +107,7 @@ PostgresDatabase::PostgresDatabase(OpenOptions options)
   //    every second while a statement runs and rolls the step back.
   pqxx::result r = conn_.query(
       "SELECT current_schema(), CASE WHEN current_setting('server_version_num')::int >= 140000 "
-      "THEN set_config('client_connection_check_interval', '1000', false) END, "
-      "current_setting('server_version_num')::int");
-  // Before PostgreSQL 13, statement_timeout timed a whole message, not each
-  // statement in it: one step per message keeps the limit per statement.
-  max_batch_steps_ = r[0][2].as<int>() >= 130000 ? kMaxBatchSteps : 1;
+      "THEN set_config('client_connection_check_interval', '1000', false) END");
   if (options_.tables.schema.empty()) {
     if (r[0][0].is_null())
       throw Error(fmt::format(
@@ -216,7 +223,7 @@ void PostgresDatabase::run_steps(const std::vector<PlannedStep>& steps, const St
     statements.push_back(split_sql(step.sql, step.first_line, step.file));
     dialect_.check_step(statements.back(), step.transactional, step.file);
   }
-  LockRetries retries;
+  BatchState state;
   for (std::size_t pos = 0; pos < steps.size();) {
     if (!steps[pos].spec.transactional) {
       const auto t0 = std::chrono::steady_clock::now();
@@ -226,7 +233,7 @@ void PostgresDatabase::run_steps(const std::vector<PlannedStep>& steps, const St
       ++pos;
       continue;
     }
-    pos = run_batch(steps, statements, pos, retries, done);
+    pos = run_batch(steps, statements, pos, state, done);
   }
 }
 
@@ -267,8 +274,7 @@ PostgresDatabase::StepLayout PostgresDatabase::append_step(std::vector<std::stri
 
 std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
                                         const std::vector<std::vector<Statement>>& statements,
-                                        std::size_t pos, LockRetries& retries,
-                                        const StepDone& done) {
+                                        std::size_t pos, BatchState& state, const StepDone& done) {
   // Consecutive transactional steps from `pos`, each its own BEGIN ...
   // COMMIT, in ONE message: the server commits them one after the other
   // and, at the first error, skips the rest of the message, so the steps
@@ -277,7 +283,9 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
   std::vector<StepLayout> layout;
   std::size_t bytes = 0;
   for (std::size_t i = pos; i < steps.size() && steps[i].spec.transactional; ++i) {
-    if (!layout.empty() && (layout.size() >= max_batch_steps_ || bytes >= kMaxBatchBytes)) break;
+    if (!layout.empty() &&
+        (layout.size() >= kMaxBatchSteps || bytes >= kMaxBatchBytes || state.alone == pos))
+      break;
     layout.push_back(append_step(batch, steps[i], statements[i], i));
     bytes += steps[i].spec.sql.size();
   }
@@ -311,17 +319,26 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
   const TableNames& t = options_.tables;
   const std::size_t i = failure->index;
   const bool in_statement = i >= at.first_statement && i < at.first_bookkeeping;
-  const int attempt = retries.failed(at.step);
+  if (failure->sqlstate == kSyntaxError && layout.size() > 1 && state.alone != at.step) {
+    // The server may not have parsed the message at all (see kSyntaxError):
+    // the steps reported committed did; send the step it named alone, so
+    // that its error is its own.
+    state.alone = at.step;
+    return at.step;
+  }
+  const int attempt = state.failed(at.step);
   const int max_retries = std::max(0, options_.session.lock_retries);
-  if (failure->sqlstate == kLockNotAvailable && attempt <= max_retries) {
+  const bool deadlock = failure->sqlstate == kDeadlockDetected;
+  if ((failure->sqlstate == kLockNotAvailable || deadlock) && attempt <= max_retries) {
     // The step rolled back whole: nothing of it stays, so it can run again.
     std::string what =
         in_statement ? describe_relations(relations_named(sts[i - at.first_statement].sql))
                      : "a lock on the version table " + dialect_.qualified(t, t.version_table);
     auto delay = retry_delay(attempt, rng_);
     std::cerr << fmt::format("migrate: {}: {}; retry {}/{} in {}", label,
-                             lock_wait_phrase(step, failure->message, what), attempt, max_retries,
-                             format_delay(delay))
+                             deadlock ? deadlock_phrase(what)
+                                      : lock_wait_phrase(step, failure->message, what),
+                             attempt, max_retries, format_delay(delay))
               << std::endl;
     std::this_thread::sleep_for(delay);
     return at.step;
@@ -354,6 +371,10 @@ std::string PostgresDatabase::statement_failure(const StepSpec& step, const Stat
                          options_.session.lock_retries);
     std::string holders = lock_holders(conn_, relations);
     if (!holders.empty()) out += "\n  held now by " + holders;
+  } else if (failure.sqlstate == kDeadlockDetected && step.transactional) {
+    out += fmt::format("\n  {}, {} {} (lock_retries: {})",
+                       deadlock_phrase(describe_relations(relations_named(st.sql))), attempts,
+                       attempts == 1 ? "time" : "times", options_.session.lock_retries);
   } else if (failure.sqlstate == kQueryCanceled &&
              failure.message.find("statement timeout") != std::string::npos) {
     out += fmt::format(
@@ -370,6 +391,11 @@ std::string PostgresDatabase::lock_wait_phrase(const StepSpec& step, const std::
     return fmt::format("waited {} for {} (lock_timeout)",
                        step.lock_timeout.value_or(options_.session.lock_timeout), what);
   return fmt::format("could not get {} at once (NOWAIT)", what);
+}
+
+std::string PostgresDatabase::deadlock_phrase(const std::string& what) {
+  return fmt::format("deadlocked with another session over {} (the server rolled the step back)",
+                     what);
 }
 
 void PostgresDatabase::record_failure(const StepSpec& step,

@@ -3,27 +3,31 @@
 // A transactional step is one transaction: BEGIN, the expected-heads
 // check, the step's statements, the checked version-table changes, the
 // history row and COMMIT. Consecutive transactional steps go to the server
-// together, up to 50 (or 256 KiB of SQL) in ONE message (pqxx::pipeline):
-// the server runs the transactions one after the other and stops at the
-// first error, skipping the rest of the message, and the pipeline reports
-// which statement failed, so the error names its file line without
-// re-running anything; the steps before it stay committed and are reported
-// done. So a run of small steps costs a round trip per 50 steps, not per
-// step, and only a failure costs one more (ROLLBACK). Progress lines come
-// when a message returns. Servers before PostgreSQL 13 get one step per
-// message (their statement_timeout timed whole messages). A step holding a statement PostgreSQL
-// refuses in a transaction (CREATE INDEX CONCURRENTLY, VACUUM, ...) is refused before anything runs
-// unless it is declared `transactional: false`; such a step runs statement
-// by statement in autocommit, then records its version change and history
-// row in one transaction.
+// together, up to 50 in ONE message (no more are added once the SQL passes
+// 256 KiB), through pqxx::pipeline: the server runs the transactions one
+// after the other and stops at the first error, skipping the rest of the
+// message, and the pipeline reports which statement failed, so the error
+// names its file line without re-running anything; the steps before it
+// stay committed and are reported done. So a run of small steps costs a
+// round trip per 50 steps, not per step, and only a failure costs one more
+// (ROLLBACK). Progress lines come when a message returns. (In a step's SQL,
+// now() is the time its message arrived, as for any transaction of a
+// multi-statement message; clock_timestamp() is the wall clock.)
+//
+// A step holding a statement PostgreSQL refuses in a transaction (CREATE
+// INDEX CONCURRENTLY, VACUUM, ...) is refused before anything runs unless it
+// is declared `transactional: false`; such a step runs statement by
+// statement in autocommit, then records its version change and history row
+// in one transaction.
 //
 // Every step runs under lock_timeout and statement_timeout (the revision's
 // header values, else migrate.yaml's): SET LOCAL at the start of a
 // transactional step's message, SET ... RESET around a non-transactional
-// one. A transactional step that hits lock_timeout (SQLSTATE 55P03) has
-// rolled back whole, so it is sent again after a pause with backoff and
-// jitter, up to lock_retries times, with a line on stderr per retry. A
-// non-transactional step is never retried: its statements commit one by one.
+// one. A transactional step that hits lock_timeout (SQLSTATE 55P03) or is
+// chosen to break a deadlock (40P01) has rolled back whole, so it is sent
+// again after a pause with backoff and jitter, up to lock_retries times,
+// with a line on stderr per retry. A non-transactional step is never
+// retried: its statements commit one by one.
 //
 // The run lock is a session advisory lock (pg_lock.h). The version and
 // history tables live in TableNames::schema when one is set; that schema
@@ -81,18 +85,19 @@ class PostgresDatabase : public Database {
     // the first version op, the history row and COMMIT.
     std::size_t check = 0, first_statement = 0, first_bookkeeping = 0, history = 0, commit = 0;
   };
-  // How often the step that last failed on lock_timeout has failed.
-  class LockRetries {
-   public:
+  // What a run's earlier messages left for the next one.
+  struct BatchState {
+    static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
     // Counts a failure of `step`; returns its failures so far.
     int failed(std::size_t step) {
-      if (step != step_) step_ = step, count_ = 0;
-      return ++count_;
+      if (step != failed_step) failed_step = step, failures = 0;
+      return ++failures;
     }
-
-   private:
-    std::size_t step_ = static_cast<std::size_t>(-1);
-    int count_ = 0;
+    std::size_t failed_step = kNone;
+    int failures = 0;
+    // A step to send alone, in a message of its own (after a batch the
+    // server could not parse).
+    std::size_t alone = kNone;
   };
 
   static std::string step_label(const StepSpec& step);
@@ -106,7 +111,7 @@ class PostgresDatabase : public Database {
   // other failure.
   std::size_t run_batch(const std::vector<PlannedStep>& steps,
                         const std::vector<std::vector<Statement>>& statements, std::size_t pos,
-                        LockRetries& retries, const StepDone& done);
+                        BatchState& state, const StepDone& done);
   // The message for a step whose statement `st` failed with `failure` after
   // `attempts` tries: the server's text, plus what it waited for on a lock
   // timeout or what limit it hit on a statement timeout.
@@ -116,6 +121,8 @@ class PostgresDatabase : public Database {
   // "waited 5s for a lock on table \"t\" (lock_timeout)".
   std::string lock_wait_phrase(const StepSpec& step, const std::string& message,
                                const std::string& what) const;
+  // "deadlocked with another session over table \"t\" (...)".
+  static std::string deadlock_phrase(const std::string& what);
   void run_autocommit(const StepSpec& step, const std::vector<Statement>& statements,
                       const std::vector<std::string>& expected, const std::string& label);
   // Best effort: a failure to record a failure must not hide the failure.
@@ -131,7 +138,6 @@ class PostgresDatabase : public Database {
   Connection conn_;
   std::mt19937 rng_;  // retry jitter
   bool tables_ready_ = false;
-  std::size_t max_batch_steps_ = 1;  // steps per message (server version)
   std::string applied_by_;
 };
 
