@@ -57,7 +57,10 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
   runner::Runner runner(
       *db, scripts,
       [&ctx](const runner::StepReport& r) {
-        ctx.out << runner::describe_step(r) << fmt::format("  ({:.1f} ms)", r.duration_ms) << "\n";
+        // One string, one write: this runs after every step.
+        std::string line = runner::describe_step(r);
+        fmt::format_to(std::back_inserter(line), "  ({:.1f} ms)\n", r.duration_ms);
+        ctx.out << line;
         ctx.out.flush();
       },
       millis(a.lock_wait_s));

@@ -8,17 +8,29 @@ namespace migrate::runner {
 
 namespace {
 
-std::string comma_list(const std::vector<std::string>& ids) {
-  if (ids.empty()) return "<base>";
-  return fmt::format("{}", fmt::join(ids, ", "));
+// Plain appends, not fmt: this runs for every step's progress line.
+void append_comma_list(std::string& out, const std::vector<std::string>& ids) {
+  if (ids.empty()) {
+    out += "<base>";
+    return;
+  }
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (i) out += ", ";
+    out += ids[i];
+  }
 }
 
 }  // namespace
 
 std::string describe_step(const StepReport& r) {
-  std::string line = fmt::format("Running {} {} -> {}", r.step.upgrade ? "upgrade" : "downgrade",
-                                 comma_list(r.from), comma_list(r.to));
-  if (!r.message.empty()) line += ", " + r.message;
+  std::string line = r.step.upgrade ? "Running upgrade " : "Running downgrade ";
+  append_comma_list(line, r.from);
+  line += " -> ";
+  append_comma_list(line, r.to);
+  if (!r.message.empty()) {
+    line += ", ";
+    line += r.message;
+  }
   return line;
 }
 

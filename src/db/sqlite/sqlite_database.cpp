@@ -124,8 +124,8 @@ void SqliteDatabase::record_failure(const HistoryRecord& row) noexcept {
 void SqliteDatabase::run_step(const StepSpec& step,
                               const std::vector<std::string>& expected_heads_before) {
   ensure_tables();
-  std::string label =
-      fmt::format("step {} ({})", step.revision, step.upgrade ? "upgrade" : "downgrade");
+  // Built on every step, used only in messages: a plain append, not fmt.
+  std::string label = "step " + step.revision + (step.upgrade ? " (upgrade)" : " (downgrade)");
   if (step.transactional)
     run_transactional(step, expected_heads_before, label);
   else
