@@ -51,12 +51,26 @@ bool is_regular_file_at(int dir_fd, const char* name) {
   return ::fstatat(dir_fd, name, &st, 0) == 0 && S_ISREG(st.st_mode);
 }
 
-// A *.sql file of versions/ and, when the cache is on, its stat.
+// "versions_dir/name", built in one allocation: the path every loaded file
+// keeps (RevisionSummary::path), whose tail is its name.
+std::string join_path(const std::string& dir_path, std::string_view name) {
+  std::string path;
+  path.reserve(dir_path.size() + 1 + name.size());
+  path += dir_path;
+  path += '/';
+  path += name;
+  return path;
+}
+
+// A *.sql file of versions/ and, when the cache is on, its stat. The name
+// is the tail of the path, from `name_at` (the same for every file): one
+// string per file, not two.
 struct Listed {
-  std::string name;
+  std::string path;
   unsigned char type = DT_UNKNOWN;  // readdir's d_type
   bool stamped = false;
   FileStamp stamp;
+  const char* name(std::size_t name_at) const { return path.c_str() + name_at; }
 };
 
 // Runs fn(first, step) over `count` items on up to kMaxThreads threads
@@ -87,7 +101,9 @@ void in_parallel(std::size_t count, Fn fn) {
 // every file is stat'ed (for the header cache; on several threads, as stat
 // calls are most of the time of a cached load); else only those readdir
 // cannot type.
-std::vector<Listed> list_sql_files(const VersionsDir& dir, bool stamp) {
+std::vector<Listed> list_sql_files(const VersionsDir& dir, const std::string& dir_path,
+                                   bool stamp) {
+  const std::size_t at = dir_path.size() + 1;
   std::vector<Listed> all;
   while (const dirent* e = ::readdir(dir.get())) {
     std::string_view name = e->d_name;
@@ -95,7 +111,7 @@ std::vector<Listed> list_sql_files(const VersionsDir& dir, bool stamp) {
     // Some filesystems do not fill d_type; a symlink may point at a file.
     if (e->d_type != DT_REG && e->d_type != DT_UNKNOWN && e->d_type != DT_LNK) continue;
     Listed l;
-    l.name = name;
+    l.path = join_path(dir_path, name);
     l.type = e->d_type;
     all.push_back(std::move(l));
   }
@@ -103,8 +119,8 @@ std::vector<Listed> list_sql_files(const VersionsDir& dir, bool stamp) {
     for (std::size_t i = first; i < all.size(); i += step) {
       Listed& l = all[i];
       if (stamp) {
-        l.stamped = stamp_file_at(dir.fd(), l.name.c_str(), l.stamp);
-      } else if (l.type != DT_REG && is_regular_file_at(dir.fd(), l.name.c_str())) {
+        l.stamped = stamp_file_at(dir.fd(), l.name(at), l.stamp);
+      } else if (l.type != DT_REG && is_regular_file_at(dir.fd(), l.name(at))) {
         l.type = DT_REG;
       }
     }
@@ -115,8 +131,9 @@ std::vector<Listed> list_sql_files(const VersionsDir& dir, bool stamp) {
     // A DT_REG file is kept even when its stat failed: reading it says why.
     if (l.type == DT_REG || l.stamped) out.push_back(std::move(l));
   }
+  // Same prefix everywhere: the order of the paths is the order of the names.
   std::sort(out.begin(), out.end(),
-            [](const Listed& a, const Listed& b) { return a.name < b.name; });
+            [](const Listed& a, const Listed& b) { return a.path < b.path; });
   return out;
 }
 
@@ -125,11 +142,13 @@ std::vector<Listed> list_sql_files(const VersionsDir& dir, bool stamp) {
 // stat'ed, as list_sql_files does. False (and `out` unusable) when one no
 // longer stats as a regular file (a symlink whose target went away leaves
 // the directory as it was): the caller lists the directory instead.
-bool list_from_cache(const VersionsDir& dir, const HeaderCache& cache, std::vector<Listed>& out) {
+bool list_from_cache(const VersionsDir& dir, const std::string& dir_path, const HeaderCache& cache,
+                     std::vector<Listed>& out) {
+  const std::size_t at = dir_path.size() + 1;
   const std::size_t n = cache.size();
   out.resize(n);
   for (std::size_t i = 0; i < n; ++i) {
-    out[i].name = cache.name(i);
+    out[i].path = join_path(dir_path, cache.name(i));
     out[i].type = DT_REG;
   }
   std::atomic<bool> all{true};
@@ -137,19 +156,20 @@ bool list_from_cache(const VersionsDir& dir, const HeaderCache& cache, std::vect
     bool ok = true;
     for (std::size_t i = first; i < n && ok; i += step) {
       Listed& l = out[i];
-      ok = l.stamped = stamp_file_at(dir.fd(), l.name.c_str(), l.stamp);
+      ok = l.stamped = stamp_file_at(dir.fd(), l.name(at), l.stamp);
     }
     if (!ok) all = false;
   });
   return all;
 }
 
-// Parses the files `which` (indexes into `names`), on several threads when
-// there are many: on a small VM the open/read/close system calls, not the
-// parsing, are most of the time, and they overlap well. Files are opened
-// relative to the directory's descriptor (no path walk per file). Fills
-// files[k] or errors[k] for which[k].
-void parse_some(int dir_fd, const std::string& dir_path, const std::vector<std::string>& names,
+// Parses the files `which` (indexes into `summaries`, whose paths are set),
+// on several threads when there are many: on a small VM the open/read/close
+// system calls, not the parsing, are most of the time, and they overlap
+// well. Files are opened relative to the directory's descriptor (no path
+// walk per file), by the name at `name_at` in each path. Fills files[k] or
+// errors[k] for which[k].
+void parse_some(int dir_fd, std::size_t name_at, const std::vector<RevisionSummary>& summaries,
                 const std::vector<std::size_t>& which, std::vector<RevisionFile>& files,
                 std::vector<std::exception_ptr>& errors) {
   files.assign(which.size(), RevisionFile{});
@@ -157,9 +177,9 @@ void parse_some(int dir_fd, const std::string& dir_path, const std::vector<std::
   auto work = [&](std::size_t first, std::size_t step) {
     for (std::size_t k = first; k < which.size(); k += step) {
       try {
-        const std::string& name = names[which[k]];
-        std::string path = dir_path + "/" + name;
-        files[k] = parse_revision_text(util::read_file_at(dir_fd, name, path), path);
+        const std::string& path = summaries[which[k]].path;
+        files[k] =
+            parse_revision_text(util::read_file_at(dir_fd, path.c_str() + name_at, path), path);
       } catch (...) {
         // Go on: the good files after a bad one are still worth caching.
         errors[k] = std::current_exception();
@@ -278,27 +298,23 @@ ScriptDirectory ScriptDirectory::load(const std::string& script_location, std::i
   // When versions/ is as the cache saw it, its listing is the cache's: no
   // readdir of 10,000 entries and no sort (a third of a cached load).
   std::vector<Listed> listed;
-  const bool listed_from_cache =
-      have_dir_stamp && cache.listing_unchanged(dir_stamp) && list_from_cache(dir, cache, listed);
-  if (!listed_from_cache) listed = list_sql_files(dir, use_cache);
+  const bool listed_from_cache = have_dir_stamp && cache.listing_unchanged(dir_stamp) &&
+                                 list_from_cache(dir, dir_path, cache, listed);
+  if (!listed_from_cache) listed = list_sql_files(dir, dir_path, use_cache);
 
   const std::size_t n = listed.size();
-  sd.names_.reserve(n);
+  sd.name_at_ = dir_path.size() + 1;
   sd.summaries_.resize(n);
   std::vector<std::size_t> misses;
   for (std::size_t i = 0; i < n; ++i) {
-    sd.names_.push_back(std::move(listed[i].name));
     RevisionSummary& sum = sd.summaries_[i];
-    if (listed[i].stamped && cache.find(sd.names_[i], listed[i].stamp, sum)) {
-      sum.path = dir_path + "/" + sd.names_[i];
-    } else {
-      misses.push_back(i);
-    }
+    sum.path = std::move(listed[i].path);  // find() keeps it
+    if (!listed[i].stamped || !cache.find(sd.name(i), listed[i].stamp, sum)) misses.push_back(i);
   }
 
   std::vector<RevisionFile> parsed;
   std::vector<std::exception_ptr> errors;
-  parse_some(dir.fd(), dir_path, sd.names_, misses, parsed, errors);
+  parse_some(dir.fd(), sd.name_at_, sd.summaries_, misses, parsed, errors);
   sd.read_.assign(n, 0);
   sd.unread_ = n;
   if (!misses.empty()) sd.files_.resize(n);
@@ -329,7 +345,7 @@ ScriptDirectory ScriptDirectory::load(const std::string& script_location, std::i
       const bool failed = missed && errors[k];
       if (missed) ++k;
       if (failed || !listed[i].stamped || sd.summaries_[i].id.empty()) continue;
-      entries.push_back({sd.names_[i], listed[i].stamp, sd.summaries_[i]});
+      entries.push_back({std::string(sd.name(i)), listed[i].stamp, sd.summaries_[i]});
     }
     // The listing is recorded only when every file is in the cache.
     const bool complete = have_dir_stamp && entries.size() == n;
@@ -378,7 +394,8 @@ void ScriptDirectory::read_file(std::size_t i) const {
     adopt(i, parse_revision_file(path));
     return;
   }
-  adopt(i, parse_revision_text(util::read_file_at(dir_->fd(), names_[i], path), path));
+  adopt(i,
+        parse_revision_text(util::read_file_at(dir_->fd(), path.c_str() + name_at_, path), path));
 }
 
 const RevisionFile& ScriptDirectory::file(const std::string& id) const {
@@ -400,7 +417,7 @@ const std::vector<RevisionFile>& ScriptDirectory::files() const {
     if (!dir->get()) throw Error(dir_path + ": cannot open: " + std::strerror(errno));
     std::vector<RevisionFile> parsed;
     std::vector<std::exception_ptr> errors;
-    parse_some(dir->fd(), dir_path, names_, which, parsed, errors);
+    parse_some(dir->fd(), name_at_, summaries_, which, parsed, errors);
     rethrow_first(errors);
     for (std::size_t k = 0; k < which.size(); ++k) adopt(which[k], std::move(parsed[k]));
   }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "graph/revision_graph.h"
@@ -82,7 +83,11 @@ class ScriptDirectory {
   std::string location_;
   // versions/, kept open after load() for the files read later.
   std::shared_ptr<const VersionsDir> dir_;
-  std::vector<std::string> names_;  // file names in versions/, sorted
+  // File i's name in versions/: the tail of its path, from name_at_.
+  std::string_view name(std::size_t i) const {
+    return std::string_view(summaries_[i].path).substr(name_at_);
+  }
+  std::size_t name_at_ = 0;
   std::vector<RevisionSummary> summaries_;
   graph::RevisionGraph graph_;
   LoadStats stats_;

@@ -94,7 +94,11 @@ std::string read_file(const std::string& path) {
 }
 
 std::string read_file_at(int dir_fd, const std::string& name, const std::string& display_path) {
-  Fd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_CLOEXEC));
+  return read_file_at(dir_fd, name.c_str(), display_path);
+}
+
+std::string read_file_at(int dir_fd, const char* name, const std::string& display_path) {
+  Fd fd(::openat(dir_fd, name, O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) fail(display_path, "read", errno);
   return read_fd(fd, display_path);
 }

@@ -331,3 +331,30 @@ TEST_CASE("generate_revision_id: 12 lowercase hex digits, different each time",
   }
   CHECK(seen.size() == 100);
 }
+
+TEST_CASE("each file's path is the folder and its name, whether from the cache or parsed",
+          "[script_directory]") {
+  // The name a file is read by later is the tail of that path: a file
+  // whose header came from the cache is read back by the right name.
+  TempDir dir;
+  make_project(dir, {{"a1_first.sql", revision_text("a1", "null")},
+                     {"b2_second_with_a_long_name_for_the_heap.sql", revision_text("b2", "a1")},
+                     {"c.sql", revision_text("c3", "b2")}});
+  const std::string versions = dir / "m/versions";
+  // A moment well after the files were written: the cache trusts them.
+  const std::int64_t later = migrate::script::wall_clock_ns() + 10'000'000'000;
+  ScriptDirectory first = ScriptDirectory::load(dir / "m", later);
+  CHECK(first.load_stats().parsed == 3);
+  ScriptDirectory sd = ScriptDirectory::load(dir / "m", later);
+  REQUIRE(sd.load_stats().from_cache == 3);
+  for (const ScriptDirectory* s : {&first, &sd}) {
+    REQUIRE(s->summaries().size() == 3);
+    CHECK(s->summaries()[0].path == versions + "/a1_first.sql");
+    CHECK(s->summaries()[1].path == versions + "/b2_second_with_a_long_name_for_the_heap.sql");
+    CHECK(s->summaries()[2].path == versions + "/c.sql");
+  }
+  CHECK(sd.file("b2").upgrade_sql == "CREATE TABLE t_b2 (x int);\n");
+  CHECK(sd.file("c3").path == versions + "/c.sql");
+  REQUIRE(sd.files().size() == 3);
+  CHECK(sd.files()[0].id == "a1");
+}
