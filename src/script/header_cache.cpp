@@ -201,25 +201,31 @@ bool RevisionSummary::operator==(const RevisionSummary& o) const {
          created == o.created;
 }
 
-bool stamp_file_at(int dir_fd, const char* name, FileStamp& out) {
-  struct stat st {};
-  if (::fstatat(dir_fd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) return false;
+namespace {
+
+FileStamp stamp_of(const struct stat& st) {
+  FileStamp out;
   out.size = static_cast<std::uint64_t>(st.st_size);
   out.inode = static_cast<std::uint64_t>(st.st_ino);
   out.device = static_cast<std::uint64_t>(st.st_dev);
   out.mtime_ns = ns_of(st.st_mtim);
   out.ctime_ns = ns_of(st.st_ctim);
+  return out;
+}
+
+}  // namespace
+
+bool stamp_file_at(int dir_fd, const char* name, FileStamp& out) {
+  struct stat st {};
+  if (::fstatat(dir_fd, name, &st, 0) != 0 || !S_ISREG(st.st_mode)) return false;
+  out = stamp_of(st);
   return true;
 }
 
 bool stamp_dir(int dir_fd, FileStamp& out) {
   struct stat st {};
   if (::fstat(dir_fd, &st) != 0) return false;
-  out.size = static_cast<std::uint64_t>(st.st_size);
-  out.inode = static_cast<std::uint64_t>(st.st_ino);
-  out.device = static_cast<std::uint64_t>(st.st_dev);
-  out.mtime_ns = ns_of(st.st_mtim);
-  out.ctime_ns = ns_of(st.st_ctim);
+  out = stamp_of(st);
   return true;
 }
 
