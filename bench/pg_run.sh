@@ -64,8 +64,6 @@ else
   PAIRS=20
 fi
 
-say() { printf '\n== %s\n' "$*" >&2; }
-die() { printf 'pg_run.sh: %s\n' "$*" >&2; exit 1; }
 
 for tool in hyperfine psql pgbench g++ cmake "$PY"; do
   command -v "$tool" >/dev/null || die "$tool not found"
@@ -75,18 +73,7 @@ $PY -c 'import alembic, psycopg2' 2>/dev/null \
 
 # --- build ---------------------------------------------------------------
 cd "$ROOT"
-if [[ -n "${MIGRATE_BENCH_BIN:-}" ]]; then
-  say "using MIGRATE_BENCH_BIN=$MIGRATE (no build)"
-else
-  say "building Release migrate into build-bench/"
-  if [[ ! -f "$BUILD/CMakeCache.txt" ]]; then
-    cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >&2
-  fi
-  grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' "$BUILD/CMakeCache.txt" \
-    || die "build-bench/ is not a Release build; remove it and rerun"
-  cmake --build build-bench -j2 --target migrate >&2
-fi
-[[ -x "$MIGRATE" ]] || die "no $MIGRATE after the build"
+build_migrate
 
 mkdir -p "$WORK" "$RESULTS"
 PROXY="$WORK/pg_proxy"

@@ -37,8 +37,6 @@ unset PYTHONDONTWRITEBYTECODE PYTHONPATH PYTHONHOME PYTHONSTARTUP
 
 if [[ $QUICK == 1 ]]; then RUNS=(--warmup 1 --runs 3); else RUNS=(--warmup 2 --min-runs 10); fi
 
-say() { printf '\n== %s\n' "$*" >&2; }
-die() { printf 'schema_pg.sh: %s\n' "$*" >&2; exit 1; }
 
 for tool in hyperfine psql npm cmake "$PY"; do
   command -v "$tool" >/dev/null || die "$tool not found"
@@ -48,14 +46,7 @@ $PY -c 'import alembic, sqlalchemy, psycopg2' 2>/dev/null \
 
 # --- build, peers, inputs ------------------------------------------------
 cd "$ROOT"
-if [[ -z "${MIGRATE_BENCH_BIN:-}" ]]; then
-  say "building Release migrate into build-bench/"
-  [[ -f build-bench/CMakeCache.txt ]] || cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release >&2
-  grep -q '^CMAKE_BUILD_TYPE:STRING=Release$' build-bench/CMakeCache.txt \
-    || die "build-bench/ is not a Release build; remove it and rerun"
-  cmake --build build-bench -j2 --target migrate >&2
-fi
-[[ -x "$MIGRATE" ]] || die "no $MIGRATE"
+build_migrate
 
 mkdir -p "$WORK" "$RESULTS"
 MIGRA="$WORK/migra/node_modules/.bin/migra"
