@@ -19,7 +19,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       cmake g++ make pkg-config \
       libcli11-dev libyaml-cpp-dev libsqlite3-dev libssl-dev libfmt-dev \
-      nlohmann-json3-dev libpqxx-dev libpg-query-dev \
+      nlohmann-json3-dev libpqxx-dev libpg-query-dev libprotobuf-c-dev \
  && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src

@@ -4,7 +4,8 @@
 set -euo pipefail
 
 BUILD_PKGS=(cmake g++ make pkg-config libcli11-dev libyaml-cpp-dev libsqlite3-dev libssl-dev
-            libfmt-dev nlohmann-json3-dev catch2 libpqxx-dev libpg-query-dev sqlite3)
+            libfmt-dev nlohmann-json3-dev catch2 libpqxx-dev libpg-query-dev libprotobuf-c-dev
+            sqlite3)
 TEST_PKGS=(postgresql postgresql-client python3-alembic python3-psycopg2 python3-sqlalchemy)
 
 want=("${BUILD_PKGS[@]}")
