@@ -1,11 +1,9 @@
-// The text side of schema diffs: rename hints in a schema file, SQLite's
-// CREATE TABLE reader and the normaliser that decides which spellings are
-// the same.
+// The text side of schema diffs: rename hints in a schema file and SQLite's
+// CREATE TABLE reader. (The normaliser: sql_sqlite_text_test.cpp.)
 #include <catch2/catch.hpp>
 
 #include "schema/rename_hints.h"
 #include "schema/sqlite/sqlite_create_table.h"
-#include "schema/sqlite/sqlite_tokens.h"
 #include "support/test_support.h"
 
 using namespace migrate::schema;
@@ -89,21 +87,6 @@ TEST_CASE("reversed hints rename back", "[schema][hints]") {
   Schema back = with_reversed_hints(to, from);
   CHECK(back.tables[0].renamed_from == "wallets");
   CHECK(back.tables[0].columns[0].renamed_from == "balance");
-}
-
-TEST_CASE("SQLite text: normalise spellings, not meanings", "[schema][sqlite]") {
-  using sqlite::normalize;
-  CHECK(normalize("CHECK ( length( \"Title\" )>0 ) -- why") ==
-        normalize("check (LENGTH(title) > 0)"));
-  CHECK(normalize("x IN ('a','b')") == "x in ('a', 'b')");
-  // String literals and numbers are kept exactly.
-  CHECK(normalize("DEFAULT 'EUR'") != normalize("DEFAULT 'eur'"));
-  CHECK(normalize("1.0") != normalize("1"));
-  CHECK(normalize("\"two words\"") == "\"two words\"");
-  CHECK(sqlite::quote_ident("order") == "\"order\"");
-  CHECK(sqlite::quote_ident("users") == "users");
-  CHECK(sqlite::replace_ident("CREATE INDEX i ON t (\"Amount\", amount2)", "amount", "balance") ==
-        "CREATE INDEX i ON t (balance, amount2)");
 }
 
 TEST_CASE("SQLite CREATE TABLE reader", "[schema][sqlite]") {

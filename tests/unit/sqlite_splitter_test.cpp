@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "db/database.h"
+#include "db/sqlite/sqlite_connection.h"
 #include "db/sqlite/sqlite_dialect.h"
+#include "db/sqlite/sqlite_executor.h"
 #include "util/error.h"
 
 using migrate::Error;
@@ -146,6 +148,31 @@ TEST_CASE("other unterminated tokens and trigger bodies are errors", "[sqlite][s
       split_error("SELECT 1;\n\nCREATE TRIGGER t AFTER INSERT ON a BEGIN\n SELECT 1;\n");
   CHECK_THAT(trig, Catch::Contains("v/ab12_x.sql:3: unterminated statement"));
   CHECK_THAT(trig, Catch::Contains("END"));
+}
+
+TEST_CASE("a \\v after whitespace is whitespace, as SQLite reads it", "[sqlite][splitter]") {
+  // SQLite's tokenizer starts no token with \v (illegal) but goes on over
+  // one in a space token. The old splitter and executor, whose whitespace
+  // had no \v, took the " \v" at the end for a statement of its own: the
+  // splitter emitted "\v" and the executor failed with "unrecognized token".
+  std::string sql = "CREATE TABLE t (a);\n \v\n";
+  CHECK(texts(split_sql(sql, 1, "f.sql")) == std::vector<std::string>{"CREATE TABLE t (a)"});
+  std::string file = "f.sql";
+  migrate::db::sqlite::Connection conn(":memory:", SQLITE_OPEN_READWRITE, file);
+  CHECK_NOTHROW(migrate::db::sqlite::run_section(conn, {sql, 1, file, "step", false}));
+  // A \v that starts a token is illegal: SQLite refuses it.
+  std::string bad = "SELECT 1;\v";
+  CHECK(texts(split_sql(bad, 1, "f.sql")) == std::vector<std::string>{"SELECT 1", "\v"});
+  CHECK_THROWS_WITH(migrate::db::sqlite::run_section(conn, {bad, 1, file, "step", false}),
+                    Catch::Contains("f.sql:1: step failed: unrecognized token"));
+}
+
+TEST_CASE("an unterminated blob literal is an unterminated string", "[sqlite][splitter]") {
+  CHECK_THAT(split_error("SELECT 1;\nSELECT x'ab;\n"),
+             Catch::Contains("v/ab12_x.sql:2: unterminated string literal"));
+  // Closed but malformed (odd digits): SQLite's to refuse, not the splitter's.
+  CHECK(texts(split_sql("SELECT x'abc';", 1, "f.sql")) ==
+        std::vector<std::string>{"SELECT x'abc'"});
 }
 
 TEST_CASE("many statements split in one pass", "[sqlite][splitter]") {

@@ -2,20 +2,29 @@
 
 #include <fmt/format.h>
 
-#include <cctype>
-
-#include "db/sqlite/sqlite_text.h"
+#include "sql/position.h"
+#include "sql/sqlite/text.h"
+#include "sql/sqlite/tokenizer.h"
 #include "util/error.h"
 
 namespace migrate::db::sqlite {
 
 namespace {
 
-// The word at `pos` (letters only), upper-cased, and the offset after it.
+using sql::count_newlines;
+using sql::sqlite::first_line_of;
+using sql::sqlite::skip_space;
+
+// The word token at `pos`, upper-cased (empty when another token is
+// there), and the offset after it.
 std::string word_at(const std::string& sql, std::size_t& pos) {
-  std::string word;
-  while (pos < sql.size() && std::isalpha(static_cast<unsigned char>(sql[pos])))
-    word += static_cast<char>(std::toupper(static_cast<unsigned char>(sql[pos++])));
+  if (pos >= sql.size()) return {};
+  sql::sqlite::RawToken t = sql::sqlite::token_at(sql, pos);
+  if (t.kind != sql::sqlite::Kind::word) return {};
+  std::string word = sql.substr(t.begin, t.end - t.begin);
+  for (char& c : word)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  pos = t.end;
   return word;
 }
 
@@ -26,10 +35,10 @@ bool controls_transaction(const std::string& sql, std::size_t pos) {
   std::string first = word_at(sql, pos);
   if (first == "BEGIN" || first == "COMMIT" || first == "END") return true;
   if (first != "ROLLBACK") return false;
-  pos = skip_blank(sql, pos);
+  pos = skip_space(sql, pos);
   std::string next = word_at(sql, pos);
   if (next == "TRANSACTION") {
-    pos = skip_blank(sql, pos);
+    pos = skip_space(sql, pos);
     next = word_at(sql, pos);
   }
   return next != "TO";
@@ -43,7 +52,7 @@ void run_section(Connection& conn, const Section& s) {
     throw Error(fmt::format("{}:{}: {} failed: {}\n  in: {}", s.file, line, s.label, msg,
                             first_line_of(sql, start, end)));
   };
-  if (std::size_t nul = find_nul(sql); nul != std::string::npos)
+  if (std::size_t nul = sql.find('\0'); nul != std::string::npos)
     throw Error(fmt::format("{}:{}: {}: the SQL contains a NUL byte", s.file,
                             s.first_line + count_newlines(sql, 0, nul), s.label));
 
@@ -52,7 +61,7 @@ void run_section(Connection& conn, const Section& s) {
   std::size_t pos = 0;
   int line = s.first_line;  // file line of offset `pos`
   while (true) {
-    std::size_t start = skip_blank(sql, pos);
+    std::size_t start = skip_space(sql, pos);
     if (start >= n) break;
     line += count_newlines(sql, pos, start);
 

@@ -3,45 +3,52 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
-#include "db/sqlite/sqlite_text.h"
+#include "sql/position.h"
+#include "sql/sqlite/text.h"
+#include "sql/sqlite/tokenizer.h"
 #include "util/error.h"
 
 namespace migrate::db::sqlite {
 
 namespace {
 
-// Walks the text once, token by token; sqlite3_complete() is consulted only
-// at semicolons outside quotes and comments, on the text since the previous
-// statement ended. Only a trigger body makes that repeat within a statement,
-// so the whole stays close to linear.
+using sql::sqlite::Kind;
+using sql::sqlite::RawToken;
+
+// Walks the text once, token by token (SQLite's tokenizer rules); sqlite3_complete() is consulted
+// only at semicolons outside quotes and comments, on the text since the previous statement ended.
+// Only a trigger body makes that repeat within a statement, so the whole stays close to linear.
 class Splitter {
  public:
   Splitter(const std::string& sql, int first_line, const std::string& file)
       : sql_(sql), buf_(sql), first_line_(first_line), file_(file), line_(first_line) {}
 
   std::vector<Statement> run() {
-    if (std::size_t nul = find_nul(sql_); nul != std::string::npos)
+    if (std::size_t nul = sql_.find('\0'); nul != std::string::npos)
       throw Error(fmt::format("{}:{}: the SQL contains a NUL byte", file_, line_at(nul)));
     const std::size_t n = sql_.size();
-    std::size_t pos = 0;
     std::size_t unclosed_comment = std::string::npos;
-    while ((pos = skip_blank(sql_, pos, &unclosed_comment)) < n) {
-      if (sql_[pos] == ';') {
-        on_semicolon(pos);
-        ++pos;
+    for (std::size_t pos = 0; pos < n;) {
+      const RawToken t = sql::sqlite::token_at(sql_, pos);
+      pos = t.end;
+      if (t.kind == Kind::space) continue;
+      if (t.kind == Kind::comment) {
+        if (!sql::sqlite::unterminated(sql_, t).empty()) unclosed_comment = t.begin;
         continue;
       }
-      if (stmt_start_ == std::string::npos) stmt_start_ = pos;
-      std::size_t next = skip_quoted(sql_, pos);
-      if (next == std::string::npos) unterminated_quote(pos);
-      if (next == pos) ++next;
-      last_token_end_ = next;
-      pos = next;
+      if (t.kind == Kind::punct && sql_[t.begin] == ';') {
+        on_semicolon(t.begin);
+        continue;
+      }
+      if (t.kind == Kind::illegal && !sql::sqlite::unterminated(sql_, t).empty())
+        unterminated_quote(t);
+      if (stmt_start_ == std::string::npos) stmt_start_ = t.begin;
+      last_token_end_ = t.end;
     }
     // A comment left open after the last statement is harmless, as it is to
     // SQLite; one inside an unfinished statement would swallow its end.
     if (unclosed_comment != std::string::npos && stmt_start_ != std::string::npos)
-      unterminated_quote(unclosed_comment);
+      unterminated_quote(sql::sqlite::token_at(sql_, unclosed_comment));
     finish();
     return std::move(out_);
   }
@@ -89,16 +96,17 @@ class Splitter {
     throw Error(fmt::format(
         "{}:{}: unterminated statement (a trigger body needs END; after its last statement)"
         "\n  in: {}",
-        file_, line_at(stmt_start_), first_line_of(sql_, stmt_start_, sql_.size())));
+        file_, line_at(stmt_start_), sql::sqlite::first_line_of(sql_, stmt_start_, sql_.size())));
   }
 
-  [[noreturn]] void unterminated_quote(std::size_t pos) {
+  [[noreturn]] void unterminated_quote(const RawToken& t) {
+    const std::size_t pos = t.begin;
     std::size_t start = stmt_start_ == std::string::npos ? pos : stmt_start_;
     throw Error(
         fmt::format("{}:{}: unterminated {} (opened here; the statement starts on line {})"
                     "\n  in: {}",
-                    file_, line_at(pos), quoted_kind(sql_, pos), line_at(start),
-                    first_line_of(sql_, start, sql_.size())));
+                    file_, line_at(pos), sql::sqlite::unterminated(sql_, t), line_at(start),
+                    sql::sqlite::first_line_of(sql_, start, sql_.size())));
   }
 
   // The file line of offset `pos`. Offsets only grow between calls (except
@@ -108,7 +116,7 @@ class Splitter {
       line_pos_ = 0;
       line_ = first_line_;
     }
-    line_ += count_newlines(sql_, line_pos_, pos);
+    line_ += sql::count_newlines(sql_, line_pos_, pos);
     line_pos_ = pos;
     return line_;
   }

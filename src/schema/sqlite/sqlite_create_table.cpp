@@ -1,9 +1,17 @@
 #include "schema/sqlite/sqlite_create_table.h"
 
-#include "schema/sqlite/sqlite_tokens.h"
+#include "sql/sqlite/text.h"
 #include "util/error.h"
 
 namespace migrate::schema::sqlite {
+
+// SQLite's tokenizer and text operations (sql/sqlite/).
+using sql::sqlite::Kind;
+using sql::sqlite::normalize;
+using sql::sqlite::quote_ident;
+using sql::sqlite::skip_parens;
+using sql::sqlite::Token;
+using sql::sqlite::tokenize;
 
 namespace {
 
@@ -26,7 +34,7 @@ bool starts_table_constraint(const Token& t) {
 // TYPE [IF NOT EXISTS] [schema.]).
 std::size_t created_name_index(const std::vector<Token>& t) {
   std::size_t i = 0;
-  while (i < t.size() && t[i].kind == Token::kWord &&
+  while (i < t.size() && t[i].kind == Kind::word &&
          (t[i].is_word("create") || t[i].is_word("temp") || t[i].is_word("temporary") ||
           t[i].is_word("unique") || t[i].is_word("virtual")))
     ++i;

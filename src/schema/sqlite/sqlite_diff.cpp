@@ -20,9 +20,16 @@
 #include "schema/sqlite/sqlite_create_table.h"
 #include "schema/sqlite/sqlite_schema.h"
 #include "schema/sqlite/sqlite_table_plan.h"
-#include "schema/sqlite/sqlite_tokens.h"
+#include "sql/sqlite/text.h"
 
 namespace migrate::schema::sqlite {
+
+// SQLite's tokenizer and text operations (sql/sqlite/).
+using sql::sqlite::fold;
+using sql::sqlite::mentions;
+using sql::sqlite::quote_ident;
+using sql::sqlite::replace_ident;
+using sql::sqlite::squeeze;
 
 namespace {
 

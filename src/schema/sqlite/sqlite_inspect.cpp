@@ -3,7 +3,7 @@
 // CREATE TABLE text for what they do not (CHECK constraints, collations,
 // generated expressions, AUTOINCREMENT, DEFERRABLE, WITHOUT ROWID, STRICT),
 // and the stored text of indexes, views and triggers as their definitions.
-// Expressions SQLite keeps only as written are normalised (sqlite_tokens.h),
+// Expressions SQLite keeps only as written are normalised (sql/sqlite/text.h),
 // so two spellings compare equal when they differ in whitespace, comments,
 // keyword case or identifier quoting only.
 #include <sqlite3.h>
@@ -15,9 +15,16 @@
 #include "db/sqlite/sqlite_connection.h"
 #include "schema/sqlite/sqlite_create_table.h"
 #include "schema/sqlite/sqlite_schema.h"
-#include "schema/sqlite/sqlite_tokens.h"
+#include "sql/sqlite/text.h"
 
 namespace migrate::schema::sqlite {
+
+// SQLite's tokenizer and text operations (sql/sqlite/).
+using sql::sqlite::fold;
+using sql::sqlite::normalize;
+using sql::sqlite::quote_ident;
+using sql::sqlite::Token;
+using sql::sqlite::tokenize;
 
 namespace {
 

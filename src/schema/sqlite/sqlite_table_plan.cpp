@@ -3,9 +3,18 @@
 #include <algorithm>
 
 #include "schema/sqlite/sqlite_create_table.h"
-#include "schema/sqlite/sqlite_tokens.h"
+#include "sql/sqlite/text.h"
 
 namespace migrate::schema::sqlite {
+
+// SQLite's tokenizer and text operations (sql/sqlite/).
+using sql::sqlite::fold;
+using sql::sqlite::Kind;
+using sql::sqlite::mentions;
+using sql::sqlite::normalize;
+using sql::sqlite::quote_ident;
+using sql::sqlite::replace_ident;
+using sql::sqlite::tokenize;
 
 namespace {
 
@@ -59,7 +68,7 @@ bool constant_default(const std::string& expr) {
   std::size_t i = 0;
   if (i < t.size() && (t[i].is("-") || t[i].is("+"))) ++i;
   if (i + 1 != t.size()) return false;
-  return t[i].kind == Token::kString || t[i].kind == Token::kNumber || t[i].is_word("null") ||
+  return t[i].kind == Kind::string || t[i].kind == Kind::number || t[i].is_word("null") ||
          t[i].is_word("true") || t[i].is_word("false");
 }
 

@@ -1,36 +1,15 @@
-// A tokenizer for SQLite SQL text, for inspection and comparison only: it
-// agrees with SQLite's own tokenizer on what is whitespace, a comment, a
-// string, a quoted identifier and a word, which is all the schema side needs
-// to find names, split column lists and normalise text. SQLite itself still
-// decides what the SQL means (the stored text is always run by SQLite).
+// Text operations on SQLite SQL, token by token (tokens.h): comparing two
+// spellings of a definition, renaming an identifier, quoting a name, and
+// excerpts for messages. Strings and comments are never touched.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <vector>
 
-namespace migrate::schema::sqlite {
+#include "sql/sqlite/tokens.h"
 
-struct Token {
-  enum Kind { kWord, kQuoted, kString, kNumber, kPunct };
-  Kind kind = kWord;
-  std::string text;                // as written (quoted identifiers and strings with their quotes)
-  std::size_t begin = 0, end = 0;  // byte offsets in the source
-
-  // A word or quoted identifier, unquoted ("Foo" -> Foo); other tokens as written.
-  std::string value() const;
-  bool is_word(const char* lower_keyword) const;  // case-insensitive keyword test
-  bool is(const char* punct) const { return kind == kPunct && text == punct; }
-  bool is_name() const { return kind == kWord || kind == kQuoted; }
-};
-
-// Every token of `sql`, comments and whitespace skipped. An unterminated
-// quote runs to the end (SQLite would have refused such text already).
-std::vector<Token> tokenize(const std::string& sql);
-
-// Index just past the ')' matching the '(' at tokens[open]; tokens.size() if
-// unbalanced.
-std::size_t skip_parens(const std::vector<Token>& tokens, std::size_t open);
+namespace migrate::sql::sqlite {
 
 // A canonical text for comparing two spellings of the same SQL: comments
 // dropped, whitespace collapsed, words and plain quoted identifiers
@@ -59,4 +38,9 @@ std::string replace_ident(const std::string& sql, const std::string& from, const
 // Whether `sql` mentions the identifier `name` (a word or quoted identifier).
 bool mentions(const std::string& sql, const std::string& name);
 
-}  // namespace migrate::schema::sqlite
+// The first line of the statement in [pos, end), shortened for error
+// messages: "INSERT INTO accounts ..." when the statement goes on. `end` may
+// be the end of the text when the statement's own end is unknown.
+std::string first_line_of(const std::string& sql, std::size_t pos, std::size_t end);
+
+}  // namespace migrate::sql::sqlite
