@@ -34,26 +34,27 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF \
       -DCMAKE_INSTALL_PREFIX=/usr/local \
  && cmake --build build -j"$(nproc)" \
  && DESTDIR=/staging cmake --install build \
- && strip /staging/usr/local/bin/migrate
+ && strip /staging/usr/local/bin/migrate \
+ && strip --strip-unneeded /staging/usr/local/lib/migrate/migrate_postgres.so
 
 # --- runtime ---------------------------------------------------------------
 FROM debian:bookworm-slim
 
-# The packages that hold the libraries the binary needs. With the default
-# MIGRATE_LAZY_LIBPQ build (x86-64), libpqxx and libpg_query are linked
-# statically and libpq.so.5 is dlopen'ed for postgresql:// URLs only, so it
-# does not show in readelf -d NEEDED but must be installed; libpqxx-6.4 and
-# libpg-query1504.0 are kept so that a -DMIGRATE_LAZY_LIBPQ=OFF build (or
-# another architecture) runs too. Also libsqlite3.so.0, libyaml-cpp.so.0.7,
-# libfmt.so.9, libcrypto.so.3 (libssl3), libstdc++.so.6, and ca-certificates
-# for sslrootcert=/etc/ssl/certs/ca-certificates.crt.
+# The packages that hold the libraries the binary needs: libsqlite3.so.0,
+# libyaml-cpp.so.0.7, libfmt.so.9, libcrypto.so.3 (libssl3), libstdc++.so.6
+# (libpg_query is linked statically); those of the PostgreSQL module
+# (lib/migrate/migrate_postgres.so, dlopen'ed for postgresql:// URLs only,
+# so they do not show in the binary's readelf -d NEEDED): libpqxx-6.4.so and
+# libpq.so.5; and ca-certificates for
+# sslrootcert=/etc/ssl/certs/ca-certificates.crt.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
-      libpqxx-6.4 libpq5 libpg-query1504.0 libsqlite3-0 libyaml-cpp0.7 libfmt9 \
+      libpqxx-6.4 libpq5 libsqlite3-0 libyaml-cpp0.7 libfmt9 \
       libssl3 libstdc++6 ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 
-# bin/migrate and share/migrate/templates (used by `migrate init`).
+# bin/migrate, lib/migrate/migrate_postgres.so and share/migrate/templates
+# (used by `migrate init`).
 COPY --from=build /staging/usr/local/ /usr/local/
 
 RUN useradd --create-home --uid 10001 --user-group migrate

@@ -1,14 +1,15 @@
 // check, diff: the schema-diff commands of the contract. Both compare
-// inspected schemas (schema/source.h), never SQL text.
+// inspected schemas (backend/source.h), never SQL text.
 #include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
 
+#include "backend/backend.h"
+#include "backend/source.h"
 #include "cli/commands.h"
 #include "cli/schema_sources.h"
 #include "schema/diff.h"
-#include "schema/source.h"
 #include "util/error.h"
 
 namespace migrate::cli {
@@ -25,18 +26,18 @@ bool is_revision(const std::string& s) { return s.rfind("rev:", 0) == 0; }
 // Without a migrate.yaml, `diff --from X --to Y` still works when neither
 // side needs the project (no rev:): the dev database then takes the kind of
 // the side that is a URL, else SQLite.
-schema::SourceContext context_without_project(const DiffArgs& a) {
-  schema::SourceContext sc;
+backend::SourceContext context_without_project(const DiffArgs& a) {
+  backend::SourceContext sc;
   sc.dev_url = a.dev_url;
   for (const auto& s : {a.from, a.to})
-    if (schema::source_kind(s) == schema::SourceKind::kDatabase) sc.database_url = s;
+    if (backend::source_kind(s) == backend::SourceKind::kDatabase) sc.database_url = s;
   if (sc.database_url.empty()) sc.database_url = "sqlite:///:memory:";
   return sc;
 }
 
 int run_diff(Context& ctx, const DiffArgs& a) {
   bool needs_project = a.from.empty() || a.to.empty() || is_revision(a.from) || is_revision(a.to);
-  schema::SourceContext sc;
+  backend::SourceContext sc;
   std::string from = a.from, to = a.to;
   if (needs_project) {
     if (from.empty()) from = ctx.config().database_url;
@@ -46,8 +47,8 @@ int run_diff(Context& ctx, const DiffArgs& a) {
     if (to.empty()) to = required_schema_file(ctx, "'migrate diff' without --to");
   }
   // Check both forms before building any dev database.
-  schema::source_kind(from);
-  schema::source_kind(to);
+  backend::source_kind(from);
+  backend::source_kind(to);
   if (needs_project) {
     sc = source_context(ctx, a.dev_url, is_revision(from) || is_revision(to));
   } else {
@@ -57,9 +58,9 @@ int run_diff(Context& ctx, const DiffArgs& a) {
       sc = context_without_project(a);
     }
   }
-  schema::Schema f = schema::load_source(from, sc);
-  schema::Schema t = schema::load_source(to, sc);
-  schema::Diff diff = schema::diff_schemas(f, t);
+  schema::Schema f = backend::load_source(from, sc);
+  schema::Schema t = backend::load_source(to, sc);
+  schema::Diff diff = backend::diff_schemas(f, t);
   print_warnings(ctx, diff);
   ctx.out << schema::render_script(diff);
   return a.exit_code && !diff.empty() ? kExitCheck : kExitOk;
@@ -83,14 +84,14 @@ int run_check(Context& ctx, const std::string& dev_url) {
   std::sort(heads.begin(), heads.end());
   std::sort(current.begin(), current.end());
   auto sc = source_context(ctx, dev_url, true);
-  schema::Schema at_heads = schema::load_source("rev:heads", sc);
+  schema::Schema at_heads = backend::load_source("rev:heads", sc);
   if (current != heads) {
     problems.push_back(fmt::format(
         "the database is not at its heads: current [{}], heads [{}]; run 'migrate upgrade heads'",
         fmt::join(current, ", "), fmt::join(heads, ", ")));
   } else {
-    schema::Schema live = schema::load_source(ctx.config().database_url, sc);
-    schema::Diff drift = schema::diff_schemas(at_heads, live);
+    schema::Schema live = backend::load_source(ctx.config().database_url, sc);
+    schema::Diff drift = backend::diff_schemas(at_heads, live);
     if (!drift.empty())
       problems.push_back(
           "drift: the database's schema differs from what its revisions make (rev:heads); "
@@ -103,8 +104,8 @@ int run_check(Context& ctx, const std::string& dev_url) {
     ctx.err << "migrate: note: schema_file " << schema_file
             << " does not exist; not checking whether an autogenerate is due\n";
   if (have_schema_file) {
-    schema::Schema wanted = schema::load_source(ctx.config().schema_file, sc);
-    schema::Diff due = schema::diff_schemas(at_heads, wanted);
+    schema::Schema wanted = backend::load_source(ctx.config().schema_file, sc);
+    schema::Diff due = backend::diff_schemas(at_heads, wanted);
     print_warnings(ctx, due);
     if (!due.empty())
       problems.push_back(

@@ -1,5 +1,6 @@
 #include "cli/context.h"
 
+#include "backend/backend.h"
 #include "config/duration.h"
 #include "config/url.h"
 #include "util/error.h"
@@ -66,14 +67,14 @@ std::unique_ptr<db::Database> Context::open_database(bool create_if_missing) {
   if (c.database_url.empty())
     throw Error("no database URL: set database_url in " + c.file +
                 ", the DATABASE_URL variable, or pass --url");
-  return db::open_database(c.database_url, tables(), c.dir, create_if_missing, session());
+  return backend::open_database(c.database_url, tables(), c.dir, create_if_missing, session());
 }
 
 std::unique_ptr<db::Dialect> Context::dialect() {
   const auto& c = config();
   if (c.database_url.empty())
     throw Error("no database URL: offline mode needs one to pick the SQL dialect (--url)");
-  return db::dialect_for_url(c.database_url, session());
+  return backend::dialect_for_url(c.database_url, session());
 }
 
 std::string Context::database_description() {

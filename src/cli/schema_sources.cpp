@@ -4,10 +4,10 @@
 
 namespace migrate::cli {
 
-schema::SourceContext source_context(Context& ctx, const std::string& dev_url,
-                                     bool with_revisions) {
+backend::SourceContext source_context(Context& ctx, const std::string& dev_url,
+                                      bool with_revisions) {
   const auto& c = ctx.config();
-  schema::SourceContext sc;
+  backend::SourceContext sc;
   sc.database_url = c.database_url;
   sc.dev_url = dev_url.empty() ? c.dev_url : dev_url;
   sc.base_dir = c.dir;

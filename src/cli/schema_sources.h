@@ -4,16 +4,17 @@
 
 #include <string>
 
+#include "backend/source.h"
 #include "cli/context.h"
 #include "schema/diff.h"
-#include "schema/source.h"
 
 namespace migrate::cli {
 
-// Config values for schema::load_source; `dev_url` overrides dev_url from
+// Config values for backend::load_source; `dev_url` overrides dev_url from
 // the file when not empty. The script directory is loaded only when
 // `with_revisions` (a rev: source), so a diff of two URLs needs no project.
-schema::SourceContext source_context(Context& ctx, const std::string& dev_url, bool with_revisions);
+backend::SourceContext source_context(Context& ctx, const std::string& dev_url,
+                                      bool with_revisions);
 
 // The configured schema_file, or an error saying to set it.
 std::string required_schema_file(Context& ctx, const std::string& what);

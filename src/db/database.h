@@ -180,19 +180,6 @@ class Database {
   virtual void record_accepted(const std::vector<AcceptedChecksum>& accepted) = 0;
 };
 
-// Opens the backend the URL names. A relative SQLite path is relative to
-// `base_dir`. With `create_if_missing` false, a missing SQLite file is not
-// created: the returned database reads as empty (no heads, no history), and
-// writing to it is an error.
-// `session` carries the per-step timeouts, lock retries and how long to wait
-// for the server (PostgreSQL).
-std::unique_ptr<Database> open_database(const std::string& url, const TableNames& tables,
-                                        const std::string& base_dir = "",
-                                        bool create_if_missing = true,
-                                        const SessionSettings& session = {});
-// The dialect of a URL, without connecting (offline --sql). Its
-// step_settings_sql() renders `session`'s timeouts.
-std::unique_ptr<Dialect> dialect_for_url(const std::string& url,
-                                         const SessionSettings& session = {});
+// Databases and dialects are had by URL from the registry (backend/backend.h).
 
 }  // namespace migrate::db

@@ -4,10 +4,11 @@
 // altered in place differs so much (SQLite rebuilds tables; PostgreSQL alters
 // them); shared matching and ordering helpers live beside this header.
 //
-// Change (SQLite stage): diff_schemas also appends the dialect-neutral
-// probable-rename warnings (schema/rename_warnings.h) to every Diff, so a
-// dialect differ need not produce them; render_script puts a non-destructive
-// statement's note above it as "-- NOTE".
+// The differ is picked by the registry (backend/backend.h: diff_schemas),
+// which also appends the dialect-neutral probable-rename warnings
+// (schema/rename_warnings.h) to every Diff, so a dialect differ need not
+// produce them; render_script puts a non-destructive statement's note above
+// it as "-- NOTE".
 #pragma once
 
 #include <string>
@@ -36,9 +37,6 @@ struct Diff {
   std::vector<std::string> changes;
   bool empty() const { return statements.empty(); }
 };
-
-// Dispatches on from.dialect (both schemas must be of the same dialect).
-Diff diff_schemas(const Schema& from, const Schema& to);
 
 // The statements as a script: each followed by ";\n", destructive ones
 // preceded by "-- destructive: NOTE".

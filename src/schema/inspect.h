@@ -1,6 +1,6 @@
-// Reading a live database's schema into the model. One entry point; each
-// dialect's inspector lives in src/schema/<dialect>/.
-// Change (SQLite stage): includes <vector>, which InspectOptions uses.
+// Reading a live database's schema into the model: what every inspector
+// takes. Each kind's inspector lives in src/schema/<dialect>/; callers reach
+// them by URL through the registry (backend/backend.h: inspect_database).
 #pragma once
 
 #include <string>
@@ -14,10 +14,5 @@ struct InspectOptions {
   // Tables never reported (the tool's own version and history tables).
   std::vector<std::string> exclude_tables;
 };
-
-// Inspects the database at `url` (relative SQLite paths against base_dir).
-// Errors name the database (redacted) and the failing query.
-Schema inspect_database(const std::string& url, const std::string& base_dir,
-                        const InspectOptions& options);
 
 }  // namespace migrate::schema

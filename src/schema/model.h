@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "config/url.h"
+
 namespace migrate::schema {
 
 // A schema-qualified name. SQLite: schema is "main".
@@ -146,7 +148,8 @@ struct Extension {
 // One database's schema as inspected. Vectors are sorted by name so that two
 // inspections of the same database compare equal and diffs are deterministic.
 struct Schema {
-  std::string dialect;  // "sqlite" | "postgresql"
+  // The kind of database inspected; a diff compares two of the same kind.
+  config::DatabaseUrl::Kind dialect = config::DatabaseUrl::kSqlite;
   std::vector<std::string> schemas;  // PostgreSQL: non-system schemas
   std::vector<Extension> extensions;
   std::vector<EnumType> enums;

@@ -249,7 +249,7 @@ bool same(const HintName& hint, const std::string& stored, bool fold_bare_lower,
 void apply_rename_hints(Schema& schema, const std::vector<RenameHint>& hints,
                         const std::string& file) {
   // SQLite names are case-insensitive; PostgreSQL folds bare names to lower case.
-  bool sqlite = schema.dialect == "sqlite";
+  bool sqlite = schema.dialect == config::DatabaseUrl::kSqlite;
   auto old_text = [&](const HintName& n) {
     if (sqlite || n.quoted) return n.text;
     return lower(n.text);
@@ -285,7 +285,7 @@ void apply_rename_hints(Schema& schema, const std::vector<RenameHint>& hints,
 namespace migrate::schema {
 
 Schema with_reversed_hints(const Schema& hinted, Schema other) {
-  bool ci = hinted.dialect == "sqlite";
+  bool ci = hinted.dialect == config::DatabaseUrl::kSqlite;
   auto eq = [&](const std::string& a, const std::string& b) {
     return ci ? lower(a) == lower(b) : a == b;
   };

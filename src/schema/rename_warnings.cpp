@@ -48,7 +48,7 @@ bool same_shape(const Table& a, const Table& b) {
 }  // namespace
 
 std::vector<std::string> probable_rename_warnings(const Schema& from, const Schema& to) {
-  Names names{from.dialect == "sqlite"};
+  Names names{from.dialect == config::DatabaseUrl::kSqlite};
   std::vector<std::string> out;
   std::vector<const Table*> dropped, added;
   for (const auto& t : from.tables) {

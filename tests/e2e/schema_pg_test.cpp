@@ -13,6 +13,7 @@
 #include <random>
 #include <sstream>
 
+#include "backend/backend.h"
 #include "config/url.h"
 #include "e2e/pg_fixture.h"
 #include "schema/postgres/postgres_schema.h"
@@ -28,7 +29,7 @@ namespace {
 using e2e::TempPgDatabase;
 
 Schema inspect(const TempPgDatabase& db) {
-  return migrate::schema::inspect_postgres(db.url(), migrate::schema::InspectOptions{});
+  return migrate::backend::inspect_database(db.url(), "", migrate::schema::InspectOptions{});
 }
 
 // ---- model comparison: the first difference, in words ----------------------
@@ -537,7 +538,7 @@ TEST_CASE("pg diff: probable renames warn and destructive statements are marked"
   from.exec("CREATE TABLE t (id int PRIMARY KEY, a text, n bigint); CREATE TABLE x (id int)");
   to.exec("CREATE TABLE t (id int PRIMARY KEY, b text, n int)");
   // Through the dispatcher, which adds the dialect-neutral rename warnings.
-  Diff diff = migrate::schema::diff_schemas(inspect(from), inspect(to));
+  Diff diff = migrate::backend::diff_schemas(inspect(from), inspect(to));
   REQUIRE(diff.warnings.size() == 1);
   CHECK(contains(diff.warnings[0], "drops column a and adds column b of the same type"));
   CHECK(contains(diff.warnings[0], "-- migrate:renamed-from a"));
@@ -572,14 +573,14 @@ TEST_CASE(
       "CREATE TEMP TABLE scratch (id int)");
   migrate::schema::InspectOptions options;
   options.exclude_tables = {"migrate_version", "public.migrate_history"};
-  Schema s = migrate::schema::inspect_postgres(db.url(), options);
+  Schema s = migrate::backend::inspect_database(db.url(), "", options);
   REQUIRE(s.tables.size() == 1);
   CHECK(s.tables[0].name.name == "app");
   CHECK(s.functions.empty());        // citext's functions belong to the extension
   REQUIRE(s.sequences.size() == 1);  // identity sequences belong to their column
   CHECK(s.sequences[0].owned_by == "public.app.id");
   CHECK(s.tables[0].columns[1].type == "public.citext");
-  CHECK(migrate::schema::diff_postgres(s, migrate::schema::inspect_postgres(db.url(), options))
+  CHECK(migrate::schema::diff_postgres(s, migrate::backend::inspect_database(db.url(), "", options))
             .empty());
 }
 
@@ -589,11 +590,11 @@ TEST_CASE("pg dev database: created on the server, applies a file, dropped after
   REQUIRE_FALSE(url.empty());
   std::string dev_url;
   {
-    auto dev = migrate::schema::make_postgres_dev_database(url, "");
+    auto dev = migrate::backend::make_dev_database(url, "", "");
     dev_url = dev->url();
     CHECK(contains(dev_url, "/migrate_dev_"));
     dev->apply_sql("CREATE TABLE a (id int);\n\nCREATE VIEW v AS SELECT id FROM a;\n", "s.sql");
-    Schema s = migrate::schema::inspect_postgres(dev->url(), {});
+    Schema s = migrate::backend::inspect_database(dev->url(), "", {});
     CHECK(s.tables.size() == 1);
     CHECK(s.views.size() == 1);
     const std::string err = testsupport::error_of(
@@ -606,7 +607,7 @@ TEST_CASE("pg dev database: created on the server, applies a file, dropped after
   // A given dev URL is used as is, and left in place.
   {
     TempPgDatabase scratch;
-    auto dev = migrate::schema::make_postgres_dev_database(url, scratch.url());
+    auto dev = migrate::backend::make_dev_database(url, scratch.url(), "");
     CHECK(dev->url() == scratch.url());
     dev->apply_sql("CREATE TABLE given (id int);", "g.sql");
     dev.reset();

@@ -10,13 +10,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "backend/backend.h"
+#include "backend/source.h"
 #include "db/sqlite/sqlite_connection.h"
 #include "db/sqlite/sqlite_executor.h"
 #include "db/sqlite/sqlite_foreign_keys.h"
 #include "schema/diff.h"
 #include "schema/inspect.h"
 #include "schema/rename_hints.h"
-#include "schema/source.h"
 #include "schema/sqlite/sqlite_schema.h"
 #include "support/test_support.h"
 
@@ -72,7 +73,7 @@ std::string rows(const std::string& path, const std::string& sql) {
 }
 
 schema::Schema inspect(const std::string& path) {
-  return schema::inspect_database("sqlite:///" + path, "", {});
+  return backend::inspect_database("sqlite:///" + path, "", {});
 }
 
 // One direction: a database built from `from_sql` (+ seed) is diffed
@@ -83,17 +84,17 @@ std::string one_way(const TempDir& dir, const std::string& tag, const std::strin
   std::string db = dir / (tag + ".db");
   exec(db, from_sql);
   if (!seed.empty()) exec(db, seed);
-  schema::SourceContext sc;
+  backend::SourceContext sc;
   sc.database_url = "sqlite:///:memory:";
-  schema::Schema to = schema::load_source(to_file, sc);
+  schema::Schema to = backend::load_source(to_file, sc);
   if (hinted_other) to = schema::with_reversed_hints(*hinted_other, to);
-  schema::Diff diff = schema::diff_schemas(inspect(db), to);
+  schema::Diff diff = backend::diff_schemas(inspect(db), to);
   std::string script = schema::render_script(diff);
   INFO(tag << " script:\n" << script);
   apply_like_runner(db, script);
   schema::Schema after = inspect(db);
   CHECK(schema::sqlite::dump_sqlite(after) == schema::sqlite::dump_sqlite(to));
-  schema::Diff again = schema::diff_schemas(after, to);
+  schema::Diff again = backend::diff_schemas(after, to);
   CHECK(schema::render_script(again) == "");
   return script;
 }
@@ -103,9 +104,9 @@ void run_case(const Case& c) {
   TempDir dir;
   testsupport::write_file(dir / "a.sql", c.a);
   testsupport::write_file(dir / "b.sql", c.b);
-  schema::SourceContext sc;
+  backend::SourceContext sc;
   sc.database_url = "sqlite:///:memory:";
-  schema::Schema hinted_b = schema::load_source(dir / "b.sql", sc);
+  schema::Schema hinted_b = backend::load_source(dir / "b.sql", sc);
 
   std::string ab = one_way(dir, "ab", c.a, c.seed_a, dir / "b.sql", nullptr);
   if (*c.ab_has) CHECK(testsupport::contains(ab, c.ab_has));
@@ -338,10 +339,10 @@ TEST_CASE("spelling differences give an empty diff", "[schema][sqlite]") {
   TempDir dir;
   testsupport::write_file(dir / "a.sql", c.a);
   testsupport::write_file(dir / "b.sql", c.b);
-  schema::SourceContext sc;
+  backend::SourceContext sc;
   sc.database_url = "sqlite:///:memory:";
-  auto d = schema::diff_schemas(schema::load_source(dir / "a.sql", sc),
-                                schema::load_source(dir / "b.sql", sc));
+  auto d = backend::diff_schemas(backend::load_source(dir / "a.sql", sc),
+                                 backend::load_source(dir / "b.sql", sc));
   CHECK(d.empty());
   CHECK(d.changes.empty());
 }
@@ -353,9 +354,9 @@ TEST_CASE("a NOT NULL column without default fails the rebuild on a table with r
   exec(db, "CREATE TABLE t (id integer PRIMARY KEY); INSERT INTO t VALUES (1);");
   testsupport::write_file(dir / "b.sql",
                           "CREATE TABLE t (id integer PRIMARY KEY, n text NOT NULL);");
-  schema::SourceContext sc;
+  backend::SourceContext sc;
   sc.database_url = "sqlite:///:memory:";
-  auto d = schema::diff_schemas(inspect(db), schema::load_source(dir / "b.sql", sc));
+  auto d = backend::diff_schemas(inspect(db), backend::load_source(dir / "b.sql", sc));
   REQUIRE(d.warnings.size() == 1);
   CHECK(testsupport::contains(d.warnings[0], "NOT NULL without a default"));
   std::string err = testsupport::error_of([&] { apply_like_runner(db, schema::render_script(d)); });
@@ -370,9 +371,9 @@ TEST_CASE("drops are marked destructive; probable renames are warned about", "[s
   std::string db = dir / "a.db";
   exec(db, "CREATE TABLE t (id integer PRIMARY KEY, old_name text); CREATE TABLE gone (x int);");
   testsupport::write_file(dir / "b.sql", "CREATE TABLE t (id integer PRIMARY KEY, new_name text);");
-  schema::SourceContext sc;
+  backend::SourceContext sc;
   sc.database_url = "sqlite:///:memory:";
-  auto d = schema::diff_schemas(inspect(db), schema::load_source(dir / "b.sql", sc));
+  auto d = backend::diff_schemas(inspect(db), backend::load_source(dir / "b.sql", sc));
   std::string script = schema::render_script(d);
   CHECK(testsupport::contains(script, "-- destructive: drops table gone"));
   CHECK(testsupport::contains(script, "-- destructive: drops column t.old_name"));
@@ -391,7 +392,7 @@ TEST_CASE("the tool's own tables are never part of a schema", "[schema][sqlite]"
        "CREATE TABLE migrate_history (id integer PRIMARY KEY); CREATE TABLE t (id int);");
   schema::InspectOptions o;
   o.exclude_tables = {"migrate_version", "MIGRATE_HISTORY"};
-  auto s = schema::inspect_database("sqlite:///" + db, "", o);
+  auto s = backend::inspect_database("sqlite:///" + db, "", o);
   REQUIRE(s.tables.size() == 1);
   CHECK(s.tables[0].name.name == "t");
 }

@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <functional>
 
+#include "backend/backend.h"
 #include "db/database.h"
 #include "db/postgres/pg_dialect.h"
 #include "db/postgres/pg_statement_check.h"
@@ -161,8 +162,8 @@ TEST_CASE("pg dialect: quoting and schema-qualified names", "[pg][dialect]") {
 }
 
 TEST_CASE("pg: both URL schemes pick the PostgreSQL dialect", "[pg][dialect]") {
-  CHECK(migrate::db::dialect_for_url("postgresql://u@h/db")->name() == "postgresql");
-  CHECK(migrate::db::dialect_for_url("postgres://u:pw@h:5433/db?sslmode=disable")->name() ==
+  CHECK(migrate::backend::dialect_for_url("postgresql://u@h/db")->name() == "postgresql");
+  CHECK(migrate::backend::dialect_for_url("postgres://u:pw@h:5433/db?sslmode=disable")->name() ==
         "postgresql");
-  CHECK(migrate::db::dialect_for_url("sqlite:///:memory:")->name() == "sqlite");
+  CHECK(migrate::backend::dialect_for_url("sqlite:///:memory:")->name() == "sqlite");
 }

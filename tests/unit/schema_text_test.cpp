@@ -51,7 +51,7 @@ TEST_CASE("rename hints attach to the table or column they stand by", "[schema][
 
 TEST_CASE("rename hints are matched as the dialect folds names", "[schema][hints]") {
   Schema s;
-  s.dialect = "postgresql";
+  s.dialect = migrate::config::DatabaseUrl::kPostgres;
   Table t;
   t.name = {"public", "wallets"};
   t.columns.push_back({});
@@ -71,7 +71,7 @@ TEST_CASE("rename hints are matched as the dialect folds names", "[schema][hints
 
 TEST_CASE("reversed hints rename back", "[schema][hints]") {
   Schema to, from;
-  to.dialect = from.dialect = "sqlite";
+  to.dialect = from.dialect = migrate::config::DatabaseUrl::kSqlite;
   Table w;
   w.name = {"main", "wallets"};
   w.renamed_from = "accounts";

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "backend/backend.h"
 #include "db/database.h"
 #include "support/test_support.h"
 #include "util/error.h"
@@ -32,7 +33,7 @@ namespace {
 std::string url_for(const std::string& path) { return "sqlite:///" + path; }
 
 std::unique_ptr<Database> open_db(const std::string& path, bool create = true) {
-  return migrate::db::open_database(url_for(path), {}, "", create);
+  return migrate::backend::open_database(url_for(path), {}, "", create);
 }
 
 VersionOp insert(const std::string& to) { return {VersionOp::kInsert, "", to}; }
@@ -531,7 +532,7 @@ TEST_CASE("reading never creates tables or files", "[sqlite][database]") {
 }
 
 TEST_CASE("in-memory databases work and need no lock", "[sqlite][database]") {
-  auto db = migrate::db::open_database("sqlite:///:memory:", {});
+  auto db = migrate::backend::open_database("sqlite:///:memory:", {});
   auto lock = db->lock(std::chrono::milliseconds(0));
   db->run_step(step("a1", "CREATE TABLE t (x);", {insert("a1")}), {});
   CHECK(db->current_heads() == Rows{"a1"});
@@ -544,7 +545,7 @@ TEST_CASE("custom table names are quoted", "[sqlite][database]") {
   migrate::db::TableNames names;
   names.version_table = "my versions";
   names.history_table = "my-history";
-  auto db = migrate::db::open_database(url_for(path), names);
+  auto db = migrate::backend::open_database(url_for(path), names);
   db->run_step(step("a1", "", {insert("a1")}), {});
   CHECK(sqlite_rows(path, "SELECT version_num FROM \"my versions\"") == Rows{"a1"});
   CHECK(sqlite_rows(path, "SELECT revision FROM \"my-history\"") == Rows{"a1"});

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "backend/backend.h"
 #include "db/database.h"
 #include "db/sqlite/sqlite_connection.h"
 #include "db/sqlite/sqlite_dialect.h"
@@ -186,7 +187,7 @@ TEST_CASE("many statements split in one pass", "[sqlite][splitter]") {
 }
 
 TEST_CASE("the SQLite dialect renders quoted SQL", "[sqlite][dialect]") {
-  auto d = migrate::db::dialect_for_url("sqlite:///app.db");
+  auto d = migrate::backend::dialect_for_url("sqlite:///app.db");
   CHECK(d->name() == "sqlite");
   CHECK(d->quote_ident("we\"ird") == "\"we\"\"ird\"");
   CHECK(d->quote_literal("it's") == "'it''s'");

@@ -9,9 +9,11 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "db/database.h"
 #include "db/postgres/pg_connection.h"
+#include "db/postgres/pg_lock_wait.h"
 
 namespace migrate::db::postgres {
 
@@ -32,5 +34,11 @@ class AdvisoryRunLock : public RunLock {
   Connection& conn_;
   std::int64_t key_;
 };
+
+// "server pid 4242 (psql, idle in transaction, AccessExclusiveLock on
+// \"accounts\")" for each other session holding a granted lock on one of
+// `relations` now, joined by "; ". Empty when none or on any error (this is
+// a best-effort hint, never a reason to fail differently).
+std::string lock_holders(Connection& conn, const std::vector<NamedRelation>& relations);
 
 }  // namespace migrate::db::postgres

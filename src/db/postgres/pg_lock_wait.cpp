@@ -66,29 +66,6 @@ std::string describe_relations(const std::vector<NamedRelation>& relations) {
          util::join(quoted, ", ");
 }
 
-std::string lock_holders(Connection& conn, const std::vector<NamedRelation>& relations) {
-  if (relations.empty()) return {};
-  std::vector<std::string> names;
-  for (const auto& r : relations)
-    names.push_back("to_regclass(" + util::quote_doubled(r.regclass, '\'') + ")");
-  try {
-    pqxx::result rows = conn.exec(
-        fmt::format("SELECT l.pid, coalesce(nullif(a.application_name, ''), '?'), "
-                    "coalesce(a.state, '?'), l.mode, l.relation::regclass::text "
-                    "FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid "
-                    "WHERE l.locktype = 'relation' AND l.granted AND l.pid <> pg_backend_pid() "
-                    "AND l.relation = ANY (ARRAY[{}]) ORDER BY l.pid, l.mode LIMIT 5",
-                    util::join(names, ", ")));
-    std::vector<std::string> out;
-    for (const auto& row : rows)
-      out.push_back(fmt::format("server pid {} ({}, {}, {} on {})", row[0].c_str(), row[1].c_str(),
-                                row[2].c_str(), row[3].c_str(), row[4].c_str()));
-    return util::join(out, "; ");
-  } catch (...) {
-    return {};
-  }
-}
-
 std::chrono::milliseconds retry_delay(int n, std::mt19937& rng) {
   const double base_ms = std::min(500.0 * static_cast<double>(1LL << std::min(n - 1, 16)), 30000.0);
   std::uniform_real_distribution<double> jitter(0.5, 1.5);

@@ -5,16 +5,16 @@
 // to lock timeout") does not name the lock, and once the step has rolled
 // back its wait is gone from pg_locks. So the tables come from the failing
 // statement itself (the relations its parse tree names), and the sessions
-// holding locks on them are looked up afterwards: they are still there when
-// someone sits on a lock, which is the case worth reporting.
+// holding locks on them are looked up afterwards (lock_holders, pg_lock.h):
+// they are still there when someone sits on a lock, which is the case worth
+// reporting. Nothing here needs a connection (this is in the core, not the
+// PostgreSQL module).
 #pragma once
 
 #include <chrono>
 #include <random>
 #include <string>
 #include <vector>
-
-#include "db/postgres/pg_connection.h"
 
 namespace migrate::db::postgres {
 
@@ -32,12 +32,6 @@ std::vector<NamedRelation> relations_named(const std::string& sql);
 // `a lock on table "a"`, `a lock on one of the tables "a", "b"`, or just
 // `a lock` when there are none.
 std::string describe_relations(const std::vector<NamedRelation>& relations);
-
-// "server pid 4242 (psql, idle in transaction, AccessExclusiveLock on
-// \"accounts\")" for each other session holding a granted lock on one of
-// `relations` now, joined by "; ". Empty when none or on any error (this is
-// a best-effort hint, never a reason to fail differently).
-std::string lock_holders(Connection& conn, const std::vector<NamedRelation>& relations);
 
 // The pause before retry `n` (1-based): 500 ms doubling each time, capped
 // at 30 s, times a random factor in [0.5, 1.5) so that runners started

@@ -86,7 +86,7 @@ class Inspector {
       : rows_(rows), options_(options) {}
 
   Schema run_all() {
-    schema_.dialect = "postgresql";
+    schema_.dialect = config::DatabaseUrl::kPostgres;
     for (const auto& r : rows_.schemas) schema_.schemas.push_back(text(r[0]));
     for (const auto& r : rows_.extensions)
       schema_.extensions.push_back({text(r[0]), text(r[1]), text(r[2])});

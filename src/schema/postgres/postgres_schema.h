@@ -1,6 +1,9 @@
 // The PostgreSQL side of schema diffs: inspection from the catalogs, the
-// differ/renderer, and the scratch database. src/schema/*.cpp dispatches
-// here on the URL's scheme / Schema::dialect.
+// differ/renderer, and the scratch database, reached through the registry
+// (backend/backend.h). inspect_postgres and make_postgres_dev_database need
+// libpq: they are compiled into the PostgreSQL module (CMakeLists.txt), and
+// the core calls them only through it (backend/postgres_module.h);
+// diff_postgres is pure and in the core.
 //
 // Conventions of the inspected model (PostgreSQL):
 //  - inspection runs with search_path = pg_catalog, so every user object in

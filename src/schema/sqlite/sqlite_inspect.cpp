@@ -256,7 +256,7 @@ bool file_exists(const std::string& path) {
 Schema inspect_sqlite(const std::string& path, const std::string& describe,
                       const InspectOptions& options) {
   Schema schema;
-  schema.dialect = "sqlite";
+  schema.dialect = config::DatabaseUrl::kSqlite;
   if (path != ":memory:" && !file_exists(path)) return schema;
   Connection conn(path, SQLITE_OPEN_READONLY, describe);
   auto objects = query(conn,

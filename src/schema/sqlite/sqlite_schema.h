@@ -1,8 +1,7 @@
 // The SQLite side of schema diffs: inspection through the pragmas and the
 // stored SQL, the differ (ALTER TABLE in place where SQLite allows it, else
-// the documented table rebuild), and the private dev database. Called
-// through the dialect-neutral entry points in src/schema/{inspect,diff,
-// dev_database}.h.
+// the documented table rebuild), and the private dev database. Reached
+// through the registry (backend/backend.h).
 #pragma once
 
 #include <memory>

@@ -1,22 +1,21 @@
-#include "schema/source.h"
+#include "backend/source.h"
 
 #include <chrono>
 
+#include "backend/backend.h"
 #include "config/url.h"
 #include "runner/runner.h"
-#include "schema/dev_database.h"
-#include "schema/inspect.h"
 #include "schema/rename_hints.h"
 #include "util/error.h"
 #include "util/file_io.h"
 #include "util/strings.h"
 
-namespace migrate::schema {
+namespace migrate::backend {
 
 namespace {
 
-InspectOptions inspect_options(const SourceContext& ctx) {
-  InspectOptions o;
+schema::InspectOptions inspect_options(const SourceContext& ctx) {
+  schema::InspectOptions o;
   o.exclude_tables = {ctx.tables.version_table, ctx.tables.history_table};
   return o;
 }
@@ -39,7 +38,7 @@ std::string describe_source(const std::string& source) {
   return source;
 }
 
-Schema load_source(const std::string& source, const SourceContext& ctx) {
+schema::Schema load_source(const std::string& source, const SourceContext& ctx) {
   switch (source_kind(source)) {
     case SourceKind::kDatabase:
       return inspect_database(source, ctx.base_dir, inspect_options(ctx));
@@ -47,9 +46,9 @@ Schema load_source(const std::string& source, const SourceContext& ctx) {
       std::string text = util::read_file(source);
       auto dev = make_dev_database(ctx.database_url, ctx.dev_url, ctx.base_dir);
       dev->apply_sql(text, source);
-      Schema schema = inspect_database(dev->url(), ctx.base_dir, inspect_options(ctx));
-      apply_rename_hints(schema, parse_rename_hints(text), source);
-      return schema;
+      schema::Schema wanted = inspect_database(dev->url(), ctx.base_dir, inspect_options(ctx));
+      schema::apply_rename_hints(wanted, schema::parse_rename_hints(text), source);
+      return wanted;
     }
     case SourceKind::kRevision: {
       std::string target = source.substr(4);
@@ -57,7 +56,7 @@ Schema load_source(const std::string& source, const SourceContext& ctx) {
       if (!ctx.scripts) throw Error("rev:" + target + " needs the project's revisions");
       auto dev = make_dev_database(ctx.database_url, ctx.dev_url, ctx.base_dir);
       if (!ctx.scripts->graph().empty() && target != "base") {
-        auto db = db::open_database(dev->url(), ctx.tables, ctx.base_dir, true);
+        auto db = open_database(dev->url(), ctx.tables, ctx.base_dir, true);
         runner::Runner runner(*db, *ctx.scripts, nullptr, std::chrono::milliseconds(60000));
         runner.upgrade(target);
       }
@@ -67,4 +66,4 @@ Schema load_source(const std::string& source, const SourceContext& ctx) {
   throw Error("unreachable");
 }
 
-}  // namespace migrate::schema
+}  // namespace migrate::backend

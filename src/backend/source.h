@@ -8,6 +8,9 @@
 //   - rev:TARGET: a fresh dev database upgraded to TARGET (rev:heads,
 //     rev:head, rev:<id>, rev:base = empty) with the project's revisions.
 // The tool's own version and history tables are never part of a schema.
+//
+// In backend/ (it was schema/source.h) because it composes the registry's
+// dev databases and inspectors with the runner: schema/ is below both.
 #pragma once
 
 #include <string>
@@ -16,7 +19,7 @@
 #include "schema/model.h"
 #include "script/script_directory.h"
 
-namespace migrate::schema {
+namespace migrate::backend {
 
 struct SourceContext {
   std::string database_url;  // the configured database: the dev database's kind
@@ -32,9 +35,9 @@ enum class SourceKind { kDatabase, kSchemaFile, kRevision };
 // the accepted forms.
 SourceKind source_kind(const std::string& source);
 
-Schema load_source(const std::string& source, const SourceContext& ctx);
+schema::Schema load_source(const std::string& source, const SourceContext& ctx);
 
 // For messages: the source with any password redacted.
 std::string describe_source(const std::string& source);
 
-}  // namespace migrate::schema
+}  // namespace migrate::backend
