@@ -55,9 +55,9 @@ class Connection {
 
   // Sends all statements in ONE message (one round trip) and reports the
   // first that failed (any server error, with its SQLSTATE); the server
-  // skips the rest. Throws migrate::Error when the connection breaks. Used with BEGIN first and
-  // COMMIT last: after a failure the transaction is aborted, and
-  // rollback_quietly() ends it.
+  // skips the rest. Throws migrate::Error when the connection breaks. Used
+  // through TransactionBatch (pg_transaction.h) for BEGIN ... COMMIT: after
+  // a failure the transaction is aborted until a ROLLBACK ends it.
   // With `results`, it receives the result of every statement before the
   // failing one (of all of them on success), by index.
   std::optional<BatchFailure> exec_batch(const std::vector<std::string>& statements,
@@ -65,6 +65,10 @@ class Connection {
 
   // ROLLBACK, ignoring every error (including "no transaction in progress").
   void rollback_quietly() noexcept;
+
+  // False once the connection broke (libpqxx would reconnect to run the next
+  // statement: no ROLLBACK is sent on a broken one).
+  bool is_open() const { return conn_ && conn_->is_open(); }
 
  private:
   // "DB: lost the connection to the server: why".

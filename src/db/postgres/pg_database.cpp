@@ -11,6 +11,7 @@
 #include "db/postgres/pg_lock_wait.h"
 #include "db/postgres/pg_splitter.h"
 #include "db/postgres/pg_text.h"
+#include "db/postgres/pg_transaction.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -150,14 +151,13 @@ void PostgresDatabase::ensure_tables() {
         describe(), dialect_.quote_ident(t.schema), dialect_.quote_ident(t.schema)));
   // Both tables exist on every run but the first.
   if (!r[0][1].as<bool>()) {
-    std::vector<std::string> batch{"BEGIN"};
-    for (auto& sql : dialect_.create_tables_sql(t)) batch.push_back(std::move(sql));
-    batch.push_back("COMMIT");
-    if (auto failure = conn_.exec_batch(batch)) {
-      conn_.rollback_quietly();
+    TransactionBatch tx(conn_);
+    tx.begin();
+    for (auto& sql : dialect_.create_tables_sql(t)) tx.add(std::move(sql));
+    tx.commit();
+    if (auto failure = tx.send())
       throw Error(fmt::format("{}: cannot create the version and history tables: {}", describe(),
                               failure->message));
-    }
   }
   tables_ready_ = true;
 }
@@ -241,7 +241,7 @@ std::string PostgresDatabase::step_label(const StepSpec& step) {
   return fmt::format("step {} ({})", step.revision, step.upgrade ? "upgrade" : "downgrade");
 }
 
-PostgresDatabase::StepLayout PostgresDatabase::append_step(std::vector<std::string>& batch,
+PostgresDatabase::StepLayout PostgresDatabase::append_step(TransactionBatch& batch,
                                                            const PlannedStep& planned,
                                                            const std::vector<Statement>& statements,
                                                            std::size_t index) {
@@ -251,24 +251,21 @@ PostgresDatabase::StepLayout PostgresDatabase::append_step(std::vector<std::stri
   // version ops..., history row, COMMIT].
   StepLayout at;
   at.step = index;
-  batch.push_back("BEGIN");
-  for (auto& sql : dialect_.step_settings_sql(step, /*local=*/true)) batch.push_back(sql);
-  batch.push_back(kMarkStepStart);
-  at.check = batch.size();
-  batch.push_back(dialect_.check_heads_sql(t, planned.expected_heads_before));
+  batch.begin();
+  for (auto& sql : dialect_.step_settings_sql(step, /*local=*/true)) batch.add(std::move(sql));
+  batch.add(kMarkStepStart);
+  at.check = batch.add(dialect_.check_heads_sql(t, planned.expected_heads_before));
   at.first_statement = batch.size();
-  for (const auto& st : statements) batch.push_back(st.sql);
+  for (const auto& st : statements) batch.add(st.sql);
   at.first_bookkeeping = batch.size();
-  for (const auto& op : step.version_ops) batch.push_back(dialect_.version_op_sql(t, op));
-  at.history = batch.size();
-  batch.push_back(
+  for (const auto& op : step.version_ops) batch.add(dialect_.version_op_sql(t, op));
+  at.history = batch.add(
       dialect_.history_row_sql(
           t,
           history_row(step.revision, step.upgrade ? "upgrade" : "downgrade", step.checksum, "ok"),
           kStepStarted, kStepDuration) +
       " RETURNING duration_ms");
-  at.commit = batch.size();
-  batch.push_back("COMMIT");
+  at.commit = batch.commit();
   return at;
 }
 
@@ -278,8 +275,9 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
   // Consecutive transactional steps from `pos`, each its own BEGIN ...
   // COMMIT, in ONE message: the server commits them one after the other
   // and, at the first error, skips the rest of the message, so the steps
-  // before the failing one stay committed and none after it starts.
-  std::vector<std::string> batch;
+  // before the failing one stay committed and none after it starts; the
+  // failing one is rolled back by the time send() returns.
+  TransactionBatch batch(conn_);
   std::vector<StepLayout> layout;
   std::size_t bytes = 0;
   for (std::size_t i = pos; i < steps.size() && steps[i].spec.transactional; ++i) {
@@ -293,7 +291,7 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
   std::vector<pqxx::result> results;
   std::optional<BatchFailure> failure;
   try {
-    failure = conn_.exec_batch(batch, &results);
+    failure = batch.send(&results);
   } catch (const Error& e) {
     // The connection broke: which of the message's steps committed is only
     // known to the server now.
@@ -311,7 +309,6 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
   }
   if (!failure) return layout.back().step + 1;
 
-  conn_.rollback_quietly();
   const StepLayout& at = layout[committed];
   const StepSpec& step = steps[at.step].spec;
   const std::vector<Statement>& sts = statements[at.step];
@@ -402,6 +399,8 @@ void PostgresDatabase::record_failure(const StepSpec& step,
                                       std::chrono::system_clock::time_point start,
                                       double duration_ms) noexcept {
   try {
+    // A non-transactional step's own statements may have left a
+    // transaction open (a BEGIN of its own): end it, so the row commits.
     conn_.rollback_quietly();
     conn_.exec(dialect_.history_row_sql(
         options_.tables,
@@ -446,15 +445,16 @@ void PostgresDatabase::run_autocommit(const StepSpec& step,
               : ""));
     }
   }
-  std::vector<std::string> batch{"BEGIN", dialect_.check_heads_sql(t, expected)};
-  for (const auto& op : step.version_ops) batch.push_back(dialect_.version_op_sql(t, op));
-  batch.push_back(dialect_.history_row_sql(
+  TransactionBatch tx(conn_);
+  tx.begin();
+  tx.add(dialect_.check_heads_sql(t, expected));
+  for (const auto& op : step.version_ops) tx.add(dialect_.version_op_sql(t, op));
+  tx.add(dialect_.history_row_sql(
       t, history_row(step.revision, step.upgrade ? "upgrade" : "downgrade", step.checksum, "ok"),
       dialect_.quote_literal(util::iso8601_utc_millis(start)) + "::timestamptz",
       fmt::format("{:.3f}", util::millis_since(t0))));
-  batch.push_back("COMMIT");
-  if (auto failure = conn_.exec_batch(batch)) {
-    conn_.rollback_quietly();
+  tx.commit();
+  if (auto failure = tx.send()) {
     record_failure(step, start, util::millis_since(t0));
     throw Error(fmt::format(
         "{}: {}: {}\nnote: {} is not transactional: its statements ran and stay applied, but its "
@@ -467,34 +467,33 @@ void PostgresDatabase::stamp(const std::vector<graph::VersionOp>& ops,
                              const std::vector<std::string>& expected_heads_before) {
   ensure_tables();
   const TableNames& t = options_.tables;
-  std::vector<std::string> batch{"BEGIN", dialect_.check_heads_sql(t, expected_heads_before)};
+  TransactionBatch tx(conn_);
+  tx.begin();
+  tx.add(dialect_.check_heads_sql(t, expected_heads_before));
   for (const auto& op : ops) {
-    batch.push_back(dialect_.version_op_sql(t, op));
+    tx.add(dialect_.version_op_sql(t, op));
     const std::string& rev = op.kind == graph::VersionOp::kDelete ? op.from : op.to;
-    batch.push_back(
+    tx.add(
         dialect_.history_row_sql(t, history_row(rev, "stamp", "", "ok"), "now()", kServerDuration));
   }
-  batch.push_back("COMMIT");
-  if (auto failure = conn_.exec_batch(batch)) {
-    conn_.rollback_quietly();
+  tx.commit();
+  if (auto failure = tx.send())
     throw Error(fmt::format("{}: stamp: {}; nothing was changed", describe(),
                             check_message(failure->message)));
-  }
 }
 
 void PostgresDatabase::record_accepted(const std::vector<AcceptedChecksum>& accepted) {
   ensure_tables();
   const TableNames& t = options_.tables;
-  std::vector<std::string> batch{"BEGIN"};
+  TransactionBatch tx(conn_);
+  tx.begin();
   for (const auto& a : accepted)
-    batch.push_back(dialect_.history_row_sql(t, history_row(a.revision, "accept", a.checksum, "ok"),
-                                             "now()", "0"));
-  batch.push_back("COMMIT");
-  if (auto failure = conn_.exec_batch(batch)) {
-    conn_.rollback_quietly();
+    tx.add(dialect_.history_row_sql(t, history_row(a.revision, "accept", a.checksum, "ok"), "now()",
+                                    "0"));
+  tx.commit();
+  if (auto failure = tx.send())
     throw Error(fmt::format("{}: cannot record the accepted checksums: {}; nothing was recorded",
                             describe(), failure->message));
-  }
 }
 
 }  // namespace migrate::db::postgres

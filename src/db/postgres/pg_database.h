@@ -29,6 +29,9 @@
 // with a line on stderr per retry. A non-transactional step is never
 // retried: its statements commit one by one.
 //
+// Every transaction migrate opens goes through one guard (TransactionBatch,
+// pg_transaction.h): rolled back on any way out without its COMMIT.
+//
 // The run lock is a session advisory lock (pg_lock.h). The version and
 // history tables live in TableNames::schema when one is set; that schema
 // must already exist.
@@ -43,6 +46,7 @@
 #include "db/database.h"
 #include "db/postgres/pg_connection.h"
 #include "db/postgres/pg_dialect.h"
+#include "db/postgres/pg_transaction.h"
 
 namespace migrate::db::postgres {
 
@@ -102,7 +106,7 @@ class PostgresDatabase : public Database {
 
   static std::string step_label(const StepSpec& step);
   // Appends a transactional step's whole transaction to `batch`.
-  StepLayout append_step(std::vector<std::string>& batch, const PlannedStep& planned,
+  StepLayout append_step(TransactionBatch& batch, const PlannedStep& planned,
                          const std::vector<Statement>& statements, std::size_t index);
   // Sends the transactional steps from `pos` on (up to the next
   // non-transactional one, and the caps) as one message, reports those that

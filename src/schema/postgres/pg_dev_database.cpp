@@ -7,6 +7,7 @@
 #include "config/url.h"
 #include "db/postgres/pg_connection.h"
 #include "db/postgres/pg_splitter.h"
+#include "db/postgres/pg_transaction.h"
 #include "schema/postgres/pg_quote.h"
 #include "schema/postgres/pg_target.h"
 #include "schema/postgres/postgres_schema.h"
@@ -25,13 +26,10 @@ void apply_script(const std::string& url, const std::string& sql, const std::str
   std::vector<db::Statement> statements = db::postgres::split_sql(sql, 1, file);
   if (statements.empty()) return;
   Connection conn(postgres::connect_target(url));
-  std::vector<std::string> texts;
-  texts.reserve(statements.size());
-  for (const auto& s : statements) texts.push_back(s.sql);
-  if (auto failure = conn.exec_batch(texts)) {
-    conn.rollback_quietly();
+  db::postgres::TransactionBatch batch(conn);
+  for (const auto& s : statements) batch.add(s.sql);
+  if (auto failure = batch.send())
     throw Error(fmt::format("{}:{}: {}", file, statements[failure->index].line, failure->message));
-  }
 }
 
 class GivenDevDatabase : public DevDatabase {

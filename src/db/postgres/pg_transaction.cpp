@@ -1,0 +1,24 @@
+#include "db/postgres/pg_transaction.h"
+
+namespace migrate::db::postgres {
+
+TransactionBatch::~TransactionBatch() {
+  if (open_ && conn_.is_open()) conn_.rollback_quietly();
+}
+
+std::size_t TransactionBatch::add(std::string sql) {
+  statements_.push_back(std::move(sql));
+  return statements_.size() - 1;
+}
+
+std::optional<BatchFailure> TransactionBatch::send(std::vector<pqxx::result>* results) {
+  open_ = true;
+  std::optional<BatchFailure> failure = conn_.exec_batch(statements_, results);
+  // The server skipped the rest of the message after the failure, COMMIT
+  // included: the failing transaction is open (aborted) until ROLLBACK.
+  if (failure) conn_.rollback_quietly();
+  open_ = false;
+  return failure;
+}
+
+}  // namespace migrate::db::postgres
