@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "support/matchers.h"
 #include "support/test_support.h"
 
 namespace e2e {
@@ -32,7 +33,7 @@ class Project {
  public:
   explicit Project(const std::string& tmpl = "generic") {
     auto r = run({"init", "--template", tmpl, "migrations"});
-    REQUIRE(r.exit_code == 0);
+    REQUIRE_THAT(r, testsupport::ExitedWith(0));
   }
 
   std::string path(const std::string& rel) const { return dir / rel; }

@@ -43,6 +43,25 @@ std::string slurp_fd(int fd) {
   return out;
 }
 
+// argv as a shell would need it typed, with the program's directory left
+// out: `migrate upgrade heads`, `sqlite3 app.db 'DROP TABLE t'`.
+std::string command_line(const std::vector<std::string>& argv) {
+  std::string line;
+  for (std::size_t i = 0; i < argv.size(); ++i) {
+    std::string arg = i == 0 ? fs::path(argv[0]).filename().string() : argv[i];
+    bool plain = !arg.empty() && arg.find_first_of(" \t\n'\"\\$`*?;&|<>()#") == std::string::npos;
+    if (i) line += ' ';
+    if (plain) {
+      line += arg;
+    } else {
+      line += '\'';
+      for (char c : arg) line += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      line += '\'';
+    }
+  }
+  return line;
+}
+
 }  // namespace
 
 RunResult run_program(const std::string& cwd, const std::vector<std::string>& argv,
@@ -75,6 +94,7 @@ RunResult run_program(const std::string& cwd, const std::vector<std::string>& ar
   int status = 0;
   waitpid(pid, &status, 0);
   RunResult r;
+  r.command = command_line(argv);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   lseek(out_fd, 0, SEEK_SET);
   lseek(err_fd, 0, SEEK_SET);

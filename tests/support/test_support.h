@@ -25,6 +25,7 @@ class TempDir {
 };
 
 struct RunResult {
+  std::string command;  // the program's name and arguments, for messages
   int exit_code = -1;
   std::string out;
   std::string err;
