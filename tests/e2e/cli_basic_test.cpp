@@ -3,37 +3,39 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e/project_fixture.h"
+#include "support/matchers.h"
 
-using testsupport::contains;
+using Catch::Matchers::Contains;
+using testsupport::ExitedWith;
 
 TEST_CASE("init creates the environment and refuses a non-empty directory", "[e2e][init]") {
   e2e::Project p;
-  CHECK(testsupport::contains(testsupport::read_file(p.path("migrate.yaml")),
-                              "script_location: migrations"));
+  CHECK_THAT(testsupport::read_file(p.path("migrate.yaml")),
+             Contains("script_location: migrations"));
   CHECK(std::filesystem::is_directory(p.versions()));
   CHECK(std::filesystem::is_regular_file(p.path("migrations/script.sql.tmpl")));
 
   testsupport::write_file(p.path("other/x.txt"), "x");
   auto r = p.run({"init", "other"});
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, "other"));
-  CHECK(contains(r.err, "not empty"));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains("other"));
+  CHECK_THAT(r.err, Contains("not empty"));
 
   auto lt = p.run({"list-templates"});
-  CHECK(lt.exit_code == 0);
-  for (const char* t : {"generic", "sqlite", "postgres"}) CHECK(contains(lt.out, t));
+  CHECK_THAT(lt, ExitedWith(0));
+  for (const char* t : {"generic", "sqlite", "postgres"}) CHECK_THAT(lt.out, Contains(t));
 }
 
 TEST_CASE("revision chains new files onto the head", "[e2e][revision]") {
   e2e::Project p;
   auto r1 = p.run({"revision", "-m", "Create accounts!", "--rev-id", "aaaa0001"});
-  REQUIRE(r1.exit_code == 0);
-  CHECK(contains(r1.out, "aaaa0001_create_accounts.sql"));
+  REQUIRE_THAT(r1, ExitedWith(0));
+  CHECK_THAT(r1.out, Contains("aaaa0001_create_accounts.sql"));
   auto r2 = p.run({"revision", "-m", "second"});
-  REQUIRE(r2.exit_code == 0);
+  REQUIRE_THAT(r2, ExitedWith(0));
 
   auto heads = p.run({"heads", "--json"});
-  REQUIRE(heads.exit_code == 0);
+  REQUIRE_THAT(heads, ExitedWith(0));
   auto j = nlohmann::json::parse(heads.out);
   REQUIRE(j["heads"].size() == 1);
   std::string head = j["heads"][0]["revision"];
@@ -43,29 +45,29 @@ TEST_CASE("revision chains new files onto the head", "[e2e][revision]") {
 
   // A non-head parent needs --splice; with it a branch appears.
   auto bad = p.run({"revision", "-m", "x", "--head", "aaaa0001"});
-  CHECK(bad.exit_code == 1);
-  CHECK(contains(bad.err, "--splice"));
-  REQUIRE(p.run({"revision", "-m", "branch", "--head", "aaaa0001", "--splice", "--rev-id",
-                 "bbbb0001", "--branch-label", "side"})
-              .exit_code == 0);
+  CHECK_THAT(bad, ExitedWith(1));
+  CHECK_THAT(bad.err, Contains("--splice"));
+  REQUIRE_THAT(p.run({"revision", "-m", "branch", "--head", "aaaa0001", "--splice", "--rev-id",
+                      "bbbb0001", "--branch-label", "side"}),
+               ExitedWith(0));
   auto two = nlohmann::json::parse(p.run({"heads", "--json"}).out);
   CHECK(two["heads"].size() == 2);
 
   // With two heads, a plain revision must say which head to follow.
   auto amb = p.run({"revision", "-m", "x"});
-  CHECK(amb.exit_code == 1);
-  CHECK(contains(amb.err, "multiple heads"));
-  REQUIRE(p.run({"revision", "-m", "on side", "--head", "side@head", "--rev-id", "bbbb0002",
-                 "--depends-on", "aaaa0001"})
-              .exit_code == 0);
+  CHECK_THAT(amb, ExitedWith(1));
+  CHECK_THAT(amb.err, Contains("multiple heads"));
+  REQUIRE_THAT(p.run({"revision", "-m", "on side", "--head", "side@head", "--rev-id", "bbbb0002",
+                      "--depends-on", "aaaa0001"}),
+               ExitedWith(0));
   auto show = p.run({"show", "bbbb0002"});
-  REQUIRE(show.exit_code == 0);
-  CHECK(contains(show.out, "Parent: bbbb0001"));
-  CHECK(contains(show.out, "Also depends on: aaaa0001"));
+  REQUIRE_THAT(show, ExitedWith(0));
+  CHECK_THAT(show.out, Contains("Parent: bbbb0001"));
+  CHECK_THAT(show.out, Contains("Also depends on: aaaa0001"));
 
   // The duplicate id is refused and no file is overwritten.
   auto dup = p.run({"revision", "-m", "dup", "--rev-id", "bbbb0002", "--head", "bbbb0002"});
-  CHECK(dup.exit_code == 1);
+  CHECK_THAT(dup, ExitedWith(1));
 }
 
 TEST_CASE("upgrade and downgrade a chain, one transaction per step", "[e2e][upgrade]") {
@@ -75,9 +77,9 @@ TEST_CASE("upgrade and downgrade a chain, one transaction per step", "[e2e][upgr
   p.add_table_rev("c3", {"b2"});
 
   auto up = p.run({"upgrade", "heads"});
-  REQUIRE(up.exit_code == 0);
-  CHECK(contains(up.out, "Running upgrade <base> -> a1, rev a1"));
-  CHECK(contains(up.out, "Running upgrade b2 -> c3, rev c3"));
+  REQUIRE_THAT(up, ExitedWith(0));
+  CHECK_THAT(up.out, Contains("Running upgrade <base> -> a1, rev a1"));
+  CHECK_THAT(up.out, Contains("Running upgrade b2 -> c3, rev c3"));
   CHECK(p.tables() == std::vector<std::string>{"t_a1", "t_b2", "t_c3"});
   CHECK(p.version() == std::vector<std::string>{"c3"});
 
@@ -86,35 +88,35 @@ TEST_CASE("upgrade and downgrade a chain, one transaction per step", "[e2e][upgr
       "SELECT revision, direction, status, length(checksum), applied_by FROM "
       "migrate_history ORDER BY id");
   REQUIRE(hist.size() == 3);
-  CHECK(contains(hist[0], "a1|upgrade|ok|64|"));
-  CHECK(contains(hist[0], "@"));
+  CHECK_THAT(hist[0], Contains("a1|upgrade|ok|64|"));
+  CHECK_THAT(hist[0], Contains("@"));
   auto sum = testsupport::run_program(p.dir.path(), {"sha256sum", p.rev_path("b2")});
   auto stored = p.rows("SELECT checksum FROM migrate_history WHERE revision='b2'");
   REQUIRE(stored.size() == 1);
   CHECK(sum.out.substr(0, 64) == stored[0]);
 
   auto again = p.run({"upgrade", "heads"});
-  CHECK(again.exit_code == 0);
-  CHECK(contains(again.out, "Nothing to do"));
+  CHECK_THAT(again, ExitedWith(0));
+  CHECK_THAT(again.out, Contains("Nothing to do"));
 
   auto down = p.run({"downgrade", "-1"});
-  REQUIRE(down.exit_code == 0);
-  CHECK(contains(down.out, "Running downgrade c3 -> b2"));
+  REQUIRE_THAT(down, ExitedWith(0));
+  CHECK_THAT(down.out, Contains("Running downgrade c3 -> b2"));
   CHECK(p.version() == std::vector<std::string>{"b2"});
   CHECK(p.tables() == std::vector<std::string>{"t_a1", "t_b2"});
 
-  REQUIRE(p.run({"downgrade", "base"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"downgrade", "base"}), ExitedWith(0));
   CHECK(p.version().empty());
   CHECK(p.tables().empty());
   CHECK(p.rows("SELECT count(*) FROM migrate_history WHERE direction='downgrade'") ==
         std::vector<std::string>{"3"});
 
   // Relative and prefix targets.
-  REQUIRE(p.run({"upgrade", "+2"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "+2"}), ExitedWith(0));
   CHECK(p.version() == std::vector<std::string>{"b2"});
-  REQUIRE(p.run({"upgrade", "c3"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "c3"}), ExitedWith(0));
   CHECK(p.version() == std::vector<std::string>{"c3"});
-  REQUIRE(p.run({"downgrade", "a1"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"downgrade", "a1"}), ExitedWith(0));
   CHECK(p.version() == std::vector<std::string>{"a1"});
 }
 
@@ -133,11 +135,11 @@ TEST_CASE("a failing step rolls back whole and names file, line and SQLite's mes
   p.add_table_rev("c3", {"b2"});
 
   auto r = p.run({"upgrade", "heads"});
-  CHECK(r.exit_code == 1);
+  CHECK_THAT(r, ExitedWith(1));
   // Header is 6 lines, blank, marker on line 8: the section starts on line 9.
-  CHECK(contains(r.err, p.rev_path("b2") + ":11"));
-  CHECK(contains(r.err, "no such table: no_such_table"));
-  CHECK(contains(r.out, "Running upgrade <base> -> a1"));
+  CHECK_THAT(r.err, Contains(p.rev_path("b2") + ":11"));
+  CHECK_THAT(r.err, Contains("no such table: no_such_table"));
+  CHECK_THAT(r.out, Contains("Running upgrade <base> -> a1"));
   CHECK(p.version() == std::vector<std::string>{"a1"});
   CHECK(p.tables() == std::vector<std::string>{"t_a1"});
   CHECK(p.rows("SELECT count(*) FROM t_a1") == std::vector<std::string>{"0"});
@@ -150,8 +152,8 @@ TEST_CASE("status, current and history report position, in text and JSON", "[e2e
   p.add_table_rev("b2", {"a1"});
 
   auto st = p.run({"status", "--exit-code"});
-  CHECK(st.exit_code == 3);
-  CHECK(contains(st.out, "2 pending revisions"));
+  CHECK_THAT(st, ExitedWith(3));
+  CHECK_THAT(st.out, Contains("2 pending revisions"));
   auto sj = nlohmann::json::parse(p.run({"status", "--json"}).out);
   CHECK(sj["up_to_date"] == false);
   REQUIRE(sj["pending"].size() == 2);
@@ -160,26 +162,26 @@ TEST_CASE("status, current and history report position, in text and JSON", "[e2e
   CHECK_FALSE(std::filesystem::exists(p.db()));
 
   auto cur0 = p.run({"current", "--check-heads"});
-  CHECK(cur0.exit_code == 3);
+  CHECK_THAT(cur0, ExitedWith(3));
 
-  REQUIRE(p.run({"upgrade", "a1"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "a1"}), ExitedWith(0));
   auto cur = p.run({"current"});
-  CHECK(cur.exit_code == 0);
+  CHECK_THAT(cur, ExitedWith(0));
   CHECK(cur.out == "a1\n");
   auto cj = nlohmann::json::parse(p.run({"current", "--json"}).out);
   CHECK(cj["current"][0]["revision"] == "a1");
   CHECK(cj["at_heads"] == false);
 
   auto hist = p.run({"history", "--indicate-current"});
-  REQUIRE(hist.exit_code == 0);
+  REQUIRE_THAT(hist, ExitedWith(0));
   CHECK(hist.out == "a1 -> b2 (head), rev b2\n<base> -> a1 (current), rev a1\n");
   auto hj = nlohmann::json::parse(p.run({"history", "--json", "-i"}).out);
   REQUIRE(hj["revisions"].size() == 2);
   CHECK(hj["revisions"][0]["revision"] == "b2");
   CHECK(hj["revisions"][1]["is_current"] == true);
 
-  REQUIRE(p.run({"upgrade", "heads"}).exit_code == 0);
-  CHECK(p.run({"status", "--exit-code"}).exit_code == 0);
-  CHECK(p.run({"current", "--check-heads"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "heads"}), ExitedWith(0));
+  CHECK_THAT(p.run({"status", "--exit-code"}), ExitedWith(0));
+  CHECK_THAT(p.run({"current", "--check-heads"}), ExitedWith(0));
   CHECK(p.run({"current"}).out == "b2 (head)\n");
 }
