@@ -5,9 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e/project_fixture.h"
+#include "support/matchers.h"
 #include "util/sha256.h"
 
-using testsupport::contains;
+using Catch::Matchers::Contains;
+using testsupport::ExitedWith;
 using V = std::vector<std::string>;
 
 namespace {
@@ -32,21 +34,22 @@ TEST_CASE("upgrade refuses when an applied file changed, naming it; --allow-chan
   e2e::Project p;
   p.add_table_rev("a1", {});
   p.add_table_rev("b2", {"a1"});
-  REQUIRE(p.run({"upgrade", "a1"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "a1"}), ExitedWith(0));
   const std::string old_sha = file_sha(p.rev_path("a1"));
   CHECK(p.rows("SELECT checksum FROM migrate_history") == V{old_sha});
 
   touch_file(p.rev_path("a1"));
   auto r = p.run({"upgrade", "heads"});
-  CHECK(r.exit_code == 1);
+  CHECK_THAT(r, ExitedWith(1));
   INFO(r.err);
-  CHECK(contains(r.err, "refusing to upgrade"));
-  CHECK(contains(r.err, "revision a1 (" + p.rev_path("a1") + ") changed since it was applied on "));
-  CHECK(contains(r.err, "checksum was " + old_sha.substr(0, 12)));
-  CHECK(contains(r.err, "is now " + file_sha(p.rev_path("a1")).substr(0, 12)));
-  CHECK(contains(r.err, "migrate validate --accept"));
-  CHECK(contains(r.err, "--allow-changed"));
-  CHECK_FALSE(contains(r.out, "Running upgrade"));
+  CHECK_THAT(r.err, Contains("refusing to upgrade"));
+  CHECK_THAT(r.err,
+             Contains("revision a1 (" + p.rev_path("a1") + ") changed since it was applied on "));
+  CHECK_THAT(r.err, Contains("checksum was " + old_sha.substr(0, 12)));
+  CHECK_THAT(r.err, Contains("is now " + file_sha(p.rev_path("a1")).substr(0, 12)));
+  CHECK_THAT(r.err, Contains("migrate validate --accept"));
+  CHECK_THAT(r.err, Contains("--allow-changed"));
+  CHECK_THAT(r.out, !Contains("Running upgrade"));
   // Nothing ran: same version, same tables, no new history row.
   CHECK(p.version() == V{"a1"});
   CHECK(p.tables() == V{"t_a1"});
@@ -54,13 +57,13 @@ TEST_CASE("upgrade refuses when an applied file changed, naming it; --allow-chan
 
   // Refused also when there is nothing to run: the database is still not
   // what the files say.
-  CHECK(p.run({"upgrade", "a1"}).exit_code == 1);
+  CHECK_THAT(p.run({"upgrade", "a1"}), ExitedWith(1));
 
   r = p.run({"upgrade", "heads", "--allow-changed"});
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  CHECK(contains(r.err, "warning: revision a1 ("));
-  CHECK(contains(r.out, "Running upgrade a1 -> b2"));
+  REQUIRE_THAT(r, ExitedWith(0));
+  CHECK_THAT(r.err, Contains("warning: revision a1 ("));
+  CHECK_THAT(r.out, Contains("Running upgrade a1 -> b2"));
   CHECK(p.version() == V{"b2"});
   CHECK(p.tables() == V{"t_a1", "t_b2"});
 }
@@ -70,24 +73,24 @@ TEST_CASE("downgrade refuses when an applied file changed; --allow-changed proce
   e2e::Project p;
   p.add_table_rev("a1", {});
   p.add_table_rev("b2", {"a1"});
-  REQUIRE(p.run({"upgrade", "heads"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "heads"}), ExitedWith(0));
   // The downgrade section of b2 is what changed.
   p.add({"b2", {"a1"}, "CREATE TABLE t_b2 (id INTEGER PRIMARY KEY);", "DROP TABLE t_b2; -- v2"});
   auto r = p.run({"downgrade", "base"});
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, "refusing to downgrade"));
-  CHECK(contains(r.err, "revision b2 ("));
-  CHECK_FALSE(contains(r.err, "revision a1 ("));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains("refusing to downgrade"));
+  CHECK_THAT(r.err, Contains("revision b2 ("));
+  CHECK_THAT(r.err, !Contains("revision a1 ("));
   CHECK(p.version() == V{"b2"});
   CHECK(p.tables() == V{"t_a1", "t_b2"});
 
   r = p.run({"downgrade", "a1", "--allow-changed"});
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  CHECK(contains(r.err, "warning: revision b2"));
+  REQUIRE_THAT(r, ExitedWith(0));
+  CHECK_THAT(r.err, Contains("warning: revision b2"));
   CHECK(p.version() == V{"a1"});
   // b2 is no longer applied: its file may say anything now.
-  CHECK(p.run({"downgrade", "base"}).exit_code == 0);
+  CHECK_THAT(p.run({"downgrade", "base"}), ExitedWith(0));
   CHECK(p.version().empty());
 }
 
@@ -97,24 +100,24 @@ TEST_CASE("validate exits 3 on a changed file, --accept records it, then all pas
   p.add_table_rev("a1", {});
   p.add_table_rev("b2", {"a1"});
   p.add_table_rev("c3", {"b2"});
-  REQUIRE(p.run({"upgrade", "b2"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "b2"}), ExitedWith(0));
 
   auto v = p.run({"validate"});
-  CHECK(v.exit_code == 0);
-  CHECK(contains(v.out, "OK: 2 applied revisions checked"));
+  CHECK_THAT(v, ExitedWith(0));
+  CHECK_THAT(v.out, Contains("OK: 2 applied revisions checked"));
 
   touch_file(p.rev_path("b2"));
   // A pending revision's file is not applied, so never checked.
   touch_file(p.rev_path("c3"));
   v = p.run({"validate"});
-  CHECK(v.exit_code == 3);
-  CHECK(contains(v.out, "CHANGED: revision b2 (" + p.rev_path("b2") + ") changed since"));
-  CHECK_FALSE(contains(v.out, "revision a1"));
-  CHECK_FALSE(contains(v.out, "revision c3"));
-  CHECK(contains(v.err, "1 applied revision no longer matches"));
+  CHECK_THAT(v, ExitedWith(3));
+  CHECK_THAT(v.out, Contains("CHANGED: revision b2 (" + p.rev_path("b2") + ") changed since"));
+  CHECK_THAT(v.out, !Contains("revision a1"));
+  CHECK_THAT(v.out, !Contains("revision c3"));
+  CHECK_THAT(v.err, Contains("1 applied revision no longer matches"));
 
   auto js = p.run({"validate", "--json"});
-  CHECK(js.exit_code == 3);
+  CHECK_THAT(js, ExitedWith(3));
   auto j = nlohmann::json::parse(js.out);
   CHECK(j["ok"] == false);
   CHECK(j["checked"] == nlohmann::json::array({"a1", "b2"}));
@@ -128,9 +131,9 @@ TEST_CASE("validate exits 3 on a changed file, --accept records it, then all pas
 
   auto acc = p.run({"validate", "--accept"});
   INFO(acc.err);
-  CHECK(acc.exit_code == 0);
-  CHECK(contains(acc.out, "ACCEPTED: revision b2"));
-  CHECK(contains(acc.out, "OK: 1 checksum recorded as accepted"));
+  CHECK_THAT(acc, ExitedWith(0));
+  CHECK_THAT(acc.out, Contains("ACCEPTED: revision b2"));
+  CHECK_THAT(acc.out, Contains("OK: 1 checksum recorded as accepted"));
   // The audit trail: who accepted which checksum, and when.
   auto rows = p.rows(
       "SELECT revision, direction, checksum, status, applied_by <> '', started_at <> '' FROM "
@@ -138,37 +141,37 @@ TEST_CASE("validate exits 3 on a changed file, --accept records it, then all pas
   CHECK(rows == V{"b2|accept|" + file_sha(p.rev_path("b2")) + "|ok|1|1"});
   CHECK(p.version() == V{"b2"});
 
-  CHECK(p.run({"validate"}).exit_code == 0);
+  CHECK_THAT(p.run({"validate"}), ExitedWith(0));
   // A second accept has nothing to do and writes nothing.
   int before = history_rows(p);
   acc = p.run({"validate", "--accept"});
-  CHECK(acc.exit_code == 0);
-  CHECK(contains(acc.out, "nothing to accept"));
+  CHECK_THAT(acc, ExitedWith(0));
+  CHECK_THAT(acc.out, Contains("nothing to accept"));
   CHECK(history_rows(p) == before);
 
   auto r = p.run({"upgrade", "heads"});
   INFO(r.err);
-  CHECK(r.exit_code == 0);
+  CHECK_THAT(r, ExitedWith(0));
   CHECK(p.version() == V{"c3"});
 
   // Accepted is not forever: the next edit is caught again.
   touch_file(p.rev_path("b2"));
   v = p.run({"validate"});
-  CHECK(v.exit_code == 3);
-  CHECK(contains(v.out, "changed since it was accepted on "));
+  CHECK_THAT(v, ExitedWith(3));
+  CHECK_THAT(v.out, Contains("changed since it was accepted on "));
 }
 
 TEST_CASE("a deleted applied file is reported by validate and upgrade", "[e2e][checksum]") {
   e2e::Project p;
   p.add_table_rev("a1", {});
   p.add_table_rev("b2", {"a1"});
-  REQUIRE(p.run({"upgrade", "heads"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "heads"}), ExitedWith(0));
   std::filesystem::remove(p.rev_path("b2"));
 
   auto v = p.run({"validate"});
-  CHECK(v.exit_code == 3);
-  CHECK(contains(v.out, "MISSING: revision b2 is applied but has no file in " + p.versions()));
-  CHECK(contains(v.err, "stamp --purge"));
+  CHECK_THAT(v, ExitedWith(3));
+  CHECK_THAT(v.out, Contains("MISSING: revision b2 is applied but has no file in " + p.versions()));
+  CHECK_THAT(v.err, Contains("stamp --purge"));
   auto j = nlohmann::json::parse(p.run({"validate", "--json"}).out);
   REQUIRE(j["problems"].size() == 1);
   CHECK(j["problems"][0]["kind"] == "missing");
@@ -176,12 +179,12 @@ TEST_CASE("a deleted applied file is reported by validate and upgrade", "[e2e][c
 
   // --accept cannot accept a file that is not there.
   int before = history_rows(p);
-  CHECK(p.run({"validate", "--accept"}).exit_code == 3);
+  CHECK_THAT(p.run({"validate", "--accept"}), ExitedWith(3));
   CHECK(history_rows(p) == before);
 
   auto r = p.run({"upgrade", "heads"});
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, "revision b2 is applied but has no file"));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains("revision b2 is applied but has no file"));
   CHECK(p.version() == V{"b2"});
 }
 
@@ -190,21 +193,21 @@ TEST_CASE("applied means heads, their ancestors and their dependencies", "[e2e][
   p.add_table_rev("a1", {});
   p.add_table_rev("x1", {}, {"other"});
   p.add_table_rev("b2", {"a1"}, {}, {"x1"});
-  REQUIRE(p.run({"upgrade", "b2"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "b2"}), ExitedWith(0));
   CHECK(p.version() == V{"b2"});  // x1 applied as a dependency, not stored
 
   touch_file(p.rev_path("x1"));
   auto v = p.run({"validate"});
-  CHECK(v.exit_code == 3);
-  CHECK(contains(v.out, "revision x1 ("));
+  CHECK_THAT(v, ExitedWith(3));
+  CHECK_THAT(v.out, Contains("revision x1 ("));
 
   // A revision downgraded, edited and upgraded again is checked against its
   // new run, not its old one.
-  REQUIRE(p.run({"validate", "--accept"}).exit_code == 0);
-  REQUIRE(p.run({"downgrade", "a1"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"validate", "--accept"}), ExitedWith(0));
+  REQUIRE_THAT(p.run({"downgrade", "a1"}), ExitedWith(0));
   touch_file(p.rev_path("b2"));
-  REQUIRE(p.run({"upgrade", "b2"}).exit_code == 0);
-  CHECK(p.run({"validate"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "b2"}), ExitedWith(0));
+  CHECK_THAT(p.run({"validate"}), ExitedWith(0));
 }
 
 TEST_CASE("stamped revisions are not checked until accepted", "[e2e][checksum]") {
@@ -214,29 +217,29 @@ TEST_CASE("stamped revisions are not checked until accepted", "[e2e][checksum]")
 
   // No database file: nothing applied, nothing checked, nothing created.
   auto v = p.run({"validate"});
-  CHECK(v.exit_code == 0);
-  CHECK(contains(v.out, "OK: 0 applied revisions checked"));
-  CHECK(p.run({"validate", "--accept"}).exit_code == 0);
+  CHECK_THAT(v, ExitedWith(0));
+  CHECK_THAT(v.out, Contains("OK: 0 applied revisions checked"));
+  CHECK_THAT(p.run({"validate", "--accept"}), ExitedWith(0));
   CHECK_FALSE(std::filesystem::exists(p.db()));
 
-  REQUIRE(p.run({"stamp", "a1"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"stamp", "a1"}), ExitedWith(0));
   touch_file(p.rev_path("a1"));
   v = p.run({"validate"});
-  CHECK(v.exit_code == 0);
-  CHECK(contains(v.out, "Not checked (no checksum recorded"));
-  CHECK(contains(v.out, "a1"));
-  REQUIRE(p.run({"upgrade", "heads"}).exit_code == 0);
+  CHECK_THAT(v, ExitedWith(0));
+  CHECK_THAT(v.out, Contains("Not checked (no checksum recorded"));
+  CHECK_THAT(v.out, Contains("a1"));
+  REQUIRE_THAT(p.run({"upgrade", "heads"}), ExitedWith(0));
   CHECK(p.version() == V{"b2"});
 
   // --accept records a baseline for it; from then on it is checked.
   auto acc = p.run({"validate", "--accept"});
-  CHECK(acc.exit_code == 0);
-  CHECK(contains(acc.out, "RECORDED: revision a1"));
+  CHECK_THAT(acc, ExitedWith(0));
+  CHECK_THAT(acc.out, Contains("RECORDED: revision a1"));
   CHECK(p.rows("SELECT revision FROM migrate_history WHERE direction = 'accept'") == V{"a1"});
-  CHECK(contains(p.run({"validate"}).out, "OK: 2 applied revisions checked"));
+  CHECK_THAT(p.run({"validate"}).out, Contains("OK: 2 applied revisions checked"));
   touch_file(p.rev_path("a1"));
-  CHECK(p.run({"validate"}).exit_code == 3);
-  CHECK(p.run({"upgrade", "heads"}).exit_code == 1);
+  CHECK_THAT(p.run({"validate"}), ExitedWith(3));
+  CHECK_THAT(p.run({"upgrade", "heads"}), ExitedWith(1));
 }
 
 TEST_CASE("status shows an unresolved failed non-transactional step and exits 3 for it",
@@ -250,16 +253,16 @@ TEST_CASE("status shows an unresolved failed non-transactional step and exits 3 
          {},
          {},
          "transactional: false"});
-  REQUIRE(p.run({"upgrade", "a1"}).exit_code == 0);
-  CHECK_FALSE(contains(p.run({"status"}).out, "FAILED"));
-  REQUIRE(p.run({"upgrade", "heads"}).exit_code == 1);
+  REQUIRE_THAT(p.run({"upgrade", "a1"}), ExitedWith(0));
+  CHECK_THAT(p.run({"status"}).out, !Contains("FAILED"));
+  REQUIRE_THAT(p.run({"upgrade", "heads"}), ExitedWith(1));
   CHECK(p.rows("SELECT revision, direction, status FROM migrate_history ORDER BY id") ==
         V{"a1|upgrade|ok", "b2|upgrade|failed"});
 
   auto s = p.run({"status"});
-  CHECK(s.exit_code == 0);
-  CHECK(contains(s.out, "FAILED: upgrade b2 (non-transactional) at 20"));
-  CHECK(contains(s.out, "the database may be partly changed"));
+  CHECK_THAT(s, ExitedWith(0));
+  CHECK_THAT(s.out, Contains("FAILED: upgrade b2 (non-transactional) at 20"));
+  CHECK_THAT(s.out, Contains("the database may be partly changed"));
   auto js = p.run({"status", "--json"});
   auto j = nlohmann::json::parse(js.out);
   REQUIRE(j["failed_steps"].size() == 1);
@@ -267,8 +270,8 @@ TEST_CASE("status shows an unresolved failed non-transactional step and exits 3 
   CHECK(j["failed_steps"][0]["direction"] == "upgrade");
   CHECK(j["failed_steps"][0]["checksum"] == file_sha(p.rev_path("b2")));
   auto ec = p.run({"status", "--exit-code"});
-  CHECK(ec.exit_code == 3);
-  CHECK(contains(ec.err, "1 failed step is unresolved"));
+  CHECK_THAT(ec, ExitedWith(3));
+  CHECK_THAT(ec.err, Contains("1 failed step is unresolved"));
 
   // Repaired by hand and re-run: the failure is settled.
   p.add({"b2",
@@ -278,16 +281,15 @@ TEST_CASE("status shows an unresolved failed non-transactional step and exits 3 
          {},
          {},
          "transactional: false"});
-  REQUIRE(
-      testsupport::run_program(p.dir.path(), {"sqlite3", p.db(), "DROP TABLE t_b2"}).exit_code ==
-      0);
+  REQUIRE_THAT(testsupport::run_program(p.dir.path(), {"sqlite3", p.db(), "DROP TABLE t_b2"}),
+               ExitedWith(0));
   auto r = p.run({"upgrade", "heads"});
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   s = p.run({"status"});
-  CHECK_FALSE(contains(s.out, "FAILED"));
+  CHECK_THAT(s.out, !Contains("FAILED"));
   CHECK(nlohmann::json::parse(p.run({"status", "--json"}).out)["failed_steps"].empty());
-  CHECK(p.run({"status", "--exit-code"}).exit_code == 0);
+  CHECK_THAT(p.run({"status", "--exit-code"}), ExitedWith(0));
 }
 
 TEST_CASE("a stamp after a failed step settles it", "[e2e][checksum][status]") {
@@ -299,11 +301,11 @@ TEST_CASE("a stamp after a failed step settles it", "[e2e][checksum][status]") {
          {},
          {},
          "transactional: false"});
-  REQUIRE(p.run({"upgrade", "heads"}).exit_code == 1);
-  CHECK(p.run({"status", "--exit-code"}).exit_code == 3);
+  REQUIRE_THAT(p.run({"upgrade", "heads"}), ExitedWith(1));
+  CHECK_THAT(p.run({"status", "--exit-code"}), ExitedWith(3));
   // The user finished the step by hand and says so.
-  REQUIRE(p.run({"stamp", "a1"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"stamp", "a1"}), ExitedWith(0));
   auto s = p.run({"status", "--exit-code"});
-  CHECK(s.exit_code == 0);
-  CHECK_FALSE(contains(s.out, "FAILED"));
+  CHECK_THAT(s, ExitedWith(0));
+  CHECK_THAT(s.out, !Contains("FAILED"));
 }

@@ -3,8 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e/project_fixture.h"
+#include "support/matchers.h"
 
-using testsupport::contains;
+using Catch::Matchers::Contains;
+using testsupport::ExitedWith;
 using V = std::vector<std::string>;
 
 TEST_CASE("current lists a revision applied as a dependency, as Alembic does", "[e2e][current]") {
@@ -15,20 +17,20 @@ TEST_CASE("current lists a revision applied as a dependency, as Alembic does", "
   p.add_table_rev("accounts", {"users"}, {"payments"});
   p.add_table_rev("transfers", {"accounts"}, {}, {"sessions"});
 
-  REQUIRE(p.run({"upgrade", "transfers"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "transfers"}), ExitedWith(0));
   CHECK(p.version() == V{"transfers"});  // the dependency is no stored head
 
   auto plain = p.run({"current"});
-  REQUIRE(plain.exit_code == 0);
+  REQUIRE_THAT(plain, ExitedWith(0));
   CHECK(plain.out == "transfers (head)\nsessions\n");
 
   auto verbose = p.run({"current", "-v"});
-  REQUIRE(verbose.exit_code == 0);
-  CHECK(contains(verbose.out, "Rev: transfers (head)\n"));
-  CHECK(contains(verbose.out, "Rev: sessions\nParent: users\n"));
+  REQUIRE_THAT(verbose, ExitedWith(0));
+  CHECK_THAT(verbose.out, Contains("Rev: transfers (head)\n"));
+  CHECK_THAT(verbose.out, Contains("Rev: sessions\nParent: users\n"));
 
   auto js = p.run({"current", "--json"});
-  REQUIRE(js.exit_code == 0);
+  REQUIRE_THAT(js, ExitedWith(0));
   auto j = nlohmann::json::parse(js.out);
   REQUIRE(j["current"].size() == 2);
   CHECK(j["current"][0]["revision"] == "transfers");
@@ -37,13 +39,13 @@ TEST_CASE("current lists a revision applied as a dependency, as Alembic does", "
 
   // status says the same.
   auto status = p.run({"status"});
-  REQUIRE(status.exit_code == 0);
-  CHECK(contains(status.out, "Current:  transfers, sessions\n"));
+  REQUIRE_THAT(status, ExitedWith(0));
+  CHECK_THAT(status.out, Contains("Current:  transfers, sessions\n"));
   auto sj = nlohmann::json::parse(p.run({"status", "--json"}).out);
   CHECK(sj["current"] == nlohmann::json(V{"transfers", "sessions"}));
   CHECK(sj["stored"] == nlohmann::json(V{"transfers"}));
 
   // Once todos is applied above it, sessions is no longer shown.
-  REQUIRE(p.run({"upgrade", "todos"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "todos"}), ExitedWith(0));
   CHECK(p.run({"current"}).out == "transfers (head)\ntodos (head)\n");
 }

@@ -6,8 +6,10 @@
 #include <thread>
 
 #include "e2e/project_fixture.h"
+#include "support/matchers.h"
 
-using testsupport::contains;
+using Catch::Matchers::Contains;
+using testsupport::ExitedWith;
 using testsupport::read_file;
 using testsupport::write_file;
 using V = std::vector<std::string>;
@@ -32,7 +34,7 @@ TEST_CASE("an edited header is seen by the next command, cache or not", "[e2e][c
   age_files();
 
   auto first = p.run({"heads"});
-  REQUIRE(first.exit_code == 0);
+  REQUIRE_THAT(first, ExitedWith(0));
   CHECK(first.out == "c3 (head)\n");
   REQUIRE(std::filesystem::exists(cache_file(p)));
   const auto written = std::filesystem::last_write_time(cache_file(p));
@@ -45,7 +47,7 @@ TEST_CASE("an edited header is seen by the next command, cache or not", "[e2e][c
     text.replace(text.find("down_revision: b2"), 17, "down_revision: a1");
     write_file(p.rev_path("c3"), text);
     auto heads = p.run({"heads"});
-    REQUIRE(heads.exit_code == 0);
+    REQUIRE_THAT(heads, ExitedWith(0));
     CHECK(heads.out == "b2 (head)\nc3 (head)\n");
   }
   SECTION("the mtime put back after the edit") {
@@ -55,8 +57,8 @@ TEST_CASE("an edited header is seen by the next command, cache or not", "[e2e][c
     write_file(p.rev_path("c3"), text);
     std::filesystem::last_write_time(p.rev_path("c3"), mtime);
     auto history = p.run({"history"});
-    REQUIRE(history.exit_code == 0);
-    CHECK(contains(history.out, "b2 -> c3 (head), REV C3"));
+    REQUIRE_THAT(history, ExitedWith(0));
+    CHECK_THAT(history.out, Contains("b2 -> c3 (head), REV C3"));
   }
   SECTION("a new file and a removed one") {
     p.add_table_rev("d4", {"c3"});
@@ -69,7 +71,7 @@ TEST_CASE("an edited header is seen by the next command, cache or not", "[e2e][c
     std::string text = read_file(p.rev_path("b2"));
     text.replace(text.find("CREATE TABLE t_b2"), 17, "CREATE TABLE t_B2");
     write_file(p.rev_path("b2"), text);
-    REQUIRE(p.run({"upgrade", "heads"}).exit_code == 0);
+    REQUIRE_THAT(p.run({"upgrade", "heads"}), ExitedWith(0));
     CHECK(p.rows("SELECT name FROM sqlite_master WHERE name = 't_B2'") == V{"t_B2"});
   }
   SECTION("a damaged cache file is ignored") {
@@ -82,20 +84,20 @@ TEST_CASE("an edited header is seen by the next command, cache or not", "[e2e][c
 TEST_CASE("the cache folder keeps itself out of git and can be turned off", "[e2e][cache]") {
   e2e::Project p;
   p.add_table_rev("a1", {});
-  REQUIRE(p.run({"heads"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"heads"}), ExitedWith(0));
   CHECK(std::filesystem::exists(p.path("migrations/.migrate-cache/.gitignore")));
   auto init = testsupport::run_program(p.dir.path(), {"git", "init", "-q"});
   if (init.exit_code == 0) {
     auto status = testsupport::run_program(p.dir.path(), {"git", "status", "--porcelain", "-uall"});
-    REQUIRE(status.exit_code == 0);
-    CHECK(contains(status.out, "migrations/versions/a1_rev.sql"));
-    CHECK_FALSE(contains(status.out, ".migrate-cache"));
+    REQUIRE_THAT(status, ExitedWith(0));
+    CHECK_THAT(status.out, Contains("migrations/versions/a1_rev.sql"));
+    CHECK_THAT(status.out, !Contains(".migrate-cache"));
   }
 
   e2e::Project q;
   q.add_table_rev("a1", {});
   auto r = q.run({"heads"}, {{"MIGRATE_NO_CACHE", "1"}});
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   CHECK(r.out == "a1 (head)\n");
   CHECK_FALSE(std::filesystem::exists(q.path("migrations/.migrate-cache")));
 }

@@ -6,8 +6,10 @@
 #include <string>
 
 #include "e2e/project_fixture.h"
+#include "support/matchers.h"
 
-using testsupport::contains;
+using Catch::Matchers::Contains;
+using testsupport::ExitedWith;
 
 namespace {
 
@@ -35,55 +37,55 @@ TEST_CASE("read-only commands print everything before they exit", "[e2e][exit]")
   add_chain(p, 1500);  // history -v: far more than one stdio buffer
 
   auto history = p.run({"history", "-v"});
-  REQUIRE(history.exit_code == 0);
+  REQUIRE_THAT(history, ExitedWith(0));
   CHECK(history.err.empty());
-  CHECK(contains(history.out, "Rev: r1499 (head)"));
-  CHECK(contains(history.out, "Rev: r0000"));
+  CHECK_THAT(history.out, Contains("Rev: r1499 (head)"));
+  CHECK_THAT(history.out, Contains("Rev: r0000"));
   // The last revision listed (the base) ends the output, whole.
   CHECK(history.out.size() > 64 * 1024);
   CHECK(history.out.substr(history.out.size() - 11) == "rev r0000\n\n");
 
   auto plain = p.run({"history"});
-  REQUIRE(plain.exit_code == 0);
+  REQUIRE_THAT(plain, ExitedWith(0));
   CHECK(count_lines(plain.out) == 1500);
 
   auto json = p.run({"history", "--json"});
-  REQUIRE(json.exit_code == 0);
+  REQUIRE_THAT(json, ExitedWith(0));
   auto parsed = nlohmann::json::parse(json.out);
   CHECK(parsed["revisions"].size() == 1500);
 
   auto heads = p.run({"heads"});
-  REQUIRE(heads.exit_code == 0);
+  REQUIRE_THAT(heads, ExitedWith(0));
   CHECK(heads.out == "r1499 (head)\n");
 
   auto branches = p.run({"branches"});
-  REQUIRE(branches.exit_code == 0);
+  REQUIRE_THAT(branches, ExitedWith(0));
   CHECK(branches.out.empty());
 
   auto show = p.run({"show", "r07"});
-  CHECK(show.exit_code == 1);  // ambiguous prefix: an error, as before
-  CHECK(contains(show.err, "r07"));
+  CHECK_THAT(show, ExitedWith(1));  // ambiguous prefix: an error, as before
+  CHECK_THAT(show.err, Contains("r07"));
   show = p.run({"show", "r0700"});
-  REQUIRE(show.exit_code == 0);
-  CHECK(contains(show.out, "CREATE TABLE t_r0700"));
+  REQUIRE_THAT(show, ExitedWith(0));
+  CHECK_THAT(show.out, Contains("CREATE TABLE t_r0700"));
 }
 
 TEST_CASE("read-only commands that read the database keep their exit codes", "[e2e][exit]") {
   e2e::Project p;
   add_chain(p, 3);
-  REQUIRE(p.run({"upgrade", "r0001"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "r0001"}), ExitedWith(0));
 
   auto current = p.run({"current", "--check-heads"});
-  CHECK(current.exit_code == 3);
+  CHECK_THAT(current, ExitedWith(3));
   CHECK(current.out == "r0001\n");
-  CHECK(contains(current.err, "not at its heads"));
+  CHECK_THAT(current.err, Contains("not at its heads"));
 
   auto marked = p.run({"history", "-i"});
-  REQUIRE(marked.exit_code == 0);
-  CHECK(contains(marked.out, "r0000 -> r0001 (current), rev r0001"));
+  REQUIRE_THAT(marked, ExitedWith(0));
+  CHECK_THAT(marked.out, Contains("r0000 -> r0001 (current), rev r0001"));
 
-  REQUIRE(p.run({"upgrade", "heads"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "heads"}), ExitedWith(0));
   current = p.run({"current", "--check-heads"});
-  CHECK(current.exit_code == 0);
+  CHECK_THAT(current, ExitedWith(0));
   CHECK(current.out == "r0002 (head)\n");
 }

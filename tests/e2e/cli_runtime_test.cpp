@@ -3,8 +3,10 @@
 #include <filesystem>
 
 #include "e2e/project_fixture.h"
+#include "support/matchers.h"
 
-using testsupport::contains;
+using Catch::Matchers::Contains;
+using testsupport::ExitedWith;
 using V = std::vector<std::string>;
 
 TEST_CASE("offline --sql prints a script sqlite3 runs as-is, touching no database",
@@ -19,36 +21,37 @@ TEST_CASE("offline --sql prints a script sqlite3 runs as-is, touching no databas
          "END;",
          "DROP TABLE t_b2;"});
   auto r = p.run({"upgrade", "heads", "--sql"});
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   CHECK_FALSE(std::filesystem::exists(p.db()));
-  CHECK(contains(r.out, "BEGIN"));
-  CHECK(contains(r.out, "COMMIT;"));
+  CHECK_THAT(r.out, Contains("BEGIN"));
+  CHECK_THAT(r.out, Contains("COMMIT;"));
 
   testsupport::write_file(p.path("up.sql"), r.out);
   auto applied =
       testsupport::run_program(p.dir.path(), {"sh", "-c", "sqlite3 -bail app.db < up.sql"});
-  REQUIRE(applied.exit_code == 0);
+  REQUIRE_THAT(applied, ExitedWith(0));
   CHECK(p.version() == V{"b2"});
   CHECK(p.tables() == V{"t_a1", "t_b2"});
   // The tool agrees with what the script did.
   CHECK(p.run({"current"}).out == "b2 (head)\n");
-  CHECK(p.run({"status", "--exit-code"}).exit_code == 0);
+  CHECK_THAT(p.run({"status", "--exit-code"}), ExitedWith(0));
 
   // Downgrade needs a range offline; with one it reverses the upgrade.
-  CHECK(p.run({"downgrade", "base", "--sql"}).exit_code == 2);
+  CHECK_THAT(p.run({"downgrade", "base", "--sql"}), ExitedWith(2));
   auto down = p.run({"downgrade", "b2:base", "--sql"});
-  REQUIRE(down.exit_code == 0);
+  REQUIRE_THAT(down, ExitedWith(0));
   testsupport::write_file(p.path("down.sql"), down.out);
-  REQUIRE(testsupport::run_program(p.dir.path(), {"sh", "-c", "sqlite3 -bail app.db < down.sql"})
-              .exit_code == 0);
+  REQUIRE_THAT(
+      testsupport::run_program(p.dir.path(), {"sh", "-c", "sqlite3 -bail app.db < down.sql"}),
+      ExitedWith(0));
   CHECK(p.version().empty());
   CHECK(p.tables().empty());
 
   // A range upgrade starts where FROM says.
   auto part = p.run({"upgrade", "a1:b2", "--sql"});
-  REQUIRE(part.exit_code == 0);
-  CHECK_FALSE(contains(part.out, "CREATE TABLE t_a1"));
-  CHECK(contains(part.out, "CREATE TABLE t_b2"));
+  REQUIRE_THAT(part, ExitedWith(0));
+  CHECK_THAT(part.out, !Contains("CREATE TABLE t_a1"));
+  CHECK_THAT(part.out, Contains("CREATE TABLE t_b2"));
 }
 
 TEST_CASE("foreign keys are checked before each step commits", "[e2e][sqlite]") {
@@ -70,8 +73,8 @@ TEST_CASE("foreign keys are checked before each step commits", "[e2e][sqlite]") 
   // A step that orphans a child row must fail and roll back.
   p.add({"c3", {"b2"}, "DELETE FROM parent;", ""});
   auto r = p.run({"upgrade", "heads"});
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, "foreign key"));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains("foreign key"));
   CHECK(p.version() == V{"b2"});
   CHECK(p.rows("SELECT count(*) FROM parent") == V{"1"});
   CHECK(p.rows("SELECT count(*) FROM child") == V{"1"});
@@ -88,12 +91,12 @@ TEST_CASE("a transactional: false step runs statement by statement", "[e2e][sqli
          {},
          "transactional: false"});
   auto r = p.run({"upgrade", "heads"});
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   CHECK(p.version() == V{"b2"});
   CHECK(p.rows("SELECT count(*) FROM t_a1") == V{"1"});
   // VACUUM inside a transaction fails: the same SQL as a transactional step does.
   p.add({"c3", {"b2"}, "VACUUM;", ""});
-  CHECK(p.run({"upgrade", "heads"}).exit_code == 1);
+  CHECK_THAT(p.run({"upgrade", "heads"}), ExitedWith(1));
   CHECK(p.version() == V{"b2"});
 }
 
@@ -111,14 +114,14 @@ TEST_CASE("concurrent runners apply every step exactly once", "[e2e][sqlite][con
       {"sh", "-c",
        "for i in 1 2 3 4; do '" + bin + "' upgrade heads > out$i.txt 2>&1 & done; wait"},
       {{"DATABASE_URL", ""}, {"MIGRATE_CONFIG", ""}});
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   CHECK(p.version() == V{prev});
   CHECK(p.rows("SELECT count(*), count(DISTINCT revision) FROM migrate_history") == V{"30|30"});
   CHECK(p.tables().size() == 30);
   // Every runner succeeded; the ones that waited found nothing to do.
   for (int i = 1; i <= 4; ++i) {
     auto out = testsupport::read_file(p.path("out" + std::to_string(i) + ".txt"));
-    CHECK_FALSE(contains(out, "error"));
+    CHECK_THAT(out, !Contains("error"));
   }
 }
 
@@ -130,18 +133,18 @@ TEST_CASE("the sample project migrates up and all the way down", "[e2e][sample]"
     return testsupport::run_migrate(dir.path(), args);
   };
   auto heads = run({"heads"});
-  REQUIRE(heads.exit_code == 0);
+  REQUIRE_THAT(heads, ExitedWith(0));
   auto up = run({"upgrade", "heads"});
   INFO(up.err);
-  REQUIRE(up.exit_code == 0);
-  CHECK(run({"status", "--exit-code"}).exit_code == 0);
+  REQUIRE_THAT(up, ExitedWith(0));
+  CHECK_THAT(run({"status", "--exit-code"}), ExitedWith(0));
   auto tables = testsupport::sqlite_rows(
       dir / "app.db",
       "SELECT count(*) FROM sqlite_master WHERE type='table' AND name NOT LIKE 'migrate_%'");
   CHECK(std::stoi(tables[0]) >= 6);
   auto down = run({"downgrade", "base"});
   INFO(down.err);
-  REQUIRE(down.exit_code == 0);
+  REQUIRE_THAT(down, ExitedWith(0));
   CHECK(testsupport::sqlite_rows(dir / "app.db",
                                  "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE "
                                  "'migrate_%' AND name NOT LIKE 'sqlite_%'") == V{"0"});
