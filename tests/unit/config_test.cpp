@@ -11,11 +11,11 @@
 #include "support/test_support.h"
 #include "util/error.h"
 
+using Catch::Matchers::Contains;
 using migrate::config::Config;
 using migrate::config::config_path;
 using migrate::config::expand_env;
 using migrate::config::load_config;
-using testsupport::contains;
 using testsupport::ScopedEnv;
 using testsupport::TempDir;
 using testsupport::write_file;
@@ -28,7 +28,7 @@ std::string load_error(const std::string& path) {
   } catch (const migrate::Error& e) {
     return e.what();
   }
-  FAIL("expected an error loading " << path);
+  FAIL_CHECK("expected an error loading " << path);
   return "";
 }
 
@@ -65,7 +65,7 @@ TEST_CASE("expand_env errors", "[config]") {
     expand_env("postgresql://u:hunter2@h/db${");
     FAIL("expected an error");
   } catch (const migrate::Error& e) {
-    CHECK_FALSE(contains(e.what(), "hunter2"));
+    CHECK_THAT(e.what(), !Contains("hunter2"));
   }
 }
 
@@ -152,78 +152,64 @@ TEST_CASE("load_config: defaults, absolute paths, --url, a relative -c path", "[
 
 TEST_CASE("load_config errors name the file and line", "[config]") {
   TempDir dir;
+  // A missing file suggests migrate init.
+  std::string missing = load_error(dir / "nope.yaml");
+  CHECK_THAT(missing, Contains(dir / "nope.yaml: no such file"));
+  CHECK_THAT(missing, Contains("migrate init"));
+
+  // A migrate.yaml that load_config refuses, and what the message must hold.
+  struct Case {
+    const char* yaml;
+    const char* located;         // the message after the file's path
+    const char* also = nullptr;  // more of the message, if any
+  };
+  const Case cases[] = {
+      // An unknown key; the known keys are listed.
+      {"script_location: m\n\ndatabase_ur1: sqlite:///a.db\n", ":3: unknown key `database_ur1`",
+       "database_url"},
+      // Bad YAML.
+      {"script_location: m\ndatabase_url: [unclosed\nversion_table: v\n", ":3: bad YAML"},
+      {"script_location: m\n  bad: indent\n", ":2: bad YAML"},
+      // A duplicated key.
+      {"script_location: m\nversion_table: a\nversion_table: b\n",
+       ":3: duplicate key `version_table` (first at line 2)"},
+      // A list or a mapping where one value belongs.
+      {"script_location: m\ndatabase_url:\n  - a\n",
+       ":3: `database_url` must be a single value, not a list"},
+      {"script_location: {a: b}\n", ":1: `script_location` must be a single value, not a mapping"},
+      // lock_retries must be a number.
+      {"script_location: m\nlock_retries: often\n", ":2: `lock_retries` must be a whole number"},
+      {"script_location: m\nlock_retries: -1\n", ":2: `lock_retries` must be a whole number"},
+      // Timeouts must be PostgreSQL time values.
+      {"script_location: m\nlock_timeout: 5 seconds\n",
+       ":2: `lock_timeout` must be a PostgreSQL time value", "'5 seconds'"},
+      {"script_location: m\n\nstatement_timeout: -1\n",
+       ":3: `statement_timeout` must be a PostgreSQL time value"},
+      {"script_location: m\nlock_timeout: ''\n",
+       ":2: `lock_timeout` must be a PostgreSQL time value"},
+      // wait_timeout needs a unit.
+      {"script_location: m\nwait_timeout: 30\n", ":2: `wait_timeout` must be a time with a unit"},
+      {"script_location: m\nwait_timeout: soon\n", ":2: `wait_timeout` must be a time with a unit"},
+      // Empty names.
+      {"script_location: m\nversion_table: ''\n", ":2: `version_table` must not be empty"},
+      // A bad ${...} in a value.
+      {"script_location: m\ndatabase_url: ${DATABASE_URL\n",
+       ":2: `database_url`: unterminated '${'"},
+      // script_location missing, or empty after expansion.
+      {"database_url: sqlite:///a.db\n", ": `script_location` is not set"},
+      {"script_location: ${MIGRATE_T_UNSET}\n", ":1: `script_location` is not set"},
+      // An empty file, or not a mapping.
+      {"# nothing\n", ": the file is empty"},
+      {"- a\n- b\n", ":1: expected `key: value` lines"},
+  };
+  ScopedEnv unset("MIGRATE_T_UNSET", nullptr);
   const std::string f = dir / "migrate.yaml";
-  SECTION("a missing file suggests migrate init") {
-    std::string e = load_error(dir / "nope.yaml");
-    CHECK(contains(e, dir / "nope.yaml: no such file"));
-    CHECK(contains(e, "migrate init"));
-  }
-  SECTION("an unknown key") {
-    write_file(f, "script_location: m\n\ndatabase_ur1: sqlite:///a.db\n");
+  for (const auto& c : cases) {
+    INFO("migrate.yaml:\n" << c.yaml);
+    write_file(f, c.yaml);
     std::string e = load_error(f);
-    CHECK(contains(e, f + ":3: unknown key `database_ur1`"));
-    CHECK(contains(e, "database_url"));  // the known keys are listed
-  }
-  SECTION("bad YAML") {
-    write_file(f, "script_location: m\ndatabase_url: [unclosed\nversion_table: v\n");
-    CHECK(contains(load_error(f), f + ":3: bad YAML"));
-    write_file(f, "script_location: m\n  bad: indent\n");
-    CHECK(contains(load_error(f), f + ":2: bad YAML"));
-  }
-  SECTION("a duplicated key") {
-    write_file(f, "script_location: m\nversion_table: a\nversion_table: b\n");
-    CHECK(contains(load_error(f), f + ":3: duplicate key `version_table` (first at line 2)"));
-  }
-  SECTION("a list where one value belongs") {
-    write_file(f, "script_location: m\ndatabase_url:\n  - a\n");
-    CHECK(contains(load_error(f), f + ":3: `database_url` must be a single value, not a list"));
-    write_file(f, "script_location: {a: b}\n");
-    CHECK(
-        contains(load_error(f), f + ":1: `script_location` must be a single value, not a mapping"));
-  }
-  SECTION("lock_retries must be a number") {
-    write_file(f, "script_location: m\nlock_retries: often\n");
-    CHECK(contains(load_error(f), f + ":2: `lock_retries` must be a whole number"));
-    write_file(f, "script_location: m\nlock_retries: -1\n");
-    CHECK(contains(load_error(f), f + ":2: `lock_retries` must be a whole number"));
-  }
-  SECTION("timeouts must be PostgreSQL time values") {
-    write_file(f, "script_location: m\nlock_timeout: 5 seconds\n");
-    std::string e = load_error(f);
-    CHECK(contains(e, f + ":2: `lock_timeout` must be a PostgreSQL time value"));
-    CHECK(contains(e, "'5 seconds'"));
-    write_file(f, "script_location: m\n\nstatement_timeout: -1\n");
-    CHECK(contains(load_error(f), f + ":3: `statement_timeout` must be a PostgreSQL time value"));
-    write_file(f, "script_location: m\nlock_timeout: ''\n");
-    CHECK(contains(load_error(f), f + ":2: `lock_timeout` must be a PostgreSQL time value"));
-  }
-  SECTION("wait_timeout needs a unit") {
-    write_file(f, "script_location: m\nwait_timeout: 30\n");
-    std::string e = load_error(f);
-    CHECK(contains(e, f + ":2: `wait_timeout` must be a time with a unit"));
-    write_file(f, "script_location: m\nwait_timeout: soon\n");
-    CHECK(contains(load_error(f), f + ":2: `wait_timeout` must be a time with a unit"));
-  }
-  SECTION("empty names") {
-    write_file(f, "script_location: m\nversion_table: ''\n");
-    CHECK(contains(load_error(f), f + ":2: `version_table` must not be empty"));
-  }
-  SECTION("a bad ${...} in a value") {
-    write_file(f, "script_location: m\ndatabase_url: ${DATABASE_URL\n");
-    CHECK(contains(load_error(f), f + ":2: `database_url`: unterminated '${'"));
-  }
-  SECTION("script_location missing or empty") {
-    write_file(f, "database_url: sqlite:///a.db\n");
-    CHECK(contains(load_error(f), f + ": `script_location` is not set"));
-    ScopedEnv unset("MIGRATE_T_UNSET", nullptr);
-    write_file(f, "script_location: ${MIGRATE_T_UNSET}\n");
-    CHECK(contains(load_error(f), f + ":1: `script_location` is not set"));
-  }
-  SECTION("an empty file, or not a mapping") {
-    write_file(f, "# nothing\n");
-    CHECK(contains(load_error(f), f + ": the file is empty"));
-    write_file(f, "- a\n- b\n");
-    CHECK(contains(load_error(f), f + ":1: expected `key: value` lines"));
+    CHECK_THAT(e, Contains(f + c.located));
+    if (c.also) CHECK_THAT(e, Contains(c.also));
   }
 }
 
