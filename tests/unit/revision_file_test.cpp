@@ -9,6 +9,7 @@
 #include "util/error.h"
 #include "util/strings.h"
 
+using Catch::Matchers::Contains;
 using migrate::script::HeaderEntry;
 using migrate::script::HeaderValue;
 using migrate::script::parse_header_fast;
@@ -16,7 +17,6 @@ using migrate::script::parse_header_yaml;
 using migrate::script::parse_revision_file;
 using migrate::script::parse_revision_text;
 using migrate::script::RevisionFile;
-using testsupport::contains;
 
 namespace {
 
@@ -46,7 +46,7 @@ std::string parse_error(const std::string& text) {
   } catch (const migrate::Error& e) {
     return e.what();
   }
-  FAIL("expected a parse error for:\n" << text);
+  FAIL_CHECK("expected a parse error for:\n" << text);
   return "";
 }
 
@@ -55,6 +55,14 @@ std::string parse_error(const std::string& text) {
 std::vector<std::string_view> header_lines(const std::vector<std::string>& storage) {
   return std::vector<std::string_view>(storage.begin(), storage.end());
 }
+
+// A revision file (or its header) that the parser refuses, and what the
+// message must hold.
+struct ErrorCase {
+  std::string text;
+  const char* expected;
+  const char* also = nullptr;  // more of the message, if any
+};
 
 }  // namespace
 
@@ -204,132 +212,105 @@ TEST_CASE("plain messages lose a trailing comment, as in YAML", "[revision_file]
 }
 
 TEST_CASE("every marker error names the file and the line", "[revision_file]") {
-  SECTION("no upgrade marker: the last line") {
-    std::string e = parse_error("-- revision: a\n-- down_revision: null\nSELECT 1;\n");
-    CHECK(contains(e, "v/x.sql:3: no `-- migrate:upgrade` line"));
-  }
-  SECTION("no downgrade marker") {
-    std::string e = parse_error("-- revision: a\n-- down_revision: null\n-- migrate:upgrade\nS;\n");
-    CHECK(contains(e, "v/x.sql:4: no `-- migrate:downgrade` line"));
-    CHECK(contains(e, "(line 3)"));
-  }
-  SECTION("a second upgrade marker") {
-    std::string e = parse_error(
-        "-- revision: a\n-- down_revision: null\n-- migrate:upgrade\nS;\n-- migrate:upgrade\n");
-    CHECK(contains(e, "v/x.sql:5: a second `-- migrate:upgrade` line (the first is line 3)"));
-  }
-  SECTION("a second downgrade marker") {
-    std::string e = parse_error(
-        "-- revision: a\n-- down_revision: null\n-- migrate:upgrade\n-- migrate:downgrade\n"
-        "D;\n-- migrate:downgrade\n");
-    CHECK(contains(e, "v/x.sql:6: a second `-- migrate:downgrade` line (the first is line 4)"));
-  }
-  SECTION("downgrade before upgrade") {
-    std::string e = parse_error(
-        "-- revision: a\n-- down_revision: null\n-- migrate:downgrade\n-- migrate:upgrade\n");
-    CHECK(contains(e, "v/x.sql:3: `-- migrate:downgrade` before any `-- migrate:upgrade`"));
-  }
-  SECTION("upgrade again after downgrade") {
-    std::string e = parse_error(
-        "-- revision: a\n-- down_revision: null\n-- migrate:upgrade\n-- migrate:downgrade\n"
-        "-- migrate:upgrade\n");
-    CHECK(contains(e, "v/x.sql:5: a second `-- migrate:upgrade` line (the first is line 3)"));
-  }
-  SECTION("a misspelt marker is not taken for a comment") {
-    std::string e = parse_error(
-        "-- revision: a\n-- down_revision: null\n-- migrate:upgrade\nS;\n-- migrate:downgrad\n");
-    CHECK(contains(e, "v/x.sql:5: '-- migrate:downgrad' is not a marker"));
-    CHECK(contains(parse_error("-- revision: a\n-- down_revision: null\n--migrate:upgrade\n"),
-                   "v/x.sql:3: '--migrate:upgrade' is not a marker"));
-    CHECK(contains(parse_error("-- revision: a\n-- down_revision: null\n-- migrate: upgrade\n"),
-                   "v/x.sql:3: '-- migrate: upgrade' is not a marker"));
+  const ErrorCase cases[] = {
+      // No upgrade marker: the last line.
+      {"-- revision: a\n-- down_revision: null\nSELECT 1;\n",
+       "v/x.sql:3: no `-- migrate:upgrade` line"},
+      // No downgrade marker.
+      {"-- revision: a\n-- down_revision: null\n-- migrate:upgrade\nS;\n",
+       "v/x.sql:4: no `-- migrate:downgrade` line", "(line 3)"},
+      // A second upgrade marker.
+      {"-- revision: a\n-- down_revision: null\n-- migrate:upgrade\nS;\n-- migrate:upgrade\n",
+       "v/x.sql:5: a second `-- migrate:upgrade` line (the first is line 3)"},
+      // A second downgrade marker.
+      {"-- revision: a\n-- down_revision: null\n-- migrate:upgrade\n-- migrate:downgrade\n"
+       "D;\n-- migrate:downgrade\n",
+       "v/x.sql:6: a second `-- migrate:downgrade` line (the first is line 4)"},
+      // Downgrade before upgrade.
+      {"-- revision: a\n-- down_revision: null\n-- migrate:downgrade\n-- migrate:upgrade\n",
+       "v/x.sql:3: `-- migrate:downgrade` before any `-- migrate:upgrade`"},
+      // Upgrade again after downgrade.
+      {"-- revision: a\n-- down_revision: null\n-- migrate:upgrade\n-- migrate:downgrade\n"
+       "-- migrate:upgrade\n",
+       "v/x.sql:5: a second `-- migrate:upgrade` line (the first is line 3)"},
+      // A misspelt marker is not taken for a comment.
+      {"-- revision: a\n-- down_revision: null\n-- migrate:upgrade\nS;\n-- migrate:downgrad\n",
+       "v/x.sql:5: '-- migrate:downgrad' is not a marker"},
+      {"-- revision: a\n-- down_revision: null\n--migrate:upgrade\n",
+       "v/x.sql:3: '--migrate:upgrade' is not a marker"},
+      {"-- revision: a\n-- down_revision: null\n-- migrate: upgrade\n",
+       "v/x.sql:3: '-- migrate: upgrade' is not a marker"},
+  };
+  for (const auto& c : cases) {
+    INFO("file:\n" << c.text);
+    std::string e = parse_error(c.text);
+    CHECK_THAT(e, Contains(c.expected));
+    if (c.also) CHECK_THAT(e, Contains(c.also));
   }
 }
 
 TEST_CASE("every header error names the file and the line", "[revision_file]") {
-  SECTION("a header line without --") {
-    std::string e =
-        parse_error(with_header("-- revision: a\nrevision: b\n-- down_revision: null\n"));
-    CHECK(contains(e, "v/x.sql:2: a header line must begin with `--`"));
-  }
-  SECTION("bad YAML: the line yaml-cpp reports, mapped to the file") {
-    std::string e =
-        parse_error(with_header("-- revision: a\n-- down_revision: null\n-- message: [a, b\n"));
-    CHECK(contains(e, "v/x.sql:3: bad YAML in the header: end of sequence flow not found"));
-    std::string e2 =
-        parse_error(with_header("-- revision: a\n-- down_revision: null\n-- message: a: b\n"));
-    CHECK(contains(e2, "v/x.sql:3: bad YAML in the header"));
-  }
-  SECTION("free text in the header") {
-    std::string e = parse_error(with_header("-- This migration adds a table.\n"));
-    CHECK(contains(e, "v/x.sql:1: the header must be `-- key: value` lines"));
-  }
-  SECTION("no revision") {
-    CHECK(contains(parse_error(with_header("-- down_revision: null\n")),
-                   "v/x.sql:1: the header has no `revision`"));
-    CHECK(contains(parse_error(with_header("")), "v/x.sql:1: the header has no `revision`"));
-  }
-  SECTION("no down_revision: at the revision line") {
-    CHECK(contains(parse_error(with_header("-- message: m\n-- revision: a\n")),
-                   "v/x.sql:2: the header has no `down_revision`"));
-  }
-  SECTION("an unknown key") {
-    std::string e = parse_error(
-        with_header("-- revision: a\n-- down_revision: null\n\n-- transactionl: false\n"));
-    CHECK(contains(e, "v/x.sql:4: unknown header key `transactionl`"));
-    // The same through the yaml-cpp reader (a block list forces it).
-    std::string e2 =
-        parse_error(with_header("-- revision: a\n-- down_revision:\n--   - b\n-- author: me\n"));
-    CHECK(contains(e2, "v/x.sql:4: unknown header key `author`"));
-  }
-  SECTION("a duplicated key") {
-    std::string e =
-        parse_error(with_header("-- revision: a\n-- down_revision: null\n-- revision: b\n"));
-    CHECK(contains(e, "v/x.sql:3: duplicate key `revision` (first at line 1)"));
-    std::string e2 =
-        parse_error(with_header("-- revision: a\n-- down_revision:\n--   - b\n-- revision: c\n"));
-    CHECK(contains(e2, "v/x.sql:4: duplicate key `revision` (first at line 1)"));
-  }
-  SECTION("bad ids") {
-    CHECK(contains(parse_error(with_header("-- revision: ab-cd\n-- down_revision: null\n")),
-                   "v/x.sql:1: invalid revision id 'ab-cd'"));
-    CHECK(contains(parse_error(with_header("-- revision: " + std::string(65, 'a') +
-                                           "\n-- down_revision: null\n")),
-                   "v/x.sql:1: invalid revision id"));
-    CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: [b, 'c d']\n")),
-                   "v/x.sql:2: invalid revision id 'c d'"));
-    CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: null\n"
-                                           "-- branch_labels: [my-branch]\n")),
-                   "v/x.sql:3: invalid branch label 'my-branch'"));
-    CHECK(contains(parse_error(with_header("-- revision: null\n-- down_revision: null\n")),
-                   "v/x.sql:1: `revision` must be one id"));
-  }
-  SECTION("values of the wrong kind") {
-    CHECK(contains(parse_error(with_header("-- revision: [a, b]\n-- down_revision: null\n")),
-                   "v/x.sql:1: `revision` must be one id"));
-    CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: [b, null]\n")),
-                   "v/x.sql:2: `down_revision` holds a null item"));
-    CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: [b, b]\n")),
-                   "v/x.sql:2: `down_revision` lists 'b' twice"));
-    CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: null\n"
-                                           "-- message: [x]\n")),
-                   "v/x.sql:3: `message` must be text, not a list"));
-    CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: null\n"
-                                           "-- transactional: maybe\n")),
-                   "v/x.sql:3: `transactional` must be true or false"));
-    CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: null\n"
-                                           "-- lock_timeout: 5 seconds\n")),
-                   "v/x.sql:3: `lock_timeout` must be a PostgreSQL time value such as 5s"));
-    CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: null\n\n"
-                                           "-- statement_timeout: [1s]\n")),
-                   "v/x.sql:4: `statement_timeout` must be a PostgreSQL time value"));
-    CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: null\n"
-                                           "-- lock_timeout:\n")),
-                   "v/x.sql:3: `lock_timeout` must be a PostgreSQL time value"));
-    CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: {x: 1}\n")),
-                   "v/x.sql:2: `down_revision` must be a value or a list, not a mapping"));
-    CHECK(contains(parse_error(with_header("-- revision: a\n-- down_revision: [[b]]\n")),
-                   "v/x.sql:2: `down_revision`: a list item must be a single value"));
+  // The header lines; with_header() adds the markers.
+  const ErrorCase cases[] = {
+      // A header line without --.
+      {"-- revision: a\nrevision: b\n-- down_revision: null\n",
+       "v/x.sql:2: a header line must begin with `--`"},
+      // Bad YAML: the line yaml-cpp reports, mapped to the file.
+      {"-- revision: a\n-- down_revision: null\n-- message: [a, b\n",
+       "v/x.sql:3: bad YAML in the header: end of sequence flow not found"},
+      {"-- revision: a\n-- down_revision: null\n-- message: a: b\n",
+       "v/x.sql:3: bad YAML in the header"},
+      // Free text in the header.
+      {"-- This migration adds a table.\n", "v/x.sql:1: the header must be `-- key: value` lines"},
+      // No revision.
+      {"-- down_revision: null\n", "v/x.sql:1: the header has no `revision`"},
+      {"", "v/x.sql:1: the header has no `revision`"},
+      // No down_revision: at the revision line.
+      {"-- message: m\n-- revision: a\n", "v/x.sql:2: the header has no `down_revision`"},
+      // An unknown key, and the same through the yaml-cpp reader (a block
+      // list forces it).
+      {"-- revision: a\n-- down_revision: null\n\n-- transactionl: false\n",
+       "v/x.sql:4: unknown header key `transactionl`"},
+      {"-- revision: a\n-- down_revision:\n--   - b\n-- author: me\n",
+       "v/x.sql:4: unknown header key `author`"},
+      // A duplicated key, through either reader.
+      {"-- revision: a\n-- down_revision: null\n-- revision: b\n",
+       "v/x.sql:3: duplicate key `revision` (first at line 1)"},
+      {"-- revision: a\n-- down_revision:\n--   - b\n-- revision: c\n",
+       "v/x.sql:4: duplicate key `revision` (first at line 1)"},
+      // Bad ids.
+      {"-- revision: ab-cd\n-- down_revision: null\n", "v/x.sql:1: invalid revision id 'ab-cd'"},
+      {"-- revision: " + std::string(65, 'a') + "\n-- down_revision: null\n",
+       "v/x.sql:1: invalid revision id"},
+      {"-- revision: a\n-- down_revision: [b, 'c d']\n", "v/x.sql:2: invalid revision id 'c d'"},
+      {"-- revision: a\n-- down_revision: null\n-- branch_labels: [my-branch]\n",
+       "v/x.sql:3: invalid branch label 'my-branch'"},
+      {"-- revision: null\n-- down_revision: null\n", "v/x.sql:1: `revision` must be one id"},
+      // Values of the wrong kind.
+      {"-- revision: [a, b]\n-- down_revision: null\n", "v/x.sql:1: `revision` must be one id"},
+      {"-- revision: a\n-- down_revision: [b, null]\n",
+       "v/x.sql:2: `down_revision` holds a null item"},
+      {"-- revision: a\n-- down_revision: [b, b]\n", "v/x.sql:2: `down_revision` lists 'b' twice"},
+      {"-- revision: a\n-- down_revision: null\n-- message: [x]\n",
+       "v/x.sql:3: `message` must be text, not a list"},
+      {"-- revision: a\n-- down_revision: null\n-- transactional: maybe\n",
+       "v/x.sql:3: `transactional` must be true or false"},
+      {"-- revision: a\n-- down_revision: null\n-- lock_timeout: 5 seconds\n",
+       "v/x.sql:3: `lock_timeout` must be a PostgreSQL time value such as 5s"},
+      {"-- revision: a\n-- down_revision: null\n\n-- statement_timeout: [1s]\n",
+       "v/x.sql:4: `statement_timeout` must be a PostgreSQL time value"},
+      {"-- revision: a\n-- down_revision: null\n-- lock_timeout:\n",
+       "v/x.sql:3: `lock_timeout` must be a PostgreSQL time value"},
+      {"-- revision: a\n-- down_revision: {x: 1}\n",
+       "v/x.sql:2: `down_revision` must be a value or a list, not a mapping"},
+      {"-- revision: a\n-- down_revision: [[b]]\n",
+       "v/x.sql:2: `down_revision`: a list item must be a single value"},
+  };
+  for (const auto& c : cases) {
+    INFO("header:\n" << c.text);
+    std::string e = parse_error(with_header(c.text));
+    CHECK_THAT(e, Contains(c.expected));
+    if (c.also) CHECK_THAT(e, Contains(c.also));
   }
 }
 
@@ -344,7 +325,7 @@ TEST_CASE("parse_revision_file reads the file; a missing file names its path", "
     parse_revision_file(dir / "missing.sql");
     FAIL("expected an error");
   } catch (const migrate::Error& e) {
-    CHECK(contains(e.what(), dir / "missing.sql"));
+    CHECK_THAT(e.what(), Contains(dir / "missing.sql"));
   }
 }
 
