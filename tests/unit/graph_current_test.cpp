@@ -6,6 +6,7 @@
 #include "support/test_support.h"
 #include "unit/graph_fixtures.h"
 
+using Catch::Matchers::Contains;
 using graphtest::graph_of;
 using V = std::vector<std::string>;
 
@@ -50,6 +51,5 @@ TEST_CASE("current drops a stored head with an applied revision above it", "[gra
 }
 
 TEST_CASE("current refuses an unknown revision", "[graph][current]") {
-  CHECK(testsupport::contains(testsupport::error_of([] { sample().effective_current({"zzz"}); }),
-                              "zzz"));
+  CHECK_THAT(testsupport::error_of([] { sample().effective_current({"zzz"}); }), Contains("zzz"));
 }

@@ -14,12 +14,12 @@
 #include "support/test_support.h"
 #include "util/error.h"
 
+using Catch::Matchers::Contains;
 using migrate::script::FileStamp;
 using migrate::script::HeaderCache;
 using migrate::script::RevisionSummary;
 using migrate::script::ScriptDirectory;
 using migrate::script::wall_clock_ns;
-using testsupport::contains;
 using testsupport::error_of;
 using testsupport::read_file;
 using testsupport::ScopedEnv;
@@ -70,9 +70,9 @@ TEST_CASE("a second load takes every header from the cache", "[header_cache]") {
   CHECK(first.load_stats().cache_written);
   REQUIRE(std::filesystem::exists(p.cache_file()));
   // The folder ignores itself for git and tags itself for backup tools.
-  CHECK(read_file(p.dir / "m/.migrate-cache/.gitignore").find("\n*\n") != std::string::npos);
-  CHECK(contains(read_file(p.dir / "m/.migrate-cache/CACHEDIR.TAG"),
-                 "Signature: 8a477f597d28d172789f06886806bc55"));
+  CHECK_THAT(read_file(p.dir / "m/.migrate-cache/.gitignore"), Contains("\n*\n"));
+  CHECK_THAT(read_file(p.dir / "m/.migrate-cache/CACHEDIR.TAG"),
+             Contains("Signature: 8a477f597d28d172789f06886806bc55"));
 
   auto second = p.load(20 * kSecond);
   CHECK(second.load_stats().from_cache == 3);
@@ -295,10 +295,10 @@ TEST_CASE("entries of files changed close to the cache's time are not trusted (r
 TEST_CASE("a broken file is not cached; the good ones are", "[header_cache]") {
   Project p;
   write_file(p.versions("b2_second.sql"), "-- revision: b2\n-- down_revision: a1\n");
-  CHECK(contains(error_of([&] { p.load(); }), "b2_second.sql"));
+  CHECK_THAT(error_of([&] { p.load(); }), Contains("b2_second.sql"));
   // It fails again (the cache holds no entry for it), and the others came
   // from the cache.
-  CHECK(contains(error_of([&] { p.load(20 * kSecond); }), "no `-- migrate:upgrade` line"));
+  CHECK_THAT(error_of([&] { p.load(20 * kSecond); }), Contains("no `-- migrate:upgrade` line"));
   write_file(p.versions("b2_second.sql"), revision_text("b2", "a1"));
   auto fixed = p.load(30 * kSecond);
   CHECK(fixed.load_stats().parsed == 1);
@@ -313,10 +313,10 @@ TEST_CASE("a file changed after the graph was loaded is refused when its SQL is 
   auto sd = p.load(20 * kSecond);
   REQUIRE(sd.load_stats().from_cache == 3);
   write_file(p.versions("b2_second.sql"), revision_text("b2", "null"));
-  CHECK(contains(error_of([&] { sd.file("b2"); }), "changed while migrate was running"));
+  CHECK_THAT(error_of([&] { sd.file("b2"); }), Contains("changed while migrate was running"));
   // A change below the header is taken: the SQL is the file's as it is now.
   write_file(p.versions("c3_third.sql"), revision_text("c3", "b2") + "-- more downgrade\n");
-  CHECK(contains(sd.file("c3").downgrade_sql, "-- more downgrade"));
+  CHECK_THAT(sd.file("c3").downgrade_sql, Contains("-- more downgrade"));
 }
 
 TEST_CASE("an unwritable cache location is no error", "[header_cache]") {
@@ -369,5 +369,5 @@ TEST_CASE("concurrent loads and rewrites never see a partial cache", "[header_ca
   CHECK(hits > 0);
   // No temporary file is left behind.
   for (const auto& e : std::filesystem::directory_iterator(p.dir / "m/.migrate-cache"))
-    CHECK(e.path().filename().string().find(".tmp.") == std::string::npos);
+    CHECK_THAT(e.path().filename().string(), !Contains(".tmp."));
 }
