@@ -9,10 +9,10 @@
 #include "support/test_support.h"
 #include "util/error.h"
 
+using Catch::Matchers::Contains;
 using migrate::script::NewRevision;
 using migrate::script::RevisionFile;
 using migrate::script::ScriptDirectory;
-using testsupport::contains;
 using testsupport::error_of;
 using testsupport::read_file;
 using testsupport::TempDir;
@@ -75,7 +75,7 @@ TEST_CASE("load reads versions/*.sql in name order and builds the graph", "[scri
   CHECK(sd.graph().get("b2").source == dir / "m/versions/b2_second.sql");
   CHECK(sd.graph().get("b2").down_revisions == std::vector<std::string>{"a1"});
   CHECK(sd.graph().heads() == std::vector<std::string>{"c3"});
-  CHECK(contains(error_of([&] { sd.file("zz"); }), "no revision file for revision 'zz'"));
+  CHECK_THAT(error_of([&] { sd.file("zz"); }), Contains("no revision file for revision 'zz'"));
 }
 
 TEST_CASE("files read after load come from the versions/ folder that was loaded",
@@ -109,24 +109,24 @@ TEST_CASE("load errors name the file", "[script_directory]") {
   TempDir dir;
   SECTION("no versions/ says to run migrate init") {
     std::string e = error_of([&] { ScriptDirectory::load(dir / "missing"); });
-    CHECK(contains(e, dir / "missing/versions: no such directory"));
-    CHECK(contains(e, "migrate init"));
+    CHECK_THAT(e, Contains(dir / "missing/versions: no such directory"));
+    CHECK_THAT(e, Contains("migrate init"));
   }
   SECTION("a bad file: its path and line") {
     make_project(dir, {{"a1.sql", revision_text("a1", "null")},
                        {"b2.sql",
                         "-- revision: b2\n-- down_revision: a1\n-- bogus: 1\n"
                         "-- migrate:upgrade\n-- migrate:downgrade\n"}});
-    CHECK(contains(error_of([&] { ScriptDirectory::load(dir / "m"); }),
-                   dir / "m/versions/b2.sql:3: unknown header key `bogus`"));
+    CHECK_THAT(error_of([&] { ScriptDirectory::load(dir / "m"); }),
+               Contains(dir / "m/versions/b2.sql:3: unknown header key `bogus`"));
   }
   SECTION("the same id in two files names both") {
     make_project(dir, {{"a1_one.sql", revision_text("a1", "null")},
                        {"a1_two.sql", revision_text("a1", "null")}});
     std::string e = error_of([&] { ScriptDirectory::load(dir / "m"); });
-    CHECK(contains(e, "revision a1 is defined twice"));
-    CHECK(contains(e, dir / "m/versions/a1_one.sql"));
-    CHECK(contains(e, dir / "m/versions/a1_two.sql"));
+    CHECK_THAT(e, Contains("revision a1 is defined twice"));
+    CHECK_THAT(e, Contains(dir / "m/versions/a1_one.sql"));
+    CHECK_THAT(e, Contains(dir / "m/versions/a1_two.sql"));
   }
 }
 
@@ -156,7 +156,7 @@ TEST_CASE("many files load on two threads; the first bad file in name order is r
   write_file(dir / "m/versions/r0450.sql", "-- revision: r0450\n");
   for (int attempt = 0; attempt < 5; ++attempt) {
     std::string e = error_of([&] { ScriptDirectory::load(dir / "m"); });
-    CHECK(contains(e, "r0301.sql:1: no `-- migrate:upgrade` line"));
+    CHECK_THAT(e, Contains("r0301.sql:1: no `-- migrate:upgrade` line"));
   }
 }
 
@@ -190,9 +190,9 @@ TEST_CASE("write_revision fills the template and the file reads back", "[script_
   CHECK(f.upgrade_line == 9);
 
   const std::string text = read_file(path);
-  CHECK(contains(text, "-- down_revision: [b2, c3]\n"));
-  CHECK(contains(text, "-- branch_labels: [merged]\n"));
-  CHECK(contains(text, "-- message: 'Merge: billing & accounts #1 (it''s ''done'')'\n"));
+  CHECK_THAT(text, Contains("-- down_revision: [b2, c3]\n"));
+  CHECK_THAT(text, Contains("-- branch_labels: [merged]\n"));
+  CHECK_THAT(text, Contains("-- message: 'Merge: billing & accounts #1 (it''s ''done'')'\n"));
 
   // The new file joins the graph on the next load.
   ScriptDirectory again = ScriptDirectory::load(dir / "m");
@@ -210,8 +210,8 @@ TEST_CASE("write_revision: a base, one parent, generated ids, odd messages", "[s
   CHECK(std::regex_match(f1.id, std::regex("[0-9a-f]{12}")));
   CHECK(p1 == sd.versions_dir() + "/" + f1.id + "_create_accounts_table.sql");
   CHECK(f1.down_revisions.empty());
-  CHECK(
-      contains(read_file(p1), "-- down_revision: null\n-- branch_labels: []\n-- depends_on: []\n"));
+  CHECK_THAT(read_file(p1),
+             Contains("-- down_revision: null\n-- branch_labels: []\n-- depends_on: []\n"));
   CHECK(f1.upgrade_sql == "\n\n");  // empty sections: the template's blank lines only
 
   ScriptDirectory sd2 = ScriptDirectory::load(dir / "m");
@@ -224,7 +224,7 @@ TEST_CASE("write_revision: a base, one parent, generated ids, odd messages", "[s
   CHECK(f2.id == "1975e8");
   CHECK(f2.message == "null");
   CHECK(f2.down_revisions == std::vector<std::string>{f1.id});
-  CHECK(contains(read_file(p2), "-- down_revision: " + f1.id + "\n"));
+  CHECK_THAT(read_file(p2), Contains("-- down_revision: " + f1.id + "\n"));
 
   NewRevision multi;
   multi.message = "first line\nsecond line";
@@ -249,27 +249,27 @@ TEST_CASE("write_revision refuses bad ids, labels and parents", "[script_directo
   nr.message = "m";
 
   nr.rev_id = "a1";
-  CHECK(contains(refuse(nr), "revision id 'a1' already exists"));
+  CHECK_THAT(refuse(nr), Contains("revision id 'a1' already exists"));
   nr.rev_id = "bad-id";
-  CHECK(contains(refuse(nr), "invalid revision id 'bad-id'"));
+  CHECK_THAT(refuse(nr), Contains("invalid revision id 'bad-id'"));
   nr.rev_id = std::string(65, 'a');
-  CHECK(contains(refuse(nr), "invalid revision id"));
+  CHECK_THAT(refuse(nr), Contains("invalid revision id"));
   nr.rev_id = "billing";
-  CHECK(contains(refuse(nr), "revision id 'billing' is already a branch label"));
+  CHECK_THAT(refuse(nr), Contains("revision id 'billing' is already a branch label"));
   nr.rev_id = "b2";
   nr.branch_labels = {"billing"};
-  CHECK(contains(refuse(nr), "branch label 'billing' is already used by revision a1"));
+  CHECK_THAT(refuse(nr), Contains("branch label 'billing' is already used by revision a1"));
   nr.branch_labels = {"a1"};
-  CHECK(contains(refuse(nr), "branch label 'a1' is also a revision id"));
+  CHECK_THAT(refuse(nr), Contains("branch label 'a1' is also a revision id"));
   nr.branch_labels = {"b2"};
-  CHECK(contains(refuse(nr), "branch label 'b2' is also a revision id"));
+  CHECK_THAT(refuse(nr), Contains("branch label 'b2' is also a revision id"));
   nr.branch_labels = {"my-label"};
-  CHECK(contains(refuse(nr), "invalid branch label 'my-label'"));
+  CHECK_THAT(refuse(nr), Contains("invalid branch label 'my-label'"));
   nr.branch_labels = {};
   nr.down_revisions = {"zz"};
-  CHECK(contains(refuse(nr), "down revision 'zz' does not exist"));
+  CHECK_THAT(refuse(nr), Contains("down revision 'zz' does not exist"));
   nr.down_revisions = {"a1", "a1"};
-  CHECK(contains(refuse(nr), "down revision 'a1' is given twice"));
+  CHECK_THAT(refuse(nr), Contains("down revision 'a1' is given twice"));
   // Nothing was written by any refusal.
   CHECK(std::distance(std::filesystem::directory_iterator(dir / "m/versions"),
                       std::filesystem::directory_iterator()) == 1);
@@ -285,14 +285,14 @@ TEST_CASE("write_revision checks the template", "[script_directory]") {
 
   write_file(dir / "m/script.sql.tmpl", "-- revision: ${revision}\n-- down_revision: null\n");
   std::string e = error_of([&] { sd.write_revision(nr); });
-  CHECK(contains(e, dir / "m/script.sql.tmpl: the template gives an invalid revision file"));
-  CHECK(contains(e, "no `-- migrate:upgrade` line"));
+  CHECK_THAT(e, Contains(dir / "m/script.sql.tmpl: the template gives an invalid revision file"));
+  CHECK_THAT(e, Contains("no `-- migrate:upgrade` line"));
 
   write_file(
       dir / "m/script.sql.tmpl",
       "-- revision: fixed\n-- down_revision: null\n-- migrate:upgrade\n-- migrate:downgrade\n");
-  CHECK(
-      contains(error_of([&] { sd.write_revision(nr); }), "does not keep `revision: ${revision}`"));
+  CHECK_THAT(error_of([&] { sd.write_revision(nr); }),
+             Contains("does not keep `revision: ${revision}`"));
 
   // Unknown placeholders are left alone.
   write_file(dir / "m/script.sql.tmpl",
@@ -305,7 +305,8 @@ TEST_CASE("write_revision checks the template", "[script_directory]") {
 
   std::filesystem::remove(dir / "m/script.sql.tmpl");
   nr.rev_id = "b2";
-  CHECK(contains(error_of([&] { sd.write_revision(nr); }), dir / "m/script.sql.tmpl: cannot read"));
+  CHECK_THAT(error_of([&] { sd.write_revision(nr); }),
+             Contains(dir / "m/script.sql.tmpl: cannot read"));
 }
 
 TEST_CASE("slugify", "[script_directory]") {
