@@ -14,10 +14,10 @@
 #include "support/test_support.h"
 #include "util/error.h"
 
+using Catch::Matchers::Contains;
 using migrate::script::init_project;
 using migrate::script::InitResult;
 using migrate::script::list_templates;
-using testsupport::contains;
 using testsupport::error_of;
 using testsupport::read_file;
 using testsupport::ScopedEnv;
@@ -39,8 +39,8 @@ TEST_CASE("templates_root: $MIGRATE_TEMPLATES first, and a wrong one is an error
   }
   {
     ScopedEnv env("MIGRATE_TEMPLATES", (dir / "missing").c_str());
-    CHECK(contains(error_of([] { migrate::script::templates_root(); }),
-                   "$MIGRATE_TEMPLATES: " + (dir / "missing") + ": no such directory"));
+    CHECK_THAT(error_of([] { migrate::script::templates_root(); }),
+               Contains("$MIGRATE_TEMPLATES: " + (dir / "missing") + ": no such directory"));
   }
   // Without it, some built-in location is found (installed or source tree).
   ScopedEnv env("MIGRATE_TEMPLATES", nullptr);
@@ -57,7 +57,7 @@ TEST_CASE("list_templates names the shipped templates with their README line", "
   for (const auto& t : templates) {
     INFO(t.name);
     CHECK(!t.description.empty());
-    CHECK(t.description.find('\n') == std::string::npos);
+    CHECK_THAT(t.description, !Contains("\n"));
     std::string readme = read_file(kRepoTemplates + "/" + t.name + "/README");
     CHECK(readme.substr(0, readme.find('\n')) == t.description);
   }
@@ -93,8 +93,8 @@ TEST_CASE("every shipped template makes a working project", "[templates]") {
     CHECK(read_file(dir / "migrations/script.sql.tmpl") ==
           read_file(kRepoTemplates + "/" + name + "/script.sql.tmpl"));
     std::string yaml = read_file(dir / "migrate.yaml");
-    CHECK(contains(yaml, "script_location: migrations\n"));
-    CHECK_FALSE(contains(yaml, "${script_location}"));
+    CHECK_THAT(yaml, Contains("script_location: migrations\n"));
+    CHECK_THAT(yaml, !Contains("${script_location}"));
 
     auto cfg = migrate::config::load_config(dir / "migrate.yaml", std::nullopt);
     CHECK(cfg.script_location == dir / "migrations");
@@ -131,11 +131,11 @@ TEST_CASE("every shipped template makes a working project", "[templates]") {
 TEST_CASE("the postgres template's hint, uncommented, is a valid header line", "[templates]") {
   std::string tmpl = read_file(kRepoTemplates + "/postgres/script.sql.tmpl");
   const std::string hint = "-- # transactional: false\n";
-  REQUIRE(contains(tmpl, hint));
+  REQUIRE_THAT(tmpl, Contains(hint));
   tmpl.replace(tmpl.find(hint), hint.size(), "-- transactional: false\n");
   for (const char* key : {"${revision}", "${down_revision}", "${branch_labels}", "${depends_on}",
                           "${message}", "${created}", "${upgrade}", "${downgrade}"}) {
-    REQUIRE(contains(tmpl, key));
+    REQUIRE_THAT(tmpl, Contains(key));
   }
   auto replace = [&](const std::string& from, const std::string& to) {
     tmpl.replace(tmpl.find(from), from.size(), to);
@@ -158,7 +158,7 @@ TEST_CASE("init refuses a non-empty DIR, keeps an existing migrate.yaml", "[temp
   SECTION("a non-empty DIR") {
     write_file(dir / "migrations/keep.txt", "mine");
     std::string e = error_of([&] { init_project(dir.path(), "migrations", "generic"); });
-    CHECK(contains(e, dir / "migrations is not empty"));
+    CHECK_THAT(e, Contains(dir / "migrations is not empty"));
     CHECK_FALSE(fs::exists(dir / "migrate.yaml"));
     CHECK(read_file(dir / "migrations/keep.txt") == "mine");
   }
@@ -169,8 +169,8 @@ TEST_CASE("init refuses a non-empty DIR, keeps an existing migrate.yaml", "[temp
   }
   SECTION("DIR is a file") {
     write_file(dir / "migrations", "x");
-    CHECK(contains(error_of([&] { init_project(dir.path(), "migrations", "generic"); }),
-                   "exists and is not a directory"));
+    CHECK_THAT(error_of([&] { init_project(dir.path(), "migrations", "generic"); }),
+               Contains("exists and is not a directory"));
   }
   SECTION("an existing migrate.yaml is kept and reported") {
     write_file(dir / "migrate.yaml", "script_location: elsewhere\n");
@@ -181,9 +181,9 @@ TEST_CASE("init refuses a non-empty DIR, keeps an existing migrate.yaml", "[temp
   }
   SECTION("an unknown template lists the known ones, creating nothing") {
     std::string e = error_of([&] { init_project(dir.path(), "migrations", "mysql"); });
-    CHECK(contains(e, "unknown template 'mysql' (available: generic, postgres, sqlite)"));
-    CHECK(contains(error_of([&] { init_project(dir.path(), "migrations", "../templates"); }),
-                   "unknown template"));
+    CHECK_THAT(e, Contains("unknown template 'mysql' (available: generic, postgres, sqlite)"));
+    CHECK_THAT(error_of([&] { init_project(dir.path(), "migrations", "../templates"); }),
+               Contains("unknown template"));
     CHECK_FALSE(fs::exists(dir / "migrations"));
     CHECK_FALSE(fs::exists(dir / "migrate.yaml"));
   }

@@ -7,10 +7,10 @@
 #include "support/test_support.h"
 #include "util/error.h"
 
+using Catch::Matchers::Contains;
 using migrate::config::DatabaseUrl;
 using migrate::config::parse_database_url;
 using migrate::config::redact_secrets;
-using testsupport::contains;
 
 namespace {
 
@@ -44,11 +44,11 @@ TEST_CASE("sqlite URLs: relative, absolute, memory", "[url]") {
 }
 
 TEST_CASE("malformed sqlite URLs", "[url]") {
-  CHECK(contains(url_error("sqlite://host/app.db"), "SQLite URLs have no host"));
-  CHECK(contains(url_error("sqlite:app.db"), "SQLite URLs have no host"));
-  CHECK(contains(url_error("sqlite:///"), "no database file path"));
-  CHECK(contains(url_error("sqlite:////"), "no database file path"));
-  CHECK(contains(url_error("sqlite:///app.db?mode=ro"), "query parameters are not supported"));
+  CHECK_THAT(url_error("sqlite://host/app.db"), Contains("SQLite URLs have no host"));
+  CHECK_THAT(url_error("sqlite:app.db"), Contains("SQLite URLs have no host"));
+  CHECK_THAT(url_error("sqlite:///"), Contains("no database file path"));
+  CHECK_THAT(url_error("sqlite:////"), Contains("no database file path"));
+  CHECK_THAT(url_error("sqlite:///app.db?mode=ro"), Contains("query parameters are not supported"));
 }
 
 TEST_CASE("postgresql URLs keep their parts", "[url]") {
@@ -98,20 +98,20 @@ TEST_CASE("with_dbname names another database with the same credentials", "[url]
 
 TEST_CASE("malformed URLs are errors that never show the password", "[url]") {
   std::string e = url_error("postgresql://alice:s3cret@db:54x2/shop");
-  CHECK(contains(e, "the port must be a number"));
-  CHECK(contains(e, "postgresql://alice:***@db:54x2/shop"));
-  CHECK_FALSE(contains(e, "s3cret"));
+  CHECK_THAT(e, Contains("the port must be a number"));
+  CHECK_THAT(e, Contains("postgresql://alice:***@db:54x2/shop"));
+  CHECK_THAT(e, !Contains("s3cret"));
   std::string e2 = url_error("mysql://root:hunter2@localhost/app");
-  CHECK(contains(e2, "expected sqlite:///PATH or postgresql://"));
-  CHECK_FALSE(contains(e2, "hunter2"));
+  CHECK_THAT(e2, Contains("expected sqlite:///PATH or postgresql://"));
+  CHECK_THAT(e2, !Contains("hunter2"));
   std::string e3 = url_error("postgresql+psycopg2://u:topsecret@h/db");
-  CHECK(contains(e3, "SQLAlchemy driver suffixes"));
-  CHECK_FALSE(contains(e3, "topsecret"));
-  CHECK(contains(url_error(""), "no database URL"));
-  CHECK(contains(url_error("postgresql://u:p@h/db%zz"), "bad %-escape"));
-  CHECK(contains(url_error("postgresql://u:p@h/db%4"), "truncated %-escape"));
-  CHECK(contains(url_error("postgresql://[::1/db"), "unterminated '['"));
-  CHECK(contains(url_error("app.db"), "expected sqlite:///PATH"));
+  CHECK_THAT(e3, Contains("SQLAlchemy driver suffixes"));
+  CHECK_THAT(e3, !Contains("topsecret"));
+  CHECK_THAT(url_error(""), Contains("no database URL"));
+  CHECK_THAT(url_error("postgresql://u:p@h/db%zz"), Contains("bad %-escape"));
+  CHECK_THAT(url_error("postgresql://u:p@h/db%4"), Contains("truncated %-escape"));
+  CHECK_THAT(url_error("postgresql://[::1/db"), Contains("unterminated '['"));
+  CHECK_THAT(url_error("app.db"), Contains("expected sqlite:///PATH"));
 }
 
 TEST_CASE("redact_secrets hides passwords in URLs and conninfo text", "[url]") {
