@@ -20,9 +20,11 @@
 
 #include "e2e/pg_fixture.h"
 #include "e2e/pg_session_helpers.h"
+#include "support/matchers.h"
 
+using Catch::Matchers::Contains;
 using e2e::TempPgDatabase;
-using testsupport::contains;
+using testsupport::ExitedWith;
 using V = std::vector<std::string>;
 
 namespace {
@@ -58,11 +60,11 @@ TEST_CASE("pg: a long run of small steps takes a round trip per batch, not per s
 
   auto r = p.run({"--url", url, "upgrade", "head"});
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   const long run_turns = proxy.client_turns();
   // The same command with nothing to do: connecting, the run lock, reading
   // the version table and the history.
-  REQUIRE(p.run({"--url", url, "upgrade", "head"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"--url", url, "upgrade", "head"}), ExitedWith(0));
   const long setup_turns = proxy.client_turns() - run_turns;
   // The 120 steps take three messages (50 + 50 + 20); at one step per
   // message they would take 120, at 10 per message 12.
@@ -70,7 +72,7 @@ TEST_CASE("pg: a long run of small steps takes a round trip per batch, not per s
   CHECK(run_turns - setup_turns <= 4);
   CHECK(db.version() == V{rid(n)});
   CHECK(count_lines_with(r.out, "Running upgrade") == n);
-  CHECK(contains(r.out, "Running upgrade r119 -> r120"));
+  CHECK_THAT(r.out, Contains("Running upgrade r119 -> r120"));
   // One transaction and one history row per step, in plan order.
   CHECK(db.history_count("status = 'ok' AND direction = 'upgrade'") == n);
   auto order = db.rows("SELECT revision FROM migrate_history ORDER BY id");
@@ -88,7 +90,7 @@ TEST_CASE("pg: steps in one message keep their own start time and duration",
   p.add_table_rev("a3", {"a2"});
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   // The server gives every transaction of a message the message's arrival
   // as now(): a step timed from now() would include the steps before it.
   CHECK(db.rows("SELECT revision, duration_ms >= 400, duration_ms < 300 FROM migrate_history "
@@ -97,7 +99,7 @@ TEST_CASE("pg: steps in one message keep their own start time and duration",
                 "(SELECT started_at FROM migrate_history WHERE revision = 'a2') >= interval "
                 "'400 ms'") == V{"t"});
   // The progress line shows the same duration.
-  CHECK(contains(r.out, "Running upgrade a1 -> a2, rev a2  (4"));
+  CHECK_THAT(r.out, Contains("Running upgrade a1 -> a2, rev a2  (4"));
 }
 
 TEST_CASE("pg: a failure part-way through a message keeps the steps before it, runs none after",
@@ -114,16 +116,16 @@ TEST_CASE("pg: a failure part-way through a message keeps the steps before it, r
 
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, p.rev_path("r055") +
-                            ":10: step r055 (upgrade) failed: relation \"nope\" does not exist"));
-  CHECK(contains(r.err, "the step was rolled back"));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains(p.rev_path("r055") +
+                             ":10: step r055 (upgrade) failed: relation \"nope\" does not exist"));
+  CHECK_THAT(r.err, Contains("the step was rolled back"));
   // 54 steps committed (the first message's 50 and four of the second's)
   // and were reported; r055 rolled back whole; r056 never started.
   CHECK(db.version() == V{rid(54)});
   CHECK(db.history_count() == 54);
   CHECK(count_lines_with(r.out, "Running upgrade") == 54);
-  CHECK(contains(r.out, "Running upgrade r053 -> r054"));
+  CHECK_THAT(r.out, Contains("Running upgrade r053 -> r054"));
   CHECK(db.rows("SELECT to_regclass('t_r054') IS NOT NULL, to_regclass('t_r055') IS NULL, "
                 "to_regclass('t_r056') IS NULL") == V{"t|t|t"});
 
@@ -131,7 +133,7 @@ TEST_CASE("pg: a failure part-way through a message keeps the steps before it, r
   p.add({rid(55), {rid(54)}, "CREATE TABLE t_r055 (id integer);", "DROP TABLE t_r055;"});
   auto again = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(again.err);
-  REQUIRE(again.exit_code == 0);
+  REQUIRE_THAT(again, ExitedWith(0));
   CHECK(count_lines_with(again.out, "Running upgrade") == 6);
   CHECK(db.version() == V{rid(60)});
   CHECK(db.history_count() == 60);
@@ -139,7 +141,7 @@ TEST_CASE("pg: a failure part-way through a message keeps the steps before it, r
   // And all the way down again, in batches too.
   auto down = e2e::run_pg(p, db, {"downgrade", "base"});
   INFO(down.err);
-  REQUIRE(down.exit_code == 0);
+  REQUIRE_THAT(down, ExitedWith(0));
   CHECK(count_lines_with(down.out, "Running downgrade") == 60);
   CHECK(db.version().empty());
   CHECK(db.tables().empty());
@@ -164,12 +166,11 @@ TEST_CASE("pg: a lock timeout in the middle of a message retries from that step"
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   holder.release();
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  CHECK(contains(r.err,
-                 "step a3 (upgrade): waited 200ms for a lock on table \"t_locked\" "
-                 "(lock_timeout); retry 1/5 in "));
-  CHECK_FALSE(contains(r.err, "step a1"));
-  CHECK_FALSE(contains(r.err, "step a2"));
+  REQUIRE_THAT(r, ExitedWith(0));
+  CHECK_THAT(r.err, Contains("step a3 (upgrade): waited 200ms for a lock on table \"t_locked\" "
+                             "(lock_timeout); retry 1/5 in "));
+  CHECK_THAT(r.err, !Contains("step a1"));
+  CHECK_THAT(r.err, !Contains("step a2"));
   // Every step ran exactly once, in order; a1 and a2 were not sent again.
   CHECK(db.rows("SELECT revision FROM migrate_history ORDER BY id") == V{"a1", "a2", "a3", "a4"});
   CHECK(db.version() == V{"a4"});
@@ -193,7 +194,7 @@ TEST_CASE("pg: a non-transactional step between transactional ones runs on its o
   p.add_table_rev("a5", {"a4"});
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   CHECK(db.rows("SELECT revision, status FROM migrate_history ORDER BY id") ==
         V{"a1|ok", "a2|ok", "a3|ok", "a4|ok", "a5|ok"});
   CHECK(db.rows("SELECT indexname FROM pg_indexes WHERE indexname = 't_a2_id'") == V{"t_a2_id"});
@@ -210,9 +211,10 @@ TEST_CASE(
   p.add({"a2", {"a1"}, "CREATE INDEX CONCURRENTLY t_a1_id ON t_a1 (id);", "SELECT 1;"});
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, p.rev_path("a2") + ":9: CREATE INDEX CONCURRENTLY cannot run inside a "));
-  CHECK(contains(r.err, "transactional: false"));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err,
+             Contains(p.rev_path("a2") + ":9: CREATE INDEX CONCURRENTLY cannot run inside a "));
+  CHECK_THAT(r.err, Contains("transactional: false"));
   CHECK(db.version().empty());
   CHECK(db.tables().empty());
   CHECK(r.out.empty());
@@ -246,9 +248,9 @@ TEST_CASE("pg: a connection lost in the middle of a message keeps what committed
   killer.join();
   INFO(r.err);
   REQUIRE(terminated);
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, "lost the connection to the server: the server closed it"));
-  CHECK(contains(r.err, "steps a1 to a3 were sent together"));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains("lost the connection to the server: the server closed it"));
+  CHECK_THAT(r.err, Contains("steps a1 to a3 were sent together"));
   // a1 committed before the message reached a2; a2 rolled back whole.
   CHECK(db.version() == V{"a1"});
   CHECK(db.tables() == V{"t_a1"});
@@ -256,7 +258,7 @@ TEST_CASE("pg: a connection lost in the middle of a message keeps what committed
   p.add({"a2", {"a1"}, "CREATE TABLE t_a2 (id integer);", "DROP TABLE t_a2;"});
   auto again = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(again.err);
-  CHECK(again.exit_code == 0);
+  CHECK_THAT(again, ExitedWith(0));
   CHECK(db.version() == V{"a3"});
   CHECK(db.history_count() == 3);
 }
@@ -307,10 +309,9 @@ TEST_CASE("pg: a step chosen to break a deadlock is retried", "[e2e][postgres][b
   other.join();
   INFO(r.err);
   REQUIRE(done);
-  REQUIRE(r.exit_code == 0);
-  CHECK(contains(r.err,
-                 "step a2 (upgrade): deadlocked with another session over a lock on "
-                 "table \"t_x\" (the server rolled the step back); retry 1/3 in "));
+  REQUIRE_THAT(r, ExitedWith(0));
+  CHECK_THAT(r.err, Contains("step a2 (upgrade): deadlocked with another session over a lock on "
+                             "table \"t_x\" (the server rolled the step back); retry 1/3 in "));
   CHECK(db.rows("SELECT revision FROM migrate_history ORDER BY id") == V{"a1", "a2", "a3"});
   CHECK(db.version() == V{"a3"});
 }
@@ -332,11 +333,12 @@ TEST_CASE("pg: a server error libpqxx reports as a broken connection is a step f
          "DROP TABLE t_a3;"});
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, p.rev_path("a3") + ":10: step a3 (upgrade) failed: could not establish "
-                                           "connection"));
-  CHECK(contains(r.err, "the step was rolled back"));
-  CHECK_FALSE(contains(r.err, "lost the connection"));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err,
+             Contains(p.rev_path("a3") + ":10: step a3 (upgrade) failed: could not establish "
+                                         "connection"));
+  CHECK_THAT(r.err, Contains("the step was rolled back"));
+  CHECK_THAT(r.err, !Contains("lost the connection"));
   // a1 and a2 committed in the same message, and were reported.
   CHECK(count_lines_with(r.out, "Running upgrade") == 2);
   CHECK(db.version() == V{"a2"});
@@ -354,7 +356,7 @@ TEST_CASE("pg: a step may RESET ALL", "[e2e][postgres][batch]") {
   p.add_table_rev("a3", {"a2"});
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   CHECK(db.version() == V{"a3"});
   CHECK(db.rows("SELECT revision, duration_ms >= 0 FROM migrate_history ORDER BY id") ==
         V{"a1|t", "a2|t", "a3|t"});
@@ -377,9 +379,9 @@ TEST_CASE("pg: when the server cannot parse a message, the failing step's own er
   p.add({"a3", {"a2"}, "SELECT 'C:\\';", "SELECT 1;"});
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
-  CHECK(r.exit_code == 1);
-  CHECK(contains(
-      r.err, p.rev_path("a2") + ":10: step a2 (upgrade) failed: relation \"nope\" does not exist"));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains(p.rev_path("a2") +
+                             ":10: step a2 (upgrade) failed: relation \"nope\" does not exist"));
   CHECK(db.version() == V{"a1"});
   CHECK(db.tables() == V{"t_a1"});
 
@@ -387,7 +389,7 @@ TEST_CASE("pg: when the server cannot parse a message, the failing step's own er
   p.add({"a2", {"a1"}, "CREATE TABLE t_a2 (id integer);", "DROP TABLE t_a2;"});
   auto again = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(again.err);
-  CHECK(again.exit_code == 1);
-  CHECK(contains(again.err, p.rev_path("a3") + ":9: step a3 (upgrade) failed: "));
+  CHECK_THAT(again, ExitedWith(1));
+  CHECK_THAT(again.err, Contains(p.rev_path("a3") + ":9: step a3 (upgrade) failed: "));
   CHECK(db.version() == V{"a2"});
 }

@@ -9,9 +9,11 @@
 
 #include "config/url.h"
 #include "e2e/pg_fixture.h"
+#include "support/matchers.h"
 #include "util/sha256.h"
 
-using testsupport::contains;
+using Catch::Matchers::Contains;
+using testsupport::ExitedWith;
 using V = std::vector<std::string>;
 
 namespace {
@@ -41,35 +43,36 @@ TEST_CASE("pg: a changed applied file stops upgrade and downgrade until allowed 
   add_pg_table_rev(p, "a1", {});
   add_pg_table_rev(p, "b2", {"a1"});
   add_pg_table_rev(p, "c3", {"b2"});
-  REQUIRE(run_pg(p, db, {"upgrade", "a1"}).exit_code == 0);
+  REQUIRE_THAT(run_pg(p, db, {"upgrade", "a1"}), ExitedWith(0));
   CHECK(db.rows("SELECT checksum FROM migrate_history") == V{file_sha(p.rev_path("a1"))});
-  CHECK(run_pg(p, db, {"validate"}).exit_code == 0);
+  CHECK_THAT(run_pg(p, db, {"validate"}), ExitedWith(0));
 
   touch_file(p.rev_path("a1"));
   auto r = run_pg(p, db, {"upgrade", "heads"});
-  CHECK(r.exit_code == 1);
+  CHECK_THAT(r, ExitedWith(1));
   INFO(r.err);
-  CHECK(contains(r.err, "refusing to upgrade"));
-  CHECK(contains(r.err, "revision a1 (" + p.rev_path("a1") + ") changed since it was applied on "));
+  CHECK_THAT(r.err, Contains("refusing to upgrade"));
+  CHECK_THAT(r.err,
+             Contains("revision a1 (" + p.rev_path("a1") + ") changed since it was applied on "));
   CHECK(db.version() == V{"a1"});
   CHECK(db.tables() == V{"t_a1"});
   CHECK(db.history_count() == 1);
 
   r = run_pg(p, db, {"upgrade", "b2", "--allow-changed"});
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  CHECK(contains(r.err, "warning: revision a1 ("));
+  REQUIRE_THAT(r, ExitedWith(0));
+  CHECK_THAT(r.err, Contains("warning: revision a1 ("));
   CHECK(db.version() == V{"b2"});
 
   // Downgrade checks too.
   r = run_pg(p, db, {"downgrade", "a1"});
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, "refusing to downgrade"));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains("refusing to downgrade"));
   CHECK(db.version() == V{"b2"});
 
   auto v = run_pg(p, db, {"validate"});
-  CHECK(v.exit_code == 3);
-  CHECK(contains(v.out, "CHANGED: revision a1 ("));
+  CHECK_THAT(v, ExitedWith(3));
+  CHECK_THAT(v.out, Contains("CHANGED: revision a1 ("));
   auto j = nlohmann::json::parse(run_pg(p, db, {"validate", "--json"}).out);
   REQUIRE(j["problems"].size() == 1);
   CHECK(j["problems"][0]["revision"] == "a1");
@@ -77,22 +80,22 @@ TEST_CASE("pg: a changed applied file stops upgrade and downgrade until allowed 
 
   auto acc = run_pg(p, db, {"validate", "--accept"});
   INFO(acc.err);
-  CHECK(acc.exit_code == 0);
+  CHECK_THAT(acc, ExitedWith(0));
   CHECK(db.rows("SELECT revision, direction, checksum, status, applied_by <> '' FROM "
                 "migrate_history WHERE direction = 'accept'") ==
         V{"a1|accept|" + file_sha(p.rev_path("a1")) + "|ok|t"});
-  CHECK(run_pg(p, db, {"validate"}).exit_code == 0);
+  CHECK_THAT(run_pg(p, db, {"validate"}), ExitedWith(0));
   r = run_pg(p, db, {"upgrade", "heads"});
   INFO(r.err);
-  CHECK(r.exit_code == 0);
+  CHECK_THAT(r, ExitedWith(0));
   CHECK(db.version() == V{"c3"});
 
   // A deleted applied file.
   std::filesystem::remove(p.rev_path("c3"));
   v = run_pg(p, db, {"validate"});
-  CHECK(v.exit_code == 3);
-  CHECK(contains(v.out, "MISSING: revision c3 is applied but has no file"));
-  CHECK(run_pg(p, db, {"upgrade", "heads"}).exit_code == 1);
+  CHECK_THAT(v, ExitedWith(3));
+  CHECK_THAT(v.out, Contains("MISSING: revision c3 is applied but has no file"));
+  CHECK_THAT(run_pg(p, db, {"upgrade", "heads"}), ExitedWith(1));
 }
 
 TEST_CASE("pg: a failed non-transactional step is recorded and shown by status until re-run",
@@ -107,21 +110,21 @@ TEST_CASE("pg: a failed non-transactional step is recorded and shown by status u
          {},
          {},
          "transactional: false"});
-  REQUIRE(run_pg(p, db, {"upgrade", "a1"}).exit_code == 0);
-  REQUIRE(run_pg(p, db, {"upgrade", "heads"}).exit_code == 1);
+  REQUIRE_THAT(run_pg(p, db, {"upgrade", "a1"}), ExitedWith(0));
+  REQUIRE_THAT(run_pg(p, db, {"upgrade", "heads"}), ExitedWith(1));
   CHECK(db.rows("SELECT revision, direction, status FROM migrate_history ORDER BY id") ==
         V{"a1|upgrade|ok", "b2|upgrade|failed"});
 
   auto s = run_pg(p, db, {"status"});
-  CHECK(s.exit_code == 0);
-  CHECK(contains(s.out, "FAILED: upgrade b2 (non-transactional) at 20"));
+  CHECK_THAT(s, ExitedWith(0));
+  CHECK_THAT(s.out, Contains("FAILED: upgrade b2 (non-transactional) at 20"));
   auto j = nlohmann::json::parse(run_pg(p, db, {"status", "--json"}).out);
   REQUIRE(j["failed_steps"].size() == 1);
   CHECK(j["failed_steps"][0]["revision"] == "b2");
   CHECK(j["failed_steps"][0]["direction"] == "upgrade");
   auto ec = run_pg(p, db, {"status", "--exit-code"});
-  CHECK(ec.exit_code == 3);
-  CHECK(contains(ec.err, "failed step is unresolved"));
+  CHECK_THAT(ec, ExitedWith(3));
+  CHECK_THAT(ec.err, Contains("failed step is unresolved"));
 
   // Fixed (the file and the half-made table), then re-run.
   p.add({"b2",
@@ -134,9 +137,9 @@ TEST_CASE("pg: a failed non-transactional step is recorded and shown by status u
   db.rows("DROP TABLE t_b");
   auto r = run_pg(p, db, {"upgrade", "heads"});
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   s = run_pg(p, db, {"status", "--exit-code"});
-  CHECK(s.exit_code == 0);
-  CHECK_FALSE(contains(s.out, "FAILED"));
+  CHECK_THAT(s, ExitedWith(0));
+  CHECK_THAT(s.out, !Contains("FAILED"));
   CHECK(nlohmann::json::parse(run_pg(p, db, {"status", "--json"}).out)["failed_steps"].empty());
 }

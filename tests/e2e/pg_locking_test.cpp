@@ -16,11 +16,13 @@
 
 #include "e2e/pg_fixture.h"
 #include "e2e/pg_session_helpers.h"
+#include "support/matchers.h"
 
 extern char** environ;
 
+using Catch::Matchers::Contains;
 using e2e::TempPgDatabase;
-using testsupport::contains;
+using testsupport::ExitedWith;
 using V = std::vector<std::string>;
 
 namespace {
@@ -79,10 +81,9 @@ TEST_CASE("pg: a step blocked by a table lock retries and succeeds once the hold
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   holder.release();
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
-  CHECK(contains(r.err,
-                 "step a1 (upgrade): waited 200ms for a lock on table \"t_locked\" "
-                 "(lock_timeout); retry 1/5 in "));
+  REQUIRE_THAT(r, ExitedWith(0));
+  CHECK_THAT(r.err, Contains("step a1 (upgrade): waited 200ms for a lock on table \"t_locked\" "
+                             "(lock_timeout); retry 1/5 in "));
   CHECK(db.version() == V{"a1"});
   CHECK(db.rows("SELECT count(*) FROM information_schema.columns WHERE table_name = 't_locked' "
                 "AND column_name = 'note'") == V{"1"});
@@ -102,24 +103,24 @@ TEST_CASE("pg: when the retries run out the step fails, names the table and chan
          {"a1"},
          "CREATE TABLE t_b2 (id integer);\nALTER TABLE t_locked ADD COLUMN note text;",
          "DROP TABLE t_b2;"});
-  REQUIRE(e2e::run_pg(p, db, {"upgrade", "a1"}).exit_code == 0);
+  REQUIRE_THAT(e2e::run_pg(p, db, {"upgrade", "a1"}), ExitedWith(0));
 
   e2e::LockHolder holder(db, "t_locked");  // never released before migrate gives up
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, "retry 1/1 in "));
-  CHECK_FALSE(contains(r.err, "retry 2/"));
-  CHECK(contains(r.err, p.rev_path("b2") +
-                            ":10: step b2 (upgrade) failed: canceling statement due to lock "
-                            "timeout"));
-  CHECK(contains(r.err, "in: ALTER TABLE t_locked ADD COLUMN note text"));
-  CHECK(contains(r.err,
-                 "waited 200ms for a lock on table \"t_locked\" (lock_timeout), 2 times "
-                 "(lock_retries: 1)"));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains("retry 1/1 in "));
+  CHECK_THAT(r.err, !Contains("retry 2/"));
+  CHECK_THAT(r.err, Contains(p.rev_path("b2") +
+                             ":10: step b2 (upgrade) failed: canceling statement due to lock "
+                             "timeout"));
+  CHECK_THAT(r.err, Contains("in: ALTER TABLE t_locked ADD COLUMN note text"));
+  CHECK_THAT(r.err,
+             Contains("waited 200ms for a lock on table \"t_locked\" (lock_timeout), 2 times "
+                      "(lock_retries: 1)"));
   // The session still sitting on the lock is named.
-  CHECK(contains(r.err, "AccessExclusiveLock on t_locked"));
-  CHECK(contains(r.err, "(the step was rolled back)"));
+  CHECK_THAT(r.err, Contains("AccessExclusiveLock on t_locked"));
+  CHECK_THAT(r.err, Contains("(the step was rolled back)"));
   holder.release();
   CHECK(db.version() == V{"a1"});
   CHECK(db.tables() == V{"t_a1", "t_locked"});
@@ -139,11 +140,10 @@ TEST_CASE("pg: a revision's lock_timeout header overrides migrate.yaml",
   e2e::LockHolder holder(db, "t_locked");
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err,
-                 "waited 100ms for a lock on table \"t_locked\" (lock_timeout), 1 time "
-                 "(lock_retries: 0)"));
-  CHECK_FALSE(contains(r.err, "retry"));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains("waited 100ms for a lock on table \"t_locked\" (lock_timeout), 1 time "
+                             "(lock_retries: 0)"));
+  CHECK_THAT(r.err, !Contains("retry"));
   holder.release();
   CHECK(db.rows("SELECT count(*) FROM pg_tables WHERE tablename = 'migrate_version'") == V{"1"});
   CHECK(db.version().empty());
@@ -166,11 +166,11 @@ TEST_CASE("pg: a non-transactional step that hits lock_timeout is not retried",
   e2e::LockHolder holder(db, "t_locked");
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
-  CHECK(r.exit_code == 1);
-  CHECK_FALSE(contains(r.err, "retry 1/"));
-  CHECK(contains(r.err, p.rev_path("a1") + ":11: step a1 (upgrade) failed"));
-  CHECK(contains(r.err, "a lock on table \"t_locked\""));
-  CHECK(contains(r.err, "is never retried"));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, !Contains("retry 1/"));
+  CHECK_THAT(r.err, Contains(p.rev_path("a1") + ":11: step a1 (upgrade) failed"));
+  CHECK_THAT(r.err, Contains("a lock on table \"t_locked\""));
+  CHECK_THAT(r.err, Contains("is never retried"));
   holder.release();
   // The statement before the failing one ran and stays; the step is on
   // record as failed.
@@ -180,7 +180,7 @@ TEST_CASE("pg: a non-transactional step that hits lock_timeout is not retried",
   // Once the lock is gone, a rerun of the same file completes.
   auto again = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(again.err);
-  CHECK(again.exit_code == 0);
+  CHECK_THAT(again, ExitedWith(0));
   CHECK(db.version() == V{"a1"});
   CHECK(db.rows("SELECT count(*) FROM pg_indexes WHERE indexname = 't_locked_id'") == V{"1"});
 }
@@ -193,12 +193,12 @@ TEST_CASE("pg: statement_timeout stops a long statement and rolls the step back"
   p.add({"a1", {}, "CREATE TABLE t_slow (id integer);\nSELECT pg_sleep(5);", "DROP TABLE t_slow;"});
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, p.rev_path("a1") +
-                            ":10: step a1 (upgrade) failed: canceling statement due to statement "
-                            "timeout"));
-  CHECK(contains(r.err, "in: SELECT pg_sleep(5)"));
-  CHECK(contains(r.err, "statement_timeout is 300ms"));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains(p.rev_path("a1") +
+                             ":10: step a1 (upgrade) failed: canceling statement due to statement "
+                             "timeout"));
+  CHECK_THAT(r.err, Contains("in: SELECT pg_sleep(5)"));
+  CHECK_THAT(r.err, Contains("statement_timeout is 300ms"));
   CHECK(db.tables().empty());
   CHECK(db.version().empty());
 
@@ -212,7 +212,7 @@ TEST_CASE("pg: statement_timeout stops a long statement and rolls the step back"
          "statement_timeout: 10s"});
   r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
-  CHECK(r.exit_code == 0);
+  CHECK_THAT(r, ExitedWith(0));
   CHECK(db.tables() == V{"t_slow"});
 }
 
@@ -238,25 +238,26 @@ TEST_CASE("pg: offline --sql sets the timeouts per step and still runs in psql",
          "transactional: false"});
   auto sql = e2e::run_pg(p, db, {"upgrade", "heads", "--sql"});
   INFO(sql.err);
-  REQUIRE(sql.exit_code == 0);
+  REQUIRE_THAT(sql, ExitedWith(0));
   INFO(sql.out);
-  CHECK(contains(sql.out,
-                 "BEGIN;\nSET LOCAL lock_timeout = '3s';\nSET LOCAL statement_timeout = '1min';\n"
-                 "CREATE TABLE t_a1"));
-  CHECK(contains(sql.out,
-                 "BEGIN;\nSET LOCAL lock_timeout = '100ms';\nSET LOCAL statement_timeout = "
-                 "'1min';\nCREATE TABLE t_b2"));
+  CHECK_THAT(
+      sql.out,
+      Contains("BEGIN;\nSET LOCAL lock_timeout = '3s';\nSET LOCAL statement_timeout = '1min';\n"
+               "CREATE TABLE t_a1"));
+  CHECK_THAT(sql.out,
+             Contains("BEGIN;\nSET LOCAL lock_timeout = '100ms';\nSET LOCAL statement_timeout = "
+                      "'1min';\nCREATE TABLE t_b2"));
   // Outside a transaction: SET, then RESET after the step.
-  CHECK(contains(sql.out,
-                 "SET lock_timeout = '3s';\nSET statement_timeout = '1min';\nCREATE INDEX "
-                 "CONCURRENTLY"));
-  CHECK(contains(sql.out, "RESET lock_timeout;\nRESET statement_timeout;\n"));
+  CHECK_THAT(sql.out,
+             Contains("SET lock_timeout = '3s';\nSET statement_timeout = '1min';\nCREATE INDEX "
+                      "CONCURRENTLY"));
+  CHECK_THAT(sql.out, Contains("RESET lock_timeout;\nRESET statement_timeout;\n"));
 
   testsupport::write_file(p.path("up.sql"), sql.out);
   auto psql = testsupport::run_program(
       p.dir.path(), {"psql", db.url(), "-q", "-v", "ON_ERROR_STOP=1", "-f", "up.sql"});
   INFO(psql.err);
-  REQUIRE(psql.exit_code == 0);
+  REQUIRE_THAT(psql, ExitedWith(0));
   CHECK(db.version() == V{"c3"});
   CHECK(db.tables() == V{"t_a1", "t_b2"});
 }
@@ -270,31 +271,31 @@ TEST_CASE("pg: --wait on a port where nothing listens gives up, naming the serve
 
   // Without --wait: one try, no waiting line.
   auto once = p.run({"--url", url, "current"});
-  CHECK(once.exit_code == 1);
-  CHECK_FALSE(contains(once.err, "waiting for the database"));
+  CHECK_THAT(once, ExitedWith(1));
+  CHECK_THAT(once.err, !Contains("waiting for the database"));
 
   auto r = p.run({"--url", url, "--wait=1s", "current"});
   INFO(r.err);
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, "waiting for the database at 127.0.0.1:" + std::to_string(port) +
-                            "/appdb (up to 1 s) ..."));
-  CHECK(contains(r.err, "port " + std::to_string(port)));
-  CHECK(contains(r.err, "database appdb"));
-  CHECK(contains(r.err, "gave up after waiting"));
-  CHECK_FALSE(contains(r.err + r.out, "not-this-secret"));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains("waiting for the database at 127.0.0.1:" + std::to_string(port) +
+                             "/appdb (up to 1 s) ..."));
+  CHECK_THAT(r.err, Contains("port " + std::to_string(port)));
+  CHECK_THAT(r.err, Contains("database appdb"));
+  CHECK_THAT(r.err, Contains("gave up after waiting"));
+  CHECK_THAT(r.err + r.out, !Contains("not-this-secret"));
 
   // wait_timeout in migrate.yaml asks for waiting too.
   e2e::add_config(p, "wait_timeout: 500ms\n");
   auto cfg = p.run({"--url", url, "current"});
-  CHECK(cfg.exit_code == 1);
-  CHECK(contains(cfg.err, "waiting for the database at 127.0.0.1:" + std::to_string(port)));
+  CHECK_THAT(cfg, ExitedWith(1));
+  CHECK_THAT(cfg.err, Contains("waiting for the database at 127.0.0.1:" + std::to_string(port)));
   // A bare --wait (before or after the command) waits up to wait_timeout.
   auto bare = p.run({"--url", url, "current", "--wait"});
-  CHECK(bare.exit_code == 1);
-  CHECK(contains(bare.err, "/appdb (up to 0.5 s) ..."));
+  CHECK_THAT(bare, ExitedWith(1));
+  CHECK_THAT(bare.err, Contains("/appdb (up to 0.5 s) ..."));
 
   // A bare number is ambiguous; a bad --wait is a usage error.
-  CHECK(p.run({"--url", url, "--wait=30", "current"}).exit_code == 2);
+  CHECK_THAT(p.run({"--url", url, "--wait=30", "current"}), ExitedWith(2));
 }
 
 TEST_CASE("pg: --wait connects once the server comes up", "[e2e][postgres][wait]") {
@@ -310,9 +311,9 @@ TEST_CASE("pg: --wait connects once the server comes up", "[e2e][postgres][wait]
   e2e::TcpProxy proxy(port, std::stoi(real.port), std::chrono::milliseconds(1500));
   auto r = p.run({"--url", late_url, "--wait=30s", "upgrade", "head"});
   INFO(r.err);
-  CHECK(r.exit_code == 0);
-  CHECK(contains(
-      r.err, "waiting for the database at 127.0.0.1:" + std::to_string(port) + "/" + db.name()));
+  CHECK_THAT(r, ExitedWith(0));
+  CHECK_THAT(r.err, Contains("waiting for the database at 127.0.0.1:" + std::to_string(port) + "/" +
+                             db.name()));
   CHECK(db.version() == V{"a1"});
 }
 
@@ -328,7 +329,7 @@ TEST_CASE("pg: migrate killed in the middle of a step leaves the step undone",
          "CREATE TABLE t_b2 (id integer);\n"
          "SELECT pg_sleep(CASE WHEN to_regclass('marker') IS NULL THEN 0 ELSE 30 END);",
          "DROP TABLE t_b2;"});
-  REQUIRE(e2e::run_pg(p, db, {"upgrade", "a1"}).exit_code == 0);
+  REQUIRE_THAT(e2e::run_pg(p, db, {"upgrade", "a1"}), ExitedWith(0));
   db.exec("CREATE TABLE marker ()");
 
   {
@@ -363,7 +364,7 @@ TEST_CASE("pg: migrate killed in the middle of a step leaves the step undone",
   db.exec("DROP TABLE marker");
   auto r = e2e::run_pg(p, db, {"upgrade", "head"});
   INFO(r.err);
-  CHECK(r.exit_code == 0);
+  CHECK_THAT(r, ExitedWith(0));
   CHECK(db.version() == V{"b2"});
   CHECK(db.tables() == V{"t_a1", "t_b2"});
 }

@@ -5,12 +5,13 @@
 #include <pqxx/pqxx>
 
 #include "e2e/pg_fixture.h"
-
-using testsupport::contains;
+#include "support/matchers.h"
 
 namespace {
 
+using Catch::Matchers::Contains;
 using e2e::TempPgDatabase;
+using testsupport::ExitedWith;
 
 // `migrate --url URL ARGS...` in the project.
 testsupport::RunResult run(const e2e::Project& p, const TempPgDatabase& db,
@@ -31,40 +32,40 @@ TEST_CASE("pg: upgrade and downgrade through a branch and a merge", "[e2e][postg
   p.add_table_rev("m4", {"b2", "c3"});
 
   auto r = run(p, db, {"upgrade", "b2"});
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   CHECK(db.version() == V{"b2"});
   CHECK(db.tables() == V{"t_a1", "t_b2"});
 
   r = run(p, db, {"upgrade", "heads"});
-  REQUIRE(r.exit_code == 0);
-  CHECK(contains(r.out, "Running upgrade b2, c3 -> m4"));
+  REQUIRE_THAT(r, ExitedWith(0));
+  CHECK_THAT(r.out, Contains("Running upgrade b2, c3 -> m4"));
   CHECK(db.version() == V{"m4"});
   CHECK(db.tables() == V{"t_a1", "t_b2", "t_c3", "t_m4"});
 
   auto cur = run(p, db, {"current"});
-  REQUIRE(cur.exit_code == 0);
-  CHECK(contains(cur.out, "m4"));
+  REQUIRE_THAT(cur, ExitedWith(0));
+  CHECK_THAT(cur.out, Contains("m4"));
   // postgres:// is the same backend.
   std::string short_scheme = "postgres://" + db.url().substr(std::string("postgresql://").size());
   cur = p.run({"--url", short_scheme, "current"});
-  REQUIRE(cur.exit_code == 0);
-  CHECK(contains(cur.out, "m4"));
+  REQUIRE_THAT(cur, ExitedWith(0));
+  CHECK_THAT(cur.out, Contains("m4"));
 
   // Unmerging: update m4 -> b2 and insert c3 (c3 is not below b2, so stays).
   r = run(p, db, {"downgrade", "b2"});
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   CHECK(db.version() == V{"b2", "c3"});
   CHECK(db.tables() == V{"t_a1", "t_b2", "t_c3"});
 
   // Back to the branch point: one branch's row deleted, the other updated.
   r = run(p, db, {"downgrade", "a1"});
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   CHECK(db.version() == V{"a1"});
   CHECK(db.tables() == V{"t_a1"});
 
   r = run(p, db, {"downgrade", "base"});
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   CHECK(db.version().empty());
   CHECK(db.tables().empty());
   CHECK(db.history_count("status = 'ok'") == 8);
@@ -86,12 +87,12 @@ TEST_CASE("pg: a failing step rolls back whole and names file, line, DETAIL and 
          "INSERT INTO accounts VALUES (1);\n",
          "DROP TABLE t_b2;"});
   auto r = run(p, db, {"upgrade", "heads"});
-  CHECK(r.exit_code == 1);
+  CHECK_THAT(r, ExitedWith(1));
   INFO(r.err);
-  CHECK(contains(r.err, p.rev_path("b2") + ":12: step b2 (upgrade) failed"));
-  CHECK(contains(r.err, "duplicate key value violates unique constraint"));
-  CHECK(contains(r.err, "DETAIL:  Key (id)=(1) already exists."));
-  CHECK(contains(r.err, "in: INSERT INTO accounts VALUES (1)"));
+  CHECK_THAT(r.err, Contains(p.rev_path("b2") + ":12: step b2 (upgrade) failed"));
+  CHECK_THAT(r.err, Contains("duplicate key value violates unique constraint"));
+  CHECK_THAT(r.err, Contains("DETAIL:  Key (id)=(1) already exists."));
+  CHECK_THAT(r.err, Contains("in: INSERT INTO accounts VALUES (1)"));
   // Nothing of b2 remains; a1 stays committed and recorded.
   CHECK(db.version() == V{"a1"});
   CHECK(db.rows("SELECT count(*) FROM accounts") == V{"0"});
@@ -106,11 +107,11 @@ TEST_CASE("pg: a failing step rolls back whole and names file, line, DETAIL and 
          "harder'; END $$;\n",
          ""});
   r = run(p, db, {"upgrade", "heads"});
-  CHECK(r.exit_code == 1);
+  CHECK_THAT(r, ExitedWith(1));
   INFO(r.err);
-  CHECK(contains(r.err, p.rev_path("b2") + ":10: step b2 (upgrade) failed: no way"));
-  CHECK(contains(r.err, "DETAIL:  some detail"));
-  CHECK(contains(r.err, "HINT:  try harder"));
+  CHECK_THAT(r.err, Contains(p.rev_path("b2") + ":10: step b2 (upgrade) failed: no way"));
+  CHECK_THAT(r.err, Contains("DETAIL:  some detail"));
+  CHECK_THAT(r.err, Contains("HINT:  try harder"));
   CHECK(db.version() == V{"a1"});
 }
 
@@ -137,10 +138,10 @@ TEST_CASE("pg: dollar-quoted bodies and BEGIN ATOMIC with semicolons run as one 
          "DROP FUNCTION answer(); DROP FUNCTION log_twice(text); DROP TABLE t_log;"});
   auto r = run(p, db, {"upgrade", "heads"});
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   CHECK(db.rows("SELECT msg FROM t_log ORDER BY msg") == V{"a;b;", "it's; done"});
   CHECK(db.rows("SELECT answer()") == V{"42"});
-  REQUIRE(run(p, db, {"downgrade", "base"}).exit_code == 0);
+  REQUIRE_THAT(run(p, db, {"downgrade", "base"}), ExitedWith(0));
   CHECK(db.rows("SELECT to_regclass('t_log') IS NULL") == V{"t"});
 }
 
@@ -153,18 +154,19 @@ TEST_CASE("pg: CONCURRENTLY is refused in a transactional step and runs with tra
          "CREATE TABLE t_a (id integer);\nCREATE INDEX CONCURRENTLY t_a_id ON t_a (id);",
          "DROP TABLE t_a;"});
   auto r = run(p, db, {"upgrade", "heads"});
-  CHECK(r.exit_code == 1);
+  CHECK_THAT(r, ExitedWith(1));
   INFO(r.err);
-  CHECK(contains(r.err, p.rev_path("a1") + ":10: CREATE INDEX CONCURRENTLY cannot run inside a "
-                                           "transaction block"));
-  CHECK(contains(r.err, "transactional: false"));
+  CHECK_THAT(r.err,
+             Contains(p.rev_path("a1") + ":10: CREATE INDEX CONCURRENTLY cannot run inside a "
+                                         "transaction block"));
+  CHECK_THAT(r.err, Contains("transactional: false"));
   // Refused before anything ran: not even the CREATE TABLE on line 9.
   CHECK(db.rows("SELECT to_regclass('t_a') IS NULL") == V{"t"});
   CHECK(db.version().empty());
   // Offline, the same refusal, and no half script on stdout.
   auto offline = run(p, db, {"upgrade", "heads", "--sql"});
-  CHECK(offline.exit_code == 1);
-  CHECK(contains(offline.err, "transactional: false"));
+  CHECK_THAT(offline, ExitedWith(1));
+  CHECK_THAT(offline.err, Contains("transactional: false"));
   CHECK(offline.out.empty());
 
   p.add({"a1",
@@ -177,7 +179,7 @@ TEST_CASE("pg: CONCURRENTLY is refused in a transactional step and runs with tra
          "transactional: false"});
   r = run(p, db, {"upgrade", "heads"});
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   CHECK(db.rows("SELECT indexname FROM pg_indexes WHERE tablename = 't_a'") == V{"t_a_id"});
   CHECK(db.version() == V{"a1"});
   CHECK(db.history_count("status = 'ok'") == 1);
@@ -191,12 +193,12 @@ TEST_CASE("pg: CONCURRENTLY is refused in a transactional step and runs with tra
          {},
          "transactional: false"});
   auto failed = run(p, db, {"upgrade", "heads"});
-  CHECK(failed.exit_code == 1);
+  CHECK_THAT(failed, ExitedWith(1));
   INFO(failed.err);
-  CHECK(contains(failed.err, p.rev_path("b2") +
-                                 ":11: step b2 (upgrade) failed: column \"nope\" does "
-                                 "not exist"));
-  CHECK(contains(failed.err, "not transactional"));
+  CHECK_THAT(failed.err,
+             Contains(p.rev_path("b2") + ":11: step b2 (upgrade) failed: column \"nope\" does "
+                                         "not exist"));
+  CHECK_THAT(failed.err, Contains("not transactional"));
   CHECK(db.rows("SELECT to_regclass('t_b') IS NOT NULL") == V{"t"});
   CHECK(db.version() == V{"a1"});
   CHECK(db.rows("SELECT revision, status FROM migrate_history ORDER BY id") ==
@@ -210,19 +212,19 @@ TEST_CASE("pg: version_table_schema must exist and holds both tables", "[e2e][po
                                                       "\nversion_table_schema: migs\n");
   p.add_table_rev("a1", {});
   auto r = run(p, db, {"upgrade", "heads"});
-  CHECK(r.exit_code == 1);
-  CHECK(contains(r.err, "schema \"migs\" (version_table_schema) does not exist"));
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains("schema \"migs\" (version_table_schema) does not exist"));
   CHECK(db.tables().empty());
 
   db.exec("CREATE SCHEMA migs");
   r = run(p, db, {"upgrade", "heads"});
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   CHECK(db.version("migs.migrate_version") == V{"a1"});
   CHECK(db.rows("SELECT count(*) FROM migs.migrate_history") == V{"1"});
   CHECK(db.rows("SELECT to_regclass('public.migrate_version') IS NULL") == V{"t"});
   auto cur = run(p, db, {"current"});
-  CHECK(contains(cur.out, "a1"));
+  CHECK_THAT(cur.out, Contains("a1"));
 }
 
 TEST_CASE("pg: offline --sql run by psql gives the same version table", "[e2e][postgres]") {
@@ -247,15 +249,15 @@ TEST_CASE("pg: offline --sql run by psql gives the same version table", "[e2e][p
 
   auto sql = run(p, offline, {"upgrade", "heads", "--sql"});
   INFO(sql.err);
-  REQUIRE(sql.exit_code == 0);
+  REQUIRE_THAT(sql, ExitedWith(0));
   testsupport::write_file(p.path("up.sql"), sql.out);
   auto psql = testsupport::run_program(
       p.dir.path(), {"psql", offline.url(), "-q", "-v", "ON_ERROR_STOP=1", "-f", "up.sql"});
   INFO(psql.err);
   INFO(sql.out);
-  REQUIRE(psql.exit_code == 0);
+  REQUIRE_THAT(psql, ExitedWith(0));
 
-  REQUIRE(run(p, online, {"upgrade", "heads"}).exit_code == 0);
+  REQUIRE_THAT(run(p, online, {"upgrade", "heads"}), ExitedWith(0));
   CHECK(offline.version() == V{"m4"});
   CHECK(offline.version() == online.version());
   CHECK(offline.rows("SELECT two()") == V{"2"});
@@ -264,7 +266,7 @@ TEST_CASE("pg: offline --sql run by psql gives the same version table", "[e2e][p
   CHECK(offline.history_count() == 4);
   // migrate reads the offline-built version table like its own.
   auto cur = run(p, offline, {"current"});
-  CHECK(contains(cur.out, "m4"));
+  CHECK_THAT(cur.out, Contains("m4"));
 }
 
 TEST_CASE("pg: four concurrent runs apply every step exactly once", "[e2e][postgres]") {
@@ -286,7 +288,7 @@ TEST_CASE("pg: four concurrent runs apply every step exactly once", "[e2e][postg
   auto r =
       testsupport::run_program(p.dir.path(), {"/bin/sh", "-c", script, MIGRATE_BINARY, db.url()},
                                {{"DATABASE_URL", ""}, {"MIGRATE_CONFIG", ""}});
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   for (int i = 1; i <= 4; ++i) {
     INFO(testsupport::read_file(p.path("err" + std::to_string(i))));
     CHECK(testsupport::read_file(p.path("rc" + std::to_string(i))) == "0\n");
@@ -306,18 +308,18 @@ TEST_CASE("pg: a held run lock makes a run wait, say so once, and give up", "[e2
       "SELECT pg_advisory_lock(hashtextextended('migrate run lock ' || 'public' || '.' || "
       "'migrate_version', 0))");
   auto r = run(p, db, {"upgrade", "heads", "--lock-wait", "0.5"});
-  CHECK(r.exit_code == 1);
+  CHECK_THAT(r, ExitedWith(1));
   INFO(r.err);
-  CHECK(contains(r.err, "waiting for another migrate run to finish"));
+  CHECK_THAT(r.err, Contains("waiting for another migrate run to finish"));
   CHECK(r.err.find("waiting for") == r.err.rfind("waiting for"));  // said once
-  CHECK(contains(r.err, "another migrate run holds the run lock"));
-  CHECK(contains(r.err, "server pid"));
+  CHECK_THAT(r.err, Contains("another migrate run holds the run lock"));
+  CHECK_THAT(r.err, Contains("server pid"));
   CHECK(db.rows("SELECT to_regclass('t_a1') IS NULL") == V{"t"});
   tx.exec(
       "SELECT pg_advisory_unlock(hashtextextended('migrate run lock ' || 'public' || '.' || "
       "'migrate_version', 0))");
   r = run(p, db, {"upgrade", "heads", "--lock-wait", "0.5"});
-  CHECK(r.exit_code == 0);
+  CHECK_THAT(r, ExitedWith(0));
   CHECK(db.version() == V{"a1"});
 }
 
@@ -331,13 +333,13 @@ TEST_CASE("pg: a wrong password is never echoed; the error names host, port and 
                     parsed.port + "/" + db.name();
   for (const auto& args : {V{"--url", bad, "current"}, V{"--url", bad, "upgrade", "heads"}}) {
     auto r = p.run(args);
-    CHECK(r.exit_code == 1);
+    CHECK_THAT(r, ExitedWith(1));
     INFO(r.err);
-    CHECK_FALSE(contains(r.out + r.err, secret));
-    CHECK(contains(r.err, "host " + parsed.host));
-    CHECK(contains(r.err, "port " + parsed.port));
-    CHECK(contains(r.err, "database " + db.name()));
-    CHECK(contains(r.err, "password authentication failed"));
+    CHECK_THAT(r.out + r.err, !Contains(secret));
+    CHECK_THAT(r.err, Contains("host " + parsed.host));
+    CHECK_THAT(r.err, Contains("port " + parsed.port));
+    CHECK_THAT(r.err, Contains("database " + db.name()));
+    CHECK_THAT(r.err, Contains("password authentication failed"));
   }
 }
 
@@ -348,22 +350,22 @@ TEST_CASE("pg: version updates must touch one row; stamp records history", "[e2e
   // A step that tampers with the version table: its UPDATE a1 -> b2 then
   // finds no row, and the whole step rolls back.
   p.add({"b2", {"a1"}, "CREATE TABLE t_b2 (id int);\nDELETE FROM migrate_version;", ""});
-  REQUIRE(run(p, db, {"upgrade", "a1"}).exit_code == 0);
+  REQUIRE_THAT(run(p, db, {"upgrade", "a1"}), ExitedWith(0));
   auto r = run(p, db, {"upgrade", "heads"});
-  CHECK(r.exit_code == 1);
+  CHECK_THAT(r, ExitedWith(1));
   INFO(r.err);
-  CHECK(contains(r.err,
-                 "step b2 (upgrade): UPDATE of version_num 'a1' to 'b2' in the version "
-                 "table \"public\".\"migrate_version\" touched 0 rows, expected exactly 1"));
+  CHECK_THAT(r.err,
+             Contains("step b2 (upgrade): UPDATE of version_num 'a1' to 'b2' in the version "
+                      "table \"public\".\"migrate_version\" touched 0 rows, expected exactly 1"));
   CHECK(db.version() == V{"a1"});
   CHECK(db.rows("SELECT to_regclass('t_b2') IS NULL") == V{"t"});
 
   r = run(p, db, {"stamp", "b2"});
   INFO(r.err);
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   CHECK(db.version() == V{"b2"});
   CHECK(db.rows("SELECT revision, direction FROM migrate_history ORDER BY id") ==
         V{"a1|upgrade", "b2|stamp"});
-  REQUIRE(run(p, db, {"stamp", "base"}).exit_code == 0);
+  REQUIRE_THAT(run(p, db, {"stamp", "base"}), ExitedWith(0));
   CHECK(db.version().empty());
 }
