@@ -31,8 +31,8 @@ std::string sha256_hex(std::string_view data) {
     throw Error("SHA-256 failed (OpenSSL EVP_Digest)");
   }
   static const char kHex[] = "0123456789abcdef";
-  std::string out(2 * len, '0');
-  for (unsigned int i = 0; i < len; ++i) {
+  std::string out(std::size_t{2} * len, '0');
+  for (std::size_t i = 0; i < len; ++i) {
     out[2 * i] = kHex[digest[i] >> 4];
     out[2 * i + 1] = kHex[digest[i] & 0xf];
   }
