@@ -13,6 +13,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "config/url.h"
 #include "util/error.h"
 
 namespace fs = std::filesystem;
@@ -94,7 +95,8 @@ RunResult run_program(const std::string& cwd, const std::vector<std::string>& ar
   int status = 0;
   waitpid(pid, &status, 0);
   RunResult r;
-  r.command = command_line(argv);
+  // The command goes into failure messages: no password of the test server.
+  r.command = migrate::config::redact_secrets(command_line(argv));
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   lseek(out_fd, 0, SEEK_SET);
   lseek(err_fd, 0, SEEK_SET);

@@ -25,7 +25,7 @@ class TempDir {
 };
 
 struct RunResult {
-  std::string command;  // the program's name and arguments, for messages
+  std::string command;  // the program and its arguments, passwords hidden, for messages
   int exit_code = -1;
   std::string out;
   std::string err;
