@@ -10,10 +10,10 @@
 #include "e2e/pg_fixture.h"
 #include "support/test_support.h"
 
+using Catch::Matchers::Contains;
 using migrate::db::PlannedStep;
 using migrate::db::StepSpec;
 using migrate::graph::VersionOp;
-using testsupport::contains;
 
 namespace {
 
@@ -41,7 +41,7 @@ TEST_CASE("a failed PostgreSQL transaction leaves the connection ready", "[e2e][
     db->stamp({VersionOp{VersionOp::kUpdate, "a1", "a2"}}, {"zz"});
   });
   INFO(err);
-  CHECK(contains(err, "nothing was changed"));
+  CHECK_THAT(err, Contains("nothing was changed"));
   CHECK(db->current_heads() == std::vector<std::string>{"a1"});
 
   // A batch of two steps whose second fails: the first stays committed.
@@ -52,7 +52,7 @@ TEST_CASE("a failed PostgreSQL transaction leaves the connection ready", "[e2e][
         [&](std::size_t i, double) { done.push_back(i); });
   });
   INFO(err);
-  CHECK(contains(err, "b2.sql:1: step b2 (upgrade) failed: division by zero"));
+  CHECK_THAT(err, Contains("b2.sql:1: step b2 (upgrade) failed: division by zero"));
   CHECK(done == std::vector<std::size_t>{0});
   CHECK(db->current_heads() == std::vector<std::string>{"b1"});
   CHECK(pg.tables() == std::vector<std::string>{"t_b"});
