@@ -6,8 +6,10 @@
 #include <filesystem>
 
 #include "e2e/pg_fixture.h"
+#include "support/matchers.h"
 
-using testsupport::contains;
+using Catch::Matchers::Contains;
+using testsupport::ExitedWith;
 
 namespace {
 
@@ -29,17 +31,17 @@ TEST_CASE("PostgreSQL: check, autogenerate with a rename hint, upgrade and downg
   auto run = [&](const std::vector<std::string>& args) {
     auto r = testsupport::run_migrate(dir.path(), args, env);
     // The password never shows, whatever the command printed.
-    CHECK_FALSE(contains(r.out + r.err, password_of(testsupport::pg_url())));
+    CHECK_THAT(r.out + r.err, !Contains(password_of(testsupport::pg_url())));
     return r;
   };
 
   auto fresh = run({"check"});
-  CHECK(fresh.exit_code == 3);
-  CHECK(contains(fresh.err, "not at its heads"));
-  REQUIRE(run({"upgrade", "heads"}).exit_code == 0);
+  CHECK_THAT(fresh, ExitedWith(3));
+  CHECK_THAT(fresh.err, Contains("not at its heads"));
+  REQUIRE_THAT(run({"upgrade", "heads"}), ExitedWith(0));
   auto clean = run({"check"});
   INFO(clean.err);
-  REQUIRE(clean.exit_code == 0);
+  REQUIRE_THAT(clean, ExitedWith(0));
 
   db.exec("INSERT INTO users (id, email, display_name) VALUES (1, 'a@example.com', 'Ada')");
   std::string schema = testsupport::read_file(dir / "schema.sql");
@@ -54,26 +56,26 @@ TEST_CASE("PostgreSQL: check, autogenerate with a rename hint, upgrade and downg
   testsupport::write_file(dir / "schema.sql", schema);
 
   auto due = run({"check"});
-  CHECK(due.exit_code == 3);
-  CHECK(contains(due.err, "an autogenerate is due"));
-  CHECK(run({"diff", "--exit-code"}).exit_code == 3);
+  CHECK_THAT(due, ExitedWith(3));
+  CHECK_THAT(due.err, Contains("an autogenerate is due"));
+  CHECK_THAT(run({"diff", "--exit-code"}), ExitedWith(3));
 
   auto gen = run({"revision", "--autogenerate", "-m", "rename", "--rev-id", "cccc00000001"});
   INFO(gen.out << gen.err);
-  REQUIRE(gen.exit_code == 0);
+  REQUIRE_THAT(gen, ExitedWith(0));
   std::string text = testsupport::read_file(dir / "migrations/versions/cccc00000001_rename.sql");
   std::string up = text.substr(0, text.find("-- migrate:downgrade"));
   std::string down = text.substr(text.find("-- migrate:downgrade"));
-  CHECK(contains(up, "RENAME COLUMN display_name TO full_name"));
-  CHECK(contains(down, "RENAME COLUMN full_name TO display_name"));
-  CHECK_FALSE(contains(up, "DROP COLUMN display_name"));
+  CHECK_THAT(up, Contains("RENAME COLUMN display_name TO full_name"));
+  CHECK_THAT(down, Contains("RENAME COLUMN full_name TO display_name"));
+  CHECK_THAT(up, !Contains("DROP COLUMN display_name"));
 
-  REQUIRE(run({"upgrade", "heads"}).exit_code == 0);
+  REQUIRE_THAT(run({"upgrade", "heads"}), ExitedWith(0));
   CHECK(db.rows("SELECT full_name FROM users") == std::vector<std::string>{"Ada"});
-  CHECK(run({"check"}).exit_code == 0);
-  CHECK(run({"diff", "--exit-code"}).exit_code == 0);
+  CHECK_THAT(run({"check"}), ExitedWith(0));
+  CHECK_THAT(run({"diff", "--exit-code"}), ExitedWith(0));
 
-  REQUIRE(run({"downgrade", "-1"}).exit_code == 0);
+  REQUIRE_THAT(run({"downgrade", "-1"}), ExitedWith(0));
   CHECK(db.rows("SELECT display_name FROM users") == std::vector<std::string>{"Ada"});
-  CHECK(run({"diff", "--to", "rev:b4c3e0849ca3", "--exit-code"}).exit_code == 0);
+  CHECK_THAT(run({"diff", "--to", "rev:b4c3e0849ca3", "--exit-code"}), ExitedWith(0));
 }

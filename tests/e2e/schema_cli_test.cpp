@@ -4,9 +4,11 @@
 #include <filesystem>
 
 #include "e2e/project_fixture.h"
+#include "support/matchers.h"
 
+using Catch::Matchers::Contains;
 using e2e::Project;
-using testsupport::contains;
+using testsupport::ExitedWith;
 
 namespace {
 
@@ -16,7 +18,7 @@ const char kUsers[] = "CREATE TABLE users (id integer PRIMARY KEY, email text NO
 // equal to it.
 Project& migrated(Project& p) {
   p.add({"aaaa00000001", {}, kUsers, "DROP TABLE users;"});
-  REQUIRE(p.run({"upgrade", "heads"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "heads"}), ExitedWith(0));
   testsupport::write_file(p.path("schema.sql"), kUsers);
   return p;
 }
@@ -24,7 +26,7 @@ Project& migrated(Project& p) {
 // Writes to the project's database behind migrate's back.
 void write_sql(const Project& p, const std::string& sql) {
   auto r = testsupport::run_program(p.dir.path(), {"sqlite3", p.db(), sql});
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
 }
 
 std::vector<std::string> revision_files(const Project& p) {
@@ -41,26 +43,26 @@ TEST_CASE("diff prints the SQL and --exit-code says whether there is any", "[sch
   Project p;
   migrated(p);
   auto same = p.run({"diff", "--exit-code"});
-  CHECK(same.exit_code == 0);
+  CHECK_THAT(same, ExitedWith(0));
   CHECK(same.out == "");
 
   testsupport::write_file(p.path("schema.sql"),
                           "CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL,"
                           " name text);\nCREATE INDEX ix_users_email ON users (email);");
   auto differ = p.run({"diff", "--exit-code"});
-  CHECK(differ.exit_code == 3);
+  CHECK_THAT(differ, ExitedWith(3));
   CHECK(differ.out ==
         "ALTER TABLE users ADD COLUMN name text;\n"
         "CREATE INDEX ix_users_email ON users (email);\n");
   // Without --exit-code a difference is not a failure.
-  CHECK(p.run({"diff"}).exit_code == 0);
+  CHECK_THAT(p.run({"diff"}), ExitedWith(0));
 
   // --from/--to take any source; the reverse marks the drop.
   auto back = p.run({"diff", "--from", "schema.sql", "--to", "rev:heads"});
-  CHECK(back.exit_code == 0);
-  CHECK(contains(back.out, "DROP INDEX ix_users_email;"));
-  CHECK(contains(back.out, "-- destructive: drops column users.name"));
-  CHECK(contains(back.out, "ALTER TABLE users DROP COLUMN name;"));
+  CHECK_THAT(back, ExitedWith(0));
+  CHECK_THAT(back.out, Contains("DROP INDEX ix_users_email;"));
+  CHECK_THAT(back.out, Contains("-- destructive: drops column users.name"));
+  CHECK_THAT(back.out, Contains("ALTER TABLE users DROP COLUMN name;"));
   // rev:base is the empty schema.
   auto from_base = p.run({"diff", "--from", "rev:base", "--to", "rev:heads"});
   CHECK(from_base.out == std::string(kUsers).substr(0, std::string(kUsers).size() - 1) + ";\n");
@@ -72,10 +74,10 @@ TEST_CASE("diff of two files needs no project, and warns about probable renames 
   testsupport::write_file(dir / "a.sql", "CREATE TABLE t (id integer PRIMARY KEY, a text);");
   testsupport::write_file(dir / "b.sql", "CREATE TABLE t (id integer PRIMARY KEY, b text);");
   auto r = testsupport::run_migrate(dir.path(), {"diff", "--from", "a.sql", "--to", "b.sql"});
-  CHECK(r.exit_code == 0);
-  CHECK(contains(r.out, "ALTER TABLE t DROP COLUMN a;"));
-  CHECK(contains(r.err, "migrate: warning: probable rename: table t drops column a"));
-  CHECK_FALSE(contains(r.out, "warning"));
+  CHECK_THAT(r, ExitedWith(0));
+  CHECK_THAT(r.out, Contains("ALTER TABLE t DROP COLUMN a;"));
+  CHECK_THAT(r.err, Contains("migrate: warning: probable rename: table t drops column a"));
+  CHECK_THAT(r.out, !Contains("warning"));
 
   // With the hint, a rename instead.
   testsupport::write_file(dir / "b.sql",
@@ -86,15 +88,15 @@ TEST_CASE("diff of two files needs no project, and warns about probable renames 
   CHECK(r.err == "");
 
   auto bad = testsupport::run_migrate(dir.path(), {"diff", "--from", "a.txt", "--to", "b.sql"});
-  CHECK(bad.exit_code == 2);
-  CHECK(contains(bad.err, "is not a schema source"));
+  CHECK_THAT(bad, ExitedWith(2));
+  CHECK_THAT(bad.err, Contains("is not a schema source"));
 
   testsupport::write_file(dir / "broken.sql", "CREATE TABLE t (id integer);\nCREATE TABLE t (x);");
   auto broken =
       testsupport::run_migrate(dir.path(), {"diff", "--from", "a.sql", "--to", "broken.sql"});
-  CHECK(broken.exit_code == 1);
-  CHECK(contains(broken.err, "broken.sql:2"));
-  CHECK(contains(broken.err, "table t already exists"));
+  CHECK_THAT(broken, ExitedWith(1));
+  CHECK_THAT(broken.err, Contains("broken.sql:2"));
+  CHECK_THAT(broken.err, Contains("table t already exists"));
 }
 
 TEST_CASE("revision --autogenerate writes upgrade and downgrade that work", "[schema][cli]") {
@@ -109,36 +111,36 @@ TEST_CASE("revision --autogenerate writes upgrade and downgrade that work", "[sc
   write_sql(p, "INSERT INTO users VALUES (1, 'a@example.com')");
   auto gen = p.run({"revision", "--autogenerate", "-m", "posts", "--rev-id", "bbbb00000002"});
   INFO(gen.out << gen.err);
-  REQUIRE(gen.exit_code == 0);
-  CHECK(contains(gen.out, "Detected add table posts"));
+  REQUIRE_THAT(gen, ExitedWith(0));
+  CHECK_THAT(gen.out, Contains("Detected add table posts"));
   std::string file = p.versions() + "/bbbb00000002_posts.sql";
   std::string text = testsupport::read_file(file);
-  CHECK(contains(text, "-- down_revision: aaaa00000001"));
+  CHECK_THAT(text, Contains("-- down_revision: aaaa00000001"));
   auto up = text.substr(text.find("-- migrate:upgrade"));
   auto down = text.substr(text.find("-- migrate:downgrade"));
-  CHECK(contains(up, "CREATE TABLE posts"));
-  CHECK(contains(up, "CREATE TABLE migrate_tmp_users"));  // UNIQUE needs a rebuild
-  CHECK(contains(down, "DROP VIEW post_counts;"));
-  CHECK(contains(down, "-- destructive: drops table posts"));
+  CHECK_THAT(up, Contains("CREATE TABLE posts"));
+  CHECK_THAT(up, Contains("CREATE TABLE migrate_tmp_users"));  // UNIQUE needs a rebuild
+  CHECK_THAT(down, Contains("DROP VIEW post_counts;"));
+  CHECK_THAT(down, Contains("-- destructive: drops table posts"));
 
   // Now due: check says so.
   auto due = p.run({"check"});
-  CHECK(due.exit_code == 3);
-  CHECK(contains(due.err, "not at its heads"));
+  CHECK_THAT(due, ExitedWith(3));
+  CHECK_THAT(due.err, Contains("not at its heads"));
 
-  REQUIRE(p.run({"upgrade", "heads"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"upgrade", "heads"}), ExitedWith(0));
   CHECK(p.rows("SELECT id, email FROM users") == std::vector<std::string>{"1|a@example.com"});
   auto clean = p.run({"check"});
   INFO(clean.err);
-  CHECK(clean.exit_code == 0);
-  CHECK(contains(clean.out, "OK"));
+  CHECK_THAT(clean, ExitedWith(0));
+  CHECK_THAT(clean.out, Contains("OK"));
 
-  REQUIRE(p.run({"downgrade", "-1"}).exit_code == 0);
+  REQUIRE_THAT(p.run({"downgrade", "-1"}), ExitedWith(0));
   CHECK(p.rows("SELECT name FROM sqlite_master WHERE name = 'posts'").empty());
   CHECK(p.rows("SELECT id, email FROM users") == std::vector<std::string>{"1|a@example.com"});
   // Back at the first revision, the database matches rev:aaaa00000001.
   auto back = p.run({"diff", "--to", "rev:aaaa00000001", "--exit-code"});
-  CHECK(back.exit_code == 0);
+  CHECK_THAT(back, ExitedWith(0));
 }
 
 TEST_CASE("revision --autogenerate: no changes, refusal when not at heads", "[schema][cli]") {
@@ -146,16 +148,16 @@ TEST_CASE("revision --autogenerate: no changes, refusal when not at heads", "[sc
   migrated(p);
   auto before = revision_files(p);
   auto none = p.run({"revision", "--autogenerate", "-m", "nothing"});
-  CHECK(none.exit_code == 0);
-  CHECK(contains(none.out, "No changes"));
+  CHECK_THAT(none, ExitedWith(0));
+  CHECK_THAT(none.out, Contains("No changes"));
   CHECK(revision_files(p) == before);
 
   p.add({"aaaa00000002", {"aaaa00000001"}, "CREATE TABLE t2 (id int);", "DROP TABLE t2;"});
   testsupport::write_file(p.path("schema.sql"), std::string(kUsers) + "CREATE TABLE t3 (id int);");
   auto refused = p.run({"revision", "--autogenerate", "-m", "t3"});
-  CHECK(refused.exit_code == 1);
-  CHECK(contains(refused.err, "not at its heads"));
-  CHECK(contains(refused.err, "aaaa00000002"));
+  CHECK_THAT(refused, ExitedWith(1));
+  CHECK_THAT(refused.err, Contains("not at its heads"));
+  CHECK_THAT(refused.err, Contains("aaaa00000002"));
   CHECK(revision_files(p).size() == before.size() + 1);  // only aaaa00000002's
 }
 
@@ -164,16 +166,16 @@ TEST_CASE("check names drift and a due autogenerate", "[schema][cli]") {
   migrated(p);
   // Temporary dev databases go to TMPDIR and leave nothing behind.
   testsupport::TempDir tmp;
-  CHECK(p.run({"check"}, {{"TMPDIR", tmp.path()}}).exit_code == 0);
+  CHECK_THAT(p.run({"check"}, {{"TMPDIR", tmp.path()}}), ExitedWith(0));
   CHECK(std::filesystem::is_empty(tmp.path()));
 
   // Drift: someone changed the database by hand.
   write_sql(p, "CREATE INDEX ix_by_hand ON users (email)");
   auto drift = p.run({"check"});
-  CHECK(drift.exit_code == 3);
-  CHECK(contains(drift.err, "drift"));
-  CHECK(contains(drift.err, "add index ix_by_hand"));
-  CHECK_FALSE(contains(drift.err, "autogenerate is due"));
+  CHECK_THAT(drift, ExitedWith(3));
+  CHECK_THAT(drift.err, Contains("drift"));
+  CHECK_THAT(drift.err, Contains("add index ix_by_hand"));
+  CHECK_THAT(drift.err, !Contains("autogenerate is due"));
   write_sql(p, "DROP INDEX ix_by_hand");
 
   // Due: the schema file moved on.
@@ -181,10 +183,10 @@ TEST_CASE("check names drift and a due autogenerate", "[schema][cli]") {
                           "CREATE TABLE users (id integer PRIMARY KEY, email text NOT NULL, "
                           "age integer);");
   auto due = p.run({"check"});
-  CHECK(due.exit_code == 3);
-  CHECK(contains(due.err, "an autogenerate is due"));
-  CHECK(contains(due.err, "add column users.age"));
-  CHECK_FALSE(contains(due.err, "drift"));
+  CHECK_THAT(due, ExitedWith(3));
+  CHECK_THAT(due.err, Contains("an autogenerate is due"));
+  CHECK_THAT(due.err, Contains("add column users.age"));
+  CHECK_THAT(due.err, !Contains("drift"));
 }
 
 TEST_CASE("the sample project's schema.sql matches its heads", "[schema][cli]") {
@@ -192,9 +194,9 @@ TEST_CASE("the sample project's schema.sql matches its heads", "[schema][cli]") 
   std::filesystem::copy(std::string(MIGRATE_REPO_DIR) + "/sample_project", dir.path(),
                         std::filesystem::copy_options::recursive);
   std::filesystem::remove(dir / "app.db");
-  CHECK(testsupport::run_migrate(dir.path(), {"check"}).exit_code == 3);  // not migrated
-  REQUIRE(testsupport::run_migrate(dir.path(), {"upgrade", "heads"}).exit_code == 0);
+  CHECK_THAT(testsupport::run_migrate(dir.path(), {"check"}), ExitedWith(3));  // not migrated
+  REQUIRE_THAT(testsupport::run_migrate(dir.path(), {"upgrade", "heads"}), ExitedWith(0));
   auto r = testsupport::run_migrate(dir.path(), {"check"});
   INFO(r.out << r.err);
-  CHECK(r.exit_code == 0);
+  CHECK_THAT(r, ExitedWith(0));
 }
