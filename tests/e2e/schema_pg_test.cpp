@@ -17,12 +17,15 @@
 #include "config/url.h"
 #include "e2e/pg_fixture.h"
 #include "schema/postgres/postgres_schema.h"
+#include "support/matchers.h"
 #include "support/test_support.h"
 #include "util/error.h"
 
+using Catch::Matchers::Contains;
+using Catch::Matchers::VectorContains;
 using migrate::schema::Diff;
 using migrate::schema::Schema;
-using testsupport::contains;
+using testsupport::ExitedWith;
 
 namespace {
 
@@ -163,7 +166,7 @@ std::string pg_dump_binary() {
 std::vector<std::string> normalised_dump(const TempPgDatabase& db) {
   auto r = testsupport::run_program(
       ".", {pg_dump_binary(), "--schema-only", "--no-owner", "--dbname", db.url()});
-  REQUIRE(r.exit_code == 0);
+  REQUIRE_THAT(r, ExitedWith(0));
   std::vector<std::string> lines;
   std::istringstream in(r.out);
   std::string line;
@@ -522,12 +525,12 @@ TEST_CASE("pg diff: rename hints rename tables and columns and keep their rows",
   Diff diff = migrate::schema::diff_postgres(inspect(from), target);
   const std::string script = migrate::schema::render_script(diff);
   INFO(script);
-  CHECK(contains(script, "ALTER TABLE public.old_name RENAME TO new_name"));
-  CHECK(contains(script, "ALTER TABLE public.new_name RENAME COLUMN a TO b"));
-  CHECK_FALSE(contains(script, "DROP TABLE"));
-  CHECK_FALSE(contains(script, "DROP COLUMN"));
-  CHECK_FALSE(contains(script, "DROP INDEX"));
-  CHECK_FALSE(contains(script, "DROP CONSTRAINT a_len"));
+  CHECK_THAT(script, Contains("ALTER TABLE public.old_name RENAME TO new_name"));
+  CHECK_THAT(script, Contains("ALTER TABLE public.new_name RENAME COLUMN a TO b"));
+  CHECK_THAT(script, !Contains("DROP TABLE"));
+  CHECK_THAT(script, !Contains("DROP COLUMN"));
+  CHECK_THAT(script, !Contains("DROP INDEX"));
+  CHECK_THAT(script, !Contains("DROP CONSTRAINT a_len"));
   apply(from, diff);
   CHECK(from.rows("SELECT id, b FROM new_name") == std::vector<std::string>{"1|kept"});
   CHECK(first_difference(inspect(from), target).empty());
@@ -540,11 +543,11 @@ TEST_CASE("pg diff: probable renames warn and destructive statements are marked"
   // Through the dispatcher, which adds the dialect-neutral rename warnings.
   Diff diff = migrate::backend::diff_schemas(inspect(from), inspect(to));
   REQUIRE(diff.warnings.size() == 1);
-  CHECK(contains(diff.warnings[0], "drops column a and adds column b of the same type"));
-  CHECK(contains(diff.warnings[0], "-- migrate:renamed-from a"));
+  CHECK_THAT(diff.warnings[0], Contains("drops column a and adds column b of the same type"));
+  CHECK_THAT(diff.warnings[0], Contains("-- migrate:renamed-from a"));
   auto destructive = [&](const std::string& needle) {
     for (const auto& s : diff.statements)
-      if (contains(s.sql, needle)) return s.destructive && !s.note.empty();
+      if (s.sql.find(needle) != std::string::npos) return s.destructive && !s.note.empty();
     FAIL("no statement holds " << needle);
     return false;
   };
@@ -552,12 +555,11 @@ TEST_CASE("pg diff: probable renames warn and destructive statements are marked"
   CHECK(destructive("DROP COLUMN a"));
   CHECK(destructive("ALTER COLUMN n TYPE integer"));
   for (const auto& s : diff.statements)
-    if (contains(s.sql, "ADD COLUMN b")) CHECK_FALSE(s.destructive);
-  CHECK(std::find(diff.changes.begin(), diff.changes.end(), "drop table public.x") !=
-        diff.changes.end());
-  CHECK(std::find(diff.changes.begin(), diff.changes.end(),
-                  "change the type of column public.t.n from bigint to integer") !=
-        diff.changes.end());
+    if (s.sql.find("ADD COLUMN b") != std::string::npos) CHECK_FALSE(s.destructive);
+  CHECK_THAT(diff.changes, VectorContains(std::string("drop table public.x")));
+  CHECK_THAT(
+      diff.changes,
+      VectorContains(std::string("change the type of column public.t.n from bigint to integer")));
 }
 
 TEST_CASE(
@@ -592,17 +594,17 @@ TEST_CASE("pg dev database: created on the server, applies a file, dropped after
   {
     auto dev = migrate::backend::make_dev_database(url, "", "");
     dev_url = dev->url();
-    CHECK(contains(dev_url, "/migrate_dev_"));
+    CHECK_THAT(dev_url, Contains("/migrate_dev_"));
     dev->apply_sql("CREATE TABLE a (id int);\n\nCREATE VIEW v AS SELECT id FROM a;\n", "s.sql");
     Schema s = migrate::backend::inspect_database(dev->url(), "", {});
     CHECK(s.tables.size() == 1);
     CHECK(s.views.size() == 1);
     const std::string err = testsupport::error_of(
         [&] { dev->apply_sql("CREATE TABLE b (id int);\n\nCREATE TABLE b (id int);\n", "s.sql"); });
-    CHECK(contains(err, "s.sql:3:"));
-    CHECK(contains(err, "already exists"));
+    CHECK_THAT(err, Contains("s.sql:3:"));
+    CHECK_THAT(err, Contains("already exists"));
     const char* password = std::getenv("MIGRATE_TEST_PG_PASSWORD");
-    if (password) CHECK_FALSE(contains(err, password));
+    if (password) CHECK_THAT(err, !Contains(password));
   }
   // A given dev URL is used as is, and left in place.
   {

@@ -21,6 +21,7 @@
 #include "schema/sqlite/sqlite_schema.h"
 #include "support/test_support.h"
 
+using Catch::Matchers::Contains;
 using namespace migrate;
 using testsupport::TempDir;
 
@@ -109,13 +110,13 @@ void run_case(const Case& c) {
   schema::Schema hinted_b = backend::load_source(dir / "b.sql", sc);
 
   std::string ab = one_way(dir, "ab", c.a, c.seed_a, dir / "b.sql", nullptr);
-  if (*c.ab_has) CHECK(testsupport::contains(ab, c.ab_has));
-  if (*c.ab_has_not) CHECK_FALSE(testsupport::contains(ab, c.ab_has_not));
+  if (*c.ab_has) CHECK_THAT(ab, Contains(c.ab_has));
+  if (*c.ab_has_not) CHECK_THAT(ab, !Contains(c.ab_has_not));
   if (*c.query) CHECK(rows(dir / "ab.db", c.query) == c.after_ab);
 
   std::string ba = one_way(dir, "ba", c.b, c.seed_b, dir / "a.sql", &hinted_b);
-  if (*c.ba_has) CHECK(testsupport::contains(ba, c.ba_has));
-  if (*c.ba_has_not) CHECK_FALSE(testsupport::contains(ba, c.ba_has_not));
+  if (*c.ba_has) CHECK_THAT(ba, Contains(c.ba_has));
+  if (*c.ba_has_not) CHECK_THAT(ba, !Contains(c.ba_has_not));
   if (*c.query) CHECK(rows(dir / "ba.db", c.query) == c.after_ba);
 }
 
@@ -358,9 +359,9 @@ TEST_CASE("a NOT NULL column without default fails the rebuild on a table with r
   sc.database_url = "sqlite:///:memory:";
   auto d = backend::diff_schemas(inspect(db), backend::load_source(dir / "b.sql", sc));
   REQUIRE(d.warnings.size() == 1);
-  CHECK(testsupport::contains(d.warnings[0], "NOT NULL without a default"));
+  CHECK_THAT(d.warnings[0], Contains("NOT NULL without a default"));
   std::string err = testsupport::error_of([&] { apply_like_runner(db, schema::render_script(d)); });
-  CHECK(testsupport::contains(err, "NOT NULL constraint failed"));
+  CHECK_THAT(err, Contains("NOT NULL constraint failed"));
   // Rolled back: the table and its row are as they were.
   CHECK(rows(db, "SELECT id FROM t") == "1");
   CHECK(inspect(db).tables.at(0).columns.size() == 1);
@@ -375,11 +376,11 @@ TEST_CASE("drops are marked destructive; probable renames are warned about", "[s
   sc.database_url = "sqlite:///:memory:";
   auto d = backend::diff_schemas(inspect(db), backend::load_source(dir / "b.sql", sc));
   std::string script = schema::render_script(d);
-  CHECK(testsupport::contains(script, "-- destructive: drops table gone"));
-  CHECK(testsupport::contains(script, "-- destructive: drops column t.old_name"));
+  CHECK_THAT(script, Contains("-- destructive: drops table gone"));
+  CHECK_THAT(script, Contains("-- destructive: drops column t.old_name"));
   REQUIRE(d.warnings.size() == 1);
-  CHECK(testsupport::contains(d.warnings[0], "probable rename"));
-  CHECK(testsupport::contains(d.warnings[0], "-- migrate:renamed-from old_name"));
+  CHECK_THAT(d.warnings[0], Contains("probable rename"));
+  CHECK_THAT(d.warnings[0], Contains("-- migrate:renamed-from old_name"));
   CHECK(d.changes == std::vector<std::string>{"drop column t.old_name", "add column t.new_name",
                                               "drop table gone"});
 }
