@@ -11,6 +11,8 @@
 #include "db/postgres/pg_statement_check.h"
 #include "util/error.h"
 
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
 using migrate::db::Statement;
 using migrate::db::postgres::check_statements;
 using migrate::db::postgres::split_sql;
@@ -72,13 +74,13 @@ TEST_CASE("pg splitter: dollar quotes and BEGIN ATOMIC stay whole", "[pg][splitt
       "END;\n"
       "SELECT $1$ignored$1$;;\n";  // not a dollar quote ($1 is a parameter): a syntax error
   auto err = error_of([&] { split_sql(sql, 1, "f.sql"); });
-  CHECK(err.rfind("f.sql:12: syntax error", 0) == 0);
+  CHECK_THAT(err, StartsWith("f.sql:12: syntax error"));
 
   sql.erase(sql.rfind("SELECT $1$"));
   auto st = split_sql(sql, 1, "f.sql");
   REQUIRE(st.size() == 2);
   CHECK(st[0].line == 1);
-  CHECK(st[0].sql.find("$$x; y$$") != std::string::npos);
+  CHECK_THAT(st[0].sql, Contains("$$x; y$$"));
   CHECK(st[0].sql.substr(st[0].sql.size() - 6) == "$body$");
   CHECK(st[1].line == 7);
   CHECK(st[1].sql.substr(st[1].sql.size() - 3) == "END");
@@ -91,7 +93,7 @@ TEST_CASE("pg splitter: empty input, comment-only text, syntax errors", "[pg][sp
   CHECK(err == "v/x.sql:7: syntax error: syntax error at or near \"SELEC\"");
   // Multibyte characters before the error do not shift the line.
   err = error_of([] { split_sql("SELECT 'ééé';\nSELECT 'ü' FROM;\n", 1, "x.sql"); });
-  CHECK(err.rfind("x.sql:2: syntax error", 0) == 0);
+  CHECK_THAT(err, StartsWith("x.sql:2: syntax error"));
   err = error_of([] { split_sql(std::string("SELECT 1;\nSELECT \0;", 19), 3, "x.sql"); });
   CHECK(err == "x.sql:4: the SQL contains a NUL byte");
 }
@@ -120,10 +122,10 @@ TEST_CASE("pg: statements refused inside a transaction block", "[pg][splitter]")
   auto st =
       split_sql("CREATE TABLE t (a int);\n\nCREATE INDEX CONCURRENTLY i ON t (a);", 20, "r.sql");
   auto err = error_of([&] { check_statements(st, true, "r.sql"); });
-  CHECK(err.rfind("r.sql:22: CREATE INDEX CONCURRENTLY cannot run inside a transaction block", 0) ==
-        0);
-  CHECK(err.find("transactional: false") != std::string::npos);
-  CHECK(err.find("in: CREATE INDEX CONCURRENTLY i ON t (a)") != std::string::npos);
+  CHECK_THAT(
+      err, StartsWith("r.sql:22: CREATE INDEX CONCURRENTLY cannot run inside a transaction block"));
+  CHECK_THAT(err, Contains("transactional: false"));
+  CHECK_THAT(err, Contains("in: CREATE INDEX CONCURRENTLY i ON t (a)"));
   CHECK(error_of([&] { check_statements({st[0]}, true, "r.sql"); }).empty());
   // Outside a transaction the same statement is fine.
   CHECK(error_of([&] { check_statements(st, false, "r.sql"); }).empty());
@@ -133,10 +135,10 @@ TEST_CASE("pg: COPY FROM STDIN and TO STDOUT are refused in any step", "[pg][spl
   auto st = split_sql("CREATE TABLE t (a int);\nCOPY t FROM STDIN;\nCOPY t TO STDOUT;", 5, "r.sql");
   for (bool transactional : {true, false}) {
     auto err = error_of([&] { check_statements(st, transactional, "r.sql"); });
-    CHECK(err.rfind("r.sql:6: COPY ... FROM STDIN cannot run in a migration", 0) == 0);
-    CHECK(err.find("Nothing was run.") != std::string::npos);
+    CHECK_THAT(err, StartsWith("r.sql:6: COPY ... FROM STDIN cannot run in a migration"));
+    CHECK_THAT(err, Contains("Nothing was run."));
     err = error_of([&] { check_statements({st[0], st[2]}, transactional, "r.sql"); });
-    CHECK(err.rfind("r.sql:7: COPY ... TO STDOUT cannot run in a migration", 0) == 0);
+    CHECK_THAT(err, StartsWith("r.sql:7: COPY ... TO STDOUT cannot run in a migration"));
   }
   // COPY with a server-side file (or a program) has no stream on the connection.
   auto files = split_sql("COPY t FROM '/tmp/t.csv';\nCOPY t TO PROGRAM 'cat';", 1, "r.sql");

@@ -6,6 +6,7 @@
 
 #include "sql/postgres/scan.h"
 
+using Catch::Matchers::StartsWith;
 using migrate::sql::postgres::Keyword;
 using migrate::sql::postgres::Kind;
 using migrate::sql::postgres::scan;
@@ -191,11 +192,11 @@ TEST_CASE("pg scan: lexer errors name their position", "[sql][pg][scan]") {
 
   e = scan_error("x /* never closed");
   CHECK(e.offset() == 2);
-  CHECK(std::string(e.what()).find("unterminated /* comment") == 0);
+  CHECK_THAT(std::string(e.what()), StartsWith("unterminated /* comment"));
 
   e = scan_error("SELECT \"\"");
   CHECK(e.offset() == 7);
-  CHECK(std::string(e.what()).find("zero-length delimited identifier") == 0);
+  CHECK_THAT(std::string(e.what()), StartsWith("zero-length delimited identifier"));
 
   e = scan_error(std::string("SELECT 1;\n\0x", 12));
   CHECK(e.offset() == 10);
