@@ -161,10 +161,6 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-bool contains(const std::string& haystack, const std::string& needle) {
-  return haystack.find(needle) != std::string::npos;
-}
-
 std::string error_of(const std::function<void()>& fn) {
   try {
     fn();

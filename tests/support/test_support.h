@@ -1,5 +1,6 @@
 // Helpers for tests: temporary directories, running the real `migrate`
-// binary, and reading a real SQLite file back.
+// binary, and reading a real SQLite file back. Assertions on what they
+// return: support/matchers.h.
 #pragma once
 
 #include <functional>
@@ -45,7 +46,6 @@ std::vector<std::string> sqlite_rows(const std::string& db_path, const std::stri
 
 void write_file(const std::string& path, const std::string& content);
 std::string read_file(const std::string& path);
-bool contains(const std::string& haystack, const std::string& needle);
 
 // The message of the migrate::Error `fn` throws; the test fails when it
 // throws none.
