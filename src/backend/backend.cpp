@@ -3,6 +3,7 @@
 #include "backend/backend.h"
 
 #include <memory>
+#include <string>
 
 #include "backend/postgres_module.h"
 #include "db/postgres/pg_dialect.h"
@@ -67,7 +68,14 @@ const Backend kPostgres = {DatabaseUrl::kPostgres, "postgresql", &postgres_diale
 }  // namespace
 
 const Backend& backend_for(DatabaseUrl::Kind kind) {
-  return kind == DatabaseUrl::kPostgres ? kPostgres : kSqlite;
+  // A switch, so that a new kind without an entry is a compiler warning.
+  switch (kind) {
+    case DatabaseUrl::kSqlite:
+      return kSqlite;
+    case DatabaseUrl::kPostgres:
+      return kPostgres;
+  }
+  throw Error("no backend for database kind " + std::to_string(static_cast<int>(kind)));
 }
 
 std::unique_ptr<db::Database> open_database(const std::string& url, const db::TableNames& tables,

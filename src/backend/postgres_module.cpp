@@ -65,9 +65,13 @@ const Connectors& load() {
   // rather than at some later call. The module is never unloaded: objects it
   // made may live until exit.
   void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
-  if (!handle)
-    throw Error("cannot load the PostgreSQL module: " + std::string(::dlerror()) + " (" +
-                kPackages + ")");
+  if (!handle) {
+    // dlerror names the module when it is the file that failed, else only
+    // the library behind it that is missing.
+    std::string why = ::dlerror();
+    if (why.find(path) == std::string::npos) why = path + ": " + why;
+    throw Error("cannot load the PostgreSQL module: " + why + " (" + kPackages + ")");
+  }
   using Entry = const PostgresModule* (*)();
   auto entry = reinterpret_cast<Entry>(::dlsym(handle, "migrate_postgres_module"));
   if (!entry) throw Error(path + " is not migrate's PostgreSQL module: " + ::dlerror());
