@@ -93,10 +93,6 @@ std::string read_file(const std::string& path) {
   return read_fd(fd, path);
 }
 
-std::string read_file_at(int dir_fd, const std::string& name, const std::string& display_path) {
-  return read_file_at(dir_fd, name.c_str(), display_path);
-}
-
 std::string read_file_at(int dir_fd, const char* name, const std::string& display_path) {
   Fd fd(::openat(dir_fd, name, O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) fail(display_path, "read", errno);
@@ -105,10 +101,6 @@ std::string read_file_at(int dir_fd, const char* name, const std::string& displa
 
 void write_new_file(const std::string& path, const std::string& content) {
   write_all(path, O_CREAT | O_EXCL, content);
-}
-
-void write_file(const std::string& path, const std::string& content) {
-  write_all(path, O_CREAT | O_TRUNC, content);
 }
 
 }  // namespace migrate::util

@@ -13,14 +13,10 @@ std::string read_file(const std::string& path);
 // The same for `name` inside the directory open as `dir_fd` (openat: no
 // path walk per file when reading a whole directory). `display_path` is what
 // error messages call the file.
-std::string read_file_at(int dir_fd, const std::string& name, const std::string& display_path);
 std::string read_file_at(int dir_fd, const char* name, const std::string& display_path);
 
 // Creates `path` with `content`; refuses (migrate::Error) if it exists, so
 // that two writers can never silently overwrite each other's file.
 void write_new_file(const std::string& path, const std::string& content);
-
-// Creates or replaces `path` with `content`.
-void write_file(const std::string& path, const std::string& content);
 
 }  // namespace migrate::util
