@@ -12,6 +12,7 @@
 #include <ctime>
 
 #include "script/revision_file.h"
+#include "util/fd.h"
 
 namespace migrate::script {
 
@@ -147,45 +148,28 @@ class Reader {
 
 // The whole file, or false (missing, unreadable, not a regular file).
 bool slurp(const std::string& path, std::string& out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
+  util::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return false;
   struct stat st {};
-  bool ok = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-  if (ok) {
-    out.resize(static_cast<std::size_t>(st.st_size));
-    std::size_t got = 0;
-    while (got < out.size()) {
-      ssize_t n = ::read(fd, out.data() + got, out.size() - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      got += static_cast<std::size_t>(n);
-    }
-    ok = got == out.size();
-  }
-  ::close(fd);
-  return ok;
-}
-
-bool write_whole(int fd, const std::string& bytes) {
-  const char* p = bytes.data();
-  std::size_t left = bytes.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, p, left);
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  out.resize(static_cast<std::size_t>(st.st_size));
+  std::size_t got = 0;
+  while (got < out.size()) {
+    ssize_t n = ::read(fd.get(), out.data() + got, out.size() - got);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    p += n;
-    left -= static_cast<std::size_t>(n);
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
   }
-  return true;
+  return got == out.size();
 }
 
 // Creates `path` with `text` unless it exists; failures are ignored (the
 // cache works without these files).
 void write_if_missing(const std::string& path, const char* text) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) return;
-  bool ok = write_whole(fd, text);
-  ::close(fd);
+  util::Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+  if (!fd.valid()) return;
+  bool ok = util::write_all(fd.get(), text);
+  ok = fd.close() == 0 && ok;
   if (!ok) ::unlink(path.c_str());
 }
 
@@ -405,10 +389,10 @@ bool HeaderCache::save(std::vector<Entry> entries, std::int64_t read_ns,
   const std::string tmp = file_ + ".tmp." + std::to_string(::getpid()) + "." +
                           std::to_string(counter.fetch_add(1)) + "." +
                           std::to_string(wall_clock_ns() % 1'000'000'007);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
-  if (fd < 0) return false;
-  bool ok = write_whole(fd, w.bytes());
-  ok = (::close(fd) == 0) && ok;
+  util::Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
+  if (!fd.valid()) return false;
+  bool ok = util::write_all(fd.get(), w.bytes());
+  ok = fd.close() == 0 && ok;
   if (ok) ok = ::rename(tmp.c_str(), file_.c_str()) == 0;
   if (!ok) ::unlink(tmp.c_str());
   return ok;

@@ -8,54 +8,14 @@
 #include <cstring>
 
 #include "util/error.h"
+#include "util/fd.h"
 
 namespace migrate::util {
 
 namespace {
 
-// Closes the descriptor on every path out of a scope.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-  // close() can report a failed write (e.g. on NFS); callers that wrote check it.
-  int release_and_close() {
-    int rc = ::close(fd_);
-    fd_ = -1;
-    return rc;
-  }
-
- private:
-  int fd_;
-};
-
 [[noreturn]] void fail(const std::string& path, const char* what, int err) {
   throw Error(path + ": cannot " + what + ": " + std::strerror(err));
-}
-
-void write_all(const std::string& path, int flags, const std::string& content) {
-  Fd fd(::open(path.c_str(), flags | O_WRONLY | O_CLOEXEC, 0666));
-  if (fd.get() < 0) {
-    if (errno == EEXIST) throw Error(path + ": already exists");
-    fail(path, "create", errno);
-  }
-  const char* p = content.data();
-  std::size_t left = content.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd.get(), p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      fail(path, "write", errno);
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
-  if (fd.release_and_close() != 0) fail(path, "write", errno);
 }
 
 // Reads an open descriptor to EOF; `path` is for messages.
@@ -89,18 +49,24 @@ std::string read_fd(const Fd& fd, const std::string& path) {
 
 std::string read_file(const std::string& path) {
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) fail(path, "read", errno);
+  if (!fd.valid()) fail(path, "read", errno);
   return read_fd(fd, path);
 }
 
 std::string read_file_at(int dir_fd, const char* name, const std::string& display_path) {
   Fd fd(::openat(dir_fd, name, O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) fail(display_path, "read", errno);
+  if (!fd.valid()) fail(display_path, "read", errno);
   return read_fd(fd, display_path);
 }
 
 void write_new_file(const std::string& path, const std::string& content) {
-  write_all(path, O_CREAT | O_EXCL, content);
+  Fd fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666));
+  if (!fd.valid()) {
+    if (errno == EEXIST) throw Error(path + ": already exists");
+    fail(path, "create", errno);
+  }
+  if (!write_all(fd.get(), content)) fail(path, "write", errno);
+  if (fd.close() != 0) fail(path, "write", errno);
 }
 
 }  // namespace migrate::util
