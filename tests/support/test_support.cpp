@@ -15,6 +15,7 @@
 
 #include "config/url.h"
 #include "util/error.h"
+#include "util/fd.h"
 
 namespace fs = std::filesystem;
 
@@ -71,9 +72,9 @@ RunResult run_program(const std::string& cwd, const std::vector<std::string>& ar
   // block on a full pipe while we wait for it.
   char out_tmpl[] = "/tmp/migrate-out-XXXXXX";
   char err_tmpl[] = "/tmp/migrate-err-XXXXXX";
-  int out_fd = mkstemp(out_tmpl);
-  int err_fd = mkstemp(err_tmpl);
-  if (out_fd < 0 || err_fd < 0) throw std::runtime_error("mkstemp failed");
+  migrate::util::Fd out_fd(mkstemp(out_tmpl));
+  migrate::util::Fd err_fd(mkstemp(err_tmpl));
+  if (!out_fd.valid() || !err_fd.valid()) throw std::runtime_error("mkstemp failed");
   unlink(out_tmpl);
   unlink(err_tmpl);
 
@@ -81,8 +82,8 @@ RunResult run_program(const std::string& cwd, const std::vector<std::string>& ar
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
     if (chdir(cwd.c_str()) != 0) _exit(127);
-    dup2(out_fd, 1);
-    dup2(err_fd, 2);
+    dup2(out_fd.get(), 1);
+    dup2(err_fd.get(), 2);
     int devnull = open("/dev/null", O_RDONLY);
     if (devnull >= 0) dup2(devnull, 0);
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
@@ -98,12 +99,10 @@ RunResult run_program(const std::string& cwd, const std::vector<std::string>& ar
   // The command goes into failure messages: no password of the test server.
   r.command = migrate::config::redact_secrets(command_line(argv));
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  lseek(out_fd, 0, SEEK_SET);
-  lseek(err_fd, 0, SEEK_SET);
-  r.out = slurp_fd(out_fd);
-  r.err = slurp_fd(err_fd);
-  close(out_fd);
-  close(err_fd);
+  lseek(out_fd.get(), 0, SEEK_SET);
+  lseek(err_fd.get(), 0, SEEK_SET);
+  r.out = slurp_fd(out_fd.get());
+  r.err = slurp_fd(err_fd.get());
   return r;
 }
 

@@ -43,8 +43,8 @@ std::string lock_path_for(const std::string& db_path) { return db_path + ".migra
 
 FileRunLock::FileRunLock(const std::string& lock_path, std::chrono::milliseconds wait,
                          const std::string& describe) {
-  fd_ = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd_ < 0)
+  fd_.reset(open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd_.valid())
     throw Error(fmt::format("{}: cannot open the lock file {}: {}", describe, lock_path,
                             std::strerror(errno)));
   using Clock = std::chrono::steady_clock;
@@ -52,16 +52,13 @@ FileRunLock::FileRunLock(const std::string& lock_path, std::chrono::milliseconds
   const auto deadline = start + wait;
   auto pause = std::chrono::milliseconds(5);
   while (true) {
-    if (flock(fd_, LOCK_EX | LOCK_NB) == 0) break;
+    if (flock(fd_.get(), LOCK_EX | LOCK_NB) == 0) break;
     int err = errno;
-    if (err != EWOULDBLOCK && err != EINTR) {
-      close(fd_);
+    if (err != EWOULDBLOCK && err != EINTR)
       throw Error(fmt::format("{}: cannot lock {}: {}", describe, lock_path, std::strerror(err)));
-    }
     auto now = Clock::now();
     if (now >= deadline) {
-      std::string holder = read_holder(fd_);
-      close(fd_);
+      std::string holder = read_holder(fd_.get());
       double waited = std::chrono::duration<double>(now - start).count();
       throw Error(fmt::format(
           "{}: another migrate run holds the lock ({}); gave up after waiting {:.1f} s. Lock "
@@ -74,14 +71,13 @@ FileRunLock::FileRunLock(const std::string& lock_path, std::chrono::milliseconds
         std::min(pause, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now)));
     pause = std::min(pause * 2, std::chrono::milliseconds(100));
   }
-  write_holder(fd_);
+  write_holder(fd_.get());
 }
 
 FileRunLock::~FileRunLock() {
-  // Clear the holder note while still holding the lock, then let close()
-  // release the lock.
-  [[maybe_unused]] int rc = ftruncate(fd_, 0);
-  close(fd_);
+  // Clear the holder note while still holding the lock; closing fd_
+  // releases the lock.
+  [[maybe_unused]] int rc = ftruncate(fd_.get(), 0);
 }
 
 }  // namespace migrate::db::sqlite

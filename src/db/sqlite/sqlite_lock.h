@@ -21,6 +21,7 @@
 #include <string>
 
 #include "db/database.h"
+#include "util/fd.h"
 
 namespace migrate::db::sqlite {
 
@@ -36,7 +37,7 @@ class FileRunLock : public RunLock {
   FileRunLock& operator=(const FileRunLock&) = delete;
 
  private:
-  int fd_ = -1;
+  util::Fd fd_;
 };
 
 // A lock on nothing, for databases no other process can see (:memory:).

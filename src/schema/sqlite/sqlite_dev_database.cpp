@@ -3,7 +3,6 @@
 // apply the schema file or run the migrations, one to inspect), and each
 // connection to ":memory:" would see its own empty database.
 #include <sqlite3.h>
-#include <stdlib.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -14,6 +13,7 @@
 #include "db/sqlite/sqlite_lock.h"
 #include "schema/sqlite/sqlite_schema.h"
 #include "util/error.h"
+#include "util/fd.h"
 
 namespace migrate::schema::sqlite {
 
@@ -97,9 +97,9 @@ std::unique_ptr<DevDatabase> make_sqlite_dev_database(const std::string& dev_url
       return std::make_unique<SqliteDevDatabase>(parsed.sqlite_path, parsed.redacted(), false);
   }
   std::string path = temp_dir() + "/migrate-dev-XXXXXX";
-  int fd = ::mkstemp(path.data());
-  if (fd < 0) throw Error("cannot create a temporary dev database in " + temp_dir());
-  ::close(fd);
+  // Only the name is wanted (SQLite opens the file itself): closed at once.
+  if (!util::Fd(::mkstemp(path.data())).valid())
+    throw Error("cannot create a temporary dev database in " + temp_dir());
   return std::make_unique<SqliteDevDatabase>(path, "dev database (temporary)", true);
 }
 
