@@ -249,7 +249,7 @@ HeaderCache HeaderCache::open_dir(const std::string& cache_dir, bool enabled) {
 // list branch_labels, list depends_on, str message, str created. A str is a
 // u32 length and bytes; a list a u32 count and strs. Host byte order: the
 // cache never leaves the machine (the identity names the binary).
-constexpr std::size_t kStampBytes = 5 * 8;
+constexpr std::size_t kStampBytes = std::size_t{5} * 8;
 
 bool HeaderCache::index(std::string bytes) {
   bytes_ = std::move(bytes);
