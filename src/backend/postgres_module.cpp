@@ -1,9 +1,9 @@
 #include "backend/postgres_module.h"
 
 #include <dlfcn.h>
-#include <limits.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cstdlib>
 #include <string>
 #include <vector>
@@ -43,7 +43,7 @@ std::vector<std::string> candidates() {
     out.push_back(build + "/" + kFileName);
 #endif
 #ifdef MIGRATE_INSTALL_MODULE
-  out.push_back(MIGRATE_INSTALL_MODULE);
+  out.emplace_back(MIGRATE_INSTALL_MODULE);
 #endif
   return out;
 }

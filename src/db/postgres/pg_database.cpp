@@ -88,7 +88,7 @@ const std::string kStepDuration =
 // are added once the SQL passes the byte threshold (one large step can pass
 // it alone).
 constexpr std::size_t kMaxBatchSteps = 50;
-constexpr std::size_t kMaxBatchBytes = 256 * 1024;
+constexpr std::size_t kMaxBatchBytes = std::size_t{256} * 1024;
 
 }  // namespace
 
@@ -166,7 +166,8 @@ std::vector<std::string> PostgresDatabase::current_heads() {
   const TableNames& t = options_.tables;
   if (!tables_ready_ && !table_exists(t.version_table)) return {};
   std::vector<std::string> out;
-  for (const auto& row : conn_.query(dialect_.select_heads_sql(t))) out.push_back(row[0].c_str());
+  for (const auto& row : conn_.query(dialect_.select_heads_sql(t)))
+    out.emplace_back(row[0].c_str());
   return out;
 }
 

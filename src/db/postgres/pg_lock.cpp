@@ -88,6 +88,7 @@ std::string AdvisoryRunLock::holder() {
 std::string lock_holders(Connection& conn, const std::vector<NamedRelation>& relations) {
   if (relations.empty()) return {};
   std::vector<std::string> names;
+  names.reserve(relations.size());
   for (const auto& r : relations)
     names.push_back("to_regclass(" + util::quote_doubled(r.regclass, '\'') + ")");
   try {
