@@ -2,7 +2,9 @@
 // turns `from` into `to`, in an order the server accepts. Each dialect has
 // its own differ (src/schema/sqlite/, src/schema/postgres/) because what can be
 // altered in place differs so much (SQLite rebuilds tables; PostgreSQL alters
-// them); shared matching and ordering helpers live beside this header.
+// them); shared matching and ordering helpers live beside this header. A
+// differ produces typed operations (schema/ops.h); its dialect's renderer
+// (schema/render.h) writes their statements and summary.
 //
 // The differ is picked by the registry (backend/backend.h: diff_schemas),
 // which also appends the dialect-neutral probable-rename warnings
@@ -15,6 +17,7 @@
 #include <vector>
 
 #include "schema/model.h"
+#include "schema/ops.h"
 
 namespace migrate::schema {
 
@@ -27,6 +30,8 @@ struct DiffStatement {
 };
 
 struct Diff {
+  // What the differ decided, in the order it runs; `statements` is their SQL.
+  std::vector<ops::Operation> operations;
   std::vector<DiffStatement> statements;
   // For the user's eyes, printed to stderr: e.g. a probable rename ("table t
   // drops column a and adds column b of the same type: if this is a rename,

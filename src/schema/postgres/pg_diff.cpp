@@ -1,11 +1,11 @@
-// diff_postgres: runs the parts of the differ and concatenates their phases;
-// and the parts too small for a file of their own (schemas, extensions).
-#include <fmt/format.h>
-
+// diff_postgres: runs the parts of the differ and renders their operations,
+// phase by phase; and the parts too small for a file of their own (schemas,
+// extensions).
 #include <map>
 
 #include "schema/postgres/pg_diff_plan.h"
 #include "schema/postgres/pg_quote.h"
+#include "schema/postgres/pg_render.h"
 #include "schema/postgres/postgres_schema.h"
 
 namespace migrate::schema {
@@ -25,23 +25,13 @@ bool table_texts_contain(const Schema& s, const std::string& needle) {
   return false;
 }
 
-std::string comment_sql(const std::string& what, const std::string& comment) {
-  return fmt::format("COMMENT ON {} IS {}", what, comment.empty() ? "NULL" : literal(comment));
-}
-
 void diff_schemas_and_extensions(const Schema& from, const Schema& to, Plan& plan) {
   std::set<std::string> old_schemas(from.schemas.begin(), from.schemas.end());
   std::set<std::string> new_schemas(to.schemas.begin(), to.schemas.end());
   for (const auto& s : to.schemas)
-    if (!old_schemas.count(s)) {
-      plan.add(kCreateSchemas, "CREATE SCHEMA " + ident(s));
-      plan.change("add schema " + s);
-    }
+    if (!old_schemas.count(s)) plan.add(kCreateSchemas, ops::CreateSchema{s});
   for (const auto& s : from.schemas)
-    if (!new_schemas.count(s)) {
-      plan.add(kDropSchemas, "DROP SCHEMA " + ident(s));  // fails unless empty
-      plan.change("drop schema " + s);
-    }
+    if (!new_schemas.count(s)) plan.add(kDropSchemas, ops::DropSchema{s});
 
   std::map<std::string, const Extension*> old_ext;
   for (const auto& e : from.extensions) old_ext[e.name] = &e;
@@ -49,38 +39,22 @@ void diff_schemas_and_extensions(const Schema& from, const Schema& to, Plan& pla
   for (const auto& e : to.extensions) {
     auto it = old_ext.find(e.name);
     if (it == old_ext.end()) {
-      plan.add(kCreateExtensions, fmt::format("CREATE EXTENSION {} WITH SCHEMA {} VERSION {}",
-                                              ident(e.name), ident(e.schema), literal(e.version)));
-      plan.change("add extension " + e.name);
+      plan.add(kCreateExtensions, ops::CreateExtension{e});
       continue;
     }
     kept.insert(e.name);
     const Extension& o = *it->second;
-    if (o.schema != e.schema) {
-      plan.add(kCreateExtensions,
-               fmt::format("ALTER EXTENSION {} SET SCHEMA {}", ident(e.name), ident(e.schema)));
-      plan.change(fmt::format("move extension {} to schema {}", e.name, e.schema));
-    }
-    if (o.version != e.version) {
-      plan.add(kCreateExtensions,
-               fmt::format("ALTER EXTENSION {} UPDATE TO {}", ident(e.name), literal(e.version)));
-      plan.change(fmt::format("update extension {} from {} to {}", e.name, o.version, e.version));
-    }
+    if (o.schema != e.schema || o.version != e.version)
+      plan.add(kCreateExtensions, ops::AlterExtension{o, e});
   }
   for (const auto& e : from.extensions)
-    if (!kept.count(e.name)) {
-      plan.add_destructive(kDropExtensions, "DROP EXTENSION " + ident(e.name),
-                           "drops extension " + e.name + " and the objects it owns");
-      plan.change("drop extension " + e.name);
-    }
+    if (!kept.count(e.name)) plan.add(kDropExtensions, ops::DropExtension{e});
 }
 
 }  // namespace postgres
 
 Diff diff_postgres(const Schema& from, const Schema& to) {
-  Diff diff;
   postgres::Plan plan;
-  plan.diff = &diff;
   postgres::diff_schemas_and_extensions(from, to, plan);
   postgres::diff_enums(from, to, plan);
   postgres::diff_functions(from, to, plan);
@@ -88,9 +62,7 @@ Diff diff_postgres(const Schema& from, const Schema& to) {
   postgres::diff_sequences(from, to, plan);  // reads dropped_owners
   postgres::diff_views(from, to, plan);      // reads reshaped_tables, dropped_tables
   postgres::diff_triggers(from, to, plan);   // reads recreated_functions, renamed_tables
-  for (auto& phase : plan.phases)
-    for (auto& s : phase) diff.statements.push_back(std::move(s));
-  return diff;
+  return std::move(plan.ops).render(postgres::renderer(), {});
 }
 
 }  // namespace migrate::schema

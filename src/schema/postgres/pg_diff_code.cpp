@@ -15,11 +15,6 @@ namespace {
 using FunctionKey = std::tuple<std::string, std::string, std::string>;
 FunctionKey key_of(const Function& f) { return {f.name.schema, f.name.name, f.identity_args}; }
 
-std::string signature(const Function& f) {
-  return fmt::format("{} {}({})", f.kind == "procedure" ? "PROCEDURE" : "FUNCTION",
-                     qualified(f.name), f.identity_args);
-}
-
 // pg_get_functiondef's first line (name, argument names, modes and
 // defaults) and its RETURNS line: when either changes, CREATE OR REPLACE is
 // refused and the function must be dropped and created.
@@ -49,7 +44,10 @@ Phase create_phase(const Function& f, const Schema& to) {
   return used_by_tables(f, to) ? kCreateFunctions : kCreateSqlFunctions;
 }
 
-std::string body(const Function& f) { return std::string(util::trim_right(f.definition)); }
+ops::Comment comment_of(const Function& f) {
+  return {f.kind == "procedure" ? ops::Comment::On::kProcedure : ops::Comment::On::kFunction,
+          f.name, "", f.identity_args, f.comment};
+}
 
 }  // namespace
 
@@ -59,11 +57,9 @@ void diff_functions(const Schema& from, const Schema& to, Plan& plan) {
   std::set<FunctionKey> kept;
   for (const auto& f : to.functions) {
     auto it = old_fns.find(key_of(f));
-    const std::string what = fmt::format("{} {}({})", f.kind, display(f.name), f.identity_args);
     if (it == old_fns.end()) {
-      plan.add(create_phase(f, to), body(f));
-      if (!f.comment.empty()) plan.add(kComments, comment_sql(signature(f), f.comment));
-      plan.change("add " + what);
+      plan.add(create_phase(f, to), ops::CreateFunction{f, false, false});
+      if (!f.comment.empty()) plan.comment(comment_of(f));
       continue;
     }
     kept.insert(key_of(f));
@@ -71,28 +67,23 @@ void diff_functions(const Schema& from, const Schema& to, Plan& plan) {
     bool recreated = false;
     if (o.definition != f.definition) {
       if (header(o.definition) != header(f.definition) || o.kind != f.kind) {
-        plan.add(kCreateFunctions, "DROP " + signature(o));
+        plan.add(kCreateFunctions, ops::DropFunction{o, true}, false);
         plan.recreated_functions.insert(f.name);
         recreated = true;
-        plan.change("recreate " + what + " (its signature changes)");
+        plan.add(create_phase(f, to), ops::CreateFunction{f, false, true});
       } else {
-        plan.change("replace the body of " + what);
+        plan.add(create_phase(f, to), ops::CreateFunction{f, true, false});
       }
-      plan.add(create_phase(f, to), body(f));
     }
-    if (o.comment != f.comment || (recreated && !f.comment.empty())) {
-      plan.add(kComments, comment_sql(signature(f), f.comment));
-      if (o.comment != f.comment) plan.change("comment on " + what);
-    }
+    if (o.comment != f.comment || (recreated && !f.comment.empty()))
+      plan.add(kComments, comment_of(f), o.comment != f.comment);
   }
   for (const auto& f : from.functions)
-    if (!kept.count(key_of(f))) {
+    if (!kept.count(key_of(f)))
       // Mirror of create_phase: a function a table calls goes after the
       // table, an SQL body that may read tables before them.
       plan.add(create_phase(f, from) == kCreateSqlFunctions ? kDropSqlFunctions : kDropFunctions,
-               "DROP " + signature(f));
-      plan.change(fmt::format("drop {} {}({})", f.kind, display(f.name), f.identity_args));
-    }
+               ops::DropFunction{f, false});
 }
 
 void diff_triggers(const Schema& from, const Schema& to, Plan& plan) {
@@ -115,19 +106,14 @@ void diff_triggers(const Schema& from, const Schema& to, Plan& plan) {
       in_place.insert(it->first);
       continue;
     }
-    plan.add(kDropTriggers,
-             fmt::format("DROP TRIGGER {} ON {}", ident(o.name), qualified(o.table)));
-    if (it == wanted.end())
-      plan.change(fmt::format("drop trigger {} on {}", o.name, display(o.table)));
+    plan.add(kDropTriggers, ops::DropTrigger{o, it != wanted.end()}, it == wanted.end());
   }
   for (const auto& t : to.triggers) {
     if (in_place.count({t.table, t.name})) continue;
-    plan.add(kCreateTriggers, t.definition);
     bool existed = false;
     for (const auto& o : from.triggers)
       if (o.name == t.name && o.table == t.table) existed = true;
-    plan.change(
-        fmt::format("{} trigger {} on {}", existed ? "recreate" : "add", t.name, display(t.table)));
+    plan.add(kCreateTriggers, ops::CreateTrigger{t, existed});
   }
 }
 

@@ -1,5 +1,5 @@
-// Internal to the PostgreSQL differ: the ALTER TABLE statements for one
-// column kept under the same (or a hinted) name.
+// Internal to the PostgreSQL differ: the operations for one column kept
+// under the same (or a hinted) name.
 #pragma once
 
 #include "schema/model.h"
@@ -18,10 +18,10 @@ const std::pair<const QualifiedName, bool>* rebuilt_enum_of(const std::string& t
 // a generated one in place).
 bool needs_rebuild(const Column& from, const Column& to);
 
-// Statements (phase kTables) turning column `from` into `to` of table
-// `table` (its name after any rename). Returns true when the column's type
-// or collation changes (views on it must be recreated, foreign keys over it
-// re-added).
+// The AlterColumn (phase kTables) turning column `from` into `to` of table
+// `table` (its name after any rename), and its comment. Returns true when
+// the column's type or collation changes (views on it must be recreated,
+// foreign keys over it re-added).
 bool alter_column(const QualifiedName& table, const Column& from, const Column& to, Plan& plan);
 
 }  // namespace migrate::schema::postgres

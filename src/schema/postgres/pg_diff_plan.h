@@ -1,8 +1,8 @@
-// Internal to the PostgreSQL differ: the statements collected per phase, and
-// what one part of the diff tells the others (which tables change under the
-// views, which foreign keys and triggers must be recreated, which enum types
-// are rebuilt). diff_postgres (pg_diff.cpp) runs the parts in order and
-// concatenates the phases.
+// Internal to the PostgreSQL differ: the operations collected, each in its
+// phase, and what one part of the diff tells the others (which tables change
+// under the views, which foreign keys and triggers must be recreated, which
+// enum types are rebuilt). diff_postgres (pg_diff.cpp) runs the parts in
+// order and renders the operations, phase by phase.
 //
 // The phases are the order the server accepts: what depends on an object is
 // dropped before it and created after it.
@@ -15,6 +15,8 @@
 
 #include "schema/diff.h"
 #include "schema/model.h"
+#include "schema/ops.h"
+#include "schema/render.h"
 
 namespace migrate::schema::postgres {
 
@@ -46,8 +48,7 @@ enum Phase {
 };
 
 struct Plan {
-  std::vector<DiffStatement> phases[kPhaseCount];
-  Diff* diff = nullptr;
+  OpPlan ops;
 
   // Tables (by their name in `to`) whose columns change under the views
   // that read them: type or collation change, drop, rename, rebuilt
@@ -70,12 +71,12 @@ struct Plan {
   // Views dropped and created again: their triggers are recreated.
   std::set<QualifiedName> recreated_views;
 
-  void add(Phase phase, std::string sql) { phases[phase].push_back({std::move(sql), false, ""}); }
-  void add_destructive(Phase phase, std::string sql, std::string note) {
-    phases[phase].push_back({std::move(sql), true, std::move(note)});
+  // An operation that runs in `phase`; `reported`: see ops::Operation.
+  void add(Phase phase, ops::Op op, bool reported = true) {
+    ops.add(phase, {std::move(op), reported});
   }
-  void change(std::string line) { diff->changes.push_back(std::move(line)); }
-  void warn(std::string line) { diff->warnings.push_back(std::move(line)); }
+  // A comment that is part of another reported change (a new object's).
+  void comment(ops::Comment c) { add(kComments, std::move(c), false); }
 };
 
 // The parts, in the order diff_postgres runs them (each may read what the
@@ -92,8 +93,5 @@ void diff_triggers(const Schema& from, const Schema& to, Plan& plan);
 // column default or generation expression, a constraint or an index
 // definition (what must exist before the table can be created as written).
 bool table_texts_contain(const Schema& s, const std::string& needle);
-
-// COMMENT ON `what` IS 'text' (NULL when empty).
-std::string comment_sql(const std::string& what, const std::string& comment);
 
 }  // namespace migrate::schema::postgres

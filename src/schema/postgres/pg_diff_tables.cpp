@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "schema/postgres/pg_diff_columns.h"
 #include "schema/postgres/pg_diff_plan.h"
@@ -18,22 +19,6 @@ namespace migrate::schema::postgres {
 namespace {
 
 bool is_fk(const Constraint& k) { return k.kind == ConstraintKind::ForeignKey; }
-
-const char* kind_name(ConstraintKind k) {
-  switch (k) {
-    case ConstraintKind::PrimaryKey:
-      return "primary key";
-    case ConstraintKind::Unique:
-      return "unique constraint";
-    case ConstraintKind::Check:
-      return "check constraint";
-    case ConstraintKind::ForeignKey:
-      return "foreign key";
-    case ConstraintKind::Exclusion:
-      return "exclusion constraint";
-  }
-  return "constraint";
-}
 
 // A `-- migrate:renamed-from` hint: "old" (same schema) or "schema.old".
 QualifiedName hinted_name(const std::string& hint, const QualifiedName& current) {
@@ -65,11 +50,7 @@ class TableDiffer {
     for (const auto* t : dropped_) drop_foreign_keys_of_dropped(*t);
     for (const auto& p : pairs_) alter(*p.from, *p.to);
     for (const auto* t : created_) create(*t);
-    for (const auto* t : dropped_) {
-      plan_.add_destructive(kDropTables, "DROP TABLE " + qualified(t->name),
-                            "drops table " + display(t->name) + " and its rows");
-      plan_.change("drop table " + display(t->name));
-    }
+    for (const auto* t : dropped_) plan_.add(kDropTables, ops::DropTable{*t});
   }
 
  private:
@@ -205,50 +186,42 @@ class TableDiffer {
       auto ref = changes_.find(k.ref_table);
       if (plan_.dropped_tables.count(k.ref_table) ||
           (ref != changes_.end() && ref->second.keys_change))
-        plan_.add(kDropForeignKeys, fmt::format("ALTER TABLE {} DROP CONSTRAINT {}",
-                                                qualified(t.name), ident(k.name)));
+        plan_.add(kDropForeignKeys, ops::DropConstraint{t.name, k, std::nullopt, {}}, false);
     }
   }
 
+  // A new table: reported as one change, its parts as steps of it.
   void create(const Table& t) {
-    plan_.add(kTables, create_table(t));
-    plan_.change("add table " + display(t.name));
-    if (!t.comment.empty())
-      plan_.add(kComments, comment_sql("TABLE " + qualified(t.name), t.comment));
+    plan_.add(kTables, ops::CreateTable{t});
+    if (!t.comment.empty()) plan_.comment({ops::Comment::On::kTable, t.name, "", "", t.comment});
     for (const auto& c : t.columns)
       if (!c.comment.empty())
-        plan_.add(kComments,
-                  comment_sql("COLUMN " + qualified(t.name) + "." + ident(c.name), c.comment));
+        plan_.comment({ops::Comment::On::kColumn, t.name, c.name, "", c.comment});
     for (const auto& k : t.constraints) {
-      if (is_fk(k)) add_constraint(t.name, k);
-      if (!k.comment.empty()) constraint_comment(t.name, k);
+      if (is_fk(k)) add_constraint(t.name, k, false);
+      if (!k.comment.empty()) constraint_comment(t.name, k, false);
     }
-    for (const auto& i : t.indexes) create_index(i);
+    for (const auto& i : t.indexes) create_index(i, false);
   }
 
-  void add_constraint(const QualifiedName& table, const Constraint& k) {
-    plan_.add(is_fk(k) ? kAddForeignKeys : kTables,
-              fmt::format("ALTER TABLE {} ADD CONSTRAINT {} {}", qualified(table), ident(k.name),
-                          k.definition));
+  void add_constraint(const QualifiedName& table, const Constraint& k, bool reported) {
+    plan_.add(is_fk(k) ? kAddForeignKeys : kTables, ops::AddConstraint{table, k, false}, reported);
   }
-  void drop_constraint(const QualifiedName& table, const Constraint& k) {
-    plan_.add(is_fk(k) ? kDropForeignKeys : kTables,
-              fmt::format("ALTER TABLE {} DROP CONSTRAINT {}", qualified(table), ident(k.name)));
+  void constraint_comment(const QualifiedName& table, const Constraint& k, bool reported) {
+    plan_.add(kComments, ops::Comment{ops::Comment::On::kConstraint, table, k.name, "", k.comment},
+              reported);
   }
-  void constraint_comment(const QualifiedName& table, const Constraint& k) {
-    plan_.add(kComments,
-              comment_sql(fmt::format("CONSTRAINT {} ON {}", ident(k.name), qualified(table)),
-                          k.comment));
+  void index_comment(const QualifiedName& table, const Index& i, bool reported) {
+    plan_.add(kComments, ops::Comment{ops::Comment::On::kIndex, table, i.name, "", i.comment},
+              reported);
   }
-  void create_index(const Index& i) {
-    plan_.add(kCreateIndexes, i.definition);
-    if (!i.comment.empty())
-      plan_.add(kComments, comment_sql("INDEX " + qualified({i.table.schema, i.name}), i.comment));
+  void create_index(const Index& i, bool reported) {
+    plan_.add(kCreateIndexes, ops::CreateIndex{i, false, false}, reported);
+    if (!i.comment.empty()) index_comment(i.table, i, false);
   }
 
   void alter(const Table& o, const Table& t) {
     const TableChanges& ch = changes_[o.name];
-    const std::string what = display(t.name);
     auto matches = column_matches(o, t);
     // Columns dropped, or dropped and added again, or converted to a rebuilt
     // enum: their indexes and constraints go with them (or would not
@@ -277,89 +250,55 @@ class TableDiffer {
           !touches_vanishing(k.definition) && !(is_fk(k) && fk_disturbed(k, ch));
       if (same) {
         keep_constraints.insert(k.name);
-        if (nk->comment != k.comment) {
-          constraint_comment(t.name, *nk);
-          plan_.change(fmt::format("comment on constraint {} of {}", k.name, what));
-        }
+        if (nk->comment != k.comment) constraint_comment(t.name, *nk, true);
         continue;
       }
-      drop_constraint(o.name, k);
-      if (!nk)
-        plan_.change(fmt::format("drop {} {} of {}", kind_name(k.kind), k.name, what));
-      else if (nk->definition != k.definition)
-        plan_.change(fmt::format("change {} {} of {}", kind_name(k.kind), k.name, what));
+      // Reported as a drop, or as a change when the definition differs (a
+      // constraint recreated as it was is a step of another change).
+      std::optional<Constraint> replacement;
+      if (nk) replacement = *nk;
+      plan_.add(is_fk(k) ? kDropForeignKeys : kTables,
+                ops::DropConstraint{o.name, k, replacement, t.name},
+                !nk || nk->definition != k.definition);
     }
     for (const auto& i : o.indexes) {
       const Index* ni = find_index(t, i.name);
       if (ni && index_shape(*ni) == renamed_def(index_shape(i), ch) &&
           !touches_vanishing(i.definition)) {
         keep_indexes.insert(i.name);
-        if (ni->comment != i.comment) {
-          plan_.add(kComments,
-                    comment_sql("INDEX " + qualified({t.name.schema, i.name}), ni->comment));
-          plan_.change(fmt::format("comment on index {} of {}", i.name, what));
-        }
+        if (ni->comment != i.comment) index_comment(t.name, *ni, true);
         continue;
       }
-      plan_.add(kTables, "DROP INDEX " + qualified({o.name.schema, i.name}));
-      plan_.change(fmt::format("{} index {} of {}", ni ? "change" : "drop", i.name, what));
+      std::optional<Index> replacement;
+      if (ni) replacement = *ni;
+      plan_.add(kTables, ops::DropIndex{i, replacement, t.name, false, false});
     }
 
     // 2. Renames.
-    if (o.name != t.name) {
-      if (o.name.name != t.name.name)
-        plan_.add(kTables, fmt::format("ALTER TABLE {} RENAME TO {}", qualified(o.name),
-                                       ident(t.name.name)));
-      if (o.name.schema != t.name.schema)
-        plan_.add(kTables,
-                  fmt::format("ALTER TABLE {} SET SCHEMA {}",
-                              qualified({o.name.schema, t.name.name}), ident(t.name.schema)));
-      plan_.change(fmt::format("rename table {} to {}", display(o.name), what));
-    }
-    const std::string alter = "ALTER TABLE " + qualified(t.name);
+    if (o.name != t.name) plan_.add(kTables, ops::RenameTable{o.name, t.name});
     for (const auto& [old_name, new_name] : ch.renamed_columns) {
-      plan_.add(kTables,
-                fmt::format("{} RENAME COLUMN {} TO {}", alter, ident(old_name), ident(new_name)));
-      plan_.change(fmt::format("rename column {}.{} to {}", what, old_name, new_name));
+      plan_.add(kTables, ops::RenameColumn{t.name, old_name, new_name});
       plan_.reshaped_tables.insert(t.name);
     }
 
-    // 3. Columns: drop, add, alter.
+    // 3. Columns: drop, add, alter. A column dropped and added again (its
+    // generated expression changes) is reported once, by the add.
     for (const auto& c : o.columns) {
       auto it = matches.find(c.name);
       if (it != matches.end() && !needs_rebuild(c, *it->second)) continue;
       plan_.dropped_owners.insert(qualified(o.name) + "." + ident(c.name));
       plan_.reshaped_tables.insert(t.name);
-      const std::string sql = fmt::format("{} DROP COLUMN {}", alter, ident(c.name));
-      if (it == matches.end()) {
-        plan_.add_destructive(kTables, sql,
-                              fmt::format("drops column {}.{} and its data", what, c.name));
-        plan_.change(fmt::format("drop column {}.{}", what, c.name));
-      } else if (c.generated.empty()) {
-        plan_.add_destructive(
-            kTables, sql,
-            fmt::format("column {}.{} becomes generated: its data is replaced", what, c.name));
-      } else {
-        plan_.add(kTables, sql);  // generated: the server computes it again
-      }
+      const bool replaced = it != matches.end();
+      plan_.add(kTables, ops::DropColumn{t.name, c, replaced}, !replaced);
     }
     for (const auto& c : t.columns) {
       const Column* old_column = nullptr;
       for (const auto& [from_name, to_column] : matches)
         if (to_column == &c) old_column = o.column(from_name);
       if (old_column && !needs_rebuild(*old_column, c)) continue;
-      plan_.add(kTables, fmt::format("{} ADD COLUMN {}", alter, column_definition(c)));
-      plan_.change(
-          old_column ? fmt::format("change the generated expression of column {}.{}", what, c.name)
-                     : fmt::format("add column {}.{}", what, c.name));
-      if (c.not_null && !c.default_expr && c.identity.empty() && c.generated.empty())
-        plan_.warn(
-            fmt::format("column {}.{} is added NOT NULL without a default: this fails "
-                        "when the table has rows",
-                        what, c.name));
+      plan_.add(kTables, ops::AddColumn{t.name, c, "", old_column != nullptr});
       if (!c.comment.empty())
-        plan_.add(kComments,
-                  comment_sql("COLUMN " + qualified(t.name) + "." + ident(c.name), c.comment));
+        plan_.comment({ops::Comment::On::kColumn, t.name, c.name, "", c.comment});
     }
     for (const auto& c : o.columns) {
       auto it = matches.find(c.name);
@@ -367,23 +306,19 @@ class TableDiffer {
       if (alter_column(t.name, c, *it->second, plan_)) plan_.reshaped_tables.insert(t.name);
     }
 
-    // 4. Constraints and indexes that come or change.
+    // 4. Constraints and indexes that come or change (a change was reported
+    // by its drop).
     for (const auto& k : t.constraints) {
       if (keep_constraints.count(k.name)) continue;
-      add_constraint(t.name, k);
-      if (!k.comment.empty()) constraint_comment(t.name, k);
-      if (!find_constraint(o, k.name))
-        plan_.change(fmt::format("add {} {} to {}", kind_name(k.kind), k.name, what));
+      add_constraint(t.name, k, !find_constraint(o, k.name));
+      if (!k.comment.empty()) constraint_comment(t.name, k, false);
     }
     for (const auto& i : t.indexes) {
       if (keep_indexes.count(i.name)) continue;
-      create_index(i);
-      if (!find_index(o, i.name)) plan_.change(fmt::format("add index {} to {}", i.name, what));
+      create_index(i, !find_index(o, i.name));
     }
-    if (o.comment != t.comment) {
-      plan_.add(kComments, comment_sql("TABLE " + qualified(t.name), t.comment));
-      plan_.change("comment on table " + what);
-    }
+    if (o.comment != t.comment)
+      plan_.add(kComments, ops::Comment{ops::Comment::On::kTable, t.name, "", "", t.comment});
   }
 
   const Schema& from_;

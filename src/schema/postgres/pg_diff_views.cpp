@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "schema/postgres/pg_diff_plan.h"
 #include "schema/postgres/pg_quote.h"
@@ -45,24 +46,21 @@ std::vector<const View*> dependency_order(const std::vector<View>& views) {
   return out;
 }
 
-const char* keyword(const View& v) { return v.materialized ? "MATERIALIZED VIEW" : "VIEW"; }
-
-std::string query_text(const View& v) {
-  std::string q(util::trim(v.definition));
-  if (!q.empty() && q.back() == ';') q.pop_back();
-  return q;
+ops::Comment view_comment(const View& v) {
+  return {v.materialized ? ops::Comment::On::kMaterializedView : ops::Comment::On::kView, v.name,
+          "", "", v.comment};
+}
+ops::Comment index_comment(const QualifiedName& view, const Index& i) {
+  return {ops::Comment::On::kIndex, view, i.name, "", i.comment};
 }
 
-void create_view(const View& v, Plan& plan) {
-  plan.add(kCreateViews,
-           fmt::format("CREATE {} {} AS\n{}", keyword(v), qualified(v.name), query_text(v)));
+void create_view(const View& v, std::optional<ops::ViewRecreate> recreate, Plan& plan) {
+  plan.add(kCreateViews, ops::CreateView{v, false, std::move(recreate)});
   for (const auto& i : v.indexes) {
-    plan.add(kCreateIndexes, i.definition);
-    if (!i.comment.empty())
-      plan.add(kComments, comment_sql("INDEX " + qualified({v.name.schema, i.name}), i.comment));
+    plan.add(kCreateIndexes, ops::CreateIndex{i, false, true}, false);
+    if (!i.comment.empty()) plan.comment(index_comment(v.name, i));
   }
-  if (!v.comment.empty())
-    plan.add(kComments, comment_sql(std::string(keyword(v)) + " " + qualified(v.name), v.comment));
+  if (!v.comment.empty()) plan.comment(view_comment(v));
 }
 
 // A kept materialized view's indexes.
@@ -74,25 +72,19 @@ void diff_view_indexes(const View& o, const View& v, Plan& plan) {
     auto it = old_indexes.find(i.name);
     if (it != old_indexes.end() && index_shape(*it->second) == index_shape(i)) {
       kept.insert(i.name);
-      if (it->second->comment != i.comment)
-        plan.add(kComments, comment_sql("INDEX " + qualified({v.name.schema, i.name}), i.comment));
+      if (it->second->comment != i.comment) plan.comment(index_comment(v.name, i));
       continue;
     }
-    if (it != old_indexes.end()) {
+    const bool changed = it != old_indexes.end();
+    if (changed) {
       kept.insert(i.name);
-      plan.add(kTables, "DROP INDEX " + qualified({o.name.schema, i.name}));
+      plan.add(kTables, ops::DropIndex{*it->second, i, {}, false, false});
     }
-    plan.add(kCreateIndexes, i.definition);
-    if (!i.comment.empty())
-      plan.add(kComments, comment_sql("INDEX " + qualified({v.name.schema, i.name}), i.comment));
-    plan.change(fmt::format("{} index {} of {}", it == old_indexes.end() ? "add" : "change", i.name,
-                            display(v.name)));
+    plan.add(kCreateIndexes, ops::CreateIndex{i, false, true}, !changed);
+    if (!i.comment.empty()) plan.comment(index_comment(v.name, i));
   }
   for (const auto& i : o.indexes)
-    if (!kept.count(i.name)) {
-      plan.add(kTables, "DROP INDEX " + qualified({o.name.schema, i.name}));
-      plan.change(fmt::format("drop index {} of {}", i.name, display(o.name)));
-    }
+    if (!kept.count(i.name)) plan.add(kTables, ops::DropIndex{i, std::nullopt, {}, false, false});
 }
 
 }  // namespace
@@ -104,14 +96,14 @@ void diff_views(const Schema& from, const Schema& to, Plan& plan) {
     return it == plan.renamed_tables.end() ? n : it->second;
   };
 
-  // Why each kept view is recreated ("" = it is not).
-  std::map<QualifiedName, std::string> reason;
+  // Why each kept view is recreated (none = it is not).
+  std::map<QualifiedName, ops::ViewRecreate> reason;
   for (const auto& [name, v] : new_views) {
     auto it = old_views.find(name);
     if (it == old_views.end()) continue;
     const View& o = *it->second;
     if (o.definition != v->definition || o.materialized != v->materialized)
-      reason[name] = "its definition changes";
+      reason[name] = {ops::ViewRecreate::Cause::kDefinition, {}};
   }
   // Propagate through what the views read, until nothing changes.
   for (bool grew = true; grew;) {
@@ -121,13 +113,13 @@ void diff_views(const Schema& from, const Schema& to, Plan& plan) {
       if (it == old_views.end() || reason.count(name)) continue;
       for (const auto& d : it->second->depends_on) {
         QualifiedName now = renamed(d);
-        std::string why;
+        std::optional<ops::ViewRecreate> why;
         if (plan.reshaped_tables.count(now) || plan.dropped_tables.count(d))
-          why = "table " + display(now) + " changes under it";
+          why = ops::ViewRecreate{ops::ViewRecreate::Cause::kTable, now};
         else if (reason.count(d) || (old_views.count(d) && !new_views.count(d)))
-          why = "view " + display(d) + " is recreated";
-        if (!why.empty()) {
-          reason[name] = why;
+          why = ops::ViewRecreate{ops::ViewRecreate::Cause::kView, d};
+        if (why) {
+          reason[name] = *why;
           grew = true;
           break;
         }
@@ -140,27 +132,19 @@ void diff_views(const Schema& from, const Schema& to, Plan& plan) {
     const View& o = **it;
     const bool gone = !new_views.count(o.name);
     if (!gone && !reason.count(o.name)) continue;
-    plan.add(kDropViews, fmt::format("DROP {} {}", keyword(o), qualified(o.name)));
-    if (gone) plan.change(fmt::format("drop {} {}", util::to_lower(keyword(o)), display(o.name)));
+    plan.add(kDropViews, ops::DropView{o}, gone);
   }
   for (const View* v : dependency_order(to.views)) {
     auto it = old_views.find(v->name);
     if (it == old_views.end()) {
-      create_view(*v, plan);
-      plan.change(fmt::format("add {} {}", util::to_lower(keyword(*v)), display(v->name)));
+      create_view(*v, std::nullopt, plan);
     } else if (reason.count(v->name)) {
-      create_view(*v, plan);
+      create_view(*v, reason[v->name], plan);
       plan.recreated_views.insert(v->name);
-      plan.change(fmt::format("recreate {} {} ({})", util::to_lower(keyword(*v)), display(v->name),
-                              reason[v->name]));
     } else {
       const View& o = *it->second;
       diff_view_indexes(o, *v, plan);
-      if (o.comment != v->comment) {
-        plan.add(kComments,
-                 comment_sql(std::string(keyword(*v)) + " " + qualified(v->name), v->comment));
-        plan.change("comment on view " + display(v->name));
-      }
+      if (o.comment != v->comment) plan.add(kComments, view_comment(*v));
     }
   }
 }

@@ -1,12 +1,33 @@
-// SQL text for the parts of tables the differ writes, and the small text
-// helpers over the server's canonical definitions.
+// The PostgreSQL renderer: each operation's statements
+// (pg_render_sql.cpp), summary lines, warnings and data loss
+// (pg_render_summary.cpp); and the SQL text helpers they share, over the
+// server's canonical definitions (pg_render.cpp).
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "schema/model.h"
+#include "schema/ops.h"
+#include "schema/render.h"
 
 namespace migrate::schema::postgres {
+
+const Renderer& renderer();
+
+// Renderer::statements and Renderer::data_loss, without the object.
+void render_statements(const ops::Operation& op, std::vector<DiffStatement>& out);
+ops::Loss data_loss(const ops::Operation& op);
+ops::Loss alter_column_loss(const ops::AlterColumn& op);
+
+// Whether the AlterColumn changes the column's type or collation (or
+// converts it to a rebuilt enum): the server rewrites it, and views and
+// foreign keys over it must be recreated.
+bool retypes(const ops::AlterColumn& op);
+
+// "FUNCTION public.f(integer)" / "PROCEDURE public.p()": how DROP and
+// COMMENT name a function.
+std::string function_signature(const Function& f);
 
 // `name type [COLLATE c] [GENERATED ...] [DEFAULT e] [NOT NULL]`.
 std::string column_definition(const Column& c);

@@ -1,0 +1,297 @@
+// Typed schema operations: what a differ decides to do, before any SQL is
+// written (after Alembic's alembic/operations/ops.py). A differ (one per
+// dialect) matches two schemas and produces operations; the dialect's
+// renderer (schema/render.h) turns each into SQL statements and into the
+// human summary `check` prints. The expand/contract planner and the linter
+// build, inspect and rewrite the same operations.
+//
+// Each operation carries the model objects it acts on (schema/model.h), so
+// it can be built and rendered without a `from`
+// schema: a hand-built AlterColumn from a column to the same column with
+// not_null set renders as SET NOT NULL. Fields named `from`/`to` are the
+// object as it is and as it becomes. Table names are the ones the statement
+// addresses when it runs (before a rename that comes later in the plan).
+// Whether an operation loses data, and why, is `data_loss` of its dialect's
+// renderer, computed from these fields.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "schema/model.h"
+
+namespace migrate::schema::ops {
+
+// ---- schemas, extensions (PostgreSQL) ------------------------------------
+
+struct CreateSchema {
+  std::string name;
+};
+struct DropSchema {  // the server refuses unless it is empty
+  std::string name;
+};
+struct CreateExtension {
+  Extension extension;
+};
+struct AlterExtension {  // SET SCHEMA and/or UPDATE TO
+  Extension from, to;
+};
+struct DropExtension {
+  Extension extension;
+};
+
+// ---- enum types (PostgreSQL) -----------------------------------------------
+
+// Why an enum is rebuilt (renamed aside, created again, its columns converted
+// through text, the old copy dropped) rather than altered with ADD VALUE.
+struct EnumRebuild {
+  std::vector<std::string> removed;  // labels it loses (first reason when any)
+  std::string used_label;            // a new label the same script uses (ADD VALUE forbids it)
+  // neither: its labels are reordered
+};
+struct CreateEnum {
+  EnumType type;
+  std::optional<EnumRebuild> rebuild;  // set: this is the new copy of a rebuilt enum
+};
+struct AddEnumValue {
+  QualifiedName type;
+  std::string label;
+  std::string neighbour;  // the label it goes AFTER (or BEFORE when `before`)
+  bool before = false;
+};
+struct RenameEnum {
+  QualifiedName type;
+  std::string new_name;
+};
+struct DropEnum {
+  QualifiedName type;
+  // Set when `type` is the old copy of the rebuilt enum `rebuilt`: dropping
+  // it is where rows holding `removed_labels` fail to convert.
+  QualifiedName rebuilt;
+  std::vector<std::string> removed_labels;
+};
+
+// ---- sequences (PostgreSQL) ------------------------------------------------
+
+struct CreateSequence {  // without OWNED BY (SetSequenceOwner, once the column exists)
+  Sequence sequence;
+};
+struct AlterSequence {  // every option to `to`'s
+  Sequence from, to;
+};
+struct SetSequenceOwner {
+  QualifiedName sequence;
+  std::string owned_by;  // as Sequence::owned_by; "" = OWNED BY NONE
+};
+struct DropSequence {
+  Sequence sequence;
+  // The server drops it with its owning column: no statement of its own.
+  bool with_column = false;
+};
+
+// ---- functions (PostgreSQL) ------------------------------------------------
+
+struct CreateFunction {  // Function::definition, a CREATE OR REPLACE
+  Function function;
+  bool replaces_body = false;  // an existing function gets a new body
+  bool recreates = false;      // dropped just before (DropFunction::recreated)
+};
+struct DropFunction {
+  Function function;
+  bool recreated = false;  // created again with another signature
+};
+
+// ---- tables ----------------------------------------------------------------
+
+struct CreateTable {  // PostgreSQL: every constraint but foreign keys; SQLite: Table::sql
+  Table table;
+};
+struct DropTable {
+  Table table;
+};
+struct RenameTable {  // PostgreSQL: RENAME TO and/or SET SCHEMA
+  QualifiedName from, to;
+};
+
+struct AddColumn {
+  QualifiedName table;
+  Column column;
+  // The column's definition as written (SQLite: from the stored CREATE
+  // TABLE, byte for byte but squeezed); "" = composed from `column`.
+  std::string definition;
+  // Added again at once after a DropColumn of the same name (a generated
+  // expression changes, or a column becomes or stops being generated).
+  bool replaces = false;
+};
+struct DropColumn {
+  QualifiedName table;
+  Column column;
+  bool replaced = false;  // added again at once (AddColumn::replaces)
+};
+struct RenameColumn {
+  QualifiedName table;
+  std::string from, to;
+};
+
+// Everything about one column but its name and comment: type (USING),
+// collation, NOT NULL, default, identity. Renders as the ALTER COLUMN
+// subcommands that turn `from` into `to`, in an order the server accepts.
+struct AlterColumn {
+  QualifiedName table;
+  Column from, to;  // `to.name` names the column
+  // USING expression for a type change; "" = a cast when the types need one.
+  std::string using_expr;
+  // `to.type` is an enum the same plan rebuilds: the column is converted
+  // (through text) even though the type's name does not change;
+  // `rebuilt_type_loses_labels` when rows holding a removed label fail.
+  bool rebuilt_type = false;
+  bool rebuilt_type_loses_labels = false;
+};
+
+struct AddConstraint {
+  QualifiedName table;
+  Constraint constraint;
+  bool not_valid = false;  // PostgreSQL: CHECK / FOREIGN KEY ... NOT VALID
+};
+struct ValidateConstraint {
+  QualifiedName table;
+  std::string name;
+};
+struct DropConstraint {
+  QualifiedName table;
+  Constraint constraint;
+  // The constraint of the same name it makes room for (added later in the
+  // plan): the summary says "change" rather than "drop".
+  std::optional<Constraint> replacement;
+  // The table's name once the plan has run, when a later RenameTable
+  // renames it (the summary names the table so); empty = `table`.
+  QualifiedName table_after;
+};
+
+struct CreateIndex {
+  Index index;  // Index::table is the table or materialized view it is on
+  bool concurrently = false;
+  bool on_view = false;  // a materialized view's index (the summary says "of")
+};
+struct DropIndex {
+  Index index;
+  std::optional<Index> replacement;  // as DropConstraint::replacement
+  QualifiedName table_after;         // as DropConstraint::table_after
+  bool with_table = false;  // dropped with its table (SQLite: dropped or rebuilt): no statement
+  bool concurrently = false;
+};
+
+// SQLite's documented table rebuild: CREATE TABLE under a temporary name
+// with `to`'s definition, copy the kept columns, DROP TABLE, RENAME.
+struct RebuildReason {
+  enum class Kind {
+    kColumnChanged,      // `column` and `column_to`: what differs between them
+    kWithoutRowid,       // `added`: WITHOUT ROWID added or dropped
+    kStrict,             // `added`: STRICT added or dropped
+    kColumnNotAddable,   // `column_to` cannot be added in place: `blocker`
+    kDroppedColumnUsed,  // `column` is dropped but `used_by` uses it
+    kConstraintDropped,  // `constraint`: its normalised definition
+    kConstraintAdded,
+  };
+  enum class Blocker {
+    kUnreadable,
+    kPrimaryKey,
+    kUnique,
+    kStoredGenerated,
+    kNonConstantDefault,
+    kNotNullWithoutDefault,
+    kReferencesWithDefault,
+  };
+  Kind kind = Kind::kColumnChanged;
+  Column column, column_to;
+  bool added = false;
+  Blocker blocker = Blocker::kUnreadable;
+  std::string used_by;  // a constraint's definition, or "generated column NAME"
+  std::string constraint;
+};
+struct RebuildTable {
+  Table from, to;
+  std::vector<std::pair<std::string, std::string>> kept;  // (from, to) column names
+  std::vector<Column> dropped, added;
+  std::vector<RebuildReason> reasons;
+};
+
+// ---- views, triggers ---------------------------------------------------------
+
+// Why a view that exists on both sides is created again.
+struct ViewRecreate {
+  enum class Cause { kDefinition, kTable, kView };
+  Cause cause = Cause::kDefinition;
+  QualifiedName object;  // the table that changes under it / the view recreated
+};
+struct CreateView {  // also a materialized view, with View::indexes as CreateIndex
+  View view;
+  bool or_replace = false;  // CREATE OR REPLACE VIEW
+  std::optional<ViewRecreate> recreate;
+};
+struct DropView {
+  View view;
+};
+struct CreateTrigger {
+  Trigger trigger;
+  bool recreated = false;  // it existed: dropped earlier in the plan
+};
+struct DropTrigger {
+  Trigger trigger;
+  bool replaced = false;  // created again with another definition later in the plan
+};
+
+// ---- comments (PostgreSQL) ---------------------------------------------------
+
+struct Comment {
+  enum class On {
+    kTable,
+    kColumn,      // member: the column
+    kConstraint,  // member: the constraint
+    kIndex,       // object: its table or view; member: the index
+    kView,
+    kMaterializedView,
+    kEnum,
+    kFunction,  // args: identity arguments
+    kProcedure,
+  };
+  On on = On::kTable;
+  QualifiedName object;
+  std::string member;
+  std::string args;
+  std::string text;  // "" = remove the comment
+};
+
+using Op =
+    std::variant<CreateSchema, DropSchema, CreateExtension, AlterExtension, DropExtension,
+                 CreateEnum, AddEnumValue, RenameEnum, DropEnum, CreateSequence, AlterSequence,
+                 SetSequenceOwner, DropSequence, CreateFunction, DropFunction, CreateTable,
+                 DropTable, RenameTable, AddColumn, DropColumn, RenameColumn, AlterColumn,
+                 AddConstraint, ValidateConstraint, DropConstraint, CreateIndex, DropIndex,
+                 RebuildTable, CreateView, DropView, CreateTrigger, DropTrigger, Comment>;
+
+struct Operation {
+  Op op;
+  // Whether the summary lists it. False for a step of a change that another
+  // operation reports (a new table's indexes and comments, the ADD of a
+  // constraint whose DROP said "change") or that follows from one (a
+  // foreign key dropped and added again because its key's type changes).
+  bool reported = true;
+};
+
+// Why an operation loses data when it runs on a table with rows.
+enum class Loss {
+  kNone,
+  kTableRows,         // DropTable
+  kColumnData,        // DropColumn
+  kColumnReplaced,    // DropColumn of a column that becomes generated
+  kNarrowing,         // AlterColumn to a type that may not hold every value
+  kEnumLabels,        // a conversion to a rebuilt enum that lost labels
+  kExtensionObjects,  // DropExtension
+  kUncopiedColumns,   // RebuildTable that leaves columns behind
+};
+
+}  // namespace migrate::schema::ops
