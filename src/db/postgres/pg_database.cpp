@@ -10,8 +10,8 @@
 #include "db/postgres/pg_lock.h"
 #include "db/postgres/pg_lock_wait.h"
 #include "db/postgres/pg_splitter.h"
-#include "db/postgres/pg_text.h"
 #include "db/postgres/pg_transaction.h"
+#include "sql/postgres/position.h"
 #include "util/clock.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -360,7 +360,7 @@ std::string PostgresDatabase::statement_failure(const StepSpec& step, const Stat
                                                 const BatchFailure& failure,
                                                 const std::string& label, int attempts) {
   std::string out = fmt::format("{}:{}: {} failed: {}\n  in: {}", step.file, st.line, label,
-                                failure.message, first_line_of(st.sql));
+                                failure.message, sql::postgres::first_line_of(st.sql));
   if (failure.sqlstate == kLockNotAvailable) {
     std::vector<NamedRelation> relations = relations_named(st.sql);
     out += "\n  " + lock_wait_phrase(step, failure.message, describe_relations(relations));

@@ -1,11 +1,11 @@
 #include "db/postgres/pg_lock_wait.h"
 
 #include <fmt/format.h>
-#include <pg_query.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "sql/postgres/parse.h"
 #include "util/strings.h"
 
 namespace migrate::db::postgres {
@@ -40,12 +40,11 @@ void collect(const json& node, std::vector<std::pair<int, NamedRelation>>& out) 
 
 std::vector<NamedRelation> relations_named(const std::string& sql) {
   std::vector<std::pair<int, NamedRelation>> found;
-  PgQueryParseResult r = pg_query_parse(sql.c_str());
-  if (!r.error && r.parse_tree) {
-    json doc = json::parse(r.parse_tree, nullptr, false);
-    if (!doc.is_discarded()) collect(doc, found);
+  try {
+    collect(sql::postgres::parse(sql), found);
+  } catch (const sql::postgres::ParseError&) {
+    // Not parsed: no names to offer (the server says what is wrong).
   }
-  pg_query_free_parse_result(r);
   // The tree's keys come sorted by name; the statement's order reads better.
   std::stable_sort(found.begin(), found.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

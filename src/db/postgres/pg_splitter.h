@@ -1,5 +1,5 @@
 // Splits a PostgreSQL section into statements with PostgreSQL's own grammar
-// (libpg_query's pg_query_split_with_parser), so dollar-quoted bodies,
+// (sql/postgres/split.h, libpg_query's parser), so dollar-quoted bodies,
 // BEGIN ATOMIC ... END bodies and semicolons inside strings, identifiers and
 // comments are handled as the server handles them. No connection needed:
 // offline `--sql` uses it too.

@@ -1,11 +1,11 @@
 #include "db/postgres/pg_statement_check.h"
 
 #include <fmt/format.h>
-#include <pg_query.h>
 
 #include <nlohmann/json.hpp>
 
-#include "db/postgres/pg_text.h"
+#include "sql/postgres/parse.h"
+#include "sql/postgres/position.h"
 #include "util/error.h"
 
 namespace migrate::db::postgres {
@@ -14,19 +14,11 @@ namespace {
 
 using nlohmann::json;
 
+using sql::postgres::first_line_of;
+
 // The statement's parse tree: {"IndexStmt": {...}}; null when it does not
 // parse (the server will then say why).
-json parse_tree(const std::string& sql) {
-  PgQueryParseResult r = pg_query_parse(sql.c_str());
-  json tree;
-  if (!r.error && r.parse_tree) {
-    json doc = json::parse(r.parse_tree, nullptr, false);
-    if (doc.is_object() && doc.contains("stmts") && doc["stmts"].size() == 1)
-      tree = doc["stmts"][0].value("stmt", json());
-  }
-  pg_query_free_parse_result(r);
-  return tree;
-}
+json parse_tree(const std::string& sql) { return sql::postgres::parse_one(sql); }
 
 bool flag(const json& node, const char* name) { return node.value(name, false); }
 

@@ -1,0 +1,54 @@
+#include "sql/postgres/split.h"
+
+#include <pg_query.h>
+
+#include <algorithm>
+#include <memory>
+
+#include "sql/postgres/parse.h"
+#include "sql/postgres/scan.h"
+
+namespace migrate::sql::postgres {
+
+namespace {
+
+struct SplitResultFree {
+  void operator()(PgQuerySplitResult* r) const {
+    pg_query_free_split_result(*r);
+    delete r;
+  }
+};
+
+}  // namespace
+
+std::vector<StatementRange> split(const std::string& sql) {
+  if (std::size_t nul = sql.find('\0'); nul != std::string::npos)
+    throw ParseError("the SQL contains a NUL byte", nul, sql);
+  std::unique_ptr<PgQuerySplitResult, SplitResultFree> result(
+      new PgQuerySplitResult(pg_query_split_with_parser(sql.c_str())));
+  if (const PgQueryError* err = result->error)
+    throw ParseError::at_cursor(err->message, err->cursorpos, sql);
+  // The parser accepted the text, so the lexer does too.
+  const std::vector<Token> tokens = scan(sql);
+  auto by_begin = [](const Token& t, std::size_t offset) { return t.begin < offset; };
+
+  std::vector<StatementRange> out;
+  for (int i = 0; i < result->n_stmts; ++i) {
+    const PgQuerySplitStmt& s = *result->stmts[i];
+    const auto loc = static_cast<std::size_t>(s.stmt_location);
+    // A length of 0 means "to the end of the text" (the last statement).
+    const std::size_t end =
+        s.stmt_len == 0 ? sql.size() : loc + static_cast<std::size_t>(s.stmt_len);
+    std::size_t first = std::string::npos, last = 0;
+    for (auto t = std::lower_bound(tokens.begin(), tokens.end(), loc, by_begin);
+         t != tokens.end() && t->end <= end; ++t) {
+      if (t->kind == Kind::comment) continue;
+      if (first == std::string::npos) first = t->begin;
+      last = t->end;
+    }
+    if (first != std::string::npos) out.push_back({first, last});
+  }
+  return out;
+}
+
+}  // namespace migrate::sql::postgres
