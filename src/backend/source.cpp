@@ -47,7 +47,7 @@ schema::Schema load_source(const std::string& source, const SourceContext& ctx) 
       auto dev = make_dev_database(ctx.database_url, ctx.dev_url, ctx.base_dir);
       dev->apply_sql(text, source);
       schema::Schema wanted = inspect_database(dev->url(), ctx.base_dir, inspect_options(ctx));
-      schema::apply_rename_hints(wanted, schema::parse_rename_hints(text), source);
+      schema::apply_rename_hints(wanted, schema::parse_rename_hints(text, wanted.dialect), source);
       return wanted;
     }
     case SourceKind::kRevision: {

@@ -1,7 +1,11 @@
 #include "schema/rename_hints.h"
 
 #include <cctype>
+#include <string_view>
 
+#include "sql/position.h"
+#include "sql/postgres/scan.h"
+#include "sql/sqlite/tokens.h"
 #include "util/error.h"
 
 namespace migrate::schema {
@@ -11,7 +15,7 @@ namespace {
 struct Tok {
   enum Kind { kWord, kQuoted, kPunct, kHint, kOther };
   Kind kind = kOther;
-  std::string text;  // word/quoted: the name; punct: the char; hint: the old name's raw text
+  std::string text;  // word/punct: as written; quoted: the name; hint: the old name's raw text
   int line = 0;
 };
 
@@ -24,89 +28,110 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Tokens that matter for finding CREATE TABLE bodies and hints; string
-// literals, dollar-quoted bodies and ordinary comments are skipped.
-std::vector<Tok> scan(const std::string& s) {
+// The raw text after the marker of a `-- migrate:renamed-from OLD` comment;
+// false for any other comment.
+bool hint_of(std::string_view comment, std::string& old_name) {
+  if (comment.substr(0, 2) != "--") return false;
+  std::string_view body = comment.substr(2);
+  std::size_t b = body.find_first_not_of(" \t");
+  if (b == std::string_view::npos || body.compare(b, sizeof kMarker - 1, kMarker) != 0)
+    return false;
+  std::string_view rest = body.substr(b + sizeof kMarker - 1);
+  std::size_t r = rest.find_first_not_of(" \t\r");
+  std::size_t re = rest.find_last_not_of(" \t\r");
+  old_name = r == std::string_view::npos ? "" : std::string(rest.substr(r, re - r + 1));
+  return true;
+}
+
+// The file line of byte offsets asked for in increasing order.
+class Lines {
+ public:
+  explicit Lines(const std::string& s) : s_(s) {}
+  int at(std::size_t offset) {
+    line_ += sql::count_newlines(s_, pos_, offset);
+    pos_ = offset;
+    return line_;
+  }
+
+ private:
+  const std::string& s_;
+  std::size_t pos_ = 0;
+  int line_ = 1;
+};
+
+// SQLite's tokens (sql/sqlite/): names, punctuation and hint comments;
+// strings and other comments dropped.
+std::vector<Tok> sqlite_tokens(const std::string& s) {
+  namespace lite = sql::sqlite;
   std::vector<Tok> out;
-  int line = 1;
-  std::size_t i = 0;
-  auto advance_to = [&](std::size_t end) {
-    for (; i < end && i < s.size(); ++i)
-      if (s[i] == '\n') ++line;
-    i = end;
-  };
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c == '\n') {
-      ++line;
-      ++i;
-    } else if (std::isspace(c)) {
-      ++i;
-    } else if (c == '-' && i + 1 < s.size() && s[i + 1] == '-') {
-      std::size_t e = s.find('\n', i);
-      if (e == std::string::npos) e = s.size();
-      std::string body = s.substr(i + 2, e - i - 2);
-      std::size_t b = body.find_first_not_of(" \t");
-      if (b != std::string::npos && body.compare(b, sizeof kMarker - 1, kMarker) == 0) {
-        std::string rest = body.substr(b + sizeof kMarker - 1);
-        std::size_t r = rest.find_first_not_of(" \t\r");
-        std::size_t re = rest.find_last_not_of(" \t\r");
-        out.push_back({Tok::kHint, r == std::string::npos ? "" : rest.substr(r, re - r + 1), line});
-      }
-      i = e;
-    } else if (c == '/' && i + 1 < s.size() && s[i + 1] == '*') {
-      int depth = 0;  // PostgreSQL nests block comments
-      std::size_t j = i;
-      while (j < s.size()) {
-        if (s.compare(j, 2, "/*") == 0)
-          ++depth, j += 2;
-        else if (s.compare(j, 2, "*/") == 0) {
-          j += 2;
-          if (--depth == 0) break;
-        } else
-          ++j;
-      }
-      advance_to(j);
-    } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
-      char close = c == '[' ? ']' : static_cast<char>(c);
-      std::size_t j = i + 1;
-      std::string inner;
-      while (j < s.size()) {
-        if (s[j] == close) {
-          if (close != ']' && j + 1 < s.size() && s[j + 1] == close) {
-            inner += close;
-            j += 2;
-            continue;
-          }
-          break;
-        }
-        inner += s[j++];
-      }
-      int start_line = line;
-      advance_to(j + 1);
-      if (c != '\'') out.push_back({Tok::kQuoted, inner, start_line});
-    } else if (c == '$' && i + 1 < s.size() &&
-               (s[i + 1] == '$' || std::isalpha(s[i + 1]) || s[i + 1] == '_')) {
-      std::size_t j = i + 1;
-      while (j < s.size() && (std::isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_')) ++j;
-      if (j < s.size() && s[j] == '$') {
-        std::string tag = s.substr(i, j - i + 1);
-        std::size_t e = s.find(tag, j + 1);
-        advance_to(e == std::string::npos ? s.size() : e + tag.size());
-      } else {
-        advance_to(j);
-      }
-    } else if (word_char(c)) {
-      std::size_t j = i;
-      while (j < s.size() && word_char(static_cast<unsigned char>(s[j]))) ++j;
-      out.push_back({Tok::kWord, s.substr(i, j - i), line});
-      i = j;
-    } else {
-      out.push_back({Tok::kPunct, std::string(1, static_cast<char>(c)), line});
-      ++i;
+  Lines lines(s);
+  std::string hint;
+  for (std::size_t pos = 0; pos < s.size();) {
+    const lite::RawToken t = lite::token_at(s, pos);
+    pos = t.end;
+    std::string text = s.substr(t.begin, t.end - t.begin);
+    switch (t.kind) {
+      case lite::Kind::space:
+      case lite::Kind::string:
+        break;
+      case lite::Kind::comment:
+        if (hint_of(text, hint)) out.push_back({Tok::kHint, hint, lines.at(t.begin)});
+        break;
+      case lite::Kind::word:
+        out.push_back({Tok::kWord, text, lines.at(t.begin)});
+        break;
+      case lite::Kind::quoted:
+        out.push_back(
+            {Tok::kQuoted, lite::Token{t.kind, text, t.begin, t.end}.value(), lines.at(t.begin)});
+        break;
+      case lite::Kind::punct:
+        out.push_back({Tok::kPunct, text, lines.at(t.begin)});
+        break;
+      default:  // numbers, variables, illegal bytes
+        out.push_back({Tok::kOther, text, lines.at(t.begin)});
+        break;
     }
   }
   return out;
+}
+
+// PostgreSQL's tokens (sql/postgres/scan.h), the same way. Keywords are
+// words: an unreserved one may name a column.
+std::vector<Tok> postgres_tokens(const std::string& s) {
+  namespace pg = sql::postgres;
+  std::vector<Tok> out;
+  Lines lines(s);
+  std::string hint;
+  for (const pg::Token& t : pg::scan(s)) {
+    std::string text(t.text(s));
+    switch (t.kind) {
+      case pg::Kind::string:
+        break;
+      case pg::Kind::comment:
+        if (hint_of(text, hint)) out.push_back({Tok::kHint, hint, lines.at(t.begin)});
+        break;
+      case pg::Kind::identifier:
+      case pg::Kind::keyword:
+        if (t.quoted)
+          out.push_back({Tok::kQuoted, t.value, lines.at(t.begin)});
+        else
+          out.push_back({Tok::kWord, text, lines.at(t.begin)});
+        break;
+      case pg::Kind::op:
+      case pg::Kind::other:
+        out.push_back({Tok::kPunct, text, lines.at(t.begin)});
+        break;
+      default:  // numbers, parameters
+        out.push_back({Tok::kOther, text, lines.at(t.begin)});
+        break;
+    }
+  }
+  return out;
+}
+
+// The one place where the dialect picks the lexer.
+std::vector<Tok> scan(const std::string& sql, config::DatabaseUrl::Kind dialect) {
+  return dialect == config::DatabaseUrl::kSqlite ? sqlite_tokens(sql) : postgres_tokens(sql);
 }
 
 HintName hint_name(const std::string& raw) {
@@ -121,7 +146,9 @@ HintName hint_name(const std::string& raw) {
 }
 
 bool is_word(const Tok& t, const char* w) { return t.kind == Tok::kWord && lower(t.text) == w; }
-bool is_punct(const Tok& t, char c) { return t.kind == Tok::kPunct && t.text[0] == c; }
+bool is_punct(const Tok& t, char c) {
+  return t.kind == Tok::kPunct && t.text.size() == 1 && t.text[0] == c;
+}
 bool is_name(const Tok& t) { return t.kind == Tok::kWord || t.kind == Tok::kQuoted; }
 
 bool starts_table_constraint(const Tok& t) {
@@ -134,8 +161,9 @@ HintName name_of(const Tok& t) { return {t.text, t.kind == Tok::kQuoted}; }
 
 }  // namespace
 
-std::vector<RenameHint> parse_rename_hints(const std::string& sql) {
-  std::vector<Tok> t = scan(sql);
+std::vector<RenameHint> parse_rename_hints(const std::string& sql,
+                                           config::DatabaseUrl::Kind dialect) {
+  std::vector<Tok> t = scan(sql, dialect);
   std::vector<RenameHint> out;
   std::vector<const Tok*> pending;  // hints since the last statement's end
   std::size_t i = 0;

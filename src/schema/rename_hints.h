@@ -9,8 +9,9 @@
 //       owner integer  -- migrate:renamed-from user_id     line): the column
 //   );                                           was called amount / user_id
 //
-// Dialect-neutral: the scanner knows both dialects' comments, strings,
-// quoted identifiers and dollar quoting. Hints are attached to the model after
+// The schema file is read with its dialect's own lexer (sql/sqlite/ or
+// sql/postgres/), so a hint inside a string, a dollar-quoted body or a
+// block comment is none. Hints are attached to the model after
 // inspecting the dev database the file was applied to, so names are matched
 // as the server stored them.
 #pragma once
@@ -35,7 +36,11 @@ struct RenameHint {
   int line = 0;
 };
 
-std::vector<RenameHint> parse_rename_hints(const std::string& sql);
+// The hints of a schema file in `dialect` (as Schema::dialect). Throws
+// migrate::Error for PostgreSQL text its lexer rejects (an unterminated
+// string, with its line and column).
+std::vector<RenameHint> parse_rename_hints(const std::string& sql,
+                                           config::DatabaseUrl::Kind dialect);
 
 // Sets Table::renamed_from / Column::renamed_from. Throws migrate::Error
 // "FILE:LINE: ..." for a hint whose table or column the schema does not have,

@@ -16,37 +16,65 @@ std::string show(const RenameHint& h) {
          std::to_string(h.line);
 }
 
-std::vector<std::string> hints(const std::string& sql) {
+using migrate::config::DatabaseUrl;
+
+std::vector<std::string> hints(const std::string& sql, DatabaseUrl::Kind dialect) {
   std::vector<std::string> out;
-  for (const auto& h : parse_rename_hints(sql)) out.push_back(show(h));
+  for (const auto& h : parse_rename_hints(sql, dialect)) out.push_back(show(h));
   return out;
 }
 
 }  // namespace
 
 TEST_CASE("rename hints attach to the table or column they stand by", "[schema][hints]") {
-  CHECK(hints("-- migrate:renamed-from accounts\nCREATE TABLE wallets (id int);") ==
-        std::vector<std::string>{"wallets <- accounts @1"});
-  CHECK(hints("CREATE TABLE wallets ( -- migrate:renamed-from accounts\n  id int\n);") ==
-        std::vector<std::string>{"wallets <- accounts @1"});
-  CHECK(hints("CREATE TABLE IF NOT EXISTS app.t (\n"
-              "  id int,\n"
-              "  -- migrate:renamed-from amount\n"
-              "  balance numeric(12, 2) NOT NULL,\n"
-              "  owner int, -- migrate:renamed-from user_id\n"
-              "  \"Note\" text -- migrate:renamed-from \"Remark\"\n"
-              ");") == std::vector<std::string>{"app.t.balance <- amount @3",
-                                                "app.t.owner <- user_id @5",
-                                                "app.t.Note <- Remark @6"});
-  // A hint before an unrelated statement, or inside a string or a
-  // dollar-quoted body, is not a hint for the next table.
-  CHECK(hints("-- migrate:renamed-from x\nCREATE INDEX i ON t (a);\nCREATE TABLE u (id int);")
-            .empty());
+  // Each schema file is read with its dialect's lexer; these read the same
+  // in both.
+  for (DatabaseUrl::Kind dialect : {DatabaseUrl::kPostgres, DatabaseUrl::kSqlite}) {
+    INFO("dialect: " << (dialect == DatabaseUrl::kSqlite ? "sqlite" : "postgresql"));
+    CHECK(hints("-- migrate:renamed-from accounts\nCREATE TABLE wallets (id int);", dialect) ==
+          std::vector<std::string>{"wallets <- accounts @1"});
+    CHECK(hints("CREATE TABLE wallets ( -- migrate:renamed-from accounts\n  id int\n);", dialect) ==
+          std::vector<std::string>{"wallets <- accounts @1"});
+    CHECK(hints("CREATE TABLE IF NOT EXISTS app.t (\n"
+                "  id int,\n"
+                "  -- migrate:renamed-from amount\n"
+                "  balance numeric(12, 2) NOT NULL,\n"
+                "  owner int, -- migrate:renamed-from user_id\n"
+                "  \"Note\" text -- migrate:renamed-from \"Remark\"\n"
+                ");",
+                dialect) == std::vector<std::string>{"app.t.balance <- amount @3",
+                                                     "app.t.owner <- user_id @5",
+                                                     "app.t.Note <- Remark @6"});
+    // A hint before an unrelated statement, or inside a string, is not a
+    // hint for the next table.
+    CHECK(hints("-- migrate:renamed-from x\nCREATE INDEX i ON t (a);\nCREATE TABLE u (id int);",
+                dialect)
+              .empty());
+    CHECK(hints("CREATE TABLE u (s text DEFAULT '-- migrate:renamed-from y');", dialect).empty());
+    // Table constraints take no column hints.
+    CHECK(hints("CREATE TABLE t (a int,\n -- migrate:renamed-from b\n UNIQUE (a));", dialect)
+              .empty());
+  }
+  // Nor inside a dollar-quoted body (PostgreSQL).
   CHECK(hints("CREATE FUNCTION f() RETURNS int AS $$\n-- migrate:renamed-from z\nSELECT 1$$;\n"
-              "CREATE TABLE u (s text DEFAULT '-- migrate:renamed-from y');")
+              "CREATE TABLE u (s text DEFAULT '-- migrate:renamed-from y');",
+              DatabaseUrl::kPostgres)
             .empty());
-  // Table constraints take no column hints.
-  CHECK(hints("CREATE TABLE t (a int,\n -- migrate:renamed-from b\n UNIQUE (a));").empty());
+}
+
+TEST_CASE("rename hints read strings and names as the dialect does", "[schema][hints]") {
+  // An E'' string's \' does not end it: the old dialect-neutral scanner
+  // took the rest of the line for a comment holding a hint, and lost the
+  // table after it.
+  CHECK(hints("CREATE TABLE u (s text DEFAULT E'it\\'s -- migrate:renamed-from y');\n"
+              "-- migrate:renamed-from a\nCREATE TABLE b (id int);",
+              DatabaseUrl::kPostgres) == std::vector<std::string>{"b <- a @2"});
+  // [name] is a quoted identifier in SQLite only.
+  CHECK(hints("CREATE TABLE t (\n -- migrate:renamed-from x\n [my col] int);",
+              DatabaseUrl::kSqlite) == std::vector<std::string>{"t.my col <- x @2"});
+  // A lexer error in PostgreSQL text names its line.
+  CHECK_THROWS_WITH(hints("CREATE TABLE t (a text DEFAULT 'open);\n", DatabaseUrl::kPostgres),
+                    Catch::Contains("unterminated quoted string"));
 }
 
 TEST_CASE("rename hints are matched as the dialect folds names", "[schema][hints]") {
@@ -59,12 +87,14 @@ TEST_CASE("rename hints are matched as the dialect folds names", "[schema][hints
   s.tables.push_back(t);
   auto parsed = parse_rename_hints(
       "-- migrate:renamed-from Accounts\nCREATE TABLE Wallets (\n"
-      "  \"Balance\" int -- migrate:renamed-from \"Amount\"\n);");
+      "  \"Balance\" int -- migrate:renamed-from \"Amount\"\n);",
+      s.dialect);
   apply_rename_hints(s, parsed, "schema.sql");
   CHECK(s.tables[0].renamed_from == "accounts");  // bare: folded to lower case
   CHECK(s.tables[0].columns[0].renamed_from == "Amount");
 
-  auto missing = parse_rename_hints("CREATE TABLE t (\n  x int -- migrate:renamed-from y\n);");
+  auto missing =
+      parse_rename_hints("CREATE TABLE t (\n  x int -- migrate:renamed-from y\n);", s.dialect);
   std::string err = testsupport::error_of([&] { apply_rename_hints(s, missing, "schema.sql"); });
   CHECK(err == "schema.sql:2: rename hint for table t, which the schema file does not create");
 }
