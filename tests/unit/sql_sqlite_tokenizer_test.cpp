@@ -159,7 +159,7 @@ TEST_CASE("sqlite tokenizer: \\v starts no token, but a started space goes on ov
   CHECK(described("a\vb") == std::vector<std::string>{"word:a", "illegal:\v", "word:b"});
   CHECK(described("a \v\tb") == std::vector<std::string>{"word:a", "space: \v\t", "word:b"});
   CHECK_THAT(prepare_error("SELECT 1\v"), Catch::Contains("unrecognized token"));
-  CHECK(prepare_error("SELECT 1 \v") == "");
+  CHECK(prepare_error("SELECT 1 \v").empty());
 }
 
 TEST_CASE("sqlite tokenizer: illegal tokens are what SQLite refuses", "[sql][sqlite][tokenizer]") {
@@ -195,10 +195,10 @@ TEST_CASE("sqlite tokenizer: unterminated tokens say what was left open",
   CHECK(last("SELECT [abc") == "quoted identifier");
   CHECK(last("SELECT 1 /* abc") == "/* comment");
   CHECK(last("SELECT 1 /*/") == "/* comment");
-  CHECK(last("SELECT 1 /**/") == "");
-  CHECK(last("SELECT x'zz'") == "");  // illegal, but closed
-  CHECK(last("SELECT 'a'") == "");
-  CHECK(last("SELECT 1 -- c") == "");
+  CHECK(last("SELECT 1 /**/").empty());
+  CHECK(last("SELECT x'zz'").empty());  // illegal, but closed
+  CHECK(last("SELECT 'a'").empty());
+  CHECK(last("SELECT 1 -- c").empty());
   // "/*" at the very end is a slash and a star, as in SQLite.
   CHECK(described("1/*") == std::vector<std::string>{"number:1", "punct:/", "punct:*"});
 }

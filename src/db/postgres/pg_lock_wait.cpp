@@ -49,7 +49,8 @@ std::vector<NamedRelation> relations_named(const std::string& sql) {
   std::stable_sort(found.begin(), found.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<NamedRelation> out;
-  for (auto& [location, rel] : found) {
+  for (auto& entry : found) {
+    NamedRelation& rel = entry.second;  // a structured binding cannot be captured in C++17
     bool seen = std::any_of(out.begin(), out.end(),
                             [&](const NamedRelation& o) { return o.regclass == rel.regclass; });
     if (!seen) out.push_back(std::move(rel));
@@ -60,6 +61,7 @@ std::vector<NamedRelation> relations_named(const std::string& sql) {
 std::string describe_relations(const std::vector<NamedRelation>& relations) {
   if (relations.empty()) return "a lock";
   std::vector<std::string> quoted;
+  quoted.reserve(relations.size());
   for (const auto& r : relations) quoted.push_back("\"" + r.display + "\"");
   return (relations.size() == 1 ? "a lock on table " : "a lock on one of the tables ") +
          util::join(quoted, ", ");
