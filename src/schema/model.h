@@ -7,6 +7,11 @@
 // SQL text written by a person. Both sides of a diff always come from the same
 // dialect (a desired-state .sql file is applied to a dev database and
 // inspected), so canonical forms are comparable.
+//
+// What an object uses (Uses, View::columns_read) comes from the server too
+// (PostgreSQL: pg_depend; SQLite: the tokens of the stored text), so the
+// differ never searches definitions for words: `CHECK (kind <> 'status')`
+// does not use a column `status`.
 #pragma once
 
 #include <optional>
@@ -28,19 +33,38 @@ struct QualifiedName {
   }
 };
 
+// What an expression or definition uses: for deciding what a change
+// disturbs (a constraint over a column whose type changes is recreated) and
+// in which order objects are created.
+struct Uses {
+  // Columns of the object's own table, in the table's column order.
+  std::vector<std::string> columns;
+  std::vector<QualifiedName> functions;  // user functions called (by name)
+  std::vector<QualifiedName> types;      // user types (an array type as its element type)
+};
+
+// A column of a table or view; `column` "" = the whole row (every column).
+struct ColumnRef {
+  QualifiedName table;
+  std::string column;
+  bool operator==(const ColumnRef& o) const { return table == o.table && column == o.column; }
+};
+
 struct Column {
   std::string name;
   std::string type;  // canonical, with modifiers: "character varying(20)", "numeric(12,2)"
   bool not_null = false;
   std::optional<std::string> default_expr;  // canonical expression text
-  std::string identity;   // PostgreSQL: "" | "always" | "by default"
-  std::string generated;  // expression of a STORED generated column; "" if none
-  bool generated_virtual = false;  // SQLite: GENERATED ... VIRTUAL
-  std::string collation;           // "" = the type's default
+  std::string identity;                     // PostgreSQL: "" | "always" | "by default"
+  std::string generated;                    // expression of a STORED generated column; "" if none
+  bool generated_virtual = false;           // SQLite: GENERATED ... VIRTUAL
+  std::string collation;                    // "" = the type's default
   std::string comment;
   // From a desired-state file's `-- migrate:renamed-from OLD` hint (never
   // set by inspecting a live database).
   std::string renamed_from;
+  // What its default or generation expression uses (never the column itself).
+  Uses uses;
 };
 
 enum class ConstraintKind { PrimaryKey, Unique, Check, ForeignKey, Exclusion };
@@ -60,13 +84,14 @@ struct Constraint {
   bool deferrable = false;
   bool initially_deferred = false;
   std::string comment;
+  Uses uses;  // keys: their columns; CHECK and EXCLUDE: what the expressions use
 };
 
 struct Index {
   std::string name;
   QualifiedName table;
   bool unique = false;
-  std::string method;  // "btree", "gin", ... ("" on SQLite)
+  std::string method;                // "btree", "gin", ... ("" on SQLite)
   std::vector<std::string> columns;  // key columns when plain columns; may be empty
   std::string where;                 // partial index predicate, "" if none
   // Canonical CREATE INDEX statement (PostgreSQL: pg_get_indexdef; SQLite:
@@ -74,6 +99,7 @@ struct Index {
   // the index name substituted.
   std::string definition;
   std::string comment;
+  Uses uses;  // key and INCLUDE columns, and what expressions and the predicate use
 };
 
 struct Table {
@@ -84,8 +110,8 @@ struct Table {
   // their constraint).
   std::vector<Index> indexes;
   std::string comment;
-  std::string renamed_from;  // desired-state hint, see Column::renamed_from
-  std::string sql;           // SQLite: the stored CREATE TABLE text; PostgreSQL: ""
+  std::string renamed_from;    // desired-state hint, see Column::renamed_from
+  std::string sql;             // SQLite: the stored CREATE TABLE text; PostgreSQL: ""
   bool without_rowid = false;  // SQLite
   bool strict = false;         // SQLite
 
@@ -105,6 +131,10 @@ struct View {
   // SQLite: names found in the definition), for ordering and for recreating
   // views whose base column changes.
   std::vector<QualifiedName> depends_on;
+  // The columns of those tables and views it reads (PostgreSQL: pg_depend of
+  // its rewrite rule). A relation it reads without naming a column (SELECT
+  // count(*), a whole-row reference) is listed with column "".
+  std::vector<ColumnRef> columns_read;
   std::string comment;
 };
 
@@ -126,8 +156,8 @@ struct EnumType {
 
 struct Function {
   QualifiedName name;
-  std::string identity_args;  // pg_get_function_identity_arguments, e.g. "integer, text"
-  std::string definition;     // pg_get_functiondef (a full CREATE OR REPLACE)
+  std::string identity_args;      // pg_get_function_identity_arguments, e.g. "integer, text"
+  std::string definition;         // pg_get_functiondef (a full CREATE OR REPLACE)
   std::string kind = "function";  // "function" | "procedure" | "aggregate"
   std::string comment;
 };
@@ -135,8 +165,9 @@ struct Function {
 struct Trigger {
   std::string name;
   QualifiedName table;
-  std::string definition;  // pg_get_triggerdef / SQLite stored sql
+  std::string definition;                // pg_get_triggerdef / SQLite stored sql
   std::vector<QualifiedName> functions;  // PostgreSQL: the trigger function
+  Uses uses;                             // columns of UPDATE OF and the WHEN condition; functions
 };
 
 struct Extension {

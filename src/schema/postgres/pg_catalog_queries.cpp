@@ -132,15 +132,76 @@ const char* const kViews =
     DESCRIPTION("ds", "pg_class", "c.oid", "0") " WHERE c.relkind IN ('v', 'm') AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
         "pg_class", "c.oid") "ORDER BY 2, 3";
 
-// What each view's rewrite rule reads (tables, views, materialized views).
+// What each view's rewrite rule reads (tables, views, materialized views),
+// column by column; a relation read as a whole (count(*), a whole-row
+// reference) has no column (the server keeps a relation-wide dependency only
+// when no column of it is named).
 const char* const kViewDepends =
-    "SELECT DISTINCT r.ev_class, rn.nspname, rc.relname FROM pg_rewrite r"
+    "SELECT DISTINCT r.ev_class, rn.nspname, rc.relname, a.attnum, a.attname FROM pg_rewrite r"
     " JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
     "  AND d.refclassid = 'pg_class'::regclass"
     " JOIN pg_class rc ON rc.oid = d.refobjid"
     " JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
+    " LEFT JOIN pg_attribute a ON d.refobjsubid > 0 AND a.attrelid = d.refobjid"
+    "  AND a.attnum = d.refobjsubid"
     " WHERE d.refobjid <> r.ev_class AND rc.relkind IN ('r', 'p', 'v', 'm')"
-    " ORDER BY 1, 2, 3";
+    " ORDER BY 1, 2, 3, 4";
+
+// What the objects of tables whose text holds expressions use, from
+// pg_depend (never from the text: a string literal names nothing): CHECK and
+// EXCLUDE constraints ('k'), indexes with expressions, a predicate or
+// INCLUDE columns ('i'),
+// column defaults and generation expressions ('d', object = the column),
+// triggers ('t'). Each row is a column of the same table ('c', never the
+// defaulted column itself), a function ('f') or a type ('t', an array as its
+// element type). The server records no dependency on built-in objects.
+// Other keys and indexes use their key columns (kConstraints, kIndexes).
+const char* const kDepends =
+    "SELECT DISTINCT x.owner, x.kind, x.object,"
+    " CASE x.refclassid WHEN 'pg_class'::regclass THEN 'c' WHEN 'pg_proc'::regclass THEN 'f'"
+    "  ELSE 't' END,"
+    " rn.nspname, coalesce(p.proname, et.typname, ty.typname), a.attname"
+    " FROM ("
+    "  SELECT 'k' AS kind, con.conrelid AS owner, con.conname::text AS object, 0::int2 AS self,"
+    "   d.refclassid, d.refobjid, d.refobjsubid"
+    "  FROM pg_constraint con JOIN pg_depend d ON d.classid = 'pg_constraint'::regclass"
+    "   AND d.objid = con.oid"
+    "  WHERE con.contype IN ('c', 'x') AND con.conrelid <> 0"
+    "  UNION ALL"
+    "  SELECT 'i', ix.indrelid, ic.relname::text, 0::int2, d.refclassid, d.refobjid,"
+    "   d.refobjsubid"
+    "  FROM pg_index ix JOIN pg_class ic ON ic.oid = ix.indexrelid"
+    "  JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = ix.indexrelid"
+    "   AND d.objsubid = 0"
+    "  WHERE ix.indexprs IS NOT NULL OR ix.indpred IS NOT NULL OR ix.indnatts > ix.indnkeyatts"
+    "  UNION ALL"
+    "  SELECT 'd', ad.adrelid, da.attname::text, ad.adnum, d.refclassid, d.refobjid,"
+    "   d.refobjsubid"
+    "  FROM pg_attrdef ad"
+    "  JOIN pg_depend d ON d.classid = 'pg_attrdef'::regclass AND d.objid = ad.oid"
+    // Most defaults use only their own column and a sequence: left out here.
+    "   AND (d.refclassid <> 'pg_class'::regclass"
+    "    OR (d.refobjid = ad.adrelid AND d.refobjsubid NOT IN (0, ad.adnum)))"
+    "  JOIN pg_attribute da ON da.attrelid = ad.adrelid AND da.attnum = ad.adnum"
+    "  UNION ALL"
+    "  SELECT 't', tg.tgrelid, tg.tgname::text, 0::int2, d.refclassid, d.refobjid, d.refobjsubid"
+    "  FROM pg_trigger tg JOIN pg_depend d ON d.classid = 'pg_trigger'::regclass"
+    "   AND d.objid = tg.oid"
+    "  WHERE NOT tg.tgisinternal"
+    " ) x"
+    " JOIN pg_class c ON c.oid = x.owner JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " LEFT JOIN pg_attribute a ON x.refclassid = 'pg_class'::regclass"
+    "  AND a.attrelid = x.refobjid AND a.attnum = x.refobjsubid"
+    " LEFT JOIN pg_proc p ON x.refclassid = 'pg_proc'::regclass AND p.oid = x.refobjid"
+    " LEFT JOIN pg_type ty ON x.refclassid = 'pg_type'::regclass AND ty.oid = x.refobjid"
+    " LEFT JOIN pg_type et ON et.oid = ty.typelem AND ty.typcategory = 'A'"
+    " LEFT JOIN pg_namespace rn ON rn.oid = coalesce(p.pronamespace, et.typnamespace,"
+    "  ty.typnamespace)"
+    " WHERE" USER_NS("n") "AND CASE x.refclassid"
+    "  WHEN 'pg_class'::regclass THEN x.refobjid = x.owner AND x.refobjsubid > 0"
+    "   AND x.refobjsubid <> x.self"
+    "  ELSE x.refclassid IN ('pg_proc'::regclass, 'pg_type'::regclass) END"
+    " ORDER BY 1, 2, 3, 4, 5, 6, 7";
 
 // Internal triggers (those of foreign keys) and partition clones are left out.
 const char* const kTriggers =

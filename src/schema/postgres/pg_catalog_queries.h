@@ -26,7 +26,10 @@ extern const char* const kConstraints;  // conrelid, conname, contype, def, colu
 extern const char* const kIndexes;      // indrelid, name, unique, method, def, predicate,
                                         // key columns, comment
 extern const char* const kViews;        // oid, nspname, relname, materialized, def, comment
-extern const char* const kViewDepends;  // view oid, ref nspname, ref relname
+extern const char* const kViewDepends;  // view oid, ref nspname, ref relname, ref column
+                                        // (NULL: the relation as a whole)
+extern const char* const kDepends;      // owner relid, kind, object, ref kind, ref nspname,
+                                        // ref name, ref column
 extern const char* const kTriggers;     // tgname, nspname, relname, def, fn nspname, fn name
 
 }  // namespace migrate::schema::postgres::queries

@@ -12,16 +12,14 @@ namespace migrate::schema {
 
 namespace postgres {
 
-bool table_texts_contain(const Schema& s, const std::string& needle) {
-  auto in = [&](const std::string& text) { return text.find(needle) != std::string::npos; };
-  for (const auto& t : s.tables) {
-    for (const auto& c : t.columns)
-      if ((c.default_expr && in(*c.default_expr)) || in(c.generated)) return true;
-    for (const auto& k : t.constraints)
-      if (in(k.definition)) return true;
-    for (const auto& i : t.indexes)
-      if (in(i.definition)) return true;
-  }
+bool reads_reshaped(const Plan& plan, const QualifiedName& table,
+                    const std::vector<std::string>& columns) {
+  auto renamed = plan.renamed_tables.find(table);
+  const QualifiedName& now = renamed == plan.renamed_tables.end() ? table : renamed->second;
+  auto it = plan.reshaped_columns.find(now);
+  if (it == plan.reshaped_columns.end()) return false;
+  for (const auto& c : columns)
+    if (c.empty() || it->second.count(c)) return true;
   return false;
 }
 
@@ -60,8 +58,8 @@ Diff diff_postgres(const Schema& from, const Schema& to) {
   postgres::diff_functions(from, to, plan);
   postgres::diff_tables(from, to, plan);     // reads rebuilt_enums
   postgres::diff_sequences(from, to, plan);  // reads dropped_owners
-  postgres::diff_views(from, to, plan);      // reads reshaped_tables, dropped_tables
-  postgres::diff_triggers(from, to, plan);   // reads recreated_functions, renamed_tables
+  postgres::diff_views(from, to, plan);      // reads reshaped_columns, dropped_tables
+  postgres::diff_triggers(from, to, plan);   // reads recreated_*, renamed_tables, reshaped_columns
   return std::move(plan.ops).render(postgres::renderer(), {});
 }
 

@@ -1,6 +1,7 @@
 // Functions, procedures and triggers.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -30,9 +31,20 @@ std::string header(const std::string& def) {
 }
 
 // Whether a column default, generated column, constraint or index of `to`
-// calls `f` (by name: overloads are not told apart).
+// calls `f` (by name: overloads are not told apart), as the server records.
 bool used_by_tables(const Function& f, const Schema& to) {
-  return table_texts_contain(to, qualified(f.name) + "(");
+  auto calls = [&](const Uses& uses) {
+    return std::find(uses.functions.begin(), uses.functions.end(), f.name) != uses.functions.end();
+  };
+  for (const auto& t : to.tables) {
+    for (const auto& c : t.columns)
+      if (calls(c.uses)) return true;
+    for (const auto& k : t.constraints)
+      if (calls(k.uses)) return true;
+    for (const auto& i : t.indexes)
+      if (calls(i.uses)) return true;
+  }
+  return false;
 }
 
 // LANGUAGE sql bodies are parsed (and BEGIN ATOMIC bodies bound) against the
@@ -90,8 +102,12 @@ void diff_triggers(const Schema& from, const Schema& to, Plan& plan) {
   using Key = std::pair<QualifiedName, std::string>;
   std::map<Key, const Trigger*> wanted;
   for (const auto& t : to.triggers) wanted[{t.table, t.name}] = &t;
+  // A trigger on a recreated view or calling a recreated function, or whose
+  // UPDATE OF columns or WHEN condition use a column whose type changes or
+  // that is dropped (the server refuses those while the trigger exists).
   auto needs_recreate = [&](const Trigger& t) {
     if (plan.recreated_views.count(t.table)) return true;
+    if (reads_reshaped(plan, t.table, t.uses.columns)) return true;
     for (const auto& fn : t.functions)
       if (plan.recreated_functions.count(fn)) return true;
     return false;

@@ -22,11 +22,12 @@ bool needs_rebuild(const Column& from, const Column& to) { return from.generated
 
 bool alter_column(const QualifiedName& table, const Column& o, const Column& c, Plan& plan) {
   const auto* rebuilt = rebuilt_enum_of(c.type, plan);
-  ops::AlterColumn op{table, o, c, "", rebuilt != nullptr, rebuilt && rebuilt->second};
-  const bool retype = retypes(op);
+  const bool retype = o.type != c.type || o.collation != c.collation || rebuilt;
+  // Built only when something changes: most kept columns are equal.
   if (retype || o.not_null != c.not_null || o.default_expr != c.default_expr ||
       o.identity != c.identity)
-    plan.add(kTables, std::move(op));
+    plan.add(kTables,
+             ops::AlterColumn{table, o, c, "", rebuilt != nullptr, rebuilt && rebuilt->second});
   if (o.comment != c.comment)
     plan.add(kComments, ops::Comment{ops::Comment::On::kColumn, table, c.name, "", c.comment});
   return retype;

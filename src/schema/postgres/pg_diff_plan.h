@@ -50,10 +50,11 @@ enum Phase {
 struct Plan {
   OpPlan ops;
 
-  // Tables (by their name in `to`) whose columns change under the views
-  // that read them: type or collation change, drop, rename, rebuilt
-  // generated column; and renamed tables. Views on them are recreated.
-  std::set<QualifiedName> reshaped_tables;
+  // Per table (by its name in `to`), the columns (by their name in `from`)
+  // that change under the views and triggers reading them: type or
+  // collation change, drop, rename, rebuilt generated column. Views and
+  // triggers that use them are recreated (so are views on renamed tables).
+  std::map<QualifiedName, std::set<std::string>> reshaped_columns;
   // Tables of `from` that are dropped.
   std::set<QualifiedName> dropped_tables;
   // OWNED BY targets ("schema.table.column", as Sequence::owned_by) whose
@@ -89,9 +90,9 @@ void diff_tables(const Schema& from, const Schema& to, Plan& plan);
 void diff_views(const Schema& from, const Schema& to, Plan& plan);
 void diff_triggers(const Schema& from, const Schema& to, Plan& plan);
 
-// Whether `needle` occurs in a canonical text that a table of `s` holds: a
-// column default or generation expression, a constraint or an index
-// definition (what must exist before the table can be created as written).
-bool table_texts_contain(const Schema& s, const std::string& needle);
+// Whether a view or trigger of `from` that uses `columns` of `table` (its
+// name in `from`; "" = every column) uses one that the plan reshapes.
+bool reads_reshaped(const Plan& plan, const QualifiedName& table,
+                    const std::vector<std::string>& columns);
 
 }  // namespace migrate::schema::postgres

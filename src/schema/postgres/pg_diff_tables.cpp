@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 
+#include "schema/order.h"
 #include "schema/postgres/pg_diff_columns.h"
 #include "schema/postgres/pg_diff_plan.h"
 #include "schema/postgres/pg_quote.h"
@@ -78,7 +79,6 @@ class TableDiffer {
           pairs_.push_back({it->second, t});
           used.insert(old);
           plan_.renamed_tables[old] = t->name;
-          plan_.reshaped_tables.insert(t->name);
           continue;
         }
       }
@@ -234,9 +234,10 @@ class TableDiffer {
           uses_rebuilt_enum(it->second->type, plan_))
         vanishing.insert(c.name);
     }
-    auto touches_vanishing = [&](const std::string& def) {
-      for (const auto& c : vanishing)
-        if (mentions(def, ident(c))) return true;
+    // What the server records that a constraint or index uses, not its text.
+    auto touches_vanishing = [&](const Uses& uses) {
+      for (const auto& c : uses.columns)
+        if (vanishing.count(c)) return true;
       return false;
     };
 
@@ -247,7 +248,7 @@ class TableDiffer {
       bool same =
           nk && nk->kind == k.kind &&
           nk->definition == (is_fk(k) ? renamed_fk_def(k, ch) : renamed_def(k.definition, ch)) &&
-          !touches_vanishing(k.definition) && !(is_fk(k) && fk_disturbed(k, ch));
+          !touches_vanishing(k.uses) && !(is_fk(k) && fk_disturbed(k, ch));
       if (same) {
         keep_constraints.insert(k.name);
         if (nk->comment != k.comment) constraint_comment(t.name, *nk, true);
@@ -263,8 +264,7 @@ class TableDiffer {
     }
     for (const auto& i : o.indexes) {
       const Index* ni = find_index(t, i.name);
-      if (ni && index_shape(*ni) == renamed_def(index_shape(i), ch) &&
-          !touches_vanishing(i.definition)) {
+      if (ni && index_shape(*ni) == renamed_def(index_shape(i), ch) && !touches_vanishing(i.uses)) {
         keep_indexes.insert(i.name);
         if (ni->comment != i.comment) index_comment(t.name, *ni, true);
         continue;
@@ -278,17 +278,25 @@ class TableDiffer {
     if (o.name != t.name) plan_.add(kTables, ops::RenameTable{o.name, t.name});
     for (const auto& [old_name, new_name] : ch.renamed_columns) {
       plan_.add(kTables, ops::RenameColumn{t.name, old_name, new_name});
-      plan_.reshaped_tables.insert(t.name);
+      plan_.reshaped_columns[t.name].insert(old_name);
     }
 
     // 3. Columns: drop, add, alter. A column dropped and added again (its
-    // generated expression changes) is reported once, by the add.
+    // generated expression changes) is reported once, by the add. A
+    // generated column goes before the columns its expression uses.
+    std::vector<const Column*> drops;
     for (const auto& c : o.columns) {
       auto it = matches.find(c.name);
-      if (it != matches.end() && !needs_rebuild(c, *it->second)) continue;
+      if (it == matches.end() || needs_rebuild(c, *it->second)) drops.push_back(&c);
+    }
+    for (std::size_t i : dependency_order(drops.size(), [&](std::size_t a, std::size_t b) {
+           const auto& used = drops[b]->uses.columns;
+           return std::find(used.begin(), used.end(), drops[a]->name) != used.end();
+         })) {
+      const Column& c = *drops[i];
       plan_.dropped_owners.insert(qualified(o.name) + "." + ident(c.name));
-      plan_.reshaped_tables.insert(t.name);
-      const bool replaced = it != matches.end();
+      plan_.reshaped_columns[t.name].insert(c.name);
+      const bool replaced = matches.count(c.name) > 0;
       plan_.add(kTables, ops::DropColumn{t.name, c, replaced}, !replaced);
     }
     for (const auto& c : t.columns) {
@@ -303,7 +311,8 @@ class TableDiffer {
     for (const auto& c : o.columns) {
       auto it = matches.find(c.name);
       if (it == matches.end() || needs_rebuild(c, *it->second)) continue;
-      if (alter_column(t.name, c, *it->second, plan_)) plan_.reshaped_tables.insert(t.name);
+      if (alter_column(t.name, c, *it->second, plan_))
+        plan_.reshaped_columns[t.name].insert(c.name);
     }
 
     // 4. Constraints and indexes that come or change (a change was reported

@@ -54,13 +54,25 @@ void rebuild_enum(const EnumType& o, const EnumType& e, Plan& plan, const std::s
   plan.rebuilt_enums[e.name] = !removed.empty();
 }
 
-// The canonical texts of `to` that hold `'label'::type` (defaults, constraints,
-// indexes, views, triggers, functions): such a label cannot be added with
-// ADD VALUE in the same transaction ("unsafe use of new value").
+// Whether `to` holds `'label'::type` where the server checks it when the
+// object is created -- a default, constraint or index that uses the type (as
+// pg_depend records), a view, a trigger, a function: such a label cannot be
+// added with ADD VALUE in the same transaction ("unsafe use of new value").
 bool label_used(const Schema& to, const EnumType& e, const std::string& label) {
   const std::string needle = literal(label) + "::" + qualified(e.name);
   auto in = [&](const std::string& text) { return text.find(needle) != std::string::npos; };
-  if (table_texts_contain(to, needle)) return true;
+  auto uses_type = [&](const Uses& uses) {
+    return std::find(uses.types.begin(), uses.types.end(), e.name) != uses.types.end();
+  };
+  for (const auto& t : to.tables) {
+    for (const auto& c : t.columns)
+      if (uses_type(c.uses) && ((c.default_expr && in(*c.default_expr)) || in(c.generated)))
+        return true;
+    for (const auto& k : t.constraints)
+      if (uses_type(k.uses) && in(k.definition)) return true;
+    for (const auto& i : t.indexes)
+      if (uses_type(i.uses) && in(i.definition)) return true;
+  }
   for (const auto& v : to.views)
     if (in(v.definition)) return true;
   for (const auto& tr : to.triggers)

@@ -1,7 +1,8 @@
 // Views and materialized views. A view cannot be altered in place beyond
 // CREATE OR REPLACE's narrow rules, and the server refuses to change or drop
 // a column a view reads, so a view whose definition changes, or that reads a
-// reshaped table or a recreated view, is dropped (dependents first) and
+// column that changes (View::columns_read, from pg_depend), a renamed or
+// dropped table or a recreated view, is dropped (dependents first) and
 // created again (dependencies first).
 #include <fmt/format.h>
 
@@ -43,6 +44,14 @@ std::vector<const View*> dependency_order(const std::vector<View>& views) {
     out.push_back(&v);
   };
   for (const auto& v : views) visit(v);
+  return out;
+}
+
+// The columns of `table` that `v` reads ("" = the whole row).
+std::vector<std::string> columns_of(const View& v, const QualifiedName& table) {
+  std::vector<std::string> out;
+  for (const auto& r : v.columns_read)
+    if (r.table == table) out.push_back(r.column);
   return out;
 }
 
@@ -111,10 +120,12 @@ void diff_views(const Schema& from, const Schema& to, Plan& plan) {
     for (const auto& [name, v] : new_views) {
       auto it = old_views.find(name);
       if (it == old_views.end() || reason.count(name)) continue;
-      for (const auto& d : it->second->depends_on) {
+      const View& o = *it->second;
+      for (const auto& d : o.depends_on) {
         QualifiedName now = renamed(d);
         std::optional<ops::ViewRecreate> why;
-        if (plan.reshaped_tables.count(now) || plan.dropped_tables.count(d))
+        if (plan.dropped_tables.count(d) || plan.renamed_tables.count(d) ||
+            reads_reshaped(plan, d, columns_of(o, d)))
           why = ops::ViewRecreate{ops::ViewRecreate::Cause::kTable, now};
         else if (reason.count(d) || (old_views.count(d) && !new_views.count(d)))
           why = ops::ViewRecreate{ops::ViewRecreate::Cause::kView, d};

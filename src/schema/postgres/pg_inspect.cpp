@@ -67,7 +67,7 @@ bool excluded(const InspectOptions& options, const std::string& schema, const st
 // The rows of every catalog query, fetched before anything is assembled.
 struct CatalogRows {
   pqxx::result schemas, extensions, enums, sequences, functions, tables, columns, constraints,
-      indexes, views, view_depends, triggers;
+      indexes, views, view_depends, triggers, depends;
 };
 
 // Opens a REPEATABLE READ, READ ONLY transaction on `conn`, in `snapshot`
@@ -78,6 +78,10 @@ void begin_snapshot(Connection& conn, const std::string& snapshot) {
   conn.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   if (!snapshot.empty()) conn.query("SET TRANSACTION SNAPSHOT " + postgres::literal(snapshot));
   conn.query("SET LOCAL search_path = pg_catalog");
+  // The catalogs are small and the queries already run on three backends:
+  // a Gather's workers cost more to start than they save (the dependency
+  // query took 15 ms with them, 5 ms without).
+  conn.query("SET LOCAL max_parallel_workers_per_gather = 0");
 }
 
 class Inspector {
@@ -99,6 +103,7 @@ class Inspector {
     indexes();
     views();
     triggers();
+    depends();
     return std::move(schema_);
   }
 
@@ -194,6 +199,7 @@ class Inspector {
       c.deferrable = flag(r[8]);
       c.initially_deferred = flag(r[9]);
       c.comment = text(r[10]);
+      c.uses.columns = c.columns;  // CHECK and EXCLUDE: completed by depends()
       t->constraints.push_back(std::move(c));
     }
   }
@@ -208,6 +214,7 @@ class Inspector {
     i.where = text(r[5]);
     i.columns = names(r[6]);
     i.comment = text(r[7]);
+    i.uses.columns = i.columns;  // expressions, predicate, INCLUDE: completed by depends()
     return i;
   }
 
@@ -222,7 +229,6 @@ class Inspector {
   }
 
   void views() {
-    std::unordered_map<std::string, std::size_t> by_oid;
     for (const auto& r : rows_.views) {
       View v;
       v.name = {text(r[1]), text(r[2])};
@@ -230,13 +236,16 @@ class Inspector {
       v.definition = text(r[4]);
       v.comment = text(r[5]);
       for (const auto& ir : matview_indexes_[text(r[0])]) v.indexes.push_back(index_of(ir, v.name));
-      by_oid[text(r[0])] = schema_.views.size();
+      view_by_oid_[text(r[0])] = schema_.views.size();
       schema_.views.push_back(std::move(v));
     }
     for (const auto& r : rows_.view_depends) {
-      auto it = by_oid.find(text(r[0]));
-      if (it != by_oid.end())
-        schema_.views[it->second].depends_on.push_back({text(r[1]), text(r[2])});
+      auto it = view_by_oid_.find(text(r[0]));
+      if (it == view_by_oid_.end()) continue;
+      View& v = schema_.views[it->second];
+      QualifiedName read{text(r[1]), text(r[2])};
+      if (v.depends_on.empty() || v.depends_on.back() != read) v.depends_on.push_back(read);
+      v.columns_read.push_back({read, text(r[4])});
     }
   }
 
@@ -252,10 +261,75 @@ class Inspector {
     }
   }
 
+  // kDepends: what expressions use, added to the object that holds them;
+  // then every column list in its table's column order.
+  void depends() {
+    if (rows_.depends.empty()) return;
+    std::map<std::pair<QualifiedName, std::string>, Trigger*> trigger_by_name;
+    for (auto& t : schema_.triggers) trigger_by_name[{t.table, t.name}] = &t;
+    std::set<Table*> touched;
+    for (const auto& r : rows_.depends) {
+      Table* table = table_of(r[0]);
+      View* view = table ? nullptr : view_of(r[0]);
+      if (!table && !view) continue;
+      const QualifiedName& owner = table ? table->name : view->name;
+      const char kind = text(r[1])[0];
+      const std::string object = text(r[2]);
+      Uses* uses = nullptr;
+      if (kind == 'k' && table) {
+        for (auto& c : table->constraints)
+          if (c.name == object) uses = &c.uses;
+      } else if (kind == 'i') {
+        for (auto& i : table ? table->indexes : view->indexes)
+          if (i.name == object) uses = &i.uses;
+      } else if (kind == 'd' && table) {
+        for (auto& c : table->columns)
+          if (c.name == object) uses = &c.uses;
+      } else if (kind == 't') {
+        auto it = trigger_by_name.find({owner, object});
+        if (it != trigger_by_name.end()) uses = &it->second->uses;
+      }
+      if (!uses) continue;
+      if (table) touched.insert(table);
+      const char ref = text(r[3])[0];
+      if (ref == 'c')
+        add_unique(uses->columns, text(r[6]));
+      else
+        add_unique(ref == 'f' ? uses->functions : uses->types,
+                   QualifiedName{text(r[4]), text(r[5])});
+    }
+    for (Table* t : touched) {
+      for (auto& c : t->columns) in_column_order(*t, c.uses);
+      for (auto& k : t->constraints) in_column_order(*t, k.uses);
+      for (auto& i : t->indexes) in_column_order(*t, i.uses);
+      for (auto& tr : schema_.triggers)
+        if (tr.table == t->name) in_column_order(*t, tr.uses);
+    }
+  }
+
+  template <typename T>
+  static void add_unique(std::vector<T>& list, T item) {
+    if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(std::move(item));
+  }
+
+  static void in_column_order(const Table& t, Uses& uses) {
+    if (uses.columns.size() < 2) return;
+    std::vector<std::string> ordered;
+    for (const auto& c : t.columns)
+      if (std::find(uses.columns.begin(), uses.columns.end(), c.name) != uses.columns.end())
+        ordered.push_back(c.name);
+    uses.columns = std::move(ordered);
+  }
+
+  View* view_of(const pqxx::field& oid) {
+    auto it = view_by_oid_.find(text(oid));
+    return it == view_by_oid_.end() ? nullptr : &schema_.views[it->second];
+  }
+
   const CatalogRows& rows_;
   const InspectOptions& options_;
   Schema schema_;
-  std::unordered_map<std::string, std::size_t> table_by_oid_;
+  std::unordered_map<std::string, std::size_t> table_by_oid_, view_by_oid_;
   std::unordered_map<std::string, std::vector<pqxx::row>> matview_indexes_;
 };
 
@@ -282,7 +356,8 @@ Schema inspect_postgres(const std::string& url, const InspectOptions& options) {
       {{&R::constraints, "constraints", q::kConstraints},
        {&R::views, "views", q::kViews},
        {&R::view_depends, "view dependencies", q::kViewDepends},
-       {&R::triggers, "triggers", q::kTriggers}},
+       {&R::triggers, "triggers", q::kTriggers},
+       {&R::depends, "dependencies", q::kDepends}},
   };
   const std::vector<CatalogQuery> main_group = {
       {&R::schemas, "schemas", q::kSchemas},       {&R::extensions, "extensions", q::kExtensions},

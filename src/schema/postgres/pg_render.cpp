@@ -88,12 +88,6 @@ std::string create_table(const Table& t) {
   return "CREATE TABLE " + qualified(t.name) + " (\n" + util::join(parts, ",\n") + "\n)";
 }
 
-bool mentions(const std::string& text, const std::string& word) {
-  bool found = false;
-  each_word(text, word, [&](std::size_t) { found = true; });
-  return found;
-}
-
 std::string replace_word(const std::string& text, const std::string& word, const std::string& by) {
   std::string out;
   std::size_t last = 0;

@@ -36,10 +36,6 @@ std::string column_definition(const Column& c);
 // (added once every table exists).
 std::string create_table(const Table& t);
 
-// True when `text` holds `word` as a whole identifier (not inside another
-// one): a conservative test for "this definition uses that column".
-bool mentions(const std::string& text, const std::string& word);
-
 // `text` with every whole-identifier `word` replaced by `by`.
 std::string replace_word(const std::string& text, const std::string& word, const std::string& by);
 
