@@ -4,6 +4,7 @@
 // that name leaves the object alone; a real dependency (a trigger's WHEN, a
 // generated column, a view's column) orders or recreates what it must.
 #include <catch2/catch.hpp>
+#include <functional>
 
 #include "e2e/schema_pg_roundtrip.h"
 
@@ -38,13 +39,16 @@ const T& named(const std::vector<T>& items, const std::string& name) {
   throw 0;
 }
 
-// The diff between two databases built from `from_sql` and `to_sql`, after
+// The diff between two databases built from `from_sql` and `to_sql` (with
+// `-- migrate:renamed-from` hints as `hint` sets them on the target), after
 // checking that it applies and leaves nothing to do (schema_pg_roundtrip.h).
-std::string script_of(const std::string& from_sql, const std::string& to_sql) {
+std::string script_of(const std::string& from_sql, const std::string& to_sql,
+                      const std::function<void(Schema&)>& hint = nullptr) {
   TempPgDatabase from, to;
   from.exec(from_sql);
   to.exec(to_sql);
   Schema target = inspect(to);
+  if (hint) hint(target);
   Diff diff = migrate::schema::diff_postgres(inspect(from), target);
   const std::string script = migrate::schema::render_script(diff);
   INFO("script:\n" << script);
@@ -115,6 +119,22 @@ TEST_CASE("pg diff: a column named in string literals is dropped alone", "[schem
         "-- destructive: public.t.status changes type from text to character varying(20): "
         "values that do not fit fail or are cut\n"
         "ALTER TABLE public.t ALTER COLUMN status TYPE character varying(20);\n");
+}
+
+// Before, the comparison after a rename replaced the word in string literals
+// too, so the CHECK, the default and the partial index looked changed.
+TEST_CASE("pg diff: a renamed column named in string literals is only renamed",
+          "[schema][pg][depends]") {
+  auto table = [](const std::string& column) {
+    return "CREATE TABLE t (id int PRIMARY KEY, kind text DEFAULT 'status', " + column +
+           " text, CONSTRAINT kind_ok CHECK (kind <> 'status' AND " + column +
+           " <> 'status'));"
+           "CREATE INDEX t_kind ON t (kind) WHERE kind <> 'status' AND " +
+           column + " IS NOT NULL;";
+  };
+  CHECK(script_of(table("status"), table("state"), [](Schema& s) {
+          s.tables.at(0).columns.at(2).renamed_from = "status";
+        }) == "ALTER TABLE public.t RENAME COLUMN status TO state;\n");
 }
 
 TEST_CASE("pg diff: a foreign key keeps a local column's namesake on the other side",

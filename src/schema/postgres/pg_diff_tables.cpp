@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "schema/order.h"
+#include "schema/postgres/pg_def_rename.h"
 #include "schema/postgres/pg_diff_columns.h"
 #include "schema/postgres/pg_diff_plan.h"
 #include "schema/postgres/pg_quote.h"
@@ -37,7 +38,7 @@ struct Pair {
 struct TableChanges {
   bool keys_change = false;               // a PK/unique/exclusion/unique index goes or changes
   std::set<std::string> retyped_columns;  // `from` names: type change, rebuild or drop
-  std::map<std::string, std::string> renamed_columns;  // old -> new
+  ColumnRenames renamed_columns;          // old -> new
 };
 
 class TableDiffer {
@@ -149,22 +150,19 @@ class TableDiffer {
 
   // A `from` definition with renamed columns (and renamed referenced
   // tables) spelled as they will be, so a rename alone recreates nothing.
-  std::string renamed_def(std::string def, const TableChanges& ch) const {
-    for (const auto& [old_name, new_name] : ch.renamed_columns)
-      def = replace_word(def, ident(old_name), ident(new_name));
-    return def;
+  // Token by token (pg_def_rename.h): a string literal is never renamed.
+  std::string renamed_def(const std::string& def, const TableChanges& ch) const {
+    return rename_columns(def, ch.renamed_columns);
   }
   std::string renamed_fk_def(const Constraint& k, const TableChanges& ch) const {
-    std::string def = renamed_def(k.definition, ch);
-    auto ren = plan_.renamed_tables.find(k.ref_table);
-    if (ren != plan_.renamed_tables.end()) {
-      def = replace_word(def, qualified(k.ref_table), qualified(ren->second));
-    }
+    auto table = plan_.renamed_tables.find(k.ref_table);
+    const QualifiedName& ref_now =
+        table == plan_.renamed_tables.end() ? k.ref_table : table->second;
+    static const ColumnRenames kNone;
     auto ref = changes_.find(k.ref_table);
-    if (ref != changes_.end() && &ref->second != &ch)
-      for (const auto& [old_name, new_name] : ref->second.renamed_columns)
-        def = replace_word(def, ident(old_name), ident(new_name));
-    return def;
+    // A self-reference's columns are renamed by `ch` on both sides.
+    const ColumnRenames& referenced = ref == changes_.end() ? kNone : ref->second.renamed_columns;
+    return rename_foreign_key(k.definition, ch.renamed_columns, k.ref_table, ref_now, referenced);
   }
 
   // Whether a foreign key kept as it is must still be dropped and added

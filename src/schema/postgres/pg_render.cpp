@@ -11,25 +11,6 @@ namespace migrate::schema::postgres {
 
 namespace {
 
-bool ident_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '$' || c == '"' || static_cast<unsigned char>(c) >= 0x80;
-}
-
-// Positions of `word` as a whole identifier in `text`.
-template <typename F>
-void each_word(const std::string& text, const std::string& word, F&& f) {
-  if (word.empty()) return;
-  std::size_t pos = 0;
-  while ((pos = text.find(word, pos)) != std::string::npos) {
-    bool before = pos == 0 || !ident_char(text[pos - 1]) || word.front() == '"';
-    std::size_t end = pos + word.size();
-    bool after = end == text.size() || !ident_char(text[end]) || word.back() == '"';
-    if (before && after) f(pos);
-    pos = end;
-  }
-}
-
 // "character varying(20)" -> "character varying", "integer[]" -> "integer[]".
 std::string base_type(const std::string& t) {
   auto p = t.find('(');
@@ -86,16 +67,6 @@ std::string create_table(const Table& t) {
       parts.push_back(fmt::format("    CONSTRAINT {} {}", ident(k.name), k.definition));
   if (parts.empty()) return "CREATE TABLE " + qualified(t.name) + " ()";
   return "CREATE TABLE " + qualified(t.name) + " (\n" + util::join(parts, ",\n") + "\n)";
-}
-
-std::string replace_word(const std::string& text, const std::string& word, const std::string& by) {
-  std::string out;
-  std::size_t last = 0;
-  each_word(text, word, [&](std::size_t pos) {
-    out += text.substr(last, pos - last) + by;
-    last = pos + word.size();
-  });
-  return out + text.substr(last);
 }
 
 std::string index_shape(const Index& index) {

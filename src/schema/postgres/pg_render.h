@@ -36,9 +36,6 @@ std::string column_definition(const Column& c);
 // (added once every table exists).
 std::string create_table(const Table& t);
 
-// `text` with every whole-identifier `word` replaced by `by`.
-std::string replace_word(const std::string& text, const std::string& word, const std::string& by);
-
 // An index definition without its "CREATE [UNIQUE] INDEX name ON table"
 // head: what two indexes of the same name are compared on, so that a table
 // rename alone does not recreate them.
