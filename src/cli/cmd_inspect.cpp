@@ -11,6 +11,7 @@
 #include "cli/format.h"
 #include "runner/step_failures.h"
 #include "util/error.h"
+#include "util/sanitizer.h"
 
 namespace migrate::cli {
 
@@ -51,7 +52,7 @@ int exit_now(Context& ctx, int code) {
   ctx.out.flush();
   ctx.err.flush();
   if (!ctx.out || !ctx.err || std::fflush(nullptr) != 0) return code;
-  std::_Exit(code);
+  util::exit_without_cleanup(code);
 }
 
 }  // namespace
