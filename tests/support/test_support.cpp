@@ -16,6 +16,7 @@
 #include "config/url.h"
 #include "util/error.h"
 #include "util/fd.h"
+#include "util/sanitizer.h"
 
 namespace fs = std::filesystem;
 
@@ -104,6 +105,10 @@ RunResult run_program(const std::string& cwd, const std::vector<std::string>& ar
   lseek(err_fd.get(), 0, SEEK_SET);
   r.out = slurp_fd(out_fd.get());
   r.err = slurp_fd(err_fd.get());
+  // In a sanitizer build, a report (ASan, LeakSanitizer or UBSan) fails the
+  // test that ran the program, even one that expected it to fail.
+  if (r.exit_code == migrate::util::kSanitizerExitCode)
+    FAIL_CHECK("sanitizer report from `" << r.command << "`:\n" << r.err);
   return r;
 }
 
