@@ -1,20 +1,42 @@
 #!/usr/bin/env bash
-# THE test command: installs what it needs, builds, starts a private
-# PostgreSQL server, runs every test (unit, end-to-end on real SQLite files
-# and the real server, and the Alembic differential oracle), stops the server.
-# Fails when the server cannot start or when no test ran.
+# THE test command: installs what it needs, then
+#  1. the Release build (-Werror): starts a private PostgreSQL server and runs
+#     every test (unit, end-to-end on real SQLite files and the real server,
+#     the Alembic differential oracle), then stops the server;
+#  2. the sanitizer build (ASan + UBSan, Debug, -Werror) in $BUILD_DIR-sanitize:
+#     runs the unit and the SQLite end-to-end tests under it (ctest labels
+#     `unit` and `e2e-sqlite`; tests/CMakeLists.txt). Any sanitizer report
+#     fails the test that caused it (util/sanitizer.h).
+# Fails when the server cannot start or when a run finds no test.
+# Arguments go to the Release run's ctest (e.g. -R graph).
+# MIGRATE_TEST_SANITIZE=0 skips step 2 (a quicker run by hand; CI runs both).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 scripts/install-deps.sh --test
 
 BUILD_DIR=${BUILD_DIR:-build}
+SANITIZE_DIR=${BUILD_DIR%/}-sanitize
+JOBS=$(nproc)
+
 cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release -DMIGRATE_WERROR=ON >/dev/null
-cmake --build "$BUILD_DIR" -j"$(nproc)"
+cmake --build "$BUILD_DIR" -j"$JOBS"
 
-eval "$(scripts/pg-server.sh start)"
-trap 'scripts/pg-server.sh stop "$MIGRATE_TEST_PG_DIR"' EXIT
-echo "PostgreSQL test server: ${MIGRATE_TEST_PG_URL//:$MIGRATE_TEST_PG_PASSWORD@/:***@}"
+(
+  eval "$(scripts/pg-server.sh start)"
+  trap 'scripts/pg-server.sh stop "$MIGRATE_TEST_PG_DIR"' EXIT
+  echo "PostgreSQL test server: ${MIGRATE_TEST_PG_URL//:$MIGRATE_TEST_PG_PASSWORD@/:***@}"
+  # --no-tests=error: a run that found no test fails instead of passing.
+  ctest --test-dir "$BUILD_DIR" --output-on-failure --no-tests=error -j"$JOBS" "$@"
+)
 
-# --no-tests=error: a run that found no test fails instead of passing.
-ctest --test-dir "$BUILD_DIR" --output-on-failure --no-tests=error -j"$(nproc)" "$@"
+if [[ "${MIGRATE_TEST_SANITIZE:-1}" == "0" ]]; then
+  echo "MIGRATE_TEST_SANITIZE=0: the sanitizer build and run are skipped"
+  exit 0
+fi
+echo "Sanitizer build (ASan + UBSan) in $SANITIZE_DIR: unit and SQLite end-to-end tests"
+cmake -S . -B "$SANITIZE_DIR" -DCMAKE_BUILD_TYPE=Debug -DMIGRATE_SANITIZE=ON \
+  -DMIGRATE_WERROR=ON >/dev/null
+cmake --build "$SANITIZE_DIR" -j"$JOBS"
+ctest --test-dir "$SANITIZE_DIR" --output-on-failure --no-tests=error -j"$JOBS" \
+  -L '^(unit|e2e-sqlite)$'
