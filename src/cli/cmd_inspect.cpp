@@ -11,6 +11,7 @@
 #include "cli/format.h"
 #include "runner/step_failures.h"
 #include "util/error.h"
+#include "util/heap_pages.h"
 #include "util/sanitizer.h"
 
 namespace migrate::cli {
@@ -55,6 +56,17 @@ int exit_now(Context& ctx, int code) {
   util::exit_without_cleanup(code);
 }
 
+// The graph-only commands (current, heads, history, branches, show): they
+// load every revision header, print, and exit. Their heap is put on huge
+// pages first (util/heap_pages.h: a fifth of `heads` on 10,000 revisions
+// was heap page faults); every other command keeps glibc's malloc as it is.
+Action graph_only(Action body) {
+  return [body = std::move(body)] {
+    util::use_huge_heap_pages();
+    return body();
+  };
+}
+
 }  // namespace
 
 void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
@@ -67,7 +79,7 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
   current->add_flag("-v,--verbose", c->verbose, "Show each revision in full");
   current->add_flag("--json", c->json, "Print JSON");
   current->add_flag("--check-heads", c->check_heads, "Exit 3 unless the database is at every head");
-  actions[current] = [&ctx, c] {
+  actions[current] = graph_only([&ctx, c] {
     auto heads = known_current(ctx);
     RevisionFormatter fmt(ctx.scripts());
     auto script_heads = ctx.scripts().graph().heads();
@@ -93,7 +105,7 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
       throw CheckFailed(fmt::format("the database is not at its heads: current [{}], heads [{}]",
                                     fmt::join(heads, ", "), fmt::join(script_heads, ", ")));
     return exit_now(ctx, 0);
-  };
+  });
 
   // heads
   struct HeadsArgs {
@@ -103,7 +115,7 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
   auto* heads = app.add_subcommand("heads", "Show the head revision(s) of the scripts");
   heads->add_flag("-v,--verbose", h->verbose, "Show each revision in full");
   heads->add_flag("--json", h->json, "Print JSON");
-  actions[heads] = [&ctx, h] {
+  actions[heads] = graph_only([&ctx, h] {
     const auto& scripts = ctx.scripts();
     RevisionFormatter fmt(scripts);
     if (h->json) {
@@ -119,7 +131,7 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
     for (const auto& id : scripts.graph().heads())
       ctx.out << (h->verbose ? fmt.verbose(id, nullptr) : fmt.line(id, o)) << "\n";
     return exit_now(ctx, 0);
-  };
+  });
 
   // history
   struct HistoryArgs {
@@ -134,7 +146,7 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
   history->add_flag("-i,--indicate-current", hi->indicate_current,
                     "Mark the database's current revision(s) (reads the database)");
   history->add_flag("--json", hi->json, "Print JSON");
-  actions[history] = [&ctx, hi] {
+  actions[history] = graph_only([&ctx, hi] {
     const auto& scripts = ctx.scripts();
     std::string lower = "base", upper = "heads";
     if (!hi->range.empty()) {
@@ -165,13 +177,13 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
     for (const auto& id : ids)
       ctx.out << (hi->verbose ? fmt.verbose(id, mark) + "\n" : fmt.line(id, o) + "\n");
     return exit_now(ctx, 0);
-  };
+  });
 
   // branches
   auto bverbose = std::make_shared<bool>(false);
   auto* branches = app.add_subcommand("branches", "Show branch points and where they lead");
   branches->add_flag("-v,--verbose", *bverbose, "Show each branch point in full");
-  actions[branches] = [&ctx, bverbose] {
+  actions[branches] = graph_only([&ctx, bverbose] {
     const auto& scripts = ctx.scripts();
     const auto& g = scripts.graph();
     RevisionFormatter fmt(scripts);
@@ -187,14 +199,14 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
         ctx.out << std::string(node.id.size() + 1, ' ') << "-> " << fmt.line(kid, child) << "\n";
     }
     return exit_now(ctx, 0);
-  };
+  });
 
   // show
   auto show_rev = std::make_shared<std::string>();
   auto* show = app.add_subcommand("show", "Show a revision: its header, file and SQL");
   show->add_option("REV", *show_rev, "Revision: an id, a prefix, head, label@head, ...")
       ->required();
-  actions[show] = [&ctx, show_rev] {
+  actions[show] = graph_only([&ctx, show_rev] {
     const auto& scripts = ctx.scripts();
     std::vector<std::string> cur;
     // Only targets that mention the database's position need to read it.
@@ -210,7 +222,7 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
               << f.downgrade_sql << "\n";
     }
     return exit_now(ctx, 0);
-  };
+  });
 
   // status
   struct StatusArgs {

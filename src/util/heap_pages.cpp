@@ -32,6 +32,7 @@ bool use_huge_heap_pages() {
   }
   const auto lo = (reinterpret_cast<std::uintptr_t>(before) + kHugePage - 1) & ~(kHugePage - 1);
   const auto hi = reinterpret_cast<std::uintptr_t>(after) & ~(kHugePage - 1);
+  // NOLINTNEXTLINE(performance-no-int-to-ptr): page-aligned addresses, computed as integers
   bool advised = hi > lo && ::madvise(reinterpret_cast<void*>(lo), hi - lo, MADV_HUGEPAGE) == 0;
   // free() keeps M_TOP_PAD at the top of the heap: the advised range stays.
   for (void* p : probes) std::free(p);
