@@ -188,28 +188,28 @@ struct DropIndex {
 // with `to`'s definition, copy the kept columns, DROP TABLE, RENAME.
 struct RebuildReason {
   enum class Kind {
-    kColumnChanged,      // `column` and `column_to`: what differs between them
-    kWithoutRowid,       // `added`: WITHOUT ROWID added or dropped
-    kStrict,             // `added`: STRICT added or dropped
-    kColumnNotAddable,   // `column_to` cannot be added in place: `blocker`
-    kDroppedColumnUsed,  // `column` is dropped but `used_by` uses it
-    kConstraintDropped,  // `constraint`: its normalised definition
+    kColumnChanged,           // `column` (after in-place renames) differs from `column_to`
+    kWithoutRowid,            // WITHOUT ROWID `added` or dropped
+    kStrict,                  // STRICT `added` or dropped
+    kColumnNotAddable,        // `column_to` cannot be added in place: `blocker`
+    kColumnUsedByConstraint,  // `column` is dropped but `constraint` (a definition) uses it
+    kColumnUsedByGenerated,   // `column` is dropped but generated column `column_to` uses it
+    kConstraintDropped,       // `constraint`: its normalised definition
     kConstraintAdded,
   };
   enum class Blocker {
-    kUnreadable,
+    kUnreadable,  // its definition cannot be read
     kPrimaryKey,
     kUnique,
     kStoredGenerated,
-    kNonConstantDefault,
+    kNonConstantDefault,  // a default that is an expression or CURRENT_*
     kNotNullWithoutDefault,
-    kReferencesWithDefault,
+    kReferencesWithDefault,  // REFERENCES with a non-NULL default
   };
   Kind kind = Kind::kColumnChanged;
   Column column, column_to;
   bool added = false;
   Blocker blocker = Blocker::kUnreadable;
-  std::string used_by;  // a constraint's definition, or "generated column NAME"
   std::string constraint;
 };
 struct RebuildTable {

@@ -397,3 +397,32 @@ TEST_CASE("the tool's own tables are never part of a schema", "[schema][sqlite]"
   REQUIRE(s.tables.size() == 1);
   CHECK(s.tables[0].name.name == "t");
 }
+
+// What a CHECK or a generated column uses comes from the names among its
+// tokens: a column named inside a string literal is not used, so dropping it
+// is an in-place DROP COLUMN, not a rebuild.
+TEST_CASE("a column named in a string literal is not used", "[schema][sqlite]") {
+  TempDir dir;
+  std::string db = dir / "a.db";
+  exec(db,
+       "CREATE TABLE t (id integer PRIMARY KEY, kind text, status text, n integer,"
+       " g integer AS (n * 2) VIRTUAL, CHECK (kind <> 'status'), CHECK (n > id));");
+  schema::Schema s = inspect(db);
+  const schema::Table& t = s.tables.at(0);
+  std::vector<std::vector<std::string>> uses;
+  for (const auto& c : t.constraints) uses.push_back(c.uses.columns);
+  CHECK_THAT(uses, Catch::Matchers::VectorContains(std::vector<std::string>{"kind"}));
+  CHECK_THAT(uses, Catch::Matchers::VectorContains(std::vector<std::string>{"id", "n"}));
+  CHECK(t.column("g")->uses.columns == std::vector<std::string>{"n"});
+  testsupport::write_file(
+      dir / "b.sql",
+      "CREATE TABLE t (id integer PRIMARY KEY, kind text, n integer,"
+      " g integer AS (n * 2) VIRTUAL, CHECK (kind <> 'status'), CHECK (n > id));");
+  backend::SourceContext sc;
+  sc.database_url = "sqlite:///:memory:";
+  auto d = backend::diff_schemas(s, backend::load_source(dir / "b.sql", sc));
+  CHECK(schema::render_script(d) ==
+        "-- destructive: drops column t.status and its data\n"
+        "ALTER TABLE t DROP COLUMN status;\n");
+  CHECK(d.changes == std::vector<std::string>{"drop column t.status"});
+}

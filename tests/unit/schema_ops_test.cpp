@@ -6,6 +6,7 @@
 #include "schema/ops.h"
 #include "schema/postgres/pg_render.h"
 #include "schema/render.h"
+#include "schema/sqlite/sqlite_render.h"
 #include "support/test_support.h"
 
 using namespace migrate::schema;
@@ -112,4 +113,76 @@ TEST_CASE("PostgreSQL: data loss is read from the operation", "[schema][ops][pg]
   CHECK(out[1].note ==
         "public.accounts.n changes type from text to numeric(12,2): values that do not fit fail "
         "or are cut");
+}
+
+TEST_CASE("the same operations rendered for PostgreSQL and for SQLite", "[schema][ops]") {
+  Index by_email;
+  by_email.name = "accounts_email";
+  by_email.table = kAccounts;
+  by_email.columns = {"email"};
+  const std::vector<ops::Operation> plan = {
+      {ops::AddColumn{kAccounts, column("email", "text"), "", false}},
+      {ops::CreateIndex{by_email, false, false}},
+      {ops::RenameColumn{kAccounts, "email", "mail"}},
+      {ops::DropColumn{kAccounts, column("mail", "text"), false}},
+  };
+  Diff pg = render_operations(postgres::renderer(), plan);
+  CHECK(sql_of(pg) == std::vector<std::string>{
+                          "ALTER TABLE public.accounts ADD COLUMN email text",
+                          "CREATE INDEX accounts_email ON public.accounts USING btree (email)",
+                          "ALTER TABLE public.accounts RENAME COLUMN email TO mail",
+                          "ALTER TABLE public.accounts DROP COLUMN mail",
+                      });
+  Diff lite = render_operations(sqlite::renderer(), plan);
+  CHECK(sql_of(lite) == std::vector<std::string>{
+                            "ALTER TABLE accounts ADD COLUMN email text",
+                            "CREATE INDEX accounts_email ON accounts (email)",
+                            "ALTER TABLE accounts RENAME COLUMN email TO mail",
+                            "ALTER TABLE accounts DROP COLUMN mail",
+                        });
+  CHECK(lite.changes == std::vector<std::string>{
+                            "add column accounts.email", "add index accounts_email",
+                            "rename column accounts.email to mail", "drop column accounts.mail"});
+  REQUIRE(lite.statements.size() == 4);
+  CHECK(lite.statements[3].destructive);
+  CHECK(lite.statements[3].note == "drops column accounts.mail and its data");
+  CHECK(sqlite::renderer().data_loss(plan[3]) == ops::Loss::kColumnData);
+  // An operation SQLite has no statement for is an error, not a wrong script.
+  std::vector<DiffStatement> out;
+  CHECK_THROWS(sqlite::renderer().statements(
+      {ops::AlterColumn{kAccounts, column("n", "integer"), column("n", "text"), "", false, false}},
+      out));
+}
+
+TEST_CASE("SQLite: a table rebuild by hand, with its typed reasons", "[schema][ops][sqlite]") {
+  Table from;
+  from.name = {"main", "t"};
+  from.columns = {column("id", "integer"), column("n", "integer"), column("gone", "text")};
+  from.sql = "CREATE TABLE t (id integer PRIMARY KEY, n integer, gone text)";
+  Table to = from;
+  to.columns = {column("id", "integer"), column("n", "text", true)};
+  to.sql = "CREATE TABLE t (id integer PRIMARY KEY, n text NOT NULL)";
+  ops::RebuildReason changed;
+  changed.kind = ops::RebuildReason::Kind::kColumnChanged;
+  changed.column = from.columns[1];
+  changed.column_to = to.columns[1];
+  ops::RebuildReason strict;
+  strict.kind = ops::RebuildReason::Kind::kStrict;
+  strict.added = true;
+  ops::Operation rebuild{ops::RebuildTable{
+      from, to, {{"id", "id"}, {"n", "n"}}, {from.columns[2]}, {}, {changed, strict}}};
+  Diff d = render_operations(sqlite::renderer(), {rebuild});
+  CHECK(render_script(d) ==
+        "-- rebuild of table t (SQLite cannot ALTER this in place: column n: type integer -> "
+        "text; NOT NULL added; STRICT added)\n"
+        "CREATE TABLE migrate_tmp_t (id integer PRIMARY KEY, n text NOT NULL);\n"
+        "-- destructive: column(s) gone of t are not copied: their data is lost\n"
+        "INSERT INTO migrate_tmp_t (id, n) SELECT id, n FROM t;\n"
+        "DROP TABLE t;\n"
+        "ALTER TABLE migrate_tmp_t RENAME TO t;\n");
+  CHECK(d.changes == std::vector<std::string>{"drop column t.gone",
+                                              "change table t: column n: type integer -> text; "
+                                              "NOT NULL added",
+                                              "change table t: STRICT added"});
+  CHECK(sqlite::renderer().data_loss(rebuild) == ops::Loss::kUncopiedColumns);
 }

@@ -1,4 +1,6 @@
-// The SQLite differ. Statements come in an order SQLite accepts:
+// The SQLite differ. It finds the differences table by table and places
+// each operation in a phase, so that the statements come in an order SQLite
+// accepts:
 //   1. drop triggers and views that go, change, or read a table that changes
 //      (SQLite's ALTER TABLE re-parses every view and trigger and fails on one
 //      that names a missing table), dependents first;
@@ -6,18 +8,23 @@
 //   3. rename tables, then columns (ALTER TABLE ... RENAME rewrites the
 //      foreign keys of other tables to follow);
 //   4. per table, DROP COLUMN / ADD COLUMN in place, or the documented
-//      rebuild: CREATE TABLE migrate_tmp_T (the desired definition), copy the
-//      rows, DROP TABLE T, ALTER TABLE migrate_tmp_T RENAME TO T;
+//      rebuild (ops::RebuildTable): CREATE TABLE migrate_tmp_T (the desired
+//      definition), copy the rows, DROP TABLE T, ALTER TABLE migrate_tmp_T
+//      RENAME TO T;
 //   5. create new tables, parents first; create indexes (all of a rebuilt
 //      table's), views (dependencies first), triggers.
-// A rebuild relies on foreign keys being off while it runs and on PRAGMA
+// The summary lists the changes in the order found (table by table). A
+// rebuild relies on foreign keys being off while it runs and on PRAGMA
 // foreign_key_check before COMMIT, which the runner does around every step.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "schema/order.h"
+#include "schema/render.h"
 #include "schema/sqlite/sqlite_create_table.h"
+#include "schema/sqlite/sqlite_render.h"
 #include "schema/sqlite/sqlite_schema.h"
 #include "schema/sqlite/sqlite_table_plan.h"
 #include "sql/sqlite/text.h"
@@ -27,7 +34,6 @@ namespace migrate::schema::sqlite {
 // SQLite's tokenizer and text operations (sql/sqlite/).
 using sql::sqlite::fold;
 using sql::sqlite::mentions;
-using sql::sqlite::quote_ident;
 using sql::sqlite::replace_ident;
 using sql::sqlite::squeeze;
 
@@ -37,26 +43,33 @@ class Differ {
  public:
   Differ(const Schema& from, const Schema& to) : from_(from), to_(to) {}
 
+  // In the order the summary reports; each operation placed in its phase.
   Diff run() {
     match_tables();
     plan_tables();
     find_affected();
-    drop_triggers();
-    drop_views();
+    view_and_trigger_ops();
     drop_indexes();
-    drop_tables();
-    rename_tables_and_columns();
-    alter_tables();
-    create_tables();
     create_indexes();
-    create_views();
-    create_triggers();
-    return std::move(diff_);
+    return std::move(ops_).render(renderer(), std::move(warnings_));
   }
 
  private:
-  void add(std::string sql, const std::string& note = "", bool destructive = false) {
-    diff_.statements.push_back({std::move(sql), destructive, note});
+  enum Phase {
+    kDropTriggers,
+    kDropViews,
+    kDropIndexes,
+    kDropTables,
+    kRenameTables,
+    kRenameColumns,
+    kAlterTables,
+    kCreateTables,
+    kCreateIndexes,
+    kCreateViews,
+    kCreateTriggers,
+  };
+  void add(Phase phase, ops::Op op, bool reported = true, int rank = 0) {
+    ops_.add(phase, {std::move(op), reported}, rank);
   }
 
   const Table* from_table(const std::string& name) const {
@@ -76,11 +89,11 @@ class Differ {
     for (const auto& t : to_.tables) {
       if (t.renamed_from.empty() || from_table(t.name.name)) continue;
       if (!from_table(t.renamed_from) || to_table(t.renamed_from)) {
-        diff_.warnings.push_back("table " + t.name.name + ": the hint `-- migrate:renamed-from " +
-                                 t.renamed_from + "` is ignored: " +
-                                 (from_table(t.renamed_from)
-                                      ? "a table " + t.renamed_from + " is still wanted"
-                                      : "there is no table " + t.renamed_from + " to rename"));
+        warnings_.push_back("table " + t.name.name + ": the hint `-- migrate:renamed-from " +
+                            t.renamed_from + "` is ignored: " +
+                            (from_table(t.renamed_from)
+                                 ? "a table " + t.renamed_from + " is still wanted"
+                                 : "there is no table " + t.renamed_from + " to rename"));
         continue;
       }
       renames_.tables[fold(t.renamed_from)] = t.name.name;
@@ -97,9 +110,9 @@ class Differ {
         collect_column_renames(*f, t, renames_);
         for (const auto& c : t.columns)
           if (!c.renamed_from.empty() && f->column(c.renamed_from) == nullptr && !f->column(c.name))
-            diff_.warnings.push_back("column " + t.name.name + "." + c.name +
-                                     ": the hint `-- migrate:renamed-from " + c.renamed_from +
-                                     "` is ignored: there is no column " + c.renamed_from);
+            warnings_.push_back("column " + t.name.name + "." + c.name +
+                                ": the hint `-- migrate:renamed-from " + c.renamed_from +
+                                "` is ignored: there is no column " + c.renamed_from);
       } else {
         new_tables_.push_back(&t);
       }
@@ -122,10 +135,10 @@ class Differ {
       plans_.push_back(plan_table(*p.from, *p.to, p.renamed, renames_));
       const TablePlan& plan = plans_.back();
       if (plan.renamed) {
-        diff_.changes.push_back("rename table " + p.from->name.name + " to " + p.to->name.name);
+        add(kRenameTables, ops::RenameTable{p.from->name, p.to->name});
         altered_.insert(fold(p.from->name.name));
       }
-      for (const auto& c : plan.changes) diff_.changes.push_back(c);
+      table_ops(plan);
       // What views and triggers must be recreated for. ADD COLUMN alone
       // needs nothing (SQLite expands a view's text when it is read); a
       // DROP COLUMN only matters to text that names the column.
@@ -136,11 +149,46 @@ class Differ {
           dropped_columns_[fold(p.to->name.name)].push_back(d->name);
       if (plan.rebuild()) rebuilt_.insert(fold(p.to->name.name));
     }
-    for (const Table* t : dropped_tables_) {
-      altered_.insert(fold(t->name.name));
-      diff_.changes.push_back("drop table " + t->name.name);
+    // Dropped tables children first, new ones parents first.
+    auto dropped = dependency_order(dropped_tables_.size(), [&](std::size_t a, std::size_t b) {
+      return references(*dropped_tables_[a], *dropped_tables_[b]);
+    });
+    std::reverse(dropped.begin(), dropped.end());
+    std::vector<int> drop_rank(dropped_tables_.size());
+    for (std::size_t i = 0; i < dropped.size(); ++i) drop_rank[dropped[i]] = static_cast<int>(i);
+    for (std::size_t i = 0; i < dropped_tables_.size(); ++i) {
+      altered_.insert(fold(dropped_tables_[i]->name.name));
+      add(kDropTables, ops::DropTable{*dropped_tables_[i]}, true, drop_rank[i]);
     }
-    for (const Table* t : new_tables_) diff_.changes.push_back("add table " + t->name.name);
+    auto created = dependency_order(new_tables_.size(), [&](std::size_t a, std::size_t b) {
+      return references(*new_tables_[a], *new_tables_[b]);
+    });
+    std::vector<int> create_rank(new_tables_.size());
+    for (std::size_t i = 0; i < created.size(); ++i) create_rank[created[i]] = static_cast<int>(i);
+    for (std::size_t i = 0; i < new_tables_.size(); ++i)
+      add(kCreateTables, ops::CreateTable{*new_tables_[i]}, true, create_rank[i]);
+  }
+
+  // One kept table: its column renames, then DROP COLUMN / ADD COLUMN in
+  // place or the rebuild.
+  void table_ops(const TablePlan& p) {
+    const QualifiedName& t = p.to->name;
+    for (const auto& m : p.kept)
+      if (m.renamed()) add(kRenameColumns, ops::RenameColumn{t, m.from->name, m.to->name});
+    if (p.rebuild()) {
+      ops::RebuildTable r{*p.from, *p.to, {}, {}, {}, p.rebuild_reasons};
+      for (const auto& m : p.kept) r.kept.emplace_back(m.from->name, m.to->name);
+      for (const Column* d : p.dropped) r.dropped.push_back(*d);
+      for (const Column* a : p.added) r.added.push_back(*a);
+      add(kAlterTables, std::move(r));
+      return;
+    }
+    for (const Column* d : p.dropped) add(kAlterTables, ops::DropColumn{t, *d, false});
+    ParsedTable parsed = parse_create_table(p.to->sql);
+    for (const Column* a : p.added)
+      for (const auto& pc : parsed.columns)
+        if (fold(pc.name) == fold(a->name))
+          add(kAlterTables, ops::AddColumn{t, *a, squeeze(pc.definition), false});
   }
 
   // Views and triggers that must be dropped (and, when still wanted,
@@ -179,41 +227,6 @@ class Differ {
       if (!same || mentions_altered || reads_dropped_column(tr.definition))
         affected_triggers_.insert(fold(tr.name));
     }
-    for (const auto& v : from_.views) {
-      bool wanted = std::any_of(to_.views.begin(), to_.views.end(), [&](const View& w) {
-        return fold(w.name.name) == fold(v.name.name);
-      });
-      if (!wanted) diff_.changes.push_back("drop view " + v.name.name);
-    }
-    for (const auto& w : to_.views) {
-      bool had = false, same = false;
-      for (const auto& v : from_.views)
-        if (fold(v.name.name) == fold(w.name.name)) {
-          had = true;
-          same = comparable_definition(w.definition) == comparable_definition(v.definition);
-        }
-      if (!had)
-        diff_.changes.push_back("add view " + w.name.name);
-      else if (!same)
-        diff_.changes.push_back("change view " + w.name.name);
-    }
-    for (const auto& tr : from_.triggers) {
-      bool wanted = false, same = false;
-      for (const auto& u : to_.triggers)
-        if (fold(u.name) == fold(tr.name)) {
-          wanted = true;
-          same = comparable_definition(u.definition) == comparable_definition(tr.definition);
-        }
-      if (!wanted)
-        diff_.changes.push_back("drop trigger " + tr.name);
-      else if (!same)
-        diff_.changes.push_back("change trigger " + tr.name);
-    }
-    for (const auto& u : to_.triggers) {
-      bool had = std::any_of(from_.triggers.begin(), from_.triggers.end(),
-                             [&](const Trigger& t) { return fold(t.name) == fold(u.name); });
-      if (!had) diff_.changes.push_back("add trigger " + u.name);
-    }
   }
 
   bool reads_dropped_column(const std::string& sql) const {
@@ -224,26 +237,75 @@ class Differ {
     return false;
   }
 
-  void drop_triggers() {
-    for (const auto& tr : from_.triggers)
-      if (affected_triggers_.count(fold(tr.name))) add("DROP TRIGGER " + quote_ident(tr.name));
-  }
-
   static bool view_reads(const View& v, const std::string& other) {
     return std::any_of(v.depends_on.begin(), v.depends_on.end(),
                        [&](const QualifiedName& q) { return fold(q.name) == fold(other); });
   }
 
-  void drop_views() {
+  // Ranks in the dependency order of `views` (reversed: dependents first).
+  static std::vector<int> view_ranks(const std::vector<const View*>& views, bool reversed) {
+    auto order = dependency_order(views.size(), [&](std::size_t a, std::size_t b) {
+      return view_reads(*views[a], views[b]->name.name);
+    });
+    if (reversed) std::reverse(order.begin(), order.end());
+    std::vector<int> rank(views.size());
+    for (std::size_t i = 0; i < order.size(); ++i) rank[order[i]] = static_cast<int>(i);
+    return rank;
+  }
+
+  const View* to_view(const std::string& name) const {
+    for (const auto& w : to_.views)
+      if (fold(w.name.name) == fold(name)) return &w;
+    return nullptr;
+  }
+  const View* from_view(const std::string& name) const {
+    for (const auto& v : from_.views)
+      if (fold(v.name.name) == fold(name)) return &v;
+    return nullptr;
+  }
+  const Trigger* to_trigger(const std::string& name) const {
+    for (const auto& u : to_.triggers)
+      if (fold(u.name) == fold(name)) return &u;
+    return nullptr;
+  }
+
+  // The views and triggers that go, come or are recreated. Reported: a view
+  // or trigger that goes, comes or changes (not one recreated as it was).
+  void view_and_trigger_ops() {
     std::vector<const View*> gone;
     for (const auto& v : from_.views)
       if (affected_views_.count(fold(v.name.name))) gone.push_back(&v);
-    // Dependents first: the reverse of creation order.
-    auto order = dependency_order(gone.size(), [&](std::size_t a, std::size_t b) {
-      return view_reads(*gone[a], gone[b]->name.name);
-    });
-    std::reverse(order.begin(), order.end());
-    for (std::size_t i : order) add("DROP VIEW " + quote_ident(gone[i]->name.name));
+    std::vector<int> rank = view_ranks(gone, true);
+    for (std::size_t i = 0; i < gone.size(); ++i)
+      add(kDropViews, ops::DropView{*gone[i]}, !to_view(gone[i]->name.name), rank[i]);
+
+    std::vector<const View*> todo;
+    for (const auto& w : to_.views)
+      if (!from_view(w.name.name) || affected_views_.count(fold(w.name.name))) todo.push_back(&w);
+    rank = view_ranks(todo, false);
+    for (std::size_t i = 0; i < todo.size(); ++i) {
+      const View& w = *todo[i];
+      const View* had = from_view(w.name.name);
+      bool changed =
+          had && comparable_definition(w.definition) != comparable_definition(had->definition);
+      std::optional<ops::ViewRecreate> recreate;
+      if (had) recreate = ops::ViewRecreate{ops::ViewRecreate::Cause::kDefinition, {}};
+      add(kCreateViews, ops::CreateView{w, false, recreate}, !had || changed, rank[i]);
+    }
+
+    for (const auto& tr : from_.triggers) {
+      if (!affected_triggers_.count(fold(tr.name))) continue;
+      const Trigger* want = to_trigger(tr.name);
+      bool changed =
+          want && comparable_definition(want->definition) != comparable_definition(tr.definition);
+      add(kDropTriggers, ops::DropTrigger{tr, changed}, !want || changed);
+    }
+    for (const auto& u : to_.triggers) {
+      bool had = std::any_of(from_.triggers.begin(), from_.triggers.end(),
+                             [&](const Trigger& t) { return fold(t.name) == fold(u.name); });
+      if (!had || affected_triggers_.count(fold(u.name)))
+        add(kCreateTriggers, ops::CreateTrigger{u, had}, !had);
+    }
   }
 
   // The from-side index text after the renames ALTER TABLE makes.
@@ -277,13 +339,15 @@ class Differ {
         const Index* want = to_index(ix.name);
         bool same = want && projected_index(ix) == comparable_definition(want->definition);
         if (same) continue;
-        diff_.changes.push_back((want ? "change index " : "drop index ") + ix.name);
         if (want) changed_indexes_.insert(fold(ix.name));
         std::string key = fold(t.name.name);
         auto r = renames_.tables.find(key);
         if (r != renames_.tables.end()) key = fold(r->second);
         // DROP TABLE takes the indexes of a dropped or rebuilt table with it.
-        if (!table_goes && !rebuilt_.count(key)) add("DROP INDEX " + quote_ident(ix.name));
+        std::optional<Index> replacement;
+        if (want) replacement = *want;
+        add(kDropIndexes,
+            ops::DropIndex{ix, replacement, {}, table_goes || rebuilt_.count(key) > 0, false});
       }
     }
   }
@@ -296,85 +360,6 @@ class Differ {
                        });
   }
 
-  void drop_tables() {
-    auto order = dependency_order(dropped_tables_.size(), [&](std::size_t a, std::size_t b) {
-      return references(*dropped_tables_[a], *dropped_tables_[b]);
-    });
-    std::reverse(order.begin(), order.end());  // children first
-    for (std::size_t i : order)
-      add("DROP TABLE " + quote_ident(dropped_tables_[i]->name.name),
-          "drops table " + dropped_tables_[i]->name.name + " and all its rows", true);
-  }
-
-  void rename_tables_and_columns() {
-    for (const auto& p : plans_)
-      if (p.renamed)
-        add("ALTER TABLE " + quote_ident(p.from->name.name) + " RENAME TO " +
-            quote_ident(p.to->name.name));
-    for (const auto& p : plans_)
-      for (const auto& m : p.kept)
-        if (m.renamed())
-          add("ALTER TABLE " + quote_ident(p.to->name.name) + " RENAME COLUMN " +
-              quote_ident(m.from->name) + " TO " + quote_ident(m.to->name));
-  }
-
-  void alter_tables() {
-    for (const auto& p : plans_) {
-      if (p.rebuild()) {
-        rebuild(p);
-        continue;
-      }
-      const std::string t = quote_ident(p.to->name.name);
-      for (const Column* d : p.dropped)
-        add("ALTER TABLE " + t + " DROP COLUMN " + quote_ident(d->name),
-            "drops column " + p.to->name.name + "." + d->name + " and its data", true);
-      ParsedTable parsed = parse_create_table(p.to->sql);
-      for (const Column* a : p.added)
-        for (const auto& pc : parsed.columns)
-          if (fold(pc.name) == fold(a->name))
-            add("ALTER TABLE " + t + " ADD COLUMN " + squeeze(pc.definition));
-    }
-  }
-
-  void rebuild(const TablePlan& p) {
-    const std::string name = p.to->name.name;
-    std::string tmp = "migrate_tmp_" + name;
-    std::string reasons;
-    for (const auto& r : p.rebuild_reasons) reasons += (reasons.empty() ? "" : "; ") + r;
-    add(rename_created(p.to->sql, tmp),
-        "rebuild of table " + name + " (SQLite cannot ALTER this in place: " + reasons + ")");
-    std::string cols;
-    for (const auto& m : p.kept) {
-      if (!m.to->generated.empty()) continue;
-      cols += (cols.empty() ? "" : ", ") + quote_ident(m.to->name);
-    }
-    for (const Column* a : p.added)
-      if (a->not_null && !a->default_expr && a->generated.empty())
-        diff_.warnings.push_back("table " + name + ": new column " + a->name +
-                                 " is NOT NULL without a default, so the rebuild fails if the "
-                                 "table has rows; give it a DEFAULT");
-    if (!cols.empty()) {
-      std::string dropped;
-      for (const Column* d : p.dropped) dropped += (dropped.empty() ? "" : ", ") + d->name;
-      std::string sql = "INSERT INTO " + quote_ident(tmp) + " (" + cols + ") SELECT " + cols +
-                        " FROM " + quote_ident(name);
-      if (dropped.empty())
-        add(sql);
-      else
-        add(sql, "column(s) " + dropped + " of " + name + " are not copied: their data is lost",
-            true);
-    }
-    add("DROP TABLE " + quote_ident(name));
-    add("ALTER TABLE " + quote_ident(tmp) + " RENAME TO " + quote_ident(name));
-  }
-
-  void create_tables() {
-    auto order = dependency_order(new_tables_.size(), [&](std::size_t a, std::size_t b) {
-      return references(*new_tables_[a], *new_tables_[b]);
-    });
-    for (std::size_t i : order) add(new_tables_[i]->sql);
-  }
-
   void create_indexes() {
     for (const auto& t : to_.tables) {
       bool fresh = std::find(new_tables_.begin(), new_tables_.end(), &t) != new_tables_.end() ||
@@ -384,36 +369,16 @@ class Differ {
         for (const auto& f : from_.tables)
           for (const auto& fi : f.indexes)
             if (fold(fi.name) == fold(ix.name)) had = true;
-        if (!had) diff_.changes.push_back("add index " + ix.name);
-        if (fresh || !had || changed_indexes_.count(fold(ix.name))) add(ix.definition);
+        if (fresh || !had || changed_indexes_.count(fold(ix.name)))
+          add(kCreateIndexes, ops::CreateIndex{ix, false, false}, !had);
       }
-    }
-  }
-
-  void create_views() {
-    std::vector<const View*> todo;
-    for (const auto& w : to_.views) {
-      bool had = std::any_of(from_.views.begin(), from_.views.end(),
-                             [&](const View& v) { return fold(v.name.name) == fold(w.name.name); });
-      if (!had || affected_views_.count(fold(w.name.name))) todo.push_back(&w);
-    }
-    auto order = dependency_order(todo.size(), [&](std::size_t a, std::size_t b) {
-      return view_reads(*todo[a], todo[b]->name.name);
-    });
-    for (std::size_t i : order) add(todo[i]->definition);
-  }
-
-  void create_triggers() {
-    for (const auto& u : to_.triggers) {
-      bool had = std::any_of(from_.triggers.begin(), from_.triggers.end(),
-                             [&](const Trigger& t) { return fold(t.name) == fold(u.name); });
-      if (!had || affected_triggers_.count(fold(u.name))) add(u.definition);
     }
   }
 
   const Schema& from_;
   const Schema& to_;
-  Diff diff_;
+  OpPlan ops_;
+  std::vector<std::string> warnings_;  // ignored hints
   Renames renames_;
   std::vector<Pair> pairs_;
   std::vector<TablePlan> plans_;

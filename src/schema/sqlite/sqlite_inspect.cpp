@@ -120,6 +120,22 @@ void add_foreign_keys(Connection& conn, const ParsedTable& parsed, Table& table)
   }
 }
 
+// The columns of `t` (other than `self`) that `expr` names, in the table's
+// order. SQLite records no dependencies: the names among the expression's
+// tokens (strings and comments are not names) are what it uses.
+std::vector<std::string> columns_named(const std::string& expr, const Table& t,
+                                       const std::string& self = "") {
+  std::vector<std::string> names;
+  for (const Token& tok : tokenize(expr))
+    if (tok.is_name()) names.push_back(fold(tok.value()));
+  std::vector<std::string> out;
+  for (const auto& c : t.columns)
+    if (fold(c.name) != fold(self) &&
+        std::find(names.begin(), names.end(), fold(c.name)) != names.end())
+      out.push_back(c.name);
+  return out;
+}
+
 std::vector<std::string> index_key_columns(Connection& conn, const std::string& index) {
   std::vector<std::string> cols;
   for (const Row& r : query(conn,
@@ -201,6 +217,8 @@ Table inspect_table(Connection& conn, const std::string& name, const std::string
     c.generated_virtual = hidden == 2;
     table.columns.push_back(c);
   }
+  for (auto& c : table.columns)
+    if (!c.generated.empty()) c.uses.columns = columns_named(c.generated, table, c.name);
   if (!pk.empty()) {
     std::sort(pk.begin(), pk.end());
     Constraint c;
@@ -217,12 +235,15 @@ Table inspect_table(Connection& conn, const std::string& name, const std::string
     c.name = chk.name;
     if (!chk.column.empty()) c.columns = {chk.column};
     c.definition = "CHECK (" + normalize(chk.expr) + ")";
+    c.uses.columns = columns_named(chk.expr, table);
     if (!c.name.empty())
       c.definition = "CONSTRAINT " + quote_ident(fold(c.name)) + " " + c.definition;
     table.constraints.push_back(c);
   }
   add_foreign_keys(conn, parsed, table);
   add_indexes(conn, table, index_sql);
+  for (auto& c : table.constraints)
+    if (c.kind != ConstraintKind::Check) c.uses.columns = c.columns;
   std::stable_sort(table.constraints.begin(), table.constraints.end(),
                    [](const Constraint& a, const Constraint& b) {
                      if (a.kind != b.kind) return a.kind < b.kind;

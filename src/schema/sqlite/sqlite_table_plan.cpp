@@ -1,6 +1,7 @@
 #include "schema/sqlite/sqlite_table_plan.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "schema/sqlite/sqlite_create_table.h"
 #include "sql/sqlite/text.h"
@@ -10,7 +11,6 @@ namespace migrate::schema::sqlite {
 // SQLite's tokenizer and text operations (sql/sqlite/).
 using sql::sqlite::fold;
 using sql::sqlite::Kind;
-using sql::sqlite::mentions;
 using sql::sqlite::normalize;
 using sql::sqlite::quote_ident;
 using sql::sqlite::replace_ident;
@@ -80,38 +80,32 @@ const ParsedColumn* parsed_column(const ParsedTable& p, const std::string& name)
   return nullptr;
 }
 
-// Why a column cannot be added with ALTER TABLE ADD COLUMN ("" = it can).
-std::string add_column_blocker(const Column& c, const ParsedColumn* p) {
-  if (!p) return "its definition cannot be read";
-  if (p->primary_key) return "it is a PRIMARY KEY";
-  if (p->unique) return "it is UNIQUE";
-  if (!c.generated.empty() && !c.generated_virtual) return "it is a STORED generated column";
+// Why a column cannot be added with ALTER TABLE ADD COLUMN (none: it can).
+std::optional<ops::RebuildReason::Blocker> add_column_blocker(const Column& c,
+                                                              const ParsedColumn* p) {
+  using B = ops::RebuildReason::Blocker;
+  if (!p) return B::kUnreadable;
+  if (p->primary_key) return B::kPrimaryKey;
+  if (p->unique) return B::kUnique;
+  if (!c.generated.empty() && !c.generated_virtual) return B::kStoredGenerated;
   if (c.generated.empty()) {
-    if (c.default_expr && !constant_default(*c.default_expr))
-      return "its default (" + *c.default_expr + ") is not a constant";
-    if (c.not_null && is_null_default(c)) return "it is NOT NULL without a default";
+    if (c.default_expr && !constant_default(*c.default_expr)) return B::kNonConstantDefault;
+    if (c.not_null && is_null_default(c)) return B::kNotNullWithoutDefault;
   }
-  if (p->references && !is_null_default(c))
-    return "it REFERENCES another table and has a non-NULL default";
-  return "";
+  if (p->references && !is_null_default(c)) return B::kReferencesWithDefault;
+  return std::nullopt;
 }
 
-std::string describe_column_change(const Column& a, const Column& b) {
-  std::vector<std::string> parts;
-  if (a.type != b.type) parts.push_back("type " + a.type + " -> " + b.type);
-  if (a.not_null != b.not_null) parts.push_back(b.not_null ? "NOT NULL added" : "NOT NULL dropped");
-  if (a.default_expr != b.default_expr)
-    parts.push_back("default " + a.default_expr.value_or("none") + " -> " +
-                    b.default_expr.value_or("none"));
-  if (a.collation != b.collation)
-    parts.push_back("collation " + (a.collation.empty() ? "binary" : a.collation) + " -> " +
-                    (b.collation.empty() ? "binary" : b.collation));
-  if (a.generated != b.generated || a.generated_virtual != b.generated_virtual)
-    parts.push_back("generated " + (a.generated.empty() ? "none" : a.generated) + " -> " +
-                    (b.generated.empty() ? "none" : b.generated));
-  std::string out;
-  for (const auto& p : parts) out += (out.empty() ? "" : "; ") + p;
-  return out;
+// Whether two columns differ in what a rebuild can change (not the name).
+bool column_changes(const Column& a, const Column& b) {
+  return a.type != b.type || a.not_null != b.not_null || a.default_expr != b.default_expr ||
+         a.collation != b.collation || a.generated != b.generated ||
+         a.generated_virtual != b.generated_virtual;
+}
+
+bool uses_column(const Uses& uses, const std::string& name) {
+  return std::any_of(uses.columns.begin(), uses.columns.end(),
+                     [&](const std::string& n) { return fold(n) == fold(name); });
 }
 
 }  // namespace
@@ -189,20 +183,28 @@ TablePlan plan_table(const Table& from, const Table& to, bool renamed, const Ren
   for (std::size_t i = 0; i < from.columns.size(); ++i)
     if (!from_used[i]) plan.dropped.push_back(&from.columns[i]);
 
-  auto reason = [&](const std::string& r) { plan.rebuild_reasons.push_back(r); };
+  using Reason = ops::RebuildReason;
+  auto reason = [&](Reason::Kind kind) -> Reason& {
+    plan.rebuild_reasons.emplace_back();
+    plan.rebuild_reasons.back().kind = kind;
+    return plan.rebuild_reasons.back();
+  };
 
   for (const auto& m : plan.kept) {
     Column projected = *m.from;
+    projected.name = m.to->name;
     if (col_renames)
       for (const auto& [old_name, new_name] : *col_renames)
         if (!projected.generated.empty())
           projected.generated = normalize(replace_ident(projected.generated, old_name, new_name));
-    std::string change = describe_column_change(projected, *m.to);
-    if (!change.empty()) reason("column " + m.to->name + ": " + change);
+    if (!column_changes(projected, *m.to)) continue;
+    Reason& r = reason(Reason::Kind::kColumnChanged);
+    r.column = std::move(projected);
+    r.column_to = *m.to;
   }
   if (from.without_rowid != to.without_rowid)
-    reason(to.without_rowid ? "WITHOUT ROWID added" : "WITHOUT ROWID dropped");
-  if (from.strict != to.strict) reason(to.strict ? "STRICT added" : "STRICT dropped");
+    reason(Reason::Kind::kWithoutRowid).added = to.without_rowid;
+  if (from.strict != to.strict) reason(Reason::Kind::kStrict).added = to.strict;
 
   ParsedTable parsed_to = parse_create_table(to.sql);
   std::vector<std::string> expected;  // what `to` should hold after the in-place change
@@ -213,27 +215,35 @@ TablePlan plan_table(const Table& from, const Table& to, bool renamed, const Ren
                        return fold(d->name) == fold(c.columns[0]);
                      });
     if (own_check) continue;
-    std::string used;
+    const Column* used = nullptr;
     for (const Column* d : plan.dropped) {
       bool uses = std::any_of(c.columns.begin(), c.columns.end(),
                               [&](const std::string& n) { return fold(n) == fold(d->name); }) ||
-                  (c.kind == ConstraintKind::Check && mentions(c.definition, d->name));
-      if (uses) used = d->name;
+                  uses_column(c.uses, d->name);
+      if (uses) used = d;
     }
-    if (!used.empty()) {
-      reason("column " + used + " is dropped but used by " + c.definition);
+    if (used) {
+      Reason& r = reason(Reason::Kind::kColumnUsedByConstraint);
+      r.column = *used;
+      r.constraint = c.definition;
       continue;
     }
     expected.push_back(project_constraint(c, tn, renames));
   }
   for (const Column* d : plan.dropped)
     for (const auto& c : from.columns)
-      if (!c.generated.empty() && mentions(c.generated, d->name))
-        reason("column " + d->name + " is dropped but used by generated column " + c.name);
+      if (!c.generated.empty() && uses_column(c.uses, d->name)) {
+        Reason& r = reason(Reason::Kind::kColumnUsedByGenerated);
+        r.column = *d;
+        r.column_to = c;
+      }
   for (const Column* a : plan.added) {
     const ParsedColumn* p = parsed_column(parsed_to, a->name);
-    std::string blocker = add_column_blocker(*a, p);
-    if (!blocker.empty()) reason("column " + a->name + " cannot be added in place: " + blocker);
+    if (auto blocker = add_column_blocker(*a, p)) {
+      Reason& r = reason(Reason::Kind::kColumnNotAddable);
+      r.column_to = *a;
+      r.blocker = *blocker;
+    }
     // Its column constraints come with ADD COLUMN.
     for (const auto& c : to.constraints) {
       bool own = c.columns.size() == 1 && fold(c.columns[0]) == fold(a->name) &&
@@ -252,20 +262,9 @@ TablePlan plan_table(const Table& from, const Table& to, bool renamed, const Ren
                         std::back_inserter(gone));
     std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(),
                         std::back_inserter(come));
-    for (const auto& g : gone) reason("constraint dropped: " + g);
-    for (const auto& c : come) reason("constraint added: " + c);
+    for (const auto& g : gone) reason(Reason::Kind::kConstraintDropped).constraint = g;
+    for (const auto& c : come) reason(Reason::Kind::kConstraintAdded).constraint = c;
   }
-
-  std::string t = to.name.name;
-  for (const auto& m : plan.kept)
-    if (m.renamed())
-      plan.changes.push_back("rename column " + t + "." + m.from->name + " to " + m.to->name);
-  for (const Column* d : plan.dropped) plan.changes.push_back("drop column " + t + "." + d->name);
-  for (const Column* a : plan.added) plan.changes.push_back("add column " + t + "." + a->name);
-  for (const auto& r : plan.rebuild_reasons)
-    if (r.rfind("column ", 0) != 0 || r.find("cannot be") == std::string::npos)
-      if (r.find("is dropped but used by") == std::string::npos)
-        plan.changes.push_back("change table " + t + ": " + r);
   return plan;
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "schema/model.h"
+#include "schema/ops.h"
 
 namespace migrate::schema::sqlite {
 
@@ -26,10 +27,7 @@ struct TablePlan {
   std::vector<const Column*> dropped;  // from `from`
   std::vector<const Column*> added;    // from `to`, in its column order
   // Why the table must be rebuilt; empty = in place.
-  std::vector<std::string> rebuild_reasons;
-  // Differences that need no ALTER of their own but are differences
-  // nonetheless (for `check`), e.g. "add column t.c".
-  std::vector<std::string> changes;
+  std::vector<ops::RebuildReason> rebuild_reasons;
 
   bool rebuild() const { return !rebuild_reasons.empty(); }
   bool has_column_renames() const;
