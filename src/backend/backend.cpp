@@ -9,8 +9,10 @@
 #include "db/postgres/pg_dialect.h"
 #include "db/sqlite/sqlite_database.h"
 #include "db/sqlite/sqlite_dialect.h"
+#include "schema/postgres/pg_render.h"
 #include "schema/postgres/postgres_schema.h"
 #include "schema/rename_warnings.h"
+#include "schema/sqlite/sqlite_render.h"
 #include "schema/sqlite/sqlite_schema.h"
 #include "util/error.h"
 
@@ -60,10 +62,14 @@ std::unique_ptr<db::Dialect> postgres_dialect(const db::SessionSettings& session
   return std::make_unique<db::postgres::PostgresDialect>(session);
 }
 
-const Backend kSqlite = {DatabaseUrl::kSqlite, "sqlite", &sqlite_dialect,
-                         &schema::sqlite::diff_sqlite, &sqlite_connectors};
-const Backend kPostgres = {DatabaseUrl::kPostgres, "postgresql", &postgres_dialect,
-                           &schema::diff_postgres, &postgres_connectors};
+const Backend kSqlite = {
+    DatabaseUrl::kSqlite,      "sqlite",           &sqlite_dialect, &schema::sqlite::diff_sqlite,
+    &schema::sqlite::renderer, &sqlite_connectors,
+};
+const Backend kPostgres = {
+    DatabaseUrl::kPostgres,      "postgresql",         &postgres_dialect, &schema::diff_postgres,
+    &schema::postgres::renderer, &postgres_connectors,
+};
 
 }  // namespace
 

@@ -28,6 +28,7 @@
 #include "schema/diff.h"
 #include "schema/inspect.h"
 #include "schema/model.h"
+#include "schema/render.h"
 
 namespace migrate::backend {
 
@@ -52,6 +53,9 @@ struct Backend {
   std::unique_ptr<db::Dialect> (*dialect)(const db::SessionSettings& session);
   // Both schemas of this kind.
   schema::Diff (*diff)(const schema::Schema& from, const schema::Schema& to);
+  // Typed operations (schema/ops.h) as this kind's SQL and summary, for
+  // operations built without a differ (the expand/contract planner).
+  const schema::Renderer& (*renderer)();
   // Throws migrate::Error when they cannot be loaded (PostgreSQL: the module
   // or libpq is missing).
   const Connectors& (*connectors)();
