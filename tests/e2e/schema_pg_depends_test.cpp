@@ -50,7 +50,7 @@ std::string script_of(const std::string& from_sql, const std::string& to_sql,
   Schema target = inspect(to);
   if (hint) hint(target);
   Diff diff = migrate::schema::diff_postgres(inspect(from), target);
-  const std::string script = migrate::schema::render_script(diff);
+  std::string script = migrate::schema::render_script(diff);
   INFO("script:\n" << script);
   apply(from, diff);
   CHECK(first_difference(inspect(from), target).empty());

@@ -43,14 +43,15 @@ inline std::string compare_lists(const std::string& what, const std::vector<T>& 
   std::map<std::string, const T*> ma, mb;
   for (const auto& x : a) ma[key(x)] = &x;
   for (const auto& x : b) mb[key(x)] = &x;
+  auto named = [&](const std::string& k) { return std::string(what).append(" ").append(k); };
   for (const auto& [k, x] : ma) {
     auto it = mb.find(k);
-    if (it == mb.end()) return what + " " + k + " is only on the left";
+    if (it == mb.end()) return named(k).append(" is only on the left");
     std::string d = cmp(*x, *it->second);
-    if (!d.empty()) return what + " " + k + ": " + d;
+    if (!d.empty()) return named(k).append(": ").append(d);
   }
   for (const auto& [k, x] : mb)
-    if (!ma.count(k)) return what + " " + k + " is only on the right";
+    if (!ma.count(k)) return named(k).append(" is only on the right");
   return "";
 }
 
@@ -232,7 +233,7 @@ inline void one_way(const std::string& from_sql, const std::string& to_sql, cons
   if (std::getenv("SCHEMA_PG_TEST_PRINT"))
     std::cout << "-- " << direction << "\n" << migrate::schema::render_script(diff) << "\n";
   REQUIRE_FALSE(diff.empty());
-  CHECK(diff.changes.size() > 0);
+  CHECK_FALSE(diff.changes.empty());
   apply(from, diff);
   const std::string difference = first_difference(inspect(from), target);
   INFO("first difference: " << difference);

@@ -96,7 +96,7 @@ std::string one_way(const TempDir& dir, const std::string& tag, const std::strin
   schema::Schema after = inspect(db);
   CHECK(schema::sqlite::dump_sqlite(after) == schema::sqlite::dump_sqlite(to));
   schema::Diff again = backend::diff_schemas(after, to);
-  CHECK(schema::render_script(again) == "");
+  CHECK(schema::render_script(again).empty());
   return script;
 }
 

@@ -3,6 +3,7 @@
 // dialect's renderer: the statements, the summary and the data loss.
 #include <catch2/catch.hpp>
 
+#include "backend/backend.h"
 #include "schema/ops.h"
 #include "schema/postgres/pg_render.h"
 #include "schema/render.h"
@@ -58,10 +59,10 @@ TEST_CASE("PostgreSQL: an expand/contract of a NOT NULL email, by hand", "[schem
   CHECK(sql_of(d) ==
         std::vector<std::string>{
             "ALTER TABLE public.accounts ADD COLUMN email text",
-            "CREATE UNIQUE INDEX CONCURRENTLY accounts_email_key ON public.accounts USING btree "
-            "(email)",
-            "ALTER TABLE public.accounts ADD CONSTRAINT accounts_email_not_null CHECK ((email IS "
-            "NOT NULL)) NOT VALID",
+            std::string("CREATE UNIQUE INDEX CONCURRENTLY accounts_email_key ON public.accounts ") +
+                "USING btree (email)",
+            std::string("ALTER TABLE public.accounts ADD CONSTRAINT accounts_email_not_null ") +
+                "CHECK ((email IS NOT NULL)) NOT VALID",
             "ALTER TABLE public.accounts VALIDATE CONSTRAINT accounts_email_not_null",
             "ALTER TABLE public.accounts ALTER COLUMN email SET NOT NULL",
             "ALTER TABLE public.accounts DROP CONSTRAINT accounts_email_not_null",
@@ -101,6 +102,7 @@ TEST_CASE("PostgreSQL: data loss is read from the operation", "[schema][ops][pg]
       {ops::AlterColumn{kAccounts, text, number, "nullif(n, '')::numeric(12,2)", false, false}},
       out);
   std::vector<std::string> sql;
+  sql.reserve(out.size());
   for (const auto& s : out) sql.push_back(s.sql);
   CHECK(sql == std::vector<std::string>{
                    "ALTER TABLE public.accounts ALTER COLUMN n DROP DEFAULT",
@@ -133,7 +135,12 @@ TEST_CASE("the same operations rendered for PostgreSQL and for SQLite", "[schema
                           "ALTER TABLE public.accounts RENAME COLUMN email TO mail",
                           "ALTER TABLE public.accounts DROP COLUMN mail",
                       });
-  Diff lite = render_operations(sqlite::renderer(), plan);
+  // The registry hands out each kind's renderer.
+  using migrate::config::DatabaseUrl;
+  CHECK(&migrate::backend::backend_for(DatabaseUrl::kPostgres).renderer() == &postgres::renderer());
+  REQUIRE(&migrate::backend::backend_for(DatabaseUrl::kSqlite).renderer() == &sqlite::renderer());
+  Diff lite =
+      render_operations(migrate::backend::backend_for(DatabaseUrl::kSqlite).renderer(), plan);
   CHECK(sql_of(lite) == std::vector<std::string>{
                             "ALTER TABLE accounts ADD COLUMN email text",
                             "CREATE INDEX accounts_email ON accounts (email)",

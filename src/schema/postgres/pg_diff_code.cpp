@@ -25,7 +25,7 @@ std::string header(const std::string& def) {
     if (out.empty())
       out = line;
     else if (util::starts_with(line, " RETURNS "))
-      return out + "\n" + line;
+      return out.append("\n").append(line);
   }
   return out;
 }

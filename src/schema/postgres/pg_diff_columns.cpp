@@ -20,16 +20,16 @@ const std::pair<const QualifiedName, bool>* rebuilt_enum_of(const std::string& t
 
 bool needs_rebuild(const Column& from, const Column& to) { return from.generated != to.generated; }
 
-bool alter_column(const QualifiedName& table, const Column& o, const Column& c, Plan& plan) {
-  const auto* rebuilt = rebuilt_enum_of(c.type, plan);
-  const bool retype = o.type != c.type || o.collation != c.collation || rebuilt;
+bool alter_column(const QualifiedName& table, const Column& from, const Column& to, Plan& plan) {
+  const auto* rebuilt = rebuilt_enum_of(to.type, plan);
+  const bool retype = from.type != to.type || from.collation != to.collation || rebuilt;
   // Built only when something changes: most kept columns are equal.
-  if (retype || o.not_null != c.not_null || o.default_expr != c.default_expr ||
-      o.identity != c.identity)
+  if (retype || from.not_null != to.not_null || from.default_expr != to.default_expr ||
+      from.identity != to.identity)
     plan.add(kTables,
-             ops::AlterColumn{table, o, c, "", rebuilt != nullptr, rebuilt && rebuilt->second});
-  if (o.comment != c.comment)
-    plan.add(kComments, ops::Comment{ops::Comment::On::kColumn, table, c.name, "", c.comment});
+             ops::AlterColumn{table, from, to, "", rebuilt != nullptr, rebuilt && rebuilt->second});
+  if (from.comment != to.comment)
+    plan.add(kComments, ops::Comment{ops::Comment::On::kColumn, table, to.name, "", to.comment});
   return retype;
 }
 

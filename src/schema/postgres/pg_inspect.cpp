@@ -60,7 +60,7 @@ ConstraintKind constraint_kind(char c) {
 // exclude_tables entries are "name" (any schema) or "schema.name".
 bool excluded(const InspectOptions& options, const std::string& schema, const std::string& name) {
   for (const auto& e : options.exclude_tables)
-    if (e == name || e == schema + "." + name) return true;
+    if (e == name || e == std::string(schema).append(".").append(name)) return true;
   return false;
 }
 

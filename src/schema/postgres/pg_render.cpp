@@ -91,8 +91,7 @@ bool narrowing(const std::string& old_type, const std::string& new_type) {
   }
   int orank = number_rank(ob), nrank = number_rank(nb);
   if (orank && nrank && old_type == ob && new_type == nb) return nrank < orank;
-  if (ob == "real" && nb == "double precision") return false;
-  return true;
+  return !(ob == "real" && nb == "double precision");
 }
 
 bool needs_using(const std::string& old_type, const std::string& new_type) {

@@ -52,7 +52,7 @@ std::vector<Row> query(Connection& conn, const std::string& sql, const std::stri
     for (int c = 0; c < n; ++c) {
       const unsigned char* v = sqlite3_column_text(stmt.get(), c);
       r.null.push_back(v == nullptr);
-      r.text.push_back(v ? reinterpret_cast<const char*>(v) : "");
+      r.text.emplace_back(v ? reinterpret_cast<const char*>(v) : "");
     }
     rows.push_back(std::move(r));
   }
@@ -114,7 +114,12 @@ void add_foreign_keys(Connection& conn, const ParsedTable& parsed, Table& table)
     def += c.definition;
     if (c.deferrable)
       def += c.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
-    if (!c.name.empty()) def = "CONSTRAINT " + quote_ident(fold(c.name)) + " " + def;
+    if (!c.name.empty()) {
+      std::string head = "CONSTRAINT ";
+      head += quote_ident(fold(c.name));
+      head += ' ';
+      def.insert(0, head);
+    }
     c.definition = def;
     table.constraints.push_back(c);
   }

@@ -13,7 +13,8 @@ namespace {
 std::string describe_column_change(const Column& a, const Column& b) {
   std::vector<std::string> parts;
   if (a.type != b.type) parts.push_back("type " + a.type + " -> " + b.type);
-  if (a.not_null != b.not_null) parts.push_back(b.not_null ? "NOT NULL added" : "NOT NULL dropped");
+  if (a.not_null != b.not_null)
+    parts.emplace_back(b.not_null ? "NOT NULL added" : "NOT NULL dropped");
   if (a.default_expr != b.default_expr)
     parts.push_back("default " + a.default_expr.value_or("none") + " -> " +
                     b.default_expr.value_or("none"));

@@ -32,6 +32,7 @@ std::string mapped(const std::map<std::string, std::string>& m, const std::strin
 std::vector<std::string> mapped(const std::map<std::string, std::string>* m,
                                 const std::vector<std::string>& names) {
   std::vector<std::string> out;
+  out.reserve(names.size());
   for (const auto& n : names) out.push_back(m ? mapped(*m, n) : n);
   return out;
 }
