@@ -203,7 +203,7 @@ Config load_config(const std::string& path, const std::optional<std::string>& ur
     const YAML::Node value = it->second;
     const std::string where = at(file, key_node.Mark());
     if (!key_node.IsScalar()) throw Error(where + ": a key must be a plain name");
-    const std::string key = key_node.Scalar();
+    const std::string& key = key_node.Scalar();
     auto known = known_keys().find(key);
     if (known == known_keys().end()) {
       throw Error(where + ": unknown key `" + key + "` (known keys: " + known_key_list() + ")");

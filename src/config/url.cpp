@@ -231,7 +231,7 @@ DatabaseUrl parse_database_url(const std::string& url, const std::string& base_d
   if (split_pg(url, parts)) return parse_postgres(url, parts);
   if (util::starts_with(url, "sqlite:")) return parse_sqlite(url, base_dir);
   std::string why = "expected sqlite:///PATH or postgresql://[user[:password]@]host[:port]/dbname";
-  if (url.find("+") != std::string::npos && url.find("://") != std::string::npos) {
+  if (url.find('+') != std::string::npos && url.find("://") != std::string::npos) {
     why += " (SQLAlchemy driver suffixes such as postgresql+psycopg2:// are not used here)";
   }
   bad_url(url, why);

@@ -496,7 +496,7 @@ std::string ScriptDirectory::write_revision(const NewRevision& rev) const {
   const std::string text = fill_template(tmpl, vars);
 
   const std::string slug = slugify(rev.message);
-  const std::string path = versions_dir() + "/" + id + (slug.empty() ? "" : "_" + slug) + ".sql";
+  std::string path = versions_dir() + "/" + id + (slug.empty() ? "" : "_" + slug) + ".sql";
   // Check the result before writing it: a broken script.sql.tmpl must fail
   // here, naming the template, not at the next command naming a new file.
   try {

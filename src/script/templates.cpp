@@ -68,11 +68,11 @@ std::string templates_root() {
   }
   std::vector<std::string> candidates;
 #ifdef MIGRATE_INSTALL_TEMPLATES
-  candidates.push_back(MIGRATE_INSTALL_TEMPLATES);
+  candidates.emplace_back(MIGRATE_INSTALL_TEMPLATES);
 #endif
   candidates.push_back(executable_relative_root());
 #ifdef MIGRATE_SOURCE_TEMPLATES
-  candidates.push_back(MIGRATE_SOURCE_TEMPLATES);
+  candidates.emplace_back(MIGRATE_SOURCE_TEMPLATES);
 #endif
   for (const auto& c : candidates) {
     if (!c.empty() && is_dir(c)) return c;
