@@ -1,6 +1,8 @@
 #include "schema/rename_warnings.h"
 
 #include <cctype>
+#include <unordered_map>
+#include <unordered_set>
 
 namespace migrate::schema {
 
@@ -16,16 +18,26 @@ struct Names {
   bool eq(const std::string& a, const std::string& b) const {
     return case_insensitive ? lower(a) == lower(b) : a == b;
   }
-  bool eq(const QualifiedName& a, const QualifiedName& b) const {
-    return eq(a.schema, b.schema) && eq(a.name, b.name);
-  }
+  std::string key(const std::string& name) const { return case_insensitive ? lower(name) : name; }
+  std::string key(const QualifiedName& n) const { return key(n.schema) + '\x1f' + key(n.name); }
 };
 
-const Table* find(const Schema& s, const QualifiedName& n, const Names& names) {
-  for (const auto& t : s.tables)
-    if (names.eq(t.name, n)) return &t;
-  return nullptr;
-}
+// A schema's tables by name as the dialect compares names (the first of
+// equal names wins): one lookup per table instead of a scan.
+class TableIndex {
+ public:
+  TableIndex(const Schema& s, const Names& names) : names_(names) {
+    for (const auto& t : s.tables) by_name_.emplace(names.key(t.name), &t);
+  }
+  const Table* find(const QualifiedName& n) const {
+    auto it = by_name_.find(names_.key(n));
+    return it == by_name_.end() ? nullptr : it->second;
+  }
+
+ private:
+  const Names& names_;
+  std::unordered_map<std::string, const Table*> by_name_;
+};
 
 const Column* find(const Table& t, const std::string& n, const Names& names) {
   for (const auto& c : t.columns)
@@ -50,16 +62,17 @@ bool same_shape(const Table& a, const Table& b) {
 std::vector<std::string> probable_rename_warnings(const Schema& from, const Schema& to) {
   Names names{from.dialect == config::DatabaseUrl::kSqlite};
   std::vector<std::string> out;
+  const TableIndex from_tables(from, names), to_tables(to, names);
+  std::unordered_set<std::string> renamed_away_tables;  // hinted old names (any schema)
+  for (const auto& u : to.tables)
+    if (!u.renamed_from.empty()) renamed_away_tables.insert(names.key(u.renamed_from));
   std::vector<const Table*> dropped, added;
-  for (const auto& t : from.tables) {
-    bool renamed_away = false;
-    for (const auto& u : to.tables)
-      if (!u.renamed_from.empty() && names.eq(u.renamed_from, t.name.name)) renamed_away = true;
-    if (!find(to, t.name, names) && !renamed_away) dropped.push_back(&t);
-  }
+  for (const auto& t : from.tables)
+    if (!to_tables.find(t.name) && !renamed_away_tables.count(names.key(t.name.name)))
+      dropped.push_back(&t);
   for (const auto& u : to.tables) {
-    const Table* f = find(from, u.name, names);
-    if (!f && !u.renamed_from.empty()) f = find(from, {u.name.schema, u.renamed_from}, names);
+    const Table* f = from_tables.find(u.name);
+    if (!f && !u.renamed_from.empty()) f = from_tables.find({u.name.schema, u.renamed_from});
     if (!f) {
       added.push_back(&u);
       continue;
