@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/format.h"
+#include "runner/phases.h"
 #include "runner/step_failures.h"
 #include "util/error.h"
 #include "util/heap_pages.h"
@@ -243,6 +244,13 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
     const auto& g = scripts.graph();
     std::vector<graph::Step> pending =
         g.empty() ? std::vector<graph::Step>{} : g.upgrade_plan(cur, "heads");
+    // Contract revisions wait for the old application to be gone: listed,
+    // but not what --exit-code fails on (nor what follows them).
+    runner::HeldBack held = runner::hold_back_contracts(scripts, pending, "heads", cur, false);
+    auto waits = [&](const std::string& id) {
+      return std::none_of(held.run.begin(), held.run.end(),
+                          [&](const graph::Step& st) { return st.revision == id; });
+    };
     // What `current` shows: the stored rows plus revisions applied only as
     // another branch's dependency.
     std::vector<std::string> shown = g.empty() ? cur : g.effective_current(cur);
@@ -257,8 +265,13 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
       for (const auto& p : pending)
         j["pending"].push_back({{"revision", p.revision},
                                 {"message", scripts.file(p.revision).message},
-                                {"path", scripts.file(p.revision).path}});
-      j["up_to_date"] = pending.empty();
+                                {"path", scripts.file(p.revision).path},
+                                {"phase", script::phase_name(scripts.file(p.revision).phase)},
+                                {"waiting", waits(p.revision)}});
+      j["waiting_contracts"] = nlohmann::json::array();
+      for (const auto& id : held.waiting)
+        j["waiting_contracts"].push_back({{"revision", id}, {"message", scripts.file(id).message}});
+      j["up_to_date"] = held.run.empty();
       j["failed_steps"] = nlohmann::json::array();
       for (const auto& f : failures)
         j["failed_steps"].push_back({{"revision", f.revision},
@@ -283,15 +296,23 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
         ctx.out << pending.size() << " pending revision" << (pending.size() == 1 ? "" : "s")
                 << " (in the order 'upgrade heads' runs them):\n";
         for (const auto& p : pending)
-          ctx.out << "  " << p.revision << "  " << scripts.file(p.revision).message << "\n";
+          ctx.out << "  " << p.revision << "  " << scripts.file(p.revision).message
+                  << (std::count(held.waiting.begin(), held.waiting.end(), p.revision)
+                          ? "  (contract: waits)"
+                      : waits(p.revision) ? "  (after a waiting contract)"
+                                          : "")
+                  << "\n";
       }
+      for (const auto& id : held.waiting)
+        ctx.out << "Contract " << id << " waits: run `migrate upgrade " << id
+                << "` once no instance of the old application runs.\n";
       for (const auto& f : failures) ctx.out << runner::describe_failure(f) << "\n";
     }
-    if (s->exit_code && (!pending.empty() || !failures.empty())) {
+    if (s->exit_code && (!held.run.empty() || !failures.empty())) {
       std::vector<std::string> what;
-      if (!pending.empty())
-        what.push_back(fmt::format("{} revision{} pending", pending.size(),
-                                   pending.size() == 1 ? " is" : "s are"));
+      if (!held.run.empty())
+        what.push_back(fmt::format("{} revision{} pending", held.run.size(),
+                                   held.run.size() == 1 ? " is" : "s are"));
       if (!failures.empty())
         what.push_back(fmt::format("{} failed step{} unresolved", failures.size(),
                                    failures.size() == 1 ? " is" : "s are"));

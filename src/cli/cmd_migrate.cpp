@@ -17,6 +17,7 @@ struct MoveArgs {
   std::string target;
   bool sql = false;
   bool allow_changed = false;
+  bool contract = false;  // upgrade: run contract revisions too
   double lock_wait_s = 60;
 };
 
@@ -71,8 +72,15 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
     ctx.err << "migrate: warning: " << line << "\n";
   };
   runner.set_changed_files(std::move(changed));
+  runner.set_allow_contracts(a.contract);
   auto done = upgrade ? runner.upgrade(a.target) : runner.downgrade(a.target);
-  if (done.empty()) ctx.out << "Nothing to do: the database is already at " << a.target << ".\n";
+  for (const auto& id : runner.waiting_contracts())
+    ctx.out << fmt::format(
+        "Stopped before contract {} ({}): it drops what the old application still uses. Once "
+        "no old instance runs: `migrate upgrade {}` or `migrate upgrade {} --contract`.\n",
+        id, scripts.file(id).message, id, a.target);
+  if (done.empty() && runner.waiting_contracts().empty())
+    ctx.out << "Nothing to do: the database is already at " << a.target << ".\n";
   return 0;
 }
 
@@ -83,6 +91,9 @@ void add_migrate_commands(CLI::App& app, Context& ctx, Actions& actions) {
   auto* upgrade = app.add_subcommand("upgrade", "Upgrade the database to a later revision");
   add_move_options(upgrade, *up,
                    "Target: heads, head, label@head, a revision id or prefix, +N, rev+N, ...");
+  upgrade->add_flag("--contract", up->contract,
+                    "Also run contract revisions (phase: contract) on the way to TARGET; without "
+                    "it the upgrade stops before them (docs/zero-downtime.md)");
   actions[upgrade] = [&ctx, up] { return move(ctx, *up, true); };
 
   auto down = std::make_shared<MoveArgs>();

@@ -6,6 +6,7 @@
 #include "backend/backend.h"
 #include "backend/source.h"
 #include "cli/commands.h"
+#include "cli/expand_command.h"
 #include "cli/schema_sources.h"
 #include "schema/diff.h"
 #include "schema/rename_hints.h"
@@ -106,10 +107,12 @@ void add_revision_commands(CLI::App& app, Context& ctx, Actions& actions) {
     std::vector<std::string> labels;
     std::vector<std::string> depends_on;
     bool autogenerate = false;
+    std::string expand_contract;
   };
   auto a = std::make_shared<RevisionArgs>();
   auto* rev = app.add_subcommand("revision", "Create a new revision file");
-  rev->add_option("-m,--message", a->message, "Message (also names the file)")->required();
+  rev->add_option("-m,--message", a->message,
+                  "Message (also names the file); required but with --expand-contract");
   rev->add_option("--rev-id", a->rev_id, "Use this revision id instead of a generated one");
   rev->add_option("--head", a->head,
                   "Revision the new one follows: a head, 'label@head', or 'base' for a new root")
@@ -121,8 +124,25 @@ void add_revision_commands(CLI::App& app, Context& ctx, Actions& actions) {
   rev->add_flag("--autogenerate", a->autogenerate,
                 "Fill the revision from the diff between rev:heads and schema_file (the "
                 "downgrade is the reverse diff)");
+  rev->add_option("--expand-contract", a->expand_contract,
+                  "Write three chained revisions (expand, backfill, contract) that make the "
+                  "changes of this plan file while old and new application versions both run "
+                  "(docs/zero-downtime.md)")
+      ->excludes(rev->get_option("--autogenerate"));
   actions[rev] = [&ctx, a] {
+    if (a->expand_contract.empty() && a->message.empty())
+      throw UsageError("revision: -m/--message is required");
     const auto& scripts = ctx.scripts();
+    if (!a->expand_contract.empty()) {
+      ExpandArgs e;
+      e.plan_path = a->expand_contract;
+      e.message = a->message;
+      e.rev_id = a->rev_id;
+      e.parents = parents_for(scripts.graph(), a->head, a->splice);
+      e.branch_labels = a->labels;
+      e.depends_on = resolve_depends_on(scripts.graph(), a->depends_on);
+      return write_expand_contract(ctx, e);
+    }
     script::NewRevision nr;
     nr.message = a->message;
     if (!a->rev_id.empty()) nr.rev_id = a->rev_id;

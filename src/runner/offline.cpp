@@ -69,6 +69,10 @@ void OfflineWriter::write_plan(bool upgrade, const std::vector<std::string>& fro
     const auto& file = scripts_.file(step.revision);
     out_ << "-- " << describe_step(report_for(scripts_, step)) << "\n";
     out_ << "-- " << file.path << "\n";
+    if (step.upgrade && file.phase == script::Phase::kBackfill)
+      out_ << "-- phase: backfill. Its rows are filled by migrate's backfill engine in short,\n"
+              "-- resumable batches, which needs a live connection: run `migrate upgrade` for\n"
+              "-- this step. Only the revision's own SQL is printed here.\n";
     // A non-transactional step runs outside any transaction, as it does online.
     if (file.transactional) out_ << dialect_.begin_sql() << ";\n";
     // The step's timeouts, as online: SET LOCAL inside the transaction, or

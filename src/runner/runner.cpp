@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "runner/phases.h"
 #include "util/error.h"
 
 namespace migrate::runner {
@@ -69,6 +70,12 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
   check_applied_files(heads, upgrade);
   std::vector<graph::Step> plan =
       upgrade ? graph.upgrade_plan(heads, target) : graph.downgrade_plan(heads, target);
+  waiting_contracts_.clear();
+  if (upgrade) {
+    HeldBack split = hold_back_contracts(scripts_, plan, target, heads, allow_contracts_);
+    plan = std::move(split.run);
+    waiting_contracts_ = std::move(split.waiting);
+  }
 
   // Every step is worked out before the first one runs, so the backend can
   // send several at once (db::Database::run_steps).

@@ -56,6 +56,11 @@ class Runner {
   std::vector<StepReport> upgrade(const std::string& target);
   std::vector<StepReport> downgrade(const std::string& target);
   void set_changed_files(ChangedFiles policy) { changed_files_ = std::move(policy); }
+  // Whether an upgrade runs contract revisions (runner/phases.h) it does not
+  // name as its target. After upgrade(), waiting_contracts() lists those it
+  // stopped before.
+  void set_allow_contracts(bool allow) { allow_contracts_ = allow; }
+  const std::vector<std::string>& waiting_contracts() const { return waiting_contracts_; }
   // Returns the version-table changes made.
   std::vector<graph::VersionOp> stamp(const std::vector<std::string>& targets, bool purge);
 
@@ -79,6 +84,8 @@ class Runner {
   Progress on_step_;
   std::chrono::milliseconds lock_wait_;
   ChangedFiles changed_files_;
+  bool allow_contracts_ = false;
+  std::vector<std::string> waiting_contracts_;
 };
 
 }  // namespace migrate::runner

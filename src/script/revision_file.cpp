@@ -28,14 +28,15 @@ enum Key {
   kTransactional,
   kLockTimeout,
   kStatementTimeout,
+  kPhase,
   kKeyCount
 };
 constexpr std::string_view kKeyNames[kKeyCount] = {
-    "revision", "down_revision", "branch_labels", "depends_on",       "message",
-    "created",  "transactional", "lock_timeout",  "statement_timeout"};
+    "revision", "down_revision", "branch_labels", "depends_on",        "message",
+    "created",  "transactional", "lock_timeout",  "statement_timeout", "phase"};
 constexpr std::string_view kKnownKeys =
     "revision, down_revision, branch_labels, depends_on, message, created, transactional, "
-    "lock_timeout, statement_timeout";
+    "lock_timeout, statement_timeout, phase";
 
 int key_index(std::string_view key) {
   for (int k = 0; k < kKeyCount; ++k) {
@@ -238,6 +239,20 @@ class HeaderReader {
       case kStatementTimeout:
         rev_.statement_timeout = duration(e);
         break;
+      case kPhase: {
+        const std::string p = e.value.kind == HeaderValue::kScalar ? e.value.scalar : "";
+        if (p == "expand")
+          rev_.phase = Phase::kExpand;
+        else if (p == "backfill")
+          rev_.phase = Phase::kBackfill;
+        else if (p == "contract")
+          rev_.phase = Phase::kContract;
+        else
+          fail(e,
+               "`phase` must be expand, backfill or contract (revisions written by "
+               "`migrate revision --expand-contract`)");
+        break;
+      }
       case kKeyCount:
         break;
     }
@@ -285,6 +300,20 @@ class HeaderReader {
 };
 
 }  // namespace
+
+const char* phase_name(Phase p) {
+  switch (p) {
+    case Phase::kExpand:
+      return "expand";
+    case Phase::kBackfill:
+      return "backfill";
+    case Phase::kContract:
+      return "contract";
+    case Phase::kNone:
+      break;
+  }
+  return "";
+}
 
 std::string RevisionFile::checksum() const { return util::sha256_hex(content); }
 

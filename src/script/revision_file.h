@@ -8,6 +8,11 @@
 
 namespace migrate::script {
 
+// `phase:` of a revision written by `revision --expand-contract` (contract:
+// "Zero-downtime changes"); kNone for every other revision.
+enum class Phase { kNone, kExpand, kBackfill, kContract };
+const char* phase_name(Phase p);  // "expand", "backfill", "contract"; "" for kNone
+
 struct RevisionFile {
   std::string path;  // as loaded; used in every error message
   std::string id;
@@ -21,6 +26,7 @@ struct RevisionFile {
   // as written): this revision's steps use them instead of migrate.yaml's.
   std::optional<std::string> lock_timeout;
   std::optional<std::string> statement_timeout;
+  Phase phase = Phase::kNone;  // `phase: expand|backfill|contract`
 
   std::string upgrade_sql;    // text between the markers, verbatim
   int upgrade_line = 0;       // 1-based file line of upgrade_sql's first line
@@ -35,7 +41,8 @@ struct RevisionFile {
 // a missing or duplicated marker, markers out of order, a header line without
 // `--`, bad YAML, a missing `revision`/`down_revision`, an unknown or
 // duplicated key, a value of the wrong kind (a bad time value in
-// `lock_timeout`/`statement_timeout` too), a bad id (letters, digits, `_`,
+// `lock_timeout`/`statement_timeout`, a `phase` other than expand, backfill
+// or contract too), a bad id (letters, digits, `_`,
 // at most 64 characters; branch labels and depends_on entries follow the same
 // rule). A line that starts like a marker (`-- migrate:...`, `--migrate:...`)
 // but is not exactly one is an error too, so a typo cannot turn a section

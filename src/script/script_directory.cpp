@@ -425,6 +425,32 @@ const std::vector<RevisionFile>& ScriptDirectory::files() const {
 }
 
 std::string ScriptDirectory::write_revision(const NewRevision& rev) const {
+  Prepared p = prepare(rev, {});
+  util::write_new_file(p.path, p.text);
+  return p.path;
+}
+
+std::vector<std::string> ScriptDirectory::write_chain(std::vector<NewRevision> revs) const {
+  std::vector<Prepared> ready;
+  std::vector<std::string> pending;
+  for (std::size_t i = 0; i < revs.size(); ++i) {
+    if (i) revs[i].down_revisions = {ready.back().id};
+    ready.push_back(prepare(revs[i], pending));
+    pending.push_back(ready.back().id);
+  }
+  std::vector<std::string> paths;
+  for (const auto& p : ready) {
+    util::write_new_file(p.path, p.text);
+    paths.push_back(p.path);
+  }
+  return paths;
+}
+
+ScriptDirectory::Prepared ScriptDirectory::prepare(const NewRevision& rev,
+                                                   const std::vector<std::string>& pending) const {
+  auto known = [&](const std::string& id) {
+    return graph_.contains(id) || std::find(pending.begin(), pending.end(), id) != pending.end();
+  };
   std::string id;
   if (rev.rev_id) {
     id = *rev.rev_id;
@@ -434,10 +460,11 @@ std::string ScriptDirectory::write_revision(const NewRevision& rev) const {
     }
     if (graph_.contains(id))
       throw Error("revision id '" + id + "' already exists: " + summary(id).path);
+    if (known(id)) throw Error("revision id '" + id + "' is given twice");
   } else {
     do {
       id = generate_revision_id();
-    } while (graph_.contains(id));
+    } while (known(id));
   }
 
   // Ids and labels share one namespace in targets (`label@head`, `id@head`).
@@ -464,7 +491,7 @@ std::string ScriptDirectory::write_revision(const NewRevision& rev) const {
   }
   for (std::size_t i = 0; i < rev.down_revisions.size(); ++i) {
     const std::string& parent = rev.down_revisions[i];
-    if (!graph_.contains(parent)) throw Error("down revision '" + parent + "' does not exist");
+    if (!known(parent)) throw Error("down revision '" + parent + "' does not exist");
     if (std::find(rev.down_revisions.begin(), rev.down_revisions.begin() + i, parent) !=
         rev.down_revisions.begin() + i) {
       throw Error("down revision '" + parent + "' is given twice");
@@ -493,7 +520,17 @@ std::string ScriptDirectory::write_revision(const NewRevision& rev) const {
       {"upgrade", body(rev.upgrade_sql)},
       {"downgrade", body(rev.downgrade_sql)},
   };
-  const std::string text = fill_template(tmpl, vars);
+  std::string text = fill_template(tmpl, vars);
+  if (!rev.header_lines.empty()) {
+    // Extra keys go at the end of the header, before the blank lines above
+    // the upgrade marker, whatever the template looks like.
+    std::size_t marker = text.find("\n-- migrate:upgrade");
+    std::size_t at = marker == std::string::npos ? 0 : marker + 1;
+    while (at > 1 && text[at - 1] == '\n' && text[at - 2] == '\n') --at;
+    std::string lines;
+    for (const auto& l : rev.header_lines) lines += "-- " + l + "\n";
+    text.insert(at, lines);
+  }
 
   const std::string slug = slugify(rev.message);
   std::string path = versions_dir() + "/" + id + (slug.empty() ? "" : "_" + slug) + ".sql";
@@ -507,8 +544,7 @@ std::string ScriptDirectory::write_revision(const NewRevision& rev) const {
   } catch (const Error& e) {
     throw Error(tmpl_path + ": the template gives an invalid revision file: " + e.what());
   }
-  util::write_new_file(path, text);
-  return path;
+  return {id, path, text};
 }
 
 std::string slugify(const std::string& message) {

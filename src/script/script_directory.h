@@ -25,6 +25,9 @@ struct NewRevision {
   std::vector<std::string> depends_on;
   std::string upgrade_sql;    // body to put in the upgrade section (may be empty)
   std::string downgrade_sql;  // body for the downgrade section
+  // More header keys, as YAML lines without "-- " ("phase: expand"), put
+  // after the template's header lines.
+  std::vector<std::string> header_lines;
 };
 
 // The revision files of a script location and their graph.
@@ -72,8 +75,19 @@ class ScriptDirectory {
   // Fills script.sql.tmpl and writes versions/<id>_<slug>.sql. Returns the
   // path. Refuses a duplicate or invalid id.
   std::string write_revision(const NewRevision& rev) const;
+  // Several revisions in a chain (an expand/contract plan's three): revs[i]
+  // for i > 0 follows revs[i-1] (its down_revisions are set here). Every
+  // file is rendered and checked before the first is written. Returns the
+  // paths in order.
+  std::vector<std::string> write_chain(std::vector<NewRevision> revs) const;
 
  private:
+  struct Prepared {
+    std::string id, path, text;
+  };
+  // The file `rev` becomes, checked; `pending` are ids about to be written
+  // with it (parents it may name, ids it must not reuse).
+  Prepared prepare(const NewRevision& rev, const std::vector<std::string>& pending) const;
   std::size_t index_of(const std::string& id) const;
   // Reads file i (must not be read yet) and checks its header.
   void read_file(std::size_t i) const;

@@ -175,6 +175,27 @@ TEST_CASE("optional keys: lock_timeout and statement_timeout, kept as written", 
   CHECK_FALSE(h.statement_timeout.has_value());
 }
 
+TEST_CASE("optional key: phase of an expand/contract revision", "[revision_file]") {
+  using migrate::script::Phase;
+  CHECK(parse_revision_text(with_header("-- revision: b\n-- down_revision: a\n"), "x.sql").phase ==
+        Phase::kNone);
+  CHECK(parse_revision_text(with_header("-- revision: b\n-- down_revision: a\n-- phase: expand\n"),
+                            "x.sql")
+            .phase == Phase::kExpand);
+  CHECK(parse_revision_text(
+            with_header("-- revision: b\n-- down_revision: a\n-- phase: 'backfill'\n"), "x.sql")
+            .phase == Phase::kBackfill);
+  CHECK(
+      parse_revision_text(
+          with_header("-- revision: b\n-- down_revision:\n--   - a\n-- phase: contract\n"), "x.sql")
+          .phase == Phase::kContract);
+  CHECK(std::string(migrate::script::phase_name(Phase::kContract)) == "contract");
+  CHECK_THROWS_WITH(
+      parse_revision_text(with_header("-- revision: b\n-- down_revision: a\n-- phase: expnad\n"),
+                          "x.sql"),
+      Contains("x.sql:3: `phase` must be expand, backfill or contract"));
+}
+
 TEST_CASE("comments, blank lines, CRLF, a BOM and trailing blanks on markers", "[revision_file]") {
   RevisionFile f = parse_revision_text(
       "\xEF\xBB\xBF-- revision: r1\r\n"
