@@ -261,7 +261,12 @@ class Analyser {
           fail(op.line, "add_column " + a.column.name +
                             " NOT NULL needs a `default`: the old version's inserts do not name "
                             "the column");
-        if (a.column.not_null && a.volatile_default) helper(a.column.name);
+        if (a.column.not_null && a.volatile_default) {
+          // Old rows hold NULL until the backfill, and the helper check
+          // applies to every row an UPDATE writes: the trigger fills them.
+          c_.fills.push_back({&op, a.column.name, *a.column.default_expr});
+          helper(a.column.name);
+        }
         c_.added.push_back(std::move(a));
         break;
       }

@@ -27,7 +27,8 @@ struct Pair {
   std::string default_expr;  // `from`'s default (applied by the trigger in the window); ""
 };
 
-// set_not_null: NULLs written by either version become `fill`.
+// set_not_null: NULLs written by either version become `fill`. Also an
+// add_column NOT NULL with a volatile default (fill = the default).
 struct Fill {
   const PlanOp* op = nullptr;
   std::string column, fill;

@@ -139,7 +139,7 @@ class PgPlanner {
     for (const auto& f : c_.fills)
       out.emplace_back(f.column, "COALESCE(" + ident(f.column) + ", " + f.fill + ")");
     for (const auto& a : c_.added)
-      if (a.volatile_default)
+      if (a.volatile_default && !a.column.not_null)  // NOT NULL ones are fills
         out.emplace_back(a.column.name,
                          "COALESCE(" + ident(a.column.name) + ", " + *a.column.default_expr + ")");
     return out;
@@ -152,7 +152,8 @@ class PgPlanner {
       out.push_back(ident(p.to.name) + " IS DISTINCT FROM (" + p.up + ")");
     for (const auto& f : c_.fills) out.push_back(ident(f.column) + " IS NULL");
     for (const auto& a : c_.added)
-      if (a.volatile_default) out.push_back(ident(a.column.name) + " IS NULL");
+      if (a.volatile_default && !a.column.not_null)
+        out.push_back(ident(a.column.name) + " IS NULL");
     return out;
   }
 

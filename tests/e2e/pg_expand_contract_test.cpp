@@ -9,60 +9,15 @@
 #include <nlohmann/json.hpp>
 #include <pqxx/pqxx>
 
-#include "e2e/pg_fixture.h"
-#include "e2e/pg_session_helpers.h"
+#include "e2e/pg_expand_window.h"
 #include "support/matchers.h"
 
 using Catch::Matchers::Contains;
-using e2e::TempPgDatabase;
+using e2e::Window;
 using testsupport::ExitedWith;
 using V = std::vector<std::string>;
 
 namespace {
-
-// A project on a fresh database whose revision a1 creates `base_sql`.
-struct Window {
-  TempPgDatabase db;
-  e2e::Project p;
-
-  explicit Window(const std::string& base_sql, const std::string& drop_sql = "") {
-    e2e::add_config(p, "lock_timeout: 2s\n");
-    p.add({"a1", {}, base_sql, drop_sql});
-    REQUIRE_THAT(run({"upgrade", "a1"}), ExitedWith(0));
-  }
-  testsupport::RunResult run(const std::vector<std::string>& args) const {
-    return e2e::run_pg(p, db, args);
-  }
-  // Writes plan.yaml and the three revisions b_expand, b_backfill, b_contract.
-  testsupport::RunResult plan(const std::string& yaml) const {
-    testsupport::write_file(p.path("plan.yaml"), yaml);
-    return run(
-        {"revision", "--expand-contract", p.path("plan.yaml"), "-m", "change", "--rev-id", "b"});
-  }
-  void plan_and_expand(const std::string& yaml) const {
-    REQUIRE_THAT(plan(yaml), ExitedWith(0));
-    auto up = run({"upgrade", "heads"});
-    REQUIRE_THAT(up, ExitedWith(0));
-    CHECK_THAT(up.out, Contains("Stopped before contract b_contract"));
-    REQUIRE(db.version() == V{"b_backfill"});
-  }
-  // What the backfill engine does: the `set` columns under migrate.backfill.
-  void fill(const std::string& update) const {
-    db.exec("BEGIN; SET LOCAL migrate.backfill = 'on'; " + update + "; COMMIT");
-  }
-  std::string one(const std::string& sql) const { return db.rows(sql).at(0); }
-  std::vector<std::string> columns(const std::string& table) const {
-    return db.rows(
-        "SELECT column_name || ':' || is_nullable || ':' || coalesce(column_default, '') FROM "
-        "information_schema.columns WHERE table_name = '" +
-        table + "' ORDER BY ordinal_position");
-  }
-  std::string sync_objects() const {
-    return one(
-        "SELECT (SELECT count(*) FROM pg_trigger WHERE tgname = 'migrate_sync') || '/' || "
-        "(SELECT count(*) FROM pg_proc WHERE proname LIKE 'migrate_sync_%')");
-  }
-};
 
 const char* const kUsers =
     "CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL "

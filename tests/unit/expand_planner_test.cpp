@@ -200,6 +200,10 @@ TEST_CASE("expand: indexes, unique keys, volatile defaults; a contract without `
   CHECK_THAT(p.expand.upgrade_sql, Contains("ADD COLUMN currency text DEFAULT 'EUR' NOT NULL;"));
   CHECK_THAT(p.expand.upgrade_sql, Contains("ADD COLUMN token uuid;\n"));
   CHECK_THAT(p.expand.upgrade_sql, Contains("ALTER COLUMN token SET DEFAULT gen_random_uuid();"));
+  // Old rows hold NULL until the backfill: an UPDATE of one fills it (the
+  // helper NOT NULL check applies to every row written).
+  CHECK_THAT(p.expand.upgrade_sql,
+             Contains("IF NEW.token IS NULL THEN NEW.token := gen_random_uuid(); END IF;"));
   CHECK(std::find(p.backfill.header_lines.begin(), p.backfill.header_lines.end(),
                   "    token: COALESCE(token, gen_random_uuid())") !=
         p.backfill.header_lines.end());
