@@ -36,6 +36,7 @@ int run(int argc, char** argv) {
   add_inspect_commands(app, ctx, actions);
   add_schema_commands(app, ctx, actions);
   add_validate_command(app, ctx, actions);
+  add_lint_command(app, ctx, actions);
 
   try {
     app.parse(argc, argv);

@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "cli/commands.h"
+#include "cli/lint_gate.h"
 #include "runner/offline.h"
 #include "runner/runner.h"
 #include "util/error.h"
@@ -73,6 +74,7 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
   };
   runner.set_changed_files(std::move(changed));
   runner.set_allow_contracts(a.contract);
+  if (upgrade) runner.set_upgrade_check(make_upgrade_gate(ctx));
   auto done = upgrade ? runner.upgrade(a.target) : runner.downgrade(a.target);
   for (const auto& id : runner.waiting_contracts())
     ctx.out << fmt::format(

@@ -22,6 +22,7 @@ void add_inspect_commands(CLI::App& app, Context& ctx,
                           Actions& actions);  // current, heads, history, branches, show, status
 void add_schema_commands(CLI::App& app, Context& ctx, Actions& actions);  // check, diff
 void add_validate_command(CLI::App& app, Context& ctx,
-                          Actions& actions);  // validate
+                          Actions& actions);                           // validate
+void add_lint_command(CLI::App& app, Context& ctx, Actions& actions);  // lint
 
 }  // namespace migrate::cli

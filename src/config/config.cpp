@@ -90,6 +90,15 @@ const std::map<std::string, Setter>& known_keys() {
          if (!parse_wait(v)) throw Error(where + ": " + bad_wait_message("wait_timeout", v));
          c.wait_timeout = std::string(util::trim(v));
        }},
+      {"lint_on_upgrade",
+       [](Config& c, const std::string& v, const std::string& where) {
+         std::string t(util::trim(v));
+         if (t != "error" && t != "warn" && t != "off")
+           throw Error(where + ": `lint_on_upgrade` must be error, warn or off, not '" + v + "'");
+         c.lint_on_upgrade = t;
+       }},
+      // A mapping, read by load_lint_config() (the loop below hands it over).
+      {"lint", nullptr},
       {"lock_retries",
        [](Config& c, const std::string& v, const std::string& where) {
          std::string_view t = util::trim(v);
@@ -216,6 +225,10 @@ Config load_config(const std::string& path, const std::optional<std::string>& ur
     }
     cfg.key_lines[key] = key_node.Mark().line + 1;
     if (value.IsNull()) continue;  // `key:` with nothing: keep the default
+    if (key == "lint") {
+      cfg.lint = load_lint_config(value, file);
+      continue;
+    }
     if (!value.IsScalar()) {
       throw Error(at(file, value.Mark()) + ": `" + key + "` must be a single value, not a " +
                   (value.IsSequence() ? "list" : "mapping"));

@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include "config/lint_config.h"
+
 namespace migrate::config {
 
 // Retries of a step that hit lock_timeout when lock_retries is not set.
@@ -34,6 +36,11 @@ struct Config {
   // How long to wait for the database to accept the first connection
   // (config::parse_wait syntax; empty = do not wait unless --wait is given).
   std::string wait_timeout;
+  // `lint_on_upgrade: error|warn|off` (checked at load): what `upgrade` does
+  // when the linter finds an error in a step it is about to run.
+  std::string lint_on_upgrade = "error";
+  // The `lint:` section (config/lint_config.h), as written.
+  LintConfig lint;
 
   // The 1-based line of each key present in the file, so that a later
   // check (a bad timeout, say) can point at it: see where().

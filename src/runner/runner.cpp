@@ -100,6 +100,8 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
     steps.push_back(std::move(planned));
   }
 
+  if (upgrade && upgrade_check_ && !steps.empty()) upgrade_check_(steps);
+
   std::vector<StepReport> done;
   db_.run_steps(steps, [&](std::size_t i, double duration_ms) {
     StepReport report = report_for(scripts_, plan[i]);

@@ -40,6 +40,9 @@ struct ChangedFiles {
 class Runner {
  public:
   using Progress = std::function<void(const StepReport&)>;
+  // Looks at an upgrade's planned steps before the first one runs (the
+  // linter's gate, cli/lint_gate.h); throwing refuses the whole run.
+  using PlanCheck = std::function<void(const std::vector<db::PlannedStep>&)>;
 
   Runner(db::Database& db, const script::ScriptDirectory& scripts, Progress on_step,
          std::chrono::milliseconds lock_wait);
@@ -61,6 +64,7 @@ class Runner {
   // stopped before.
   void set_allow_contracts(bool allow) { allow_contracts_ = allow; }
   const std::vector<std::string>& waiting_contracts() const { return waiting_contracts_; }
+  void set_upgrade_check(PlanCheck check) { upgrade_check_ = std::move(check); }
   // Returns the version-table changes made.
   std::vector<graph::VersionOp> stamp(const std::vector<std::string>& targets, bool purge);
 
@@ -86,6 +90,7 @@ class Runner {
   ChangedFiles changed_files_;
   bool allow_contracts_ = false;
   std::vector<std::string> waiting_contracts_;
+  PlanCheck upgrade_check_;
 };
 
 }  // namespace migrate::runner

@@ -52,14 +52,24 @@ enum class LineKind { kOther, kUpgrade, kDowngrade, kBadMarker };
 // A marker is exactly `-- migrate:upgrade` / `-- migrate:downgrade` (trailing
 // whitespace allowed). Anything else that starts like one (`--migrate:`,
 // `-- migrate: upgrade`, `-- migrate:upgrad`) is reported, not taken for
-// a comment.
+// a comment, except the statement directives `-- migrate:lint-ignore ...`
+// and `-- migrate:expect-rows ...`.
 LineKind classify(std::string_view line) {
   if (line.size() < 10 || line[0] != '-' || line[1] != '-') return LineKind::kOther;
   std::string_view t = util::trim_right(line);
   if (t == kUpgradeMarker) return LineKind::kUpgrade;
   if (t == kDowngradeMarker) return LineKind::kDowngrade;
   std::string_view rest = util::trim(t.substr(2));
-  return util::starts_with(rest, "migrate:") ? LineKind::kBadMarker : LineKind::kOther;
+  if (!util::starts_with(rest, "migrate:")) return LineKind::kOther;
+  // Statement directives (a word, then a space or the end): comments to the
+  // database, read by the linter and the row guards.
+  for (std::string_view directive : {"migrate:lint-ignore", "migrate:expect-rows"}) {
+    if (util::starts_with(rest, directive) &&
+        (rest.size() == directive.size() || rest[directive.size()] == ' ' ||
+         rest[directive.size()] == '\t'))
+      return LineKind::kOther;
+  }
+  return LineKind::kBadMarker;
 }
 
 struct Layout {
