@@ -71,7 +71,11 @@ TEST_CASE("foreign keys are checked before each step commits", "[e2e][sqlite]") 
          "ALTER TABLE parent_new RENAME TO parent;",
          ""});
   // A step that orphans a child row must fail and roll back.
-  p.add({"c3", {"b2"}, "DELETE FROM parent;", ""});
+  p.add({"c3",
+         {"b2"},
+         "-- migrate:lint-ignore delete-without-where the step orphans the child row on "
+         "purpose\nDELETE FROM parent;",
+         ""});
   auto r = p.run({"upgrade", "heads"});
   CHECK_THAT(r, ExitedWith(1));
   CHECK_THAT(r.err, Contains("foreign key"));
