@@ -1,0 +1,7 @@
+-- revision: c0ffee
+-- down_revision: null
+
+-- migrate:upgrade
+ALTER TABLE accounts ADD COLUMN plan text NOT NULL DEFAULT 'free';
+
+-- migrate:downgrade

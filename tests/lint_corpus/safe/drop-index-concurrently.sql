@@ -1,0 +1,8 @@
+-- revision: c0ffee
+-- down_revision: null
+-- transactional: false
+
+-- migrate:upgrade
+DROP INDEX CONCURRENTLY accounts_email;
+
+-- migrate:downgrade

@@ -1,0 +1,7 @@
+-- revision: c0ffee
+-- down_revision: null
+
+-- migrate:upgrade
+ALTER TABLE accounts ADD CONSTRAINT accounts_email_key UNIQUE USING INDEX accounts_email;
+
+-- migrate:downgrade
