@@ -25,7 +25,14 @@ void phased(const e2e::Project& p) {
          {},
          {},
          "phase: expand"});
-  p.add({"b", {"e"}, "UPDATE t SET y = x;", "", {}, {}, "phase: backfill"});
+  p.add({"b",
+         {"e"},
+         "-- migrate:lint-ignore update-without-where the backfill fills every row\n"
+         "UPDATE t SET y = x;",
+         "",
+         {},
+         {},
+         "phase: backfill"});
   p.add({"c",
          {"b"},
          "ALTER TABLE t DROP COLUMN x;",
