@@ -1,14 +1,41 @@
 #include "cli/app.h"
 
 #include <iostream>
+#include <sstream>
 
 #include "cli/commands.h"
 #include "config/url.h"
 #include "util/error.h"
 
+extern "C" char** environ;
+
 namespace migrate::cli {
 
+namespace {
+
+// Every password on the command line and in the environment (DATABASE_URL,
+// ...) is known before anything can print it: CLI11 quotes arguments in its
+// errors, libpq quotes a URL's tokens (config/secrets.h).
+void remember_secrets(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) config::remember_secrets_in(argv[i]);
+  for (char** env = environ; env != nullptr && *env != nullptr; ++env) {
+    config::remember_secrets_in(*env);
+  }
+}
+
+// CLI11's usage errors (which quote the arguments) with secrets hidden.
+int exit_redacted(const CLI::App& app, const CLI::Error& e) {
+  std::ostringstream out, err;
+  int code = app.exit(e, out, err);
+  std::cout << config::redact_secrets(out.str());
+  std::cerr << config::redact_secrets(err.str());
+  return code;
+}
+
+}  // namespace
+
 int run(int argc, char** argv) {
+  remember_secrets(argc, argv);
   Context ctx;
   CLI::App app{
       "migrate: versioned SQL migrations for PostgreSQL and SQLite, in the style of Alembic",
@@ -49,11 +76,12 @@ int run(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // CLI11 reports an unknown command as "a subcommand is required"; name it.
     if (app.get_subcommands().empty() && !app.remaining().empty()) {
-      std::cerr << "migrate: error: unknown command '" << app.remaining().front()
+      std::cerr << "migrate: error: unknown command '"
+                << config::redact_secrets(app.remaining().front())
                 << "'; run 'migrate --help' for the list\n";
       return kExitUsage;
     }
-    app.exit(e);
+    exit_redacted(app, e);
     return kExitUsage;
   }
 

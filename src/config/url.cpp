@@ -24,7 +24,17 @@ int hex_value(char c) {
   return -1;
 }
 
+// A URL that is not `scheme://...` cannot be cut into parts, so where its
+// password is cannot be known: its message shows only the scheme (SQLite
+// URLs hold no secrets and are shown whole).
 [[noreturn]] void bad_url(const std::string& url, const std::string& why) {
+  if (url.find("://") == std::string::npos && !util::starts_with(url, "sqlite:")) {
+    std::size_t colon = url.find(':');
+    if (colon != std::string::npos && colon + 1 < url.size()) {
+      throw Error("bad database URL '" + url.substr(0, colon + 1) +
+                  "...' (the rest is not shown: it may hold a password): " + why);
+    }
+  }
   throw Error("bad database URL '" + redact_secrets(url) + "': " + why);
 }
 
@@ -70,6 +80,7 @@ struct PgParts {
   std::string_view userinfo;  // "user:password", without '@'; may be empty
   bool has_userinfo = false;
   std::string_view hosts;   // "h1:5432,h2" or "[::1]:5432"
+  bool has_slash = false;   // a '/' after the hosts (maybe an empty dbname)
   std::string_view dbname;  // without '/'
   std::string_view query;   // with '?', or empty
 };
@@ -92,7 +103,10 @@ bool split_pg(std::string_view url, PgParts& parts) {
     }
     std::size_t slash = rest.find('/');
     parts.hosts = rest.substr(0, slash);
-    if (slash != std::string_view::npos) parts.dbname = rest.substr(slash + 1);
+    if (slash != std::string_view::npos) {
+      parts.has_slash = true;
+      parts.dbname = rest.substr(slash + 1);
+    }
     return true;
   }
   return false;
@@ -134,9 +148,22 @@ DatabaseUrl parse_postgres(const std::string& url, const PgParts& parts) {
   DatabaseUrl out;
   out.kind = DatabaseUrl::kPostgres;
   out.raw = url;
+  if (parts.hosts.find('@') != std::string_view::npos) {
+    bad_url(url, "a raw '@' in the user name or password: percent-encode it as %40");
+  }
   if (parts.has_userinfo) {
-    std::string_view user = parts.userinfo.substr(0, parts.userinfo.find(':'));
-    out.user = percent_decode(user, url);
+    std::size_t colon = parts.userinfo.find(':');
+    out.user = percent_decode(parts.userinfo.substr(0, colon), url);
+    if (colon != std::string_view::npos) {
+      // libpq decodes it too, and quotes the whole token when it cannot.
+      std::string_view password = parts.userinfo.substr(colon + 1);
+      for (std::size_t i = 0; i < password.size(); ++i) {
+        if (password[i] == '%' && (i + 2 >= password.size() || hex_value(password[i + 1]) < 0 ||
+                                   hex_value(password[i + 2]) < 0)) {
+          bad_url(url, "a bad %-escape in the password: percent-encode a raw '%' as %25");
+        }
+      }
+    }
   }
   parse_hosts(parts.hosts, url, out);
   out.dbname = percent_decode(parts.dbname, url);
@@ -168,43 +195,38 @@ DatabaseUrl parse_sqlite(const std::string& url, const std::string& base_dir) {
   return out;
 }
 
-// Length of the password value starting at `i`: a quoted value runs to its
-// closing quote (backslash escapes, as libpq reads them); a bare one to
-// whitespace, or also to '&' / '#' inside a URL query.
-std::size_t secret_end(const std::string& text, std::size_t i, bool in_query) {
-  const std::size_t n = text.size();
-  if (i < n && (text[i] == '\'' || text[i] == '"')) {
-    char quote = text[i];
-    for (std::size_t j = i + 1; j < n; ++j) {
-      if (text[j] == '\\') {
-        ++j;
-      } else if (text[j] == quote) {
-        return j + 1;
-      }
-    }
-    return n;  // unterminated: hide the rest rather than leak it
-  }
-  std::size_t j = i;
-  while (j < n && !util::is_space(text[j]) && !(in_query && (text[j] == '&' || text[j] == '#'))) {
-    ++j;
-  }
-  return j;
-}
-
-bool matches_password_key(const std::string& text, std::size_t i) {
-  static constexpr std::string_view kKey = "password";
-  if (i + kKey.size() > text.size()) return false;
-  for (std::size_t k = 0; k < kKey.size(); ++k) {
-    char c = text[i + k];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != kKey[k]) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
-std::string DatabaseUrl::redacted() const { return redact_secrets(raw); }
+std::string DatabaseUrl::redacted() const {
+  PgParts parts;
+  if (kind != kPostgres || !split_pg(raw, parts)) return redact_secrets(raw);
+  std::string out(parts.prefix);
+  if (parts.has_userinfo) {
+    std::size_t colon = parts.userinfo.find(':');
+    out += parts.userinfo.substr(0, colon);
+    if (colon != std::string_view::npos) out += ":***";
+    out += '@';
+  }
+  out += parts.hosts;
+  if (parts.has_slash) {
+    out += '/';
+    out += parts.dbname;
+  }
+  if (!parts.query.empty()) {
+    out += '?';
+    std::vector<std::string> shown;
+    for (const std::string& param : util::split(parts.query.substr(1), '&')) {
+      std::size_t eq = param.find('=');
+      std::string_view key = std::string_view(param).substr(0, eq);
+      shown.push_back(eq != std::string::npos && is_secret_parameter(percent_decode_lenient(key))
+                          ? std::string(key) + "=***"
+                          : param);
+    }
+    out += util::join(shown, "&");
+  }
+  // Belt and braces: a secret in an odd place (the user name, a host).
+  return redact_secrets(out);
+}
 
 std::string DatabaseUrl::with_dbname(const std::string& other_dbname) const {
   PgParts parts;
@@ -224,65 +246,21 @@ std::string DatabaseUrl::with_dbname(const std::string& other_dbname) const {
 }
 
 DatabaseUrl parse_database_url(const std::string& url, const std::string& base_dir) {
+  remember_secrets_in(url);
   if (util::trim(url).empty()) {
     throw Error("no database URL: set database_url in migrate.yaml, or pass --url");
   }
   PgParts parts;
   if (split_pg(url, parts)) return parse_postgres(url, parts);
   if (util::starts_with(url, "sqlite:")) return parse_sqlite(url, base_dir);
-  std::string why = "expected sqlite:///PATH or postgresql://[user[:password]@]host[:port]/dbname";
+  // (Worded so that it does not look like a URL holding a password.)
+  std::string why =
+      "expected sqlite:///PATH or postgresql://HOST[:PORT]/DBNAME, with USER[:PASSWORD]@ "
+      "before HOST";
   if (url.find('+') != std::string::npos && url.find("://") != std::string::npos) {
     why += " (SQLAlchemy driver suffixes such as postgresql+psycopg2:// are not used here)";
   }
   bad_url(url, why);
-}
-
-std::string redact_secrets(const std::string& text) {
-  std::string out;
-  out.reserve(text.size());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    // scheme://user:password@host: hide everything between the first ':'
-    // and the *last* '@' of the URL, so that a password holding a raw '@'
-    // (which libpq would reject, but an error message may still echo) is
-    // hidden too.
-    if (text.compare(i, 3, "://") == 0) {
-      out += "://";
-      i += 3;
-      std::size_t end = i;
-      while (end < n && !util::is_space(text[end])) ++end;
-      std::size_t at = text.rfind('@', end == 0 ? 0 : end - 1);
-      if (at != std::string::npos && at >= i) {
-        std::size_t colon = text.find(':', i);
-        if (colon < at) {
-          out.append(text, i, colon - i);
-          out += ":***@";
-          i = at + 1;
-        }
-      }
-      continue;
-    }
-    // password=..., PGPASSWORD=..., ?password=...&
-    if (matches_password_key(text, i)) {
-      std::size_t k = i + 8;
-      while (k < n && (text[k] == ' ' || text[k] == '\t')) ++k;
-      if (k < n && text[k] == '=') {
-        ++k;
-        while (k < n && (text[k] == ' ' || text[k] == '\t')) ++k;
-        std::size_t key_start = i;
-        while (key_start > 0 && is_ident_char(text[key_start - 1])) --key_start;
-        bool in_query = key_start > 0 && (text[key_start - 1] == '?' || text[key_start - 1] == '&');
-        std::size_t end = secret_end(text, k, in_query);
-        out.append(text, i, k - i);
-        out += "***";
-        i = end;
-        continue;
-      }
-    }
-    out += text[i++];
-  }
-  return out;
 }
 
 }  // namespace migrate::config

@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "config/secrets.h"
+
 namespace migrate::config {
 
 struct DatabaseUrl {
@@ -21,7 +23,9 @@ struct DatabaseUrl {
   std::string dbname;
 
   bool is_memory() const { return kind == kSqlite && sqlite_path == ":memory:"; }
-  // The URL with any password replaced by "***"; safe for any output.
+  // The URL rebuilt from its parts with the password of the user info and
+  // of any secret query parameter (`password`, `sslpassword`, however the
+  // key is percent-encoded) replaced by "***"; safe for any output.
   std::string redacted() const;
   // kPostgres: what to hand to libpq (the URL itself: libpq parses URIs,
   // including query parameters such as sslmode). Never print it.
@@ -34,13 +38,9 @@ struct DatabaseUrl {
 // sqlite:///relative.db, sqlite:////abs.db, sqlite:///:memory:,
 // postgresql://... and postgres://... . A relative SQLite path is resolved
 // against `base_dir` (the config file's folder). Throws migrate::Error for
-// an unknown scheme or a malformed URL (the message shows the redacted URL).
+// an unknown scheme or a malformed URL (the message shows the redacted URL,
+// or only its scheme when it cannot be cut into parts). Remembers the URL's
+// secrets for redact_secrets() first, so no later message can print them.
 DatabaseUrl parse_database_url(const std::string& url, const std::string& base_dir = "");
-
-// Replaces the password in any text that may contain a URL
-// (`scheme://user:password@host`) or a libpq conninfo (`password=...`,
-// `password='...'`, `?password=...&`), e.g. a server's error message.
-// Errs on the side of hiding too much.
-std::string redact_secrets(const std::string& text);
 
 }  // namespace migrate::config

@@ -128,3 +128,32 @@ TEST_CASE("a password in a URL never appears in output", "[e2e][config]") {
   CHECK_THAT(s, ExitedWith(1));
   CHECK_THAT(s.out + s.err, !Contains("hunter2secret"));
 }
+
+TEST_CASE("a password never appears on the paths where it once leaked", "[e2e][config]") {
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  struct Case {
+    std::vector<std::string> args;
+    int exit_code;
+    std::string secret;
+  };
+  const std::vector<Case> cases = {
+      // libpq decodes a percent-encoded key: %70assword is its password.
+      {{"status", "--url", "postgresql://app@127.0.0.1:1/nodb?%70assword=Pct3ncodedKey"},
+       1,
+       "Pct3ncodedKey"},
+      // A raw '%' or '@' in the password: libpq would quote the token.
+      {{"current", "--url", "postgresql://app:p%zzRawPercent@127.0.0.1:1/nodb"}, 1, "RawPercent"},
+      {{"current", "--url", "postgresql://app:p@RawAtSign9@127.0.0.1:1/nodb"}, 1, "RawAtSign9"},
+      // Not scheme://...: printed whole before.
+      {{"current", "--url", "postgresql:app:N0Slashes@127.0.0.1/nodb"}, 1, "N0Slashes"},
+      // CLI11 quoting an argument it did not expect, and an unknown command.
+      {{"current", "postgresql://app:Cli11Quoted@127.0.0.1:1/nodb"}, 2, "Cli11Quoted"},
+      {{"postgresql://app:Unkn0wnCmd@127.0.0.1:1/nodb"}, 2, "Unkn0wnCmd"},
+  };
+  for (const Case& c : cases) {
+    auto r = p.run(c.args);
+    CHECK_THAT(r, ExitedWith(c.exit_code));
+    CHECK_THAT(r.out + r.err, !Contains(c.secret));
+  }
+}

@@ -141,3 +141,46 @@ TEST_CASE("redact_secrets hides passwords in URLs and conninfo text", "[url]") {
   CHECK(redact_secrets("") == "");
   CHECK(redact_secrets("no secrets here") == "no secrets here");
 }
+
+TEST_CASE("redacted() rebuilds the URL: secret query parameters in any spelling", "[url]") {
+  // libpq decodes percent-encoded keys: %70assword is `password`.
+  CHECK(parse_database_url("postgresql://u@h/db?%70assword=Zq8secret&sslmode=disable").redacted() ==
+        "postgresql://u@h/db?%70assword=***&sslmode=disable");
+  CHECK(parse_database_url("postgresql://u@h/db?sslpassword=k3y&password=pw").redacted() ==
+        "postgresql://u@h/db?sslpassword=***&password=***");
+  CHECK(parse_database_url("postgresql://u:pw%40x@h:5/db").redacted() ==
+        "postgresql://u:***@h:5/db");
+  CHECK(parse_database_url("postgres://h").redacted() == "postgres://h");
+  CHECK(parse_database_url("postgresql://h/").redacted() == "postgresql://h/");
+}
+
+TEST_CASE("malformed URLs never show their password", "[url]") {
+  // A raw '@' or a bad %-escape in the password is refused before libpq,
+  // which would quote the token.
+  std::string at = url_error("postgresql://u:p@ss9word@h/db");
+  CHECK_THAT(at, Contains("percent-encode it as %40"));
+  CHECK_THAT(at, !Contains("ss9word"));
+  std::string pct = url_error("postgresql://u:p%zzsecret@h/db");
+  CHECK_THAT(pct, Contains("a bad %-escape in the password"));
+  CHECK_THAT(pct, !Contains("zzsecret"));
+  // Not scheme://...: where the password is cannot be known, so only the
+  // scheme is shown.
+  std::string no_slashes = url_error("postgresql:u:n0slashsecret@h/db");
+  CHECK_THAT(no_slashes, Contains("'postgresql:...' (the rest is not shown"));
+  CHECK_THAT(no_slashes, !Contains("n0slashsecret"));
+  // The hint itself is not mistaken for a URL with a password.
+  CHECK_THAT(redact_secrets(no_slashes), Contains("postgresql://HOST[:PORT]/DBNAME"));
+}
+
+TEST_CASE("a secret seen once is hidden in any later text", "[url]") {
+  migrate::config::remember_secrets_in("--url=postgresql://u:Kx7%25tok@h/db?x=1&PASSWORD=qq9");
+  // libpq quoting a token, CLI11 quoting an argument: no URL shape around.
+  CHECK(redact_secrets("invalid percent-encoded token: \"Kx7%25tok\"") ==
+        "invalid percent-encoded token: \"***\"");
+  CHECK(redact_secrets("decoded Kx7%tok here") == "decoded *** here");
+  CHECK(redact_secrets("qq9 and qq9x") == "*** and qq9x");
+  // Inside a longer word it stays: "postgres" as a password hides the user
+  // "postgres" but not the scheme "postgresql".
+  migrate::config::remember_secrets_in("postgresql://postgres:postgres@h/db");
+  CHECK(redact_secrets("postgresql://h/db as postgres") == "postgresql://h/db as ***");
+}
