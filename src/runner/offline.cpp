@@ -4,6 +4,7 @@
 
 #include "runner/runner.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace migrate::runner {
 
@@ -67,8 +68,8 @@ void OfflineWriter::write_plan(bool upgrade, const std::vector<std::string>& fro
   for (std::size_t i = 0; i < plan.size(); ++i) {
     const auto& step = plan[i];
     const auto& file = scripts_.file(step.revision);
-    out_ << "-- " << describe_step(report_for(scripts_, step)) << "\n";
-    out_ << "-- " << file.path << "\n";
+    out_ << "-- " << util::one_line(describe_step(report_for(scripts_, step))) << "\n";
+    out_ << "-- " << util::one_line(file.path) << "\n";
     if (step.upgrade && file.phase == script::Phase::kBackfill)
       out_ << "-- phase: backfill. Its rows are filled by migrate's backfill engine in short,\n"
               "-- resumable batches, which needs a live connection: run `migrate upgrade` for\n"

@@ -2,15 +2,18 @@
 // registry's choice: backend::diff_schemas.)
 #include "schema/diff.h"
 
+#include "util/strings.h"
+
 namespace migrate::schema {
 
 std::string render_script(const Diff& diff) {
   std::string out;
   for (const auto& s : diff.statements) {
     if (s.destructive)
-      out += "-- destructive: " + (s.note.empty() ? std::string("drops data") : s.note) + "\n";
+      out += "-- destructive: " +
+             (s.note.empty() ? std::string("drops data") : util::one_line(s.note)) + "\n";
     else if (!s.note.empty())
-      out += "-- " + s.note + "\n";
+      out += "-- " + util::one_line(s.note) + "\n";
     out += s.sql + ";\n";
   }
   return out;

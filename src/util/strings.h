@@ -31,4 +31,11 @@ std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // literals ('...') and identifiers ("...") in both dialects.
 std::string quote_doubled(std::string_view text, char quote);
 
+// `text` safe for the rest of one `--` comment line of generated SQL: LF,
+// CR and every other control character (tab excepted) written as `\n`,
+// `\r`, `\xNN`. Without it a newline in a revision message, a file name or
+// an identifier would end the comment and put the rest of the text into
+// the script as live SQL.
+std::string one_line(std::string_view text);
+
 }  // namespace migrate::util

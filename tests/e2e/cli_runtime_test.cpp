@@ -54,6 +54,26 @@ TEST_CASE("offline --sql prints a script sqlite3 runs as-is, touching no databas
   CHECK_THAT(part.out, Contains("CREATE TABLE t_b2"));
 }
 
+TEST_CASE("offline --sql: a newline in a message cannot put live SQL into the script",
+          "[e2e][offline]") {
+  e2e::Project p;
+  p.add({"a1", {}, "CREATE TABLE keep_me (id INTEGER PRIMARY KEY);", "DROP TABLE keep_me;"});
+  // A hand-written header: YAML's "\n" is a real newline in the message.
+  testsupport::write_file(p.rev_path("b2"),
+                          "-- revision: b2\n-- down_revision: a1\n"
+                          "-- message: \"tidy\\nDROP TABLE keep_me;\"\n\n"
+                          "-- migrate:upgrade\nSELECT 1;\n\n-- migrate:downgrade\n");
+  auto r = p.run({"upgrade", "heads", "--sql"});
+  REQUIRE_THAT(r, ExitedWith(0));
+  CHECK_THAT(r.out, Contains("tidy\\nDROP TABLE keep_me;"));
+  CHECK_THAT(r.out, !Contains("\nDROP TABLE keep_me;"));
+  testsupport::write_file(p.path("up.sql"), r.out);
+  REQUIRE_THAT(
+      testsupport::run_program(p.dir.path(), {"sh", "-c", "sqlite3 -bail app.db < up.sql"}),
+      ExitedWith(0));
+  CHECK(p.rows("SELECT name FROM sqlite_master WHERE name = 'keep_me'") == V{"keep_me"});
+}
+
 TEST_CASE("foreign keys are checked before each step commits", "[e2e][sqlite]") {
   e2e::Project p;
   p.add({"a1",
