@@ -118,6 +118,22 @@ TEST_CASE("pg: statements refused inside a transaction block", "[pg][splitter]")
   }
   CHECK(transaction_conflict("CREATE INDEX CONCURRENTLY i ON t (a)") ==
         "CREATE INDEX CONCURRENTLY cannot run inside a transaction block");
+  // check_statements parses only the statements that can conflict, judged
+  // by their words: every refused kind is still refused behind comments,
+  // in any case, and a data statement is passed without a parse.
+  for (const char* sql :
+       {"CREATE INDEX CONCURRENTLY i ON t (a)", "create unique index concurrently i on t (a)",
+        "DROP INDEX CONCURRENTLY i", "REINDEX (CONCURRENTLY) TABLE t", "vacuum t",
+        "CREATE DATABASE d", "DROP TABLESPACE s", "alter system set work_mem = '1MB'", "CLUSTER",
+        "begin", "Commit", "START TRANSACTION", "END", "abort"}) {
+    const std::string hidden = std::string("/* a /* nested */ comment */ -- and one more\n") + sql;
+    INFO(hidden);
+    CHECK_FALSE(error_of([&] { check_statements({{hidden, 1}}, true, "r.sql"); }).empty());
+  }
+  CHECK(error_of([&] {
+          check_statements({{"INSERT INTO t VALUES ('CREATE INDEX CONCURRENTLY')", 1}}, true,
+                           "r.sql");
+        }).empty());
 
   auto st =
       split_sql("CREATE TABLE t (a int);\n\nCREATE INDEX CONCURRENTLY i ON t (a);", 20, "r.sql");
