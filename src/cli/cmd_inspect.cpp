@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "backfill/checkpoint.h"
 #include "cli/commands.h"
 #include "cli/format.h"
 #include "runner/phases.h"
@@ -254,10 +255,29 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
     // What `current` shows: the stored rows plus revisions applied only as
     // another branch's dependency.
     std::vector<std::string> shown = g.empty() ? cur : g.effective_current(cur);
+    // Backfills stopped part-way or running now: only worth a read when one
+    // is pending.
+    std::vector<backfill::Checkpoint> backfills;
+    for (const auto& p : pending) {
+      if (!scripts.file(p.revision).backfill) continue;
+      backfills = backfill::read_checkpoints(*db);
+      break;
+    }
     RevisionFormatter fmt(scripts);
     if (s->json) {
       nlohmann::json j;
       j["database"] = ctx.database_description();
+      j["backfills"] = nlohmann::json::array();
+      for (const auto& c : backfills)
+        j["backfills"].push_back(
+            {{"revision", c.revision},
+             {"table", c.table},
+             {"rows_walked", c.rows_walked},
+             {"rows_updated", c.rows_updated},
+             {"batches", c.batches},
+             {"total_estimate", c.total_estimate ? nlohmann::json(*c.total_estimate) : nullptr},
+             {"started_at", c.started_at},
+             {"updated_at", c.updated_at}});
       j["current"] = shown;
       j["stored"] = cur;
       j["heads"] = g.heads();
@@ -306,6 +326,8 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
       for (const auto& id : held.waiting)
         ctx.out << "Contract " << id << " waits: run `migrate upgrade " << id
                 << "` once no instance of the old application runs.\n";
+      for (const auto& c : backfills)
+        ctx.out << "  " << c.revision << ": " << backfill::describe_checkpoint(c) << "\n";
       for (const auto& f : failures) ctx.out << runner::describe_failure(f) << "\n";
     }
     if (s->exit_code && (!held.run.empty() || !failures.empty())) {

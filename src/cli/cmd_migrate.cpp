@@ -1,11 +1,14 @@
 // upgrade, downgrade, stamp: the commands that change a database (or, with
 // --sql, print the script that would).
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <chrono>
 
+#include "cli/backfill_progress.h"
 #include "cli/commands.h"
 #include "cli/lint_gate.h"
+#include "config/duration.h"
 #include "runner/offline.h"
 #include "runner/runner.h"
 #include "util/error.h"
@@ -20,6 +23,7 @@ struct MoveArgs {
   bool allow_changed = false;
   bool contract = false;  // upgrade: run contract revisions too
   double lock_wait_s = 60;
+  std::string max_replica_lag;  // upgrade only; empty = not given
 };
 
 void add_move_options(CLI::App* cmd, MoveArgs& a, const char* target_help) {
@@ -68,6 +72,17 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
       millis(a.lock_wait_s));
   runner::ChangedFiles changed;
   changed.allow = a.allow_changed;
+  if (upgrade) {
+    runner::BackfillSettings backfill;
+    if (!a.max_replica_lag.empty()) {
+      auto lag = config::parse_wait(a.max_replica_lag);
+      if (!lag) throw UsageError(config::bad_wait_message("--max-replica-lag", a.max_replica_lag));
+      backfill.options.max_replica_lag = *lag;
+    }
+    // Progress goes to stderr: stdout keeps one line per step.
+    backfill.events = backfill_events(ctx.err, &ctx.err == &std::cerr && isatty(2));
+    runner.set_backfill(std::move(backfill));
+  }
   changed.warn = [&ctx](const std::string& line) {
     ctx.out.flush();
     ctx.err << "migrate: warning: " << line << "\n";
@@ -96,6 +111,9 @@ void add_migrate_commands(CLI::App& app, Context& ctx, Actions& actions) {
   upgrade->add_flag("--contract", up->contract,
                     "Also run contract revisions (phase: contract) on the way to TARGET; without "
                     "it the upgrade stops before them (docs/zero-downtime.md)");
+  upgrade->add_option("--max-replica-lag", up->max_replica_lag,
+                      "Backfills (PostgreSQL): pause between batches while a standby's replay "
+                      "lag (pg_stat_replication) is above DURATION, e.g. 10s");
   actions[upgrade] = [&ctx, up] { return move(ctx, *up, true); };
 
   auto down = std::make_shared<MoveArgs>();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "graph/revision_graph.h"
+#include "util/error.h"
 
 namespace migrate::db {
 
@@ -126,6 +127,50 @@ class Dialect {
   virtual std::vector<std::string> reset_step_settings_sql() const { return {}; }
 };
 
+// Work that is not a revision's step (the backfill engine, backfill/): one
+// transaction of the caller's statements, with their results, rolled back
+// unless commit() returned. Statements run one at a time, so a statement
+// may use what an earlier one returned.
+struct WorkOptions {
+  // PostgreSQL time values set with SET LOCAL; empty = the session's. SQLite
+  // ignores them (its busy timeout bounds a lock wait).
+  std::string lock_timeout;
+  std::string statement_timeout;
+  // PostgreSQL: SET LOCAL migrate.backfill = 'on', so that triggers can tell
+  // the backfill engine's writes (current_setting('migrate.backfill', true)).
+  bool backfill_flag = false;
+  // False: no transaction, each statement commits on its own (for what
+  // PostgreSQL refuses in one, e.g. CREATE INDEX CONCURRENTLY); commit()
+  // then does nothing, and the settings above are not applied.
+  bool transaction = true;
+};
+
+// One statement's outcome: its rows as text (nullopt = NULL) and, for a
+// write, the rows it changed.
+struct WorkResult {
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  long long affected = 0;
+};
+
+class Work {
+ public:
+  virtual ~Work() = default;  // ROLLBACK unless commit() returned
+  // Throws WorkConflict (rolled back: worth another try) or migrate::Error.
+  virtual WorkResult exec(const std::string& sql) = 0;
+  virtual void commit() = 0;
+};
+
+// A Work transaction that lost a lock wait (PostgreSQL lock_timeout 55P03,
+// SQLite busy), was chosen to break a deadlock (40P01) or hit
+// statement_timeout (57014). It has been rolled back; trying again later
+// may succeed.
+class WorkConflict : public Error {
+ public:
+  enum Kind { kLockTimeout, kDeadlock, kStatementTimeout, kBusy };
+  WorkConflict(Kind kind, const std::string& message) : Error(message), kind(kind) {}
+  Kind kind;
+};
+
 // Held for the whole run so that a second runner waits. Released on destruction.
 class RunLock {
  public:
@@ -178,6 +223,14 @@ class Database {
   // "accept", status "ok", the given checksum, now, by user@host. Changes
   // nothing else (the version table stays as it is).
   virtual void record_accepted(const std::vector<AcceptedChecksum>& accepted) = 0;
+
+  // Opens a Work transaction (see Work): BEGIN (SQLite: BEGIN IMMEDIATE) and
+  // the options' settings. Throws WorkConflict when it cannot start for a
+  // lock (SQLite busy).
+  virtual std::unique_ptr<Work> begin_work(const WorkOptions& options) = 0;
+  // The version table's schema and names (TableNames), so that migrate's
+  // other bookkeeping tables (backfill checkpoints) sit beside it.
+  virtual const TableNames& tables() const = 0;
 };
 
 // Databases and dialects are had by URL from the registry (backend/backend.h).

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "runner/backfill_step.h"
 #include "runner/phases.h"
 #include "util/error.h"
 
@@ -79,6 +80,11 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
 
   // Every step is worked out before the first one runs, so the backend can
   // send several at once (db::Database::run_steps).
+  bool backfills = false;
+  for (const auto& step : plan)
+    backfills = backfills || touches_backfill(scripts_, step.revision, step.upgrade);
+  if (backfills) backfill::Engine::ensure_checkpoint_table(db_);
+
   graph::HeadMaintainer maintainer(graph, heads);
   std::vector<db::PlannedStep> steps;
   steps.reserve(plan.size());
@@ -97,18 +103,37 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
     spec.checksum = file.checksum();
     spec.lock_timeout = file.lock_timeout;
     spec.statement_timeout = file.statement_timeout;
+    // On the step's first line, so the file's line numbers stay right.
+    if (backfills && !step.upgrade)
+      spec.sql = stale_checkpoints_sql(db_, scripts_, file.id) + spec.sql;
     steps.push_back(std::move(planned));
   }
 
   if (upgrade && upgrade_check_ && !steps.empty()) upgrade_check_(steps);
 
   std::vector<StepReport> done;
-  db_.run_steps(steps, [&](std::size_t i, double duration_ms) {
+  auto step_done = [&](std::size_t i, double duration_ms) {
     StepReport report = report_for(scripts_, plan[i]);
     report.duration_ms = duration_ms;
     if (on_step_) on_step_(report);
     done.push_back(std::move(report));
-  });
+  };
+  // The steps between backfill revisions go to the backend together; a
+  // backfill revision runs on its own (runner/backfill_step.h).
+  std::size_t from = 0;
+  for (std::size_t i = 0; i <= steps.size(); ++i) {
+    const bool is_backfill =
+        i < steps.size() && plan[i].upgrade && scripts_.file(plan[i].revision).backfill;
+    if (i < steps.size() && !is_backfill) continue;
+    if (from < i) {
+      std::vector<db::PlannedStep> part(steps.begin() + static_cast<std::ptrdiff_t>(from),
+                                        steps.begin() + static_cast<std::ptrdiff_t>(i));
+      db_.run_steps(part, [&](std::size_t j, double ms) { step_done(from + j, ms); });
+    }
+    if (is_backfill)
+      step_done(i, run_backfill_step(db_, scripts_.file(plan[i].revision), steps[i], backfill_));
+    from = i + 1;
+  }
   return done;
 }
 

@@ -10,6 +10,7 @@
 
 #include "db/database.h"
 #include "graph/revision_graph.h"
+#include "runner/backfill_step.h"
 #include "runner/checksums.h"
 #include "script/script_directory.h"
 
@@ -65,6 +66,8 @@ class Runner {
   void set_allow_contracts(bool allow) { allow_contracts_ = allow; }
   const std::vector<std::string>& waiting_contracts() const { return waiting_contracts_; }
   void set_upgrade_check(PlanCheck check) { upgrade_check_ = std::move(check); }
+  // Tuning and events for `phase: backfill` revisions (runner/backfill_step.h).
+  void set_backfill(BackfillSettings settings) { backfill_ = std::move(settings); }
   // Returns the version-table changes made.
   std::vector<graph::VersionOp> stamp(const std::vector<std::string>& targets, bool purge);
 
@@ -91,6 +94,7 @@ class Runner {
   bool allow_contracts_ = false;
   std::vector<std::string> waiting_contracts_;
   PlanCheck upgrade_check_;
+  BackfillSettings backfill_;
 };
 
 }  // namespace migrate::runner

@@ -29,14 +29,15 @@ enum Key {
   kLockTimeout,
   kStatementTimeout,
   kPhase,
+  kBackfill,
   kKeyCount
 };
 constexpr std::string_view kKeyNames[kKeyCount] = {
-    "revision", "down_revision", "branch_labels", "depends_on",        "message",
-    "created",  "transactional", "lock_timeout",  "statement_timeout", "phase"};
+    "revision",      "down_revision", "branch_labels",     "depends_on", "message", "created",
+    "transactional", "lock_timeout",  "statement_timeout", "phase",      "backfill"};
 constexpr std::string_view kKnownKeys =
     "revision, down_revision, branch_labels, depends_on, message, created, transactional, "
-    "lock_timeout, statement_timeout, phase";
+    "lock_timeout, statement_timeout, phase, backfill";
 
 int key_index(std::string_view key) {
   for (int k = 0; k < kKeyCount; ++k) {
@@ -193,8 +194,13 @@ class HeaderReader {
         fail(e, "duplicate key `" + e.key + "` (first at line " + std::to_string(lines[k]) + ")");
       }
       lines[k] = e.line;
+      if (e.value.kind == HeaderValue::kMapping && k != kBackfill)
+        fail(e, "`" + e.key + "` must be a value or a list, not a mapping");
       read_entry(static_cast<Key>(k), e);
     }
+    if (lines[kBackfill] && rev_.phase != Phase::kBackfill)
+      throw Error(at(path_, lines[kBackfill]) +
+                  ": `backfill:` belongs to a `phase: backfill` revision only");
     if (!lines[kRevision]) throw Error(at(path_, 1) + ": the header has no `revision`");
     if (!lines[kDownRevision]) {
       throw Error(at(path_, lines[kRevision]) +
@@ -263,6 +269,11 @@ class HeaderReader {
                "`migrate revision --expand-contract`)");
         break;
       }
+      case kBackfill:
+        if (e.value.kind != HeaderValue::kMapping)
+          fail(e, "`backfill` must be a mapping (table, key, set, where, ...)");
+        rev_.backfill = parse_backfill_spec(e.value.scalar, path_, e.line);
+        break;
       case kKeyCount:
         break;
     }

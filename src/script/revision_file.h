@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "script/backfill_spec.h"
+
 namespace migrate::script {
 
 // `phase:` of a revision written by `revision --expand-contract` (contract:
@@ -27,6 +29,10 @@ struct RevisionFile {
   std::optional<std::string> lock_timeout;
   std::optional<std::string> statement_timeout;
   Phase phase = Phase::kNone;  // `phase: expand|backfill|contract`
+  // `backfill:` (only with `phase: backfill`): what the backfill engine
+  // fills (script/backfill_spec.h). A backfill revision without one (the
+  // planner's when there is nothing to fill) runs as an ordinary step.
+  std::optional<BackfillSpec> backfill;
 
   std::string upgrade_sql;    // text between the markers, verbatim
   int upgrade_line = 0;       // 1-based file line of upgrade_sql's first line
@@ -41,8 +47,9 @@ struct RevisionFile {
 // a missing or duplicated marker, markers out of order, a header line without
 // `--`, bad YAML, a missing `revision`/`down_revision`, an unknown or
 // duplicated key, a value of the wrong kind (a bad time value in
-// `lock_timeout`/`statement_timeout`, a `phase` other than expand, backfill
-// or contract too), a bad id (letters, digits, `_`,
+// `lock_timeout`/`statement_timeout` too; a `phase` other than expand,
+// backfill or contract; a `backfill:` section without `phase: backfill`, or
+// a bad one), a bad id (letters, digits, `_`,
 // at most 64 characters; branch labels and depends_on entries follow the same
 // rule). A line that starts like a marker (`-- migrate:...`, `--migrate:...`)
 // but is not exactly one is an error too, so a typo cannot turn a section

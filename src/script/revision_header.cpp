@@ -247,8 +247,11 @@ std::vector<HeaderEntry> parse_header_yaml(const std::vector<std::string_view>& 
         }
       }
     } else if (node.IsMap()) {
-      throw Error(at(path, line) + ": `" + entry.key +
-                  "` must be a value or a list, not a mapping");
+      // Which keys may hold one is revision_file.cpp's decision.
+      entry.value.kind = HeaderValue::kMapping;
+      YAML::Emitter emitter;
+      emitter << node;
+      entry.value.scalar = emitter.c_str();
     }
     entries.push_back(std::move(entry));
   }

@@ -32,9 +32,11 @@ struct HeaderScalar {
 };
 
 struct HeaderValue {
-  enum Kind { kNull, kScalar, kList };
+  // kMapping: a nested mapping (only the yaml-cpp reader gives one), kept
+  // as YAML text in `scalar` for the key that takes one (`backfill:`).
+  enum Kind { kNull, kScalar, kList, kMapping };
   Kind kind = kNull;
-  std::string scalar;               // kScalar
+  std::string scalar;               // kScalar; kMapping: the mapping as YAML
   std::vector<HeaderScalar> items;  // kList
   bool operator==(const HeaderValue& o) const {
     return kind == o.kind && scalar == o.scalar && items == o.items;
@@ -57,7 +59,7 @@ std::optional<std::vector<HeaderEntry>> parse_header_fast(
     const std::vector<std::string_view>& lines);
 
 // Throws migrate::Error "PATH:LINE: ..." for bad YAML, a header that is not a
-// mapping, or a value that is neither a scalar nor a list of scalars.
+// mapping, or a list holding more than scalars.
 std::vector<HeaderEntry> parse_header_yaml(const std::vector<std::string_view>& lines,
                                            const std::string& path);
 

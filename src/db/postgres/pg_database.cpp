@@ -11,6 +11,7 @@
 #include "db/postgres/pg_lock_wait.h"
 #include "db/postgres/pg_splitter.h"
 #include "db/postgres/pg_transaction.h"
+#include "db/postgres/pg_work.h"
 #include "sql/postgres/position.h"
 #include "util/clock.h"
 #include "util/error.h"
@@ -120,6 +121,10 @@ PostgresDatabase::PostgresDatabase(OpenOptions options)
 }
 
 PostgresDatabase::~PostgresDatabase() = default;
+
+std::unique_ptr<Work> PostgresDatabase::begin_work(const WorkOptions& options) {
+  return std::make_unique<PgWork>(conn_, dialect_, options);
+}
 
 std::unique_ptr<RunLock> PostgresDatabase::lock(std::chrono::milliseconds wait) {
   const TableNames& t = options_.tables;

@@ -80,6 +80,9 @@ class PostgresDatabase : public Database {
              const std::vector<std::string>& expected_heads_before) override;
   std::vector<HistoryEntry> history() override;
   void record_accepted(const std::vector<AcceptedChecksum>& accepted) override;
+  // On the run's connection (pg_work.h).
+  std::unique_ptr<Work> begin_work(const WorkOptions& options) override;
+  const TableNames& tables() const override { return options_.tables; }
 
  private:
   // Where one transactional step's statements sit in a batch.

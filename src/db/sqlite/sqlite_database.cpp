@@ -8,6 +8,7 @@
 #include "db/sqlite/sqlite_foreign_keys.h"
 #include "db/sqlite/sqlite_lock.h"
 #include "db/sqlite/sqlite_transaction.h"
+#include "db/sqlite/sqlite_work.h"
 #include "util/clock.h"
 #include "util/error.h"
 
@@ -50,6 +51,11 @@ SqliteDatabase::SqliteDatabase(OpenOptions options) : options_(std::move(options
 }
 
 SqliteDatabase::~SqliteDatabase() = default;
+
+std::unique_ptr<Work> SqliteDatabase::begin_work(const WorkOptions& options) {
+  if (absent()) refuse_write();
+  return std::make_unique<SqliteWork>(*conn_, options.transaction);
+}
 
 void SqliteDatabase::refuse_write() const {
   throw Error(

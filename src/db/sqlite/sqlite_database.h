@@ -53,6 +53,9 @@ class SqliteDatabase : public Database {
              const std::vector<std::string>& expected_heads_before) override;
   std::vector<HistoryEntry> history() override;
   void record_accepted(const std::vector<AcceptedChecksum>& accepted) override;
+  // On the run's connection (sqlite_work.h).
+  std::unique_ptr<Work> begin_work(const WorkOptions& options) override;
+  const TableNames& tables() const override { return options_.tables; }
 
  private:
   bool absent() const { return !conn_; }

@@ -1,0 +1,220 @@
+#include "backfill/batch_sql.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "util/error.h"
+
+namespace migrate::backfill {
+
+namespace {
+
+constexpr const char* kCheckpointTable = "migrate_backfill";
+
+// `schema.table` or `table`, each part quoted.
+std::string quote_table(const db::Dialect& d, const std::string& name) {
+  const auto dot = name.find('.');
+  if (dot == std::string::npos) return d.quote_ident(name);
+  return d.quote_ident(name.substr(0, dot)) + "." + d.quote_ident(name.substr(dot + 1));
+}
+
+nlohmann::json parse_position(const std::string& position) {
+  nlohmann::json j = nlohmann::json::parse(position, nullptr, false);
+  if (!j.is_array())
+    throw Error("backfill: a stored key position is not a JSON array: " + position);
+  return j;
+}
+
+class PostgresBatchSql : public BatchSql {
+ public:
+  using BatchSql::BatchSql;
+  std::string estimate_rows_sql() const override {
+    // reltuples is -1 (or 0) before the first ANALYZE: then count.
+    return fmt::format(
+        "SELECT CASE WHEN reltuples > 0 THEN reltuples::bigint ELSE (SELECT count(*) FROM {}) END "
+        "FROM pg_class WHERE oid = to_regclass({})",
+        table_, dialect_.quote_literal(table_));
+  }
+  std::optional<std::string> replica_lag_sql() const override {
+    return std::string(
+        "SELECT COALESCE(EXTRACT(EPOCH FROM max(replay_lag)) * 1000, 0)::bigint FROM "
+        "pg_stat_replication");
+  }
+
+ protected:
+  std::string key_json(const std::string& prefix) const override {
+    std::string out = "json_build_array(";
+    for (std::size_t i = 0; i < spec_.key.size(); ++i) {
+      if (i) out += ", ";
+      out += prefix + dialect_.quote_ident(spec_.key[i]) + "::text";
+    }
+    return out + ")::text";
+  }
+  std::string literal_row(const std::string& position) const override {
+    std::string out = "(";
+    bool first = true;
+    for (const auto& v : parse_position(position)) {
+      if (!first) out += ", ";
+      first = false;
+      out += dialect_.quote_literal(v.is_string() ? v.get<std::string>() : v.dump());
+    }
+    return out + ")";
+  }
+};
+
+class SqliteBatchSql : public BatchSql {
+ public:
+  using BatchSql::BatchSql;
+  std::string estimate_rows_sql() const override { return "SELECT count(*) FROM " + table_; }
+  // SQLite's lock is not fair: a writer waiting in its busy handler sleeps
+  // up to 50 ms at a time in its first ~230 ms, and would find the lock
+  // taken again at once after every COMMIT. A gap of a third of the batch
+  // time lets it in within about one batch.
+  std::chrono::milliseconds default_pause(std::chrono::milliseconds batch_time) const override {
+    return std::max(std::chrono::milliseconds(5), batch_time / 3);
+  }
+
+ protected:
+  std::string key_json(const std::string& prefix) const override {
+    std::string out = "json_array(";
+    for (std::size_t i = 0; i < spec_.key.size(); ++i) {
+      if (i) out += ", ";
+      out += prefix + dialect_.quote_ident(spec_.key[i]);
+    }
+    return out + ")";
+  }
+  std::string literal_row(const std::string& position) const override {
+    std::string out = "(";
+    bool first = true;
+    for (const auto& v : parse_position(position)) {
+      if (!first) out += ", ";
+      first = false;
+      out += v.is_string() ? dialect_.quote_literal(v.get<std::string>()) : v.dump();
+    }
+    return out + ")";
+  }
+};
+
+}  // namespace
+
+BatchSql::BatchSql(const db::Dialect& dialect, const script::BackfillSpec& spec,
+                   const db::TableNames& tables)
+    : dialect_(dialect),
+      spec_(spec),
+      table_(quote_table(dialect, spec.table)),
+      checkpoint_(dialect.qualified(tables, kCheckpointTable)) {
+  for (std::size_t i = 0; i < spec.key.size(); ++i) {
+    const std::string k = dialect.quote_ident(spec.key[i]);
+    if (i) {
+      key_order_ += ", ";
+      key_desc_ += ", ";
+    }
+    key_order_ += k;
+    key_desc_ += k + " DESC";
+  }
+  key_row_ = "(" + key_order_ + ")";
+}
+
+std::string BatchSql::range(const std::optional<std::string>& after,
+                            const std::string& upto) const {
+  std::string out;
+  if (after) out = key_row_ + " > " + literal_row(*after) + " AND ";
+  return out + key_row_ + " <= " + literal_row(upto);
+}
+
+std::string BatchSql::last_key_sql() const {
+  return fmt::format("SELECT {} FROM {} ORDER BY {} LIMIT 1", key_json(""), table_, key_desc_);
+}
+
+std::string BatchSql::batch_end_sql(const std::optional<std::string>& position,
+                                    const std::string& bound, long long rows) const {
+  // The keys come from the key's index in order; the window count says how
+  // many the batch walks, for progress.
+  return fmt::format(
+      "SELECT {}, count(*) OVER () FROM (SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT {}) b "
+      "ORDER BY {} LIMIT 1",
+      key_json("b."), key_order_, table_, range(position, bound), key_order_, rows, key_desc_);
+}
+
+std::string BatchSql::update_sql(const std::optional<std::string>& position,
+                                 const std::string& end) const {
+  std::string sets;
+  for (const auto& [column, expr] : spec_.set) {
+    if (!sets.empty()) sets += ", ";
+    sets += dialect_.quote_ident(column) + " = " + expr;
+  }
+  std::string sql = fmt::format("UPDATE {} SET {} WHERE {}", table_, sets, range(position, end));
+  if (!spec_.where.empty()) sql += " AND (" + spec_.where + ")";
+  return sql;
+}
+
+std::string BatchSql::create_checkpoint_sql() const {
+  return fmt::format(
+      "CREATE TABLE IF NOT EXISTS {} (\n"
+      "  revision VARCHAR(64) NOT NULL PRIMARY KEY,\n"
+      "  table_name TEXT NOT NULL,\n"
+      "  position TEXT,\n"
+      "  bound TEXT,\n"
+      "  rows_updated BIGINT NOT NULL DEFAULT 0,\n"
+      "  rows_walked BIGINT NOT NULL DEFAULT 0,\n"
+      "  batches BIGINT NOT NULL DEFAULT 0,\n"
+      "  total_estimate BIGINT,\n"
+      "  started_at TEXT NOT NULL,\n"
+      "  updated_at TEXT NOT NULL)",
+      checkpoint_);
+}
+
+namespace {
+constexpr const char* kColumns =
+    "revision, table_name, position, bound, rows_updated, rows_walked, batches, total_estimate, "
+    "started_at, updated_at";
+}
+
+std::string BatchSql::read_checkpoint_sql(const std::string& revision) const {
+  return fmt::format("SELECT {} FROM {} WHERE revision = {}", kColumns, checkpoint_,
+                     dialect_.quote_literal(revision));
+}
+
+std::string BatchSql::read_all_checkpoints_sql() const {
+  return fmt::format("SELECT {} FROM {} ORDER BY revision", kColumns, checkpoint_);
+}
+
+std::string BatchSql::insert_checkpoint_sql(const std::string& revision,
+                                            const std::optional<std::string>& bound,
+                                            std::optional<long long> estimate,
+                                            const std::string& now) const {
+  return fmt::format(
+      "INSERT INTO {} (revision, table_name, position, bound, total_estimate, started_at, "
+      "updated_at) VALUES ({}, {}, NULL, {}, {}, {}, {})",
+      checkpoint_, dialect_.quote_literal(revision), dialect_.quote_literal(spec_.table),
+      bound ? dialect_.quote_literal(*bound) : "NULL",
+      estimate ? std::to_string(*estimate) : "NULL", dialect_.quote_literal(now),
+      dialect_.quote_literal(now));
+}
+
+std::string BatchSql::advance_checkpoint_sql(const std::string& revision,
+                                             const std::string& position, long long updated,
+                                             long long walked, const std::string& now) const {
+  return fmt::format(
+      "UPDATE {} SET position = {}, rows_updated = rows_updated + {}, rows_walked = rows_walked "
+      "+ {}, batches = batches + 1, updated_at = {} WHERE revision = {}",
+      checkpoint_, dialect_.quote_literal(position), updated, walked, dialect_.quote_literal(now),
+      dialect_.quote_literal(revision));
+}
+
+std::string BatchSql::delete_checkpoint_sql(const std::string& revision) const {
+  return fmt::format("DELETE FROM {} WHERE revision = {}", checkpoint_,
+                     dialect_.quote_literal(revision));
+}
+
+std::unique_ptr<BatchSql> make_batch_sql(const db::Dialect& dialect,
+                                         const script::BackfillSpec& spec,
+                                         const db::TableNames& tables) {
+  if (dialect.name() == "postgresql")
+    return std::make_unique<PostgresBatchSql>(dialect, spec, tables);
+  return std::make_unique<SqliteBatchSql>(dialect, spec, tables);
+}
+
+}  // namespace migrate::backfill

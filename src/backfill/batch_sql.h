@@ -1,0 +1,90 @@
+// The SQL of a backfill, per dialect: key positions as JSON arrays and back
+// as literals, the batch statements, the checkpoint table, the row estimate
+// and (PostgreSQL) the replica lag. The engine (engine.h) only strings these
+// together; the one place that looks at the dialect is make_batch_sql().
+//
+// A position (a key's values) travels as a JSON array: PostgreSQL writes
+// each value as text (json_build_array(k::text, ...)), read back as quoted
+// literals that the server casts to the column's type, so any type with a
+// text form works (numeric keeps every digit); SQLite writes its native
+// values (json_array), read back as numbers or quoted strings so that
+// comparisons keep their type. BLOB keys are not supported on SQLite.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "db/database.h"
+#include "script/backfill_spec.h"
+
+namespace migrate::backfill {
+
+class BatchSql {
+ public:
+  BatchSql(const db::Dialect& dialect, const script::BackfillSpec& spec,
+           const db::TableNames& tables);
+  virtual ~BatchSql() = default;
+
+  // `schema.table` quoted, from the spec.
+  const std::string& table() const { return table_; }
+  const std::string& checkpoint_table() const { return checkpoint_; }
+
+  // The last key of the table (the bound), one JSON column; no row when empty.
+  std::string last_key_sql() const;
+  // The batch's last key and how many keys it walks: the first `rows` keys
+  // after `position` (nullopt = from the start), up to `bound`. One row
+  // (json, count) or none when no key is left.
+  std::string batch_end_sql(const std::optional<std::string>& position, const std::string& bound,
+                            long long rows) const;
+  // The UPDATE of the keys in (position, end], filtered by the spec's where.
+  std::string update_sql(const std::optional<std::string>& position, const std::string& end) const;
+
+  // Checkpoint table (beside the version table).
+  std::string create_checkpoint_sql() const;
+  std::string read_checkpoint_sql(const std::string& revision) const;  // see checkpoint.h
+  std::string read_all_checkpoints_sql() const;
+  std::string insert_checkpoint_sql(const std::string& revision,
+                                    const std::optional<std::string>& bound,
+                                    std::optional<long long> estimate,
+                                    const std::string& now) const;
+  std::string advance_checkpoint_sql(const std::string& revision, const std::string& position,
+                                     long long updated, long long walked,
+                                     const std::string& now) const;
+  std::string delete_checkpoint_sql(const std::string& revision) const;
+
+  // A rough row count of the table (one value, may be NULL or negative).
+  virtual std::string estimate_rows_sql() const = 0;
+  // The replay lag of the most lagging standby in milliseconds (one value),
+  // when the dialect has standbys to ask.
+  virtual std::optional<std::string> replica_lag_sql() const { return std::nullopt; }
+  // The pause between batches when the revision sets none.
+  virtual std::chrono::milliseconds default_pause(std::chrono::milliseconds /*batch_time*/) const {
+    return std::chrono::milliseconds(0);
+  }
+
+ protected:
+  // SQL of the key columns as one JSON array value.
+  virtual std::string key_json(const std::string& prefix) const = 0;
+  // The JSON array `position` as a row of SQL literals: "(1, 'a')".
+  virtual std::string literal_row(const std::string& position) const = 0;
+
+  const db::Dialect& dialect_;
+  const script::BackfillSpec& spec_;
+  std::string table_, checkpoint_;
+  std::string key_row_;    // ("k1", "k2")
+  std::string key_order_;  // "k1", "k2"
+  std::string key_desc_;   // "k1" DESC, "k2" DESC
+
+ private:
+  std::string range(const std::optional<std::string>& after, const std::string& upto) const;
+};
+
+// The BatchSql of the database's dialect.
+std::unique_ptr<BatchSql> make_batch_sql(const db::Dialect& dialect,
+                                         const script::BackfillSpec& spec,
+                                         const db::TableNames& tables);
+
+}  // namespace migrate::backfill

@@ -1,0 +1,257 @@
+#include "backfill/engine.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <thread>
+
+#include "util/clock.h"
+#include "util/error.h"
+
+namespace migrate::backfill {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+std::string ms_text(long long ms) { return std::to_string(ms) + "ms"; }
+
+const char* conflict_name(db::WorkConflict::Kind kind) {
+  switch (kind) {
+    case db::WorkConflict::kLockTimeout:
+      return "lock timeout";
+    case db::WorkConflict::kDeadlock:
+      return "deadlock";
+    case db::WorkConflict::kStatementTimeout:
+      return "statement timeout";
+    case db::WorkConflict::kBusy:
+      return "database busy";
+  }
+  return "conflict";
+}
+
+}  // namespace
+
+Options options_for(const script::BackfillSpec& spec, Options base) {
+  if (spec.batch_rows) base.batch_rows = *spec.batch_rows;
+  if (spec.batch_time) base.batch_time = *spec.batch_time;
+  if (spec.pause) base.pause = *spec.pause;
+  return base;
+}
+
+Engine::Engine(db::Database& db, const script::BackfillSpec& spec, std::string revision,
+               Options options, Events events)
+    : db_(db),
+      spec_(spec),
+      revision_(std::move(revision)),
+      options_(std::move(options)),
+      events_(std::move(events)),
+      sql_(make_batch_sql(db.dialect(), spec, db.tables())),
+      size_(std::max(1LL, options_.batch_rows)) {
+  const long long target = options_.batch_time.count();
+  if (options_.lock_timeout.empty()) options_.lock_timeout = ms_text(std::max(50LL, target));
+  if (options_.statement_timeout.empty())
+    options_.statement_timeout = ms_text(std::max(2000LL, 20 * target));
+}
+
+void Engine::ensure_checkpoint_table(db::Database& db) {
+  script::BackfillSpec none;
+  none.table = "-";
+  auto work = db.begin_work({});
+  work->exec(make_batch_sql(db.dialect(), none, db.tables())->create_checkpoint_sql());
+  work->commit();
+}
+
+std::string Engine::delete_checkpoint_sql(db::Database& db, const std::string& revision) {
+  script::BackfillSpec none;
+  none.table = "-";
+  return make_batch_sql(db.dialect(), none, db.tables())->delete_checkpoint_sql(revision);
+}
+
+Checkpoint Engine::start(const std::vector<db::Statement>& first_statements, bool transactional) {
+  db::WorkOptions wopts;
+  wopts.lock_timeout = options_.lock_timeout;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      auto work = db_.begin_work(wopts);
+      auto r = work->exec(sql_->read_checkpoint_sql(revision_));
+      if (!r.rows.empty()) {
+        work->commit();
+        return checkpoint_from_row(r.rows[0]);
+      }
+      if (transactional) {
+        for (const auto& st : first_statements) work->exec(st.sql);
+      } else if (!first_statements.empty()) {
+        // Outside any transaction, before the one that stores the bound.
+        work.reset();
+        db::WorkOptions autocommit;
+        autocommit.transaction = false;
+        auto each = db_.begin_work(autocommit);
+        for (const auto& st : first_statements) each->exec(st.sql);
+        each.reset();
+        work = db_.begin_work(wopts);
+        if (!work->exec(sql_->read_checkpoint_sql(revision_)).rows.empty())
+          throw Error("another run started this backfill meanwhile");
+      }
+      auto last = work->exec(sql_->last_key_sql());
+      std::optional<std::string> bound;
+      if (!last.rows.empty()) bound = last.rows[0][0];
+      std::optional<long long> estimate;
+      auto est = work->exec(sql_->estimate_rows_sql());
+      if (!est.rows.empty() && est.rows[0][0]) estimate = std::stoll(*est.rows[0][0]);
+      const std::string now = util::iso8601_utc_now();
+      work->exec(sql_->insert_checkpoint_sql(revision_, bound, estimate, now));
+      auto again = work->exec(sql_->read_checkpoint_sql(revision_));
+      work->commit();
+      return checkpoint_from_row(again.rows.at(0));
+    } catch (const db::WorkConflict& e) {
+      if (attempt >= options_.max_attempts) throw;
+      if (events_.note)
+        events_.note(fmt::format("backfill of {}: start hit a {}, trying again ({}/{})",
+                                 spec_.table, conflict_name(e.kind), attempt,
+                                 options_.max_attempts));
+      std::this_thread::sleep_for(std::chrono::milliseconds(100 * attempt));
+    } catch (const Error& e) {
+      throw Error(fmt::format("backfill of {} (revision {}): cannot start: {}", spec_.table,
+                              revision_, e.what()));
+    }
+  }
+}
+
+Progress Engine::run(const std::vector<db::Statement>& first_statements, bool transactional) {
+  started_ = Clock::now();
+  Checkpoint cp = start(first_statements, transactional);
+  walked_at_start_ = cp.rows_walked;
+  const std::chrono::milliseconds pause =
+      options_.pause ? *options_.pause : sql_->default_pause(options_.batch_time);
+  if (cp.bound) {
+    while (batch(cp)) {
+      report(cp, false);
+      if (pause.count() > 0) std::this_thread::sleep_for(pause);
+      if (options_.max_replica_lag) wait_for_replicas();
+    }
+  }
+  report(cp, true);
+  Progress p;
+  p.revision = revision_;
+  p.table = spec_.table;
+  p.rows_walked = cp.rows_walked;
+  p.rows_updated = cp.rows_updated;
+  p.batches = cp.batches;
+  p.done = true;
+  p.elapsed_s = ms_since(started_) / 1000;
+  return p;
+}
+
+bool Engine::batch(Checkpoint& cp) {
+  db::WorkOptions wopts;
+  wopts.lock_timeout = options_.lock_timeout;
+  wopts.statement_timeout = options_.statement_timeout;
+  wopts.backfill_flag = true;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      auto work = db_.begin_work(wopts);
+      const auto t0 = Clock::now();
+      auto end = work->exec(sql_->batch_end_sql(cp.position, *cp.bound, size_));
+      if (end.rows.empty() || !end.rows[0][0]) {
+        work->commit();
+        return false;
+      }
+      const std::string last = *end.rows[0][0];
+      const long long walked = std::stoll(end.rows[0][1].value_or("0"));
+      const long long updated = work->exec(sql_->update_sql(cp.position, last)).affected;
+      work->exec(
+          sql_->advance_checkpoint_sql(revision_, last, updated, walked, util::iso8601_utc_now()));
+      work->commit();
+      const double ms = ms_since(t0);
+      cp.position = last;
+      cp.rows_walked += walked;
+      cp.rows_updated += updated;
+      ++cp.batches;
+      if (events_.batch) events_.batch({ms, walked, updated, size_, attempt});
+      // Towards batch_time: the cost of a row is the slower of this batch's
+      // and a moving average (one fast batch on cached pages proves little,
+      // and a shared machine's noise must not push the next batch past the
+      // target), and the size at most doubles from one batch to the next.
+      if (walked > 0) {
+        const double per_row = std::max(ms, 0.1) / static_cast<double>(walked);
+        ms_per_row_ = ms_per_row_ > 0 ? 0.7 * ms_per_row_ + 0.3 * per_row : per_row;
+        if (walked == size_) {
+          const double target = static_cast<double>(options_.batch_time.count());
+          const double ideal = target / std::max(per_row, ms_per_row_);
+          size_ = static_cast<long long>(std::min(ideal, 2.0 * static_cast<double>(size_)));
+          size_ = std::clamp(size_, 1LL, options_.max_batch_rows);
+        }
+      }
+      return true;
+    } catch (const db::WorkConflict& e) {
+      if (e.kind == db::WorkConflict::kStatementTimeout) size_ = std::max(1LL, size_ / 2);
+      if (attempt >= options_.max_attempts)
+        throw Error(fmt::format(
+            "backfill of {} (revision {}): a batch failed {} times, the last with a {}: {}\nThe "
+            "{} rows done so far are kept; run `migrate upgrade` again to resume.",
+            spec_.table, revision_, attempt, conflict_name(e.kind), e.what(), cp.rows_walked));
+      // 100 ms doubling, at most 5 s, times [0.5, 1.5): backfills started
+      // together do not retry in step.
+      rng_state_ = rng_state_ * 1103515245u + 12345u;
+      const double jitter = 0.5 + static_cast<double>((rng_state_ >> 8) % 1000) / 1000.0;
+      const double base = std::min(5000.0, 100.0 * std::pow(2.0, attempt - 1));
+      const auto delay = std::chrono::milliseconds(static_cast<long long>(base * jitter));
+      if (events_.note)
+        events_.note(fmt::format("backfill of {}: batch hit a {} ({}), retry {}/{} in {}ms",
+                                 spec_.table, conflict_name(e.kind), e.what(), attempt,
+                                 options_.max_attempts - 1, delay.count()));
+      std::this_thread::sleep_for(delay);
+    } catch (const Error& e) {
+      throw Error(fmt::format(
+          "backfill of {} (revision {}), batch after key {}: {}\nThe {} rows done so far are "
+          "kept; fix the cause and run `migrate upgrade` again to resume.",
+          spec_.table, revision_, cp.position.value_or("(start)"), e.what(), cp.rows_walked));
+    }
+  }
+}
+
+void Engine::wait_for_replicas() {
+  const auto lag_sql = sql_->replica_lag_sql();
+  if (!lag_sql) return;
+  bool said = false;
+  for (;;) {
+    auto work = db_.begin_work({});
+    auto r = work->exec(*lag_sql);
+    work->commit();
+    const long long lag = r.rows.empty() || !r.rows[0][0] ? 0 : std::stoll(*r.rows[0][0]);
+    if (lag <= options_.max_replica_lag->count()) return;
+    if (!said && events_.note)
+      events_.note(
+          fmt::format("backfill of {}: waiting, a standby's replay lag is {}ms (over "
+                      "--max-replica-lag {}ms)",
+                      spec_.table, lag, options_.max_replica_lag->count()));
+    said = true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
+
+void Engine::report(const Checkpoint& cp, bool done) {
+  if (!events_.progress) return;
+  Progress p;
+  p.revision = revision_;
+  p.table = spec_.table;
+  p.rows_walked = cp.rows_walked;
+  p.rows_updated = cp.rows_updated;
+  p.batches = cp.batches;
+  p.total_estimate = cp.total_estimate;
+  p.elapsed_s = ms_since(started_) / 1000;
+  const long long walked = cp.rows_walked - walked_at_start_;
+  if (p.elapsed_s > 0) p.rate = static_cast<double>(walked) / p.elapsed_s;
+  if (p.rate > 0 && p.total_estimate && *p.total_estimate > p.rows_walked)
+    p.eta_s = static_cast<double>(*p.total_estimate - p.rows_walked) / p.rate;
+  p.done = done;
+  events_.progress(p);
+}
+
+}  // namespace migrate::backfill
