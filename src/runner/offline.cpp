@@ -58,11 +58,6 @@ void OfflineWriter::write_plan(bool upgrade, const std::vector<std::string>& fro
   std::vector<std::vector<db::Statement>> statements;
   for (const auto& step : plan) {
     const auto& file = scripts_.file(step.revision);
-    // Printing the version move without the rows filled would be a lie.
-    if (step.upgrade && file.backfill)
-      throw Error(file.path + ": revision " + file.id +
-                  " is a backfill (`phase: backfill`): its batches need a live connection; "
-                  "run `migrate upgrade` for it, or --sql for the ranges before and after it");
     statements.push_back(dialect_.split(step.upgrade ? file.upgrade_sql : file.downgrade_sql,
                                         step.upgrade ? file.upgrade_line : file.downgrade_line,
                                         file.path));

@@ -202,15 +202,3 @@ TEST_CASE("sqlite backfill: header errors name the line", "[backfill]") {
   CHECK(r.err.find("b2_rev.sql:9: `backfill`: `set` writes the key column `id`") !=
         std::string::npos);
 }
-
-TEST_CASE("sqlite backfill: offline --sql refuses a backfill revision", "[backfill]") {
-  Project p;
-  add_base(p, 1);
-  add_backfill_rev(p, "b2", "a1", {"table: t", "key: [id]", "set: {new: old * 2}"});
-  auto r = p.run({"upgrade", "heads", "--sql"});
-  REQUIRE_THAT(r, ExitedWith(1));
-  CHECK(r.err.find("revision b2 is a backfill (`phase: backfill`): its batches need a live "
-                   "connection") != std::string::npos);
-  // The range before it prints as usual.
-  REQUIRE_THAT(p.run({"upgrade", "a1", "--sql"}), ExitedWith(0));
-}
