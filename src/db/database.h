@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "db/row_guards.h"
 #include "graph/revision_graph.h"
 #include "util/error.h"
 
@@ -43,6 +44,9 @@ struct StepSpec {
   // unset = the session's (SessionSettings).
   std::optional<std::string> lock_timeout;
   std::optional<std::string> statement_timeout;
+  // Row guards (db/row_guards.h), checked before the step commits; only on
+  // a transactional step (the runner refuses others).
+  RowGuards guards;
 };
 
 // A step, and the version table's rows it expects to find before it runs.

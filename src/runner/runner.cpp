@@ -4,6 +4,7 @@
 
 #include "runner/backfill_step.h"
 #include "runner/phases.h"
+#include "runner/step_guards.h"
 #include "util/error.h"
 
 namespace migrate::runner {
@@ -106,6 +107,7 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
     // On the step's first line, so the file's line numbers stay right.
     if (backfills && !step.upgrade)
       spec.sql = stale_checkpoints_sql(db_, scripts_, file.id) + spec.sql;
+    spec.guards = step_guards(file, step.upgrade, db_.dialect());
     steps.push_back(std::move(planned));
   }
 

@@ -30,14 +30,16 @@ enum Key {
   kStatementTimeout,
   kPhase,
   kBackfill,
+  kMaxRowsAffected,
   kKeyCount
 };
 constexpr std::string_view kKeyNames[kKeyCount] = {
-    "revision",      "down_revision", "branch_labels",     "depends_on", "message", "created",
-    "transactional", "lock_timeout",  "statement_timeout", "phase",      "backfill"};
+    "revision",          "down_revision", "branch_labels",    "depends_on",
+    "message",           "created",       "transactional",    "lock_timeout",
+    "statement_timeout", "phase",         "backfill",         "max_rows_affected"};
 constexpr std::string_view kKnownKeys =
     "revision, down_revision, branch_labels, depends_on, message, created, transactional, "
-    "lock_timeout, statement_timeout, phase, backfill";
+    "lock_timeout, statement_timeout, phase, backfill, max_rows_affected";
 
 int key_index(std::string_view key) {
   for (int k = 0; k < kKeyCount; ++k) {
@@ -274,6 +276,9 @@ class HeaderReader {
           fail(e, "`backfill` must be a mapping (table, key, set, where, ...)");
         rev_.backfill = parse_backfill_spec(e.value.scalar, path_, e.line);
         break;
+      case kMaxRowsAffected:
+        rev_.max_rows_affected = row_count(e);
+        break;
       case kKeyCount:
         break;
     }
@@ -309,6 +314,15 @@ class HeaderReader {
                                                : e.value.kind == HeaderValue::kNull ? "null"
                                                                                     : "a list"));
     return std::string(util::trim(e.value.scalar));
+  }
+
+  // A non-negative integer (a row guard's bound, db/row_guards.h).
+  long long row_count(const HeaderEntry& e) const {
+    const std::string& s = e.value.scalar;
+    bool ok = e.value.kind == HeaderValue::kScalar && !s.empty() && s.size() <= 18 &&
+              s.find_first_not_of("0123456789") == std::string::npos;
+    if (!ok) fail(e, "`" + e.key + "` must be a whole number of rows (0 or more)");
+    return std::stoll(s);
   }
 
   std::string text(const HeaderEntry& e) const {

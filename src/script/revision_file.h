@@ -33,6 +33,9 @@ struct RevisionFile {
   // fills (script/backfill_spec.h). A backfill revision without one (the
   // planner's when there is nothing to fill) runs as an ordinary step.
   std::optional<BackfillSpec> backfill;
+  // `max_rows_affected: N` (db/row_guards.h): no statement of its steps may
+  // insert, update or delete more than N rows.
+  std::optional<long long> max_rows_affected;
 
   std::string upgrade_sql;    // text between the markers, verbatim
   int upgrade_line = 0;       // 1-based file line of upgrade_sql's first line

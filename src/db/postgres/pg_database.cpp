@@ -9,6 +9,7 @@
 
 #include "db/postgres/pg_lock.h"
 #include "db/postgres/pg_lock_wait.h"
+#include "db/postgres/pg_row_count.h"
 #include "db/postgres/pg_splitter.h"
 #include "db/postgres/pg_transaction.h"
 #include "db/postgres/pg_work.h"
@@ -40,6 +41,9 @@ constexpr const char* kDeadlockDetected = "40P01";
 // one and may have paired the first failure with the wrong text.
 constexpr const char* kSyntaxError = "42601";
 constexpr const char* kQueryCanceled = "57014";
+// Not the server's: a row guard found a count out of bounds (the step's
+// transaction was still open, and is rolled back).
+constexpr const char* kRowGuardViolated = "migrate-row-guard";
 
 // SET for the length of a non-transactional step; RESET on every way out.
 class SessionSettingsGuard {
@@ -262,7 +266,16 @@ PostgresDatabase::StepLayout PostgresDatabase::append_step(TransactionBatch& bat
   batch.add(kMarkStepStart);
   at.check = batch.add(dialect_.check_heads_sql(t, planned.expected_heads_before));
   at.first_statement = batch.size();
-  for (const auto& st : statements) batch.add(st.sql);
+  at.guarded = !step.guards.empty();
+  if (at.guarded) {
+    at.statement_at.reserve(statements.size());
+    for (const auto& st : statements) {
+      if (auto count = truncate_count_sql(st.sql)) batch.add(std::move(*count));
+      at.statement_at.push_back(batch.add(st.sql));
+    }
+  } else {
+    for (const auto& st : statements) batch.add(st.sql);
+  }
   at.first_bookkeeping = batch.size();
   for (const auto& op : step.version_ops) batch.add(dialect_.version_op_sql(t, op));
   at.history = batch.add(
@@ -271,8 +284,36 @@ PostgresDatabase::StepLayout PostgresDatabase::append_step(TransactionBatch& bat
           history_row(step.revision, step.upgrade ? "upgrade" : "downgrade", step.checksum, "ok"),
           kStepStarted, kStepDuration) +
       " RETURNING duration_ms");
-  at.commit = batch.commit();
+  // A guarded step's COMMIT waits for its counts (TransactionBatch::finish).
+  at.commit = at.guarded ? batch.size() : batch.commit();
   return at;
+}
+
+std::size_t PostgresDatabase::StepLayout::statement_of(std::size_t i) const {
+  if (!guarded) return i - first_statement;
+  // A TRUNCATE's count belongs to the TRUNCATE after it.
+  std::size_t k = 0;
+  while (k + 1 < statement_at.size() && statement_at[k] < i) ++k;
+  return k;
+}
+
+std::optional<BatchFailure> PostgresDatabase::check_row_guards(
+    const StepSpec& step, const std::vector<Statement>& statements, const StepLayout& at,
+    const std::vector<pqxx::result>& results) {
+  const std::string label = step_label(step);
+  for (std::size_t k = 0; k < statements.size(); ++k) {
+    const std::size_t i = at.statement_at[k];
+    const pqxx::result& r = results.at(i);
+    const bool truncate = i > at.first_statement && (k == 0 || at.statement_at[k - 1] < i - 1);
+    // TRUNCATE's tag has no count: the query before it took one.
+    const long long count =
+        truncate ? results.at(i - 1).at(0).at(0).as<long long>() : r.affected_rows();
+    const bool modifies = truncate || statement_modifies_rows(statements[k].sql);
+    if (auto v = row_guard_violation(step.guards, step.file, statements[k].line, count, modifies,
+                                     label, sql::postgres::first_line_of(statements[k].sql)))
+      return BatchFailure{i, *v, kRowGuardViolated};
+  }
+  return std::nullopt;
 }
 
 std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
@@ -292,6 +333,8 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
       break;
     layout.push_back(append_step(batch, steps[i], statements[i], i));
     bytes += steps[i].spec.sql.size();
+    // A guarded step ends its message, open: its counts decide the COMMIT.
+    if (layout.back().guarded) break;
   }
 
   std::vector<pqxx::result> results;
@@ -307,6 +350,13 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
         "{}\n  (steps {} to {} were sent together: each committed whole or not at all; run "
         "`migrate current` to see where the database is, then run the command again)",
         e.what(), first.revision, last.revision));
+  }
+  if (!failure && layout.back().guarded) {
+    const StepLayout& last = layout.back();
+    failure = check_row_guards(steps[last.step].spec, statements[last.step], last, results);
+    // On a violation, ROLLBACK; else COMMIT, whose failure is the step's.
+    std::optional<BatchFailure> ended = batch.finish(!failure);
+    if (!failure) failure = std::move(ended);
   }
   std::size_t committed = 0;
   while (committed < layout.size() && (!failure || layout[committed].commit < failure->index)) {
@@ -335,7 +385,7 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
   if ((failure->sqlstate == kLockNotAvailable || deadlock) && attempt <= max_retries) {
     // The step rolled back whole: nothing of it stays, so it can run again.
     std::string what =
-        in_statement ? describe_relations(relations_named(sts[i - at.first_statement].sql))
+        in_statement ? describe_relations(relations_named(sts[at.statement_of(i)].sql))
                      : "a lock on the version table " + dialect_.qualified(t, t.version_table);
     auto delay = retry_delay(attempt, rng_);
     std::cerr << fmt::format("migrate: {}: {}; retry {}/{} in {}", label,
@@ -349,8 +399,10 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
   const std::string& msg = failure->message;
   if (i == at.check)
     throw Error(fmt::format("{}: {}; {} was not run", describe(), check_message(msg), label));
+  if (failure->sqlstate == kRowGuardViolated)
+    throw Error(msg + "\n  (the step was rolled back: nothing of it remains)");
   if (in_statement)
-    throw Error(statement_failure(step, sts[i - at.first_statement], *failure, label, attempt) +
+    throw Error(statement_failure(step, sts[at.statement_of(i)], *failure, label, attempt) +
                 "\n  (the step was rolled back)");
   if (i == at.commit)
     throw Error(

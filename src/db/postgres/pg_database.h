@@ -91,6 +91,13 @@ class PostgresDatabase : public Database {
     // Batch indexes of the heads check, the first of the step's statements,
     // the first version op, the history row and COMMIT.
     std::size_t check = 0, first_statement = 0, first_bookkeeping = 0, history = 0, commit = 0;
+    // A guarded step (row guards): the batch index of each statement (a
+    // TRUNCATE's row count comes just before it), and no COMMIT in the
+    // message: `commit` is the index the COMMIT sent after the check gets.
+    bool guarded = false;
+    std::vector<std::size_t> statement_at;
+    // The statement a batch index in [first_statement, first_bookkeeping) belongs to.
+    std::size_t statement_of(std::size_t i) const;
   };
   // What a run's earlier messages left for the next one.
   struct BatchState {
@@ -111,6 +118,13 @@ class PostgresDatabase : public Database {
   // Appends a transactional step's whole transaction to `batch`.
   StepLayout append_step(TransactionBatch& batch, const PlannedStep& planned,
                          const std::vector<Statement>& statements, std::size_t index);
+  // For a guarded step whose message ran: checks every statement's row
+  // count against its guards; the violation (a BatchFailure with SQLSTATE
+  // kRowGuardViolated and the full message) or nothing.
+  static std::optional<BatchFailure> check_row_guards(const StepSpec& step,
+                                                      const std::vector<Statement>& statements,
+                                                      const StepLayout& at,
+                                                      const std::vector<pqxx::result>& results);
   // Sends the transactional steps from `pos` on (up to the next
   // non-transactional one, and the caps) as one message, reports those that
   // committed, and returns the index of the next step to run: past the

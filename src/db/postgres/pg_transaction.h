@@ -4,7 +4,9 @@
 // the server's one implicit transaction). Like pqxx::work, a transaction
 // never outlives its guard unfinished: after a failed message, and on every
 // way out that is not a completed send() (an exception), the transaction
-// left open is rolled back.
+// left open is rolled back. A message may end inside a transaction (a BEGIN
+// without its COMMIT: a guarded step, whose statements' results are checked
+// before it commits); finish() then ends it.
 #pragma once
 
 #include <cstddef>
@@ -26,9 +28,15 @@ class TransactionBatch {
 
   // Each returns the statement's index in the message, as BatchFailure and
   // send()'s results count them.
-  std::size_t begin() { return add("BEGIN"); }
+  std::size_t begin() {
+    unfinished_ = true;
+    return add("BEGIN");
+  }
   std::size_t add(std::string sql);
-  std::size_t commit() { return add("COMMIT"); }
+  std::size_t commit() {
+    unfinished_ = false;
+    return add("COMMIT");
+  }
 
   std::size_t size() const { return statements_.size(); }
 
@@ -38,12 +46,20 @@ class TransactionBatch {
   // is rolled back before send() returns it, so the connection is ready for
   // the next statement. `results` as for exec_batch. Throws migrate::Error
   // when the connection breaks.
+  // A message ending after a begin() without commit() leaves that
+  // transaction open on success, for finish().
   std::optional<BatchFailure> send(std::vector<pqxx::result>* results = nullptr);
+
+  // Ends the transaction a successful send() left open: COMMIT (`commit`)
+  // or ROLLBACK. A failed COMMIT is returned with index size() (the COMMIT
+  // the message did not hold); the transaction is over either way.
+  std::optional<BatchFailure> finish(bool commit);
 
  private:
   Connection& conn_;
   std::vector<std::string> statements_;
-  bool open_ = false;  // sent, and may have left a transaction open
+  bool open_ = false;        // sent, and may have left a transaction open
+  bool unfinished_ = false;  // the last begin() has no commit() after it
 };
 
 }  // namespace migrate::db::postgres

@@ -150,7 +150,8 @@ void SqliteDatabase::run_transactional(const StepSpec& step,
     // the transaction's end, so it is constructed first and destroyed last.
     ForeignKeysOff fk_off(*conn_);
     Transaction tx(*conn_);
-    run_section(*conn_, Section{step.sql, step.first_line, step.file, label, true});
+    run_section(*conn_, Section{step.sql, step.first_line, step.file, label, true,
+                                step.guards.empty() ? nullptr : &step.guards});
     // The expected-heads check comes with the version update (one statement
     // for a step along a chain) rather than before the SQL: BEGIN IMMEDIATE
     // took the write lock, so no other connection can have changed the
@@ -202,7 +203,7 @@ void SqliteDatabase::run_autocommit(const StepSpec& step, const std::vector<std:
   // on, always check (see may_have_foreign_keys_).
   may_have_foreign_keys_ = true;
   try {
-    run_section(*conn_, Section{step.sql, step.first_line, step.file, label, false});
+    run_section(*conn_, Section{step.sql, step.first_line, step.file, label, false, nullptr});
     if (conn_->in_transaction()) {
       conn_->exec("ROLLBACK");
       throw Error(fmt::format(

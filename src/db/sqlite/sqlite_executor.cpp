@@ -44,6 +44,15 @@ bool controls_transaction(const std::string& sql, std::size_t pos) {
   return next != "TO";
 }
 
+// The rows the statement just run inserted, updated or deleted, and whether
+// it did any such thing. sqlite3_changes64 keeps the count of the last
+// INSERT, UPDATE or DELETE until the next one, so a statement that changed
+// nothing (total_changes unmoved: DDL, SELECT, a DML touching no row) is 0.
+long long rows_changed(sqlite3* db, sqlite3_int64 total_before, bool& modifies) {
+  modifies = sqlite3_total_changes64(db) != total_before;
+  return modifies ? static_cast<long long>(sqlite3_changes64(db)) : 0;
+}
+
 }  // namespace
 
 void run_section(Connection& conn, const Section& s) {
@@ -81,9 +90,17 @@ void run_section(Connection& conn, const Section& s) {
              "BEGIN, COMMIT and ROLLBACK cannot appear in a transactional step (it already runs "
              "in its own transaction); declare `transactional: false` in the header to manage "
              "transactions yourself");
+      const sqlite3_int64 total_before = s.guards ? sqlite3_total_changes64(conn.get()) : 0;
       while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
       }
       if (rc != SQLITE_DONE) fail(line, start, end, conn.errmsg());
+      if (s.guards) {
+        bool modifies = false;
+        long long n = rows_changed(conn.get(), total_before, modifies);
+        if (auto v = row_guard_violation(*s.guards, s.file, line, n, modifies, s.label,
+                                         first_line_of(sql, start, end)))
+          throw Error(*v + "\n  (the step was rolled back: nothing of it remains)");
+      }
       if (s.in_transaction && !conn.in_transaction())
         fail(line, start, end, "the statement ended the step's transaction");
     }

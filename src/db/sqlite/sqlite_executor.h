@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "db/row_guards.h"
 #include "db/sqlite/sqlite_connection.h"
 
 namespace migrate::db::sqlite {
@@ -17,6 +18,9 @@ struct Section {
   const std::string& file;  // for messages
   std::string label;        // "step ab12 (upgrade)", for messages
   bool in_transaction;      // the caller's transaction must survive the section
+  // Row guards, checked after each statement (sqlite3_changes64); a
+  // violation throws, and the caller's transaction rolls back. Null: none.
+  const RowGuards* guards = nullptr;
 };
 
 // Throws migrate::Error
