@@ -1,6 +1,10 @@
 #include "db/database.h"
 
+#include <fmt/format.h>
+
 #include <chrono>
+
+#include "util/error.h"
 
 namespace migrate::db {
 
@@ -12,6 +16,14 @@ void Database::run_steps(const std::vector<PlannedStep>& steps, const StepDone& 
       done(i, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                   .count());
   }
+}
+
+std::vector<std::string> Dialect::offline_guarded_sql(const Statement& st, const RowGuards& guards,
+                                                      const std::string& file,
+                                                      const std::string& label) const {
+  if (!applied_guard(guards, file, st.line, label)) return {st.sql};
+  throw Error(fmt::format("{}:{}: {}: offline --sql cannot enforce row guards on {}", file, st.line,
+                          label, name()));
 }
 
 }  // namespace migrate::db

@@ -129,6 +129,15 @@ class Dialect {
     return {};
   }
   virtual std::vector<std::string> reset_step_settings_sql() const { return {}; }
+  // Offline `--sql`: the statements that run `st` under its step's row
+  // guards in a script, failing with the guard's message when one is
+  // violated, so that `psql -v ON_ERROR_STOP=1` / `sqlite3 -bail` stop there
+  // and the step's transaction never commits; {st.sql} when no guard
+  // applies. Throws migrate::Error for a guard the dialect cannot enforce
+  // offline (the default: any).
+  virtual std::vector<std::string> offline_guarded_sql(const Statement& st, const RowGuards& guards,
+                                                       const std::string& file,
+                                                       const std::string& label) const;
 };
 
 // Work that is not a revision's step (the backfill engine, backfill/): one

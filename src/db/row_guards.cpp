@@ -160,21 +160,35 @@ void refuse_guards_outside_transaction(const RowGuards& guards, const std::strin
                             : "-- migrate:expect-rows " + guards.expect.front().bound.text));
 }
 
+std::optional<AppliedGuard> applied_guard(const RowGuards& guards, const std::string& file,
+                                          int statement_line, const std::string& label) {
+  AppliedGuard g;
+  std::string guard;
+  if (const ExpectRows* e = guards.expect_for(statement_line)) {
+    g.bound = e->bound;
+    guard = fmt::format("expect-rows {} (line {})", e->bound.text, e->directive_line);
+  } else if (guards.max_rows) {
+    g.header = true;
+    g.bound.hi = *guards.max_rows;
+    g.bound.text = fmt::format("<= {}", *guards.max_rows);
+    guard = fmt::format("max_rows_affected: {} (header)", *guards.max_rows);
+  } else {
+    return std::nullopt;
+  }
+  g.message = fmt::format("{}: {}: row guard violated: {}, but the statement affected ",
+                          at(file, statement_line), label, guard);
+  return g;
+}
+
 std::optional<std::string> row_guard_violation(const RowGuards& guards, const std::string& file,
                                                int statement_line, long long count, bool modifies,
                                                const std::string& label,
                                                const std::string& statement_first_line) {
-  std::string guard;
-  if (const ExpectRows* e = guards.expect_for(statement_line)) {
-    if (!e->bound.accepts(count))
-      guard = fmt::format("expect-rows {} (line {})", e->bound.text, e->directive_line);
-  } else if (guards.max_rows && modifies && count > *guards.max_rows) {
-    guard = fmt::format("max_rows_affected: {} (header)", *guards.max_rows);
-  }
-  if (guard.empty()) return std::nullopt;
-  return fmt::format(
-      "{}: {}: row guard violated: {}, but the statement affected {} row{}\n  in: {}",
-      at(file, statement_line), label, guard, count, count == 1 ? "" : "s", statement_first_line);
+  if (guards.empty()) return std::nullopt;
+  auto g = applied_guard(guards, file, statement_line, label);
+  if (!g || (g->header && !modifies) || g->bound.accepts(count)) return std::nullopt;
+  return fmt::format("{}{} row{}\n  in: {}", g->message, count, count == 1 ? "" : "s",
+                     statement_first_line);
 }
 
 }  // namespace migrate::db

@@ -66,6 +66,20 @@ void check_expect_rows_targets(const std::vector<ExpectRows>& expect,
 void refuse_guards_outside_transaction(const RowGuards& guards, const std::string& file,
                                        const std::string& label);
 
+// The guard that applies to the statement at `statement_line`: its
+// expect-rows, else (`header`) max_rows_affected as 0..N, which counts only
+// for statements that modify rows. `message` is the violation's text up to
+// the count: "FILE:LINE: LABEL: row guard violated: expect-rows <= 10 (line
+// 11), but the statement affected ". Offline scripts build their check
+// from it; nullopt when no guard applies.
+struct AppliedGuard {
+  RowBound bound;
+  bool header = false;
+  std::string message;
+};
+std::optional<AppliedGuard> applied_guard(const RowGuards& guards, const std::string& file,
+                                          int statement_line, const std::string& label);
+
 // The violation, if `count` breaks a guard of the statement at
 // `statement_line`; `modifies`: whether it inserts, updates or deletes rows
 // (max_rows_affected applies to those only). The message: "FILE:LINE: LABEL:

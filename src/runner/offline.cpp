@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "runner/runner.h"
+#include "runner/step_guards.h"
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -56,12 +57,20 @@ void OfflineWriter::write_plan(bool upgrade, const std::vector<std::string>& fro
   // Split and check every step before printing anything, so a refused step
   // never leaves half a script on stdout.
   std::vector<std::vector<db::Statement>> statements;
-  for (const auto& step : plan) {
+  // Each statement as the script runs it: under its row guards, if any.
+  std::vector<std::vector<std::vector<std::string>>> guarded(plan.size());
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const auto& step = plan[i];
     const auto& file = scripts_.file(step.revision);
     statements.push_back(dialect_.split(step.upgrade ? file.upgrade_sql : file.downgrade_sql,
                                         step.upgrade ? file.upgrade_line : file.downgrade_line,
                                         file.path));
     dialect_.check_step(statements.back(), file.transactional, file.path);
+    db::RowGuards guards = step_guards(file, step.upgrade, dialect_);
+    if (guards.empty()) continue;
+    const std::string label = "step " + file.id + (step.upgrade ? " (upgrade)" : " (downgrade)");
+    for (const auto& st : statements.back())
+      guarded[i].push_back(dialect_.offline_guarded_sql(st, guards, file.path, label));
   }
   write_preamble();
   graph::HeadMaintainer maintainer(graph, from_heads);
@@ -83,7 +92,12 @@ void OfflineWriter::write_plan(bool upgrade, const std::vector<std::string>& fro
     settings.statement_timeout = file.statement_timeout;
     for (const auto& sql : dialect_.step_settings_sql(settings, file.transactional))
       out_ << sql << ";\n";
-    for (const auto& st : statements[i]) out_ << st.sql << ";\n";
+    if (guarded[i].empty()) {
+      for (const auto& st : statements[i]) out_ << st.sql << ";\n";
+    } else {
+      for (const auto& sqls : guarded[i])
+        for (const auto& sql : sqls) out_ << sql << ";\n";
+    }
     for (const auto& op : maintainer.apply(step))
       out_ << dialect_.version_op_sql(tables_, op) << ";\n";
     out_ << dialect_.history_insert_sql(tables_, file.id, step.upgrade ? "upgrade" : "downgrade",

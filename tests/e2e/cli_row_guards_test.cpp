@@ -129,3 +129,64 @@ TEST_CASE("sqlite row guard: refused on a non-transactional step, errors name fi
   CHECK_THAT(r.err, Contains("b2_rev.sql:10: `-- migrate:expect-rows` is not followed by a "
                              "statement"));
 }
+
+TEST_CASE("sqlite row guard offline: the --sql script stops under sqlite3 -bail", "[e2e][guards]") {
+  e2e::Project p;
+  setup(p,
+        "CREATE TABLE audit (n INTEGER);\n"
+        "CREATE TABLE copy AS SELECT * FROM sessions;\n"
+        "-- migrate:expect-rows <= 2\nDELETE FROM sessions WHERE user_id > 2;",
+        "max_rows_affected: 5");
+  auto script = p.run({"upgrade", "head", "--sql"});
+  REQUIRE_THAT(script, ExitedWith(0));
+  testsupport::write_file(p.path("up.sql"), script.out);
+  auto applied =
+      testsupport::run_program(p.dir.path(), {"sh", "-c", "sqlite3 -bail app.db < up.sql"});
+  CHECK_THAT(applied, ExitedWith(1));
+  CHECK_THAT(applied.err, Contains("b2_rev.sql:13: step b2 (upgrade): row guard violated: "
+                                   "expect-rows <= 2 (line 12), but the statement affected 3 "
+                                   "rows"));
+  // a1 committed; b2's transaction died with the shell.
+  CHECK(p.version() == V{"a1"});
+  CHECK(p.rows("SELECT count(*) FROM sessions") == V{"5"});
+  CHECK(p.rows("SELECT count(*) FROM sqlite_master WHERE name IN ('audit', 'copy')") == V{"0"});
+  CHECK(p.rows("SELECT count(*) FROM migrate_history WHERE revision = 'b2'") == V{"0"});
+
+  // Within its bounds (CREATE TABLE AS copies 5 rows but changes none), the
+  // same script form commits.
+  e2e::Project q;
+  setup(q,
+        "CREATE TABLE copy AS SELECT * FROM sessions;\n"
+        "-- migrate:expect-rows 3\nDELETE FROM sessions WHERE user_id > 2;\n"
+        "UPDATE sessions SET user_id = 9 WHERE id = 1;",
+        "max_rows_affected: 1");
+  script = q.run({"upgrade", "head", "--sql"});
+  REQUIRE_THAT(script, ExitedWith(0));
+  testsupport::write_file(q.path("up.sql"), script.out);
+  REQUIRE_THAT(
+      testsupport::run_program(q.dir.path(), {"sh", "-c", "sqlite3 -bail app.db < up.sql"}),
+      ExitedWith(0));
+  CHECK(q.version() == V{"b2"});
+  CHECK(q.rows("SELECT count(*) FROM sessions") == V{"2"});
+  CHECK(q.rows("SELECT user_id FROM sessions WHERE id = 1") == V{"9"});
+
+  // The header's bound fires offline too.
+  e2e::Project s;
+  setup(s, "UPDATE sessions SET user_id = 0;", "max_rows_affected: 4");
+  script = s.run({"upgrade", "head", "--sql"});
+  REQUIRE_THAT(script, ExitedWith(0));
+  testsupport::write_file(s.path("up.sql"), script.out);
+  applied = testsupport::run_program(s.dir.path(), {"sh", "-c", "sqlite3 -bail app.db < up.sql"});
+  CHECK_THAT(applied, ExitedWith(1));
+  CHECK_THAT(applied.err, Contains("max_rows_affected: 4 (header), but the statement affected 5 "
+                                   "rows"));
+  CHECK(s.rows("SELECT count(*) FROM sessions WHERE user_id = 0") == V{"0"});
+
+  // A guard on a non-transactional step is refused offline as well.
+  e2e::Project t;
+  setup(t, "DELETE FROM sessions WHERE id = 1;", "transactional: false\n-- max_rows_affected: 1");
+  auto refused = t.run({"upgrade", "head", "--sql"});
+  CHECK_THAT(refused, ExitedWith(1));
+  CHECK_THAT(refused.err, Contains("has a row guard (max_rows_affected: 1)"));
+  CHECK(refused.out.empty());
+}

@@ -160,3 +160,58 @@ TEST_CASE(
                              "not exist"));
   CHECK(db2.rows("SELECT count(*) FROM sessions") == V{"5"});
 }
+
+TEST_CASE("pg row guard offline: the --sql script stops under psql -v ON_ERROR_STOP=1",
+          "[e2e][postgres][guards]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  setup(p,
+        "CREATE TABLE audit (n integer);\n"
+        "SELECT * FROM sessions;\n"
+        "-- migrate:expect-rows <= 2\nDELETE FROM sessions WHERE user_id > 2;",
+        "max_rows_affected: 3");
+  auto script = run(p, db, {"upgrade", "head", "--sql"});
+  REQUIRE_THAT(script, ExitedWith(0));
+  CHECK_THAT(script.out, Contains("GET DIAGNOSTICS n = ROW_COUNT"));
+  testsupport::write_file(p.path("up.sql"), script.out);
+  auto applied = testsupport::run_program(
+      p.dir.path(), {"psql", db.url(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "up.sql"});
+  CHECK_THAT(applied, ExitedWith(3));
+  CHECK_THAT(applied.err, Contains("migrate: "));
+  CHECK_THAT(applied.err, Contains("b2_rev.sql:13: step b2 (upgrade): row guard violated: "
+                                   "expect-rows <= 2 (line 12), but the statement affected 3 "
+                                   "rows"));
+  CHECK(db.version() == V{"a1"});
+  CHECK(db.rows("SELECT count(*) FROM sessions") == V{"5"});
+  CHECK(db.rows("SELECT to_regclass('audit') IS NULL") == V{"t"});
+  CHECK(db.history_count("revision = 'b2'") == 0);
+
+  // TRUNCATE's rows are counted first offline too; within bounds it commits.
+  TempPgDatabase db2;
+  e2e::Project q;
+  setup(q,
+        "UPDATE sessions SET user_id = 0 WHERE id = 1;\n"
+        "-- migrate:expect-rows 5\nTRUNCATE sessions;",
+        "max_rows_affected: 1");
+  script = run(q, db2, {"upgrade", "head", "--sql"});
+  REQUIRE_THAT(script, ExitedWith(0));
+  testsupport::write_file(q.path("up.sql"), script.out);
+  REQUIRE_THAT(testsupport::run_program(q.dir.path(), {"psql", db2.url(), "-X", "-q", "-v",
+                                                       "ON_ERROR_STOP=1", "-f", "up.sql"}),
+               ExitedWith(0));
+  CHECK(db2.version() == V{"b2"});
+  CHECK(db2.rows("SELECT count(*) FROM sessions") == V{"0"});
+
+  TempPgDatabase db3;
+  e2e::Project s;
+  setup(s, "-- migrate:expect-rows 0\nTRUNCATE sessions;");
+  script = run(s, db3, {"upgrade", "head", "--sql"});
+  REQUIRE_THAT(script, ExitedWith(0));
+  testsupport::write_file(s.path("up.sql"), script.out);
+  applied = testsupport::run_program(
+      s.dir.path(), {"psql", db3.url(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "up.sql"});
+  CHECK_THAT(applied, ExitedWith(3));
+  CHECK_THAT(applied.err, Contains("expect-rows 0 (line 9), but the statement affected 5 rows"));
+  CHECK(db3.rows("SELECT count(*) FROM sessions") == V{"5"});
+  CHECK(db3.version() == V{"a1"});
+}

@@ -49,6 +49,12 @@ class PostgresDialect : public Dialect {
   // (config/duration.h) and are quoted anyway.
   std::vector<std::string> step_settings_sql(const StepSpec& step, bool local) const override;
   std::vector<std::string> reset_step_settings_sql() const override;
+  // A DO block that EXECUTEs the statement (a TRUNCATE's rows counted
+  // first), reads GET DIAGNOSTICS ROW_COUNT and raises unless the guard
+  // holds (pg_offline_guard.cpp).
+  std::vector<std::string> offline_guarded_sql(const Statement& st, const RowGuards& guards,
+                                               const std::string& file,
+                                               const std::string& label) const override;
   const SessionSettings& session() const { return session_; }
 
   // The live backend's statements.

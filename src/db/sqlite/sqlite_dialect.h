@@ -32,6 +32,13 @@ class SqliteDialect : public Dialect {
                                  const std::string& checksum) const override;
   std::vector<Statement> split(const std::string& sql, int first_line,
                                const std::string& file) const override;
+  // The statement between two updates of a temp table: the first notes
+  // total_changes(), the second computes the statement's count (changes()
+  // when total_changes moved, else 0) and, out of bounds, fails with the
+  // guard's message (sqlite_offline_guard.cpp).
+  std::vector<std::string> offline_guarded_sql(const Statement& st, const RowGuards& guards,
+                                               const std::string& file,
+                                               const std::string& label) const override;
 
   // The live backend's forms of the same statements, with parameters for
   // prepared statements that are reused step after step.

@@ -1,0 +1,40 @@
+// Row guards in offline SQLite scripts (SqliteDialect::offline_guarded_sql).
+//
+// SQLite has no procedural blocks, and RAISE() only works in triggers and
+// only with a fixed message. So the check is a statement that fails with a
+// message built from the count: json_extract() with a path that is not
+// one ("JSON path error near 'migrate: FILE:LINE: ... affected 57 rows'").
+// Run by `sqlite3 -bail`, the script stops there and the step's open
+// transaction is rolled back when the shell exits.
+//
+// The count: sqlite3_changes() keeps the last INSERT/UPDATE/DELETE's count
+// until the next one, so the statement's own count is changes() only if
+// total_changes() moved while it ran, else 0 (as online). The mark is kept
+// in a temp table whose own update adds 1 to total_changes().
+#include <fmt/format.h>
+
+#include "db/sqlite/sqlite_dialect.h"
+
+namespace migrate::db::sqlite {
+
+std::vector<std::string> SqliteDialect::offline_guarded_sql(const Statement& st,
+                                                            const RowGuards& guards,
+                                                            const std::string& file,
+                                                            const std::string& label) const {
+  auto g = applied_guard(guards, file, st.line, label);
+  if (!g) return {st.sql};
+  std::string holds = fmt::format("c.n >= {}", g->bound.lo);
+  if (g->bound.hi) holds += fmt::format(" AND c.n <= {}", *g->bound.hi);
+  return {
+      "CREATE TEMP TABLE IF NOT EXISTS migrate_row_guard (total INTEGER)",
+      "INSERT INTO temp.migrate_row_guard SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM "
+      "temp.migrate_row_guard)",
+      "UPDATE temp.migrate_row_guard SET total = total_changes()", st.sql,
+      fmt::format("UPDATE temp.migrate_row_guard SET total = json_extract('{{}}', 'migrate: ' || "
+                  "{} || c.n || CASE c.n WHEN 1 THEN ' row' ELSE ' rows' END) FROM (SELECT CASE "
+                  "WHEN total_changes() - total - 1 > 0 THEN changes() ELSE 0 END AS n FROM "
+                  "temp.migrate_row_guard) AS c WHERE NOT ({})",
+                  quote_literal(g->message), holds)};
+}
+
+}  // namespace migrate::db::sqlite
