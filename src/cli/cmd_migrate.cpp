@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/lint_gate.h"
 #include "config/duration.h"
+#include "cli/dry_run_output.h"
 #include "runner/offline.h"
 #include "runner/runner.h"
 #include "util/error.h"
@@ -22,6 +23,8 @@ struct MoveArgs {
   bool sql = false;
   bool allow_changed = false;
   bool contract = false;  // upgrade: run contract revisions too
+  bool dry_run = false;
+  bool json = false;  // with --dry-run
   double lock_wait_s = 60;
   std::string max_replica_lag;  // upgrade only; empty = not given
 };
@@ -34,6 +37,13 @@ void add_move_options(CLI::App* cmd, MoveArgs& a, const char* target_help) {
   cmd->add_flag("--allow-changed", a.allow_changed,
                 "Run even if an applied revision's file changed since it was applied (or is "
                 "missing); warns once per file");
+  auto* dry = cmd->add_flag(
+      "--dry-run", a.dry_run,
+      "Run the plan's transactional steps in one transaction and roll it back: print each "
+      "statement's rows affected and (PostgreSQL) the locks it took and the tables it rewrote; "
+      "nothing is committed");
+  cmd->add_flag("--json", a.json, "With --dry-run: print JSON")->needs(dry);
+  dry->excludes(cmd->get_option("--sql"));
   cmd->add_option("--lock-wait", a.lock_wait_s,
                   "Seconds to wait for another migrate run on the same database")
       ->capture_default_str()
@@ -55,6 +65,9 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
       writer.downgrade(a.target);
     return 0;
   }
+  if (a.dry_run)
+    return run_dry_run(ctx, DryRunArgs{a.target, upgrade, a.json, a.allow_changed, a.contract,
+                                       millis(a.lock_wait_s)});
   if (a.target.find(':') != std::string::npos)
     throw UsageError(fmt::format(
         "a FROM:TO range ('{}') is only for --sql; online, the database says where it is",

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "db/dry_run.h"
 #include "db/row_guards.h"
 #include "graph/revision_graph.h"
 #include "util/error.h"
@@ -224,6 +225,16 @@ class Database {
   // run_step() step by step; PostgreSQL sends several transactional steps
   // per round trip (pg_database.h).
   virtual void run_steps(const std::vector<PlannedStep>& steps, const StepDone& done);
+
+  // Dry run: runs each transactional step of the plan in its own
+  // transaction, statement by statement, and rolls it back, so nothing
+  // persists (no version or history change is attempted; the tables are
+  // not created) and each step's locks are its own. A step therefore does
+  // not see the changes of the plan's earlier steps. Non-transactional
+  // steps are skipped (their statements could not be rolled back). A step
+  // stops at its first failing statement or violated row guard
+  // (DryRunStep::error); the next step runs all the same.
+  virtual DryRunReport dry_run(const std::vector<PlannedStep>& steps) = 0;
 
   // Applies version ops alone (stamp), in one transaction, recorded in history
   // with direction "stamp".

@@ -85,31 +85,7 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
   for (const auto& step : plan)
     backfills = backfills || touches_backfill(scripts_, step.revision, step.upgrade);
   if (backfills) backfill::Engine::ensure_checkpoint_table(db_);
-
-  graph::HeadMaintainer maintainer(graph, heads);
-  std::vector<db::PlannedStep> steps;
-  steps.reserve(plan.size());
-  for (const auto& step : plan) {
-    const auto& file = scripts_.file(step.revision);
-    db::PlannedStep planned;
-    planned.expected_heads_before.assign(maintainer.heads().begin(), maintainer.heads().end());
-    db::StepSpec& spec = planned.spec;
-    spec.revision = file.id;
-    spec.upgrade = step.upgrade;
-    spec.sql = step.upgrade ? file.upgrade_sql : file.downgrade_sql;
-    spec.first_line = step.upgrade ? file.upgrade_line : file.downgrade_line;
-    spec.file = file.path;
-    spec.transactional = file.transactional;
-    spec.version_ops = maintainer.apply(step);
-    spec.checksum = file.checksum();
-    spec.lock_timeout = file.lock_timeout;
-    spec.statement_timeout = file.statement_timeout;
-    // On the step's first line, so the file's line numbers stay right.
-    if (backfills && !step.upgrade)
-      spec.sql = stale_checkpoints_sql(db_, scripts_, file.id) + spec.sql;
-    spec.guards = step_guards(file, step.upgrade, db_.dialect());
-    steps.push_back(std::move(planned));
-  }
+  std::vector<db::PlannedStep> steps = plan_steps(plan, heads, backfills);
 
   if (upgrade && upgrade_check_ && !steps.empty()) upgrade_check_(steps);
 
@@ -137,6 +113,63 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
     from = i + 1;
   }
   return done;
+}
+
+// `backfills`: the plan touches a backfill revision, so downgrades clear
+// stale checkpoints (the table exists: run() made sure).
+std::vector<db::PlannedStep> Runner::plan_steps(const std::vector<graph::Step>& plan,
+                                                const std::vector<std::string>& heads,
+                                                bool backfills) {
+  const auto& graph = scripts_.graph();
+  graph::HeadMaintainer maintainer(graph, heads);
+  std::vector<db::PlannedStep> steps;
+  steps.reserve(plan.size());
+  for (const auto& step : plan) {
+    const auto& file = scripts_.file(step.revision);
+    db::PlannedStep planned;
+    planned.expected_heads_before.assign(maintainer.heads().begin(), maintainer.heads().end());
+    db::StepSpec& spec = planned.spec;
+    spec.revision = file.id;
+    spec.upgrade = step.upgrade;
+    spec.sql = step.upgrade ? file.upgrade_sql : file.downgrade_sql;
+    spec.first_line = step.upgrade ? file.upgrade_line : file.downgrade_line;
+    spec.file = file.path;
+    spec.transactional = file.transactional;
+    spec.version_ops = maintainer.apply(step);
+    spec.checksum = file.checksum();
+    spec.lock_timeout = file.lock_timeout;
+    spec.statement_timeout = file.statement_timeout;
+    // On the step's first line, so the file's line numbers stay right.
+    if (backfills && !step.upgrade)
+      spec.sql = stale_checkpoints_sql(db_, scripts_, file.id) + spec.sql;
+    spec.guards = step_guards(file, step.upgrade, db_.dialect());
+    steps.push_back(std::move(planned));
+  }
+
+  return steps;
+}
+
+db::DryRunReport Runner::dry_run(bool upgrade, const std::string& target,
+                                 std::vector<StepReport>& reports) {
+  const auto& graph = scripts_.graph();
+  auto lock = db_.lock(lock_wait_);
+  // No ensure_tables(): a dry run creates nothing.
+  std::vector<std::string> heads = db_.current_heads();
+  check_applied_files(heads, upgrade);
+  std::vector<graph::Step> plan =
+      upgrade ? graph.upgrade_plan(heads, target) : graph.downgrade_plan(heads, target);
+  waiting_contracts_.clear();
+  if (upgrade) {
+    // The plan a real upgrade would run: contracts held back as it holds them.
+    HeldBack split = hold_back_contracts(scripts_, plan, target, heads, allow_contracts_);
+    plan = std::move(split.run);
+    waiting_contracts_ = std::move(split.waiting);
+  }
+  reports.clear();
+  for (const auto& step : plan) reports.push_back(report_for(scripts_, step));
+  // No checkpoint clean-up in a dry run: its table may not exist, and
+  // nothing persists anyway. A backfill revision's engine does not run.
+  return db_.dry_run(plan_steps(plan, heads, false));
 }
 
 void Runner::check_applied_files(const std::vector<std::string>& heads, bool upgrade) {

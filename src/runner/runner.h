@@ -58,6 +58,13 @@ class Runner {
   // `set_changed_files()` allows it. A downgrade checks too: it runs the downgrade
   // sections of applied files, which may have been edited since.
   std::vector<StepReport> upgrade(const std::string& target);
+  // `upgrade --dry-run` / `downgrade --dry-run`: the same plan, run by
+  // db::Database::dry_run and rolled back (nothing persists: the version
+  // and history tables are not even created). Under the run lock; applied
+  // files are checked as for a real run. `reports` gets each step's
+  // from/to/message, by the report's step index.
+  db::DryRunReport dry_run(bool upgrade, const std::string& target,
+                           std::vector<StepReport>& reports);
   std::vector<StepReport> downgrade(const std::string& target);
   void set_changed_files(ChangedFiles policy) { changed_files_ = std::move(policy); }
   // Whether an upgrade runs contract revisions (runner/phases.h) it does not
@@ -83,6 +90,11 @@ class Runner {
 
  private:
   std::vector<StepReport> run(bool upgrade, const std::string& target);
+  // Every step of the plan from `heads` to `target`, worked out before the
+  // first one runs (version ops, guards, checked). `backfills`: downgrades
+  // also clear the stale checkpoints of backfill revisions.
+  std::vector<db::PlannedStep> plan_steps(const std::vector<graph::Step>& plan,
+                                          const std::vector<std::string>& heads, bool backfills);
   // Refuses or warns (changed_files_) when an applied file changed.
   void check_applied_files(const std::vector<std::string>& heads, bool upgrade);
 

@@ -79,6 +79,10 @@ class PostgresDatabase : public Database {
   void stamp(const std::vector<graph::VersionOp>& ops,
              const std::vector<std::string>& expected_heads_before) override;
   std::vector<HistoryEntry> history() override;
+  // Per statement: command tuples (a TRUNCATE's rows counted first), the
+  // session's new locks from pg_locks and the relations whose relfilenode
+  // changed (pg_dry_run.cpp).
+  DryRunReport dry_run(const std::vector<PlannedStep>& steps) override;
   void record_accepted(const std::vector<AcceptedChecksum>& accepted) override;
   // On the run's connection (pg_work.h).
   std::unique_ptr<Work> begin_work(const WorkOptions& options) override;
@@ -115,6 +119,9 @@ class PostgresDatabase : public Database {
   };
 
   static std::string step_label(const StepSpec& step);
+  // One step of dry_run(), in its own transaction, rolled back.
+  void dry_run_step(const StepSpec& step, const std::vector<Statement>& statements,
+                    DryRunStep& out);
   // Appends a transactional step's whole transaction to `batch`.
   StepLayout append_step(TransactionBatch& batch, const PlannedStep& planned,
                          const std::vector<Statement>& statements, std::size_t index);

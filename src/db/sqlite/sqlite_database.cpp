@@ -229,6 +229,47 @@ void SqliteDatabase::run_autocommit(const StepSpec& step, const std::vector<std:
   }
 }
 
+DryRunReport SqliteDatabase::dry_run(const std::vector<PlannedStep>& steps) {
+  // No file yet: the plan runs on an empty database in memory, and no file
+  // is created.
+  std::unique_ptr<Connection> scratch;
+  if (absent())
+    scratch = std::make_unique<Connection>(
+        ":memory:", SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+        options_.describe);
+  Connection& conn = scratch ? *scratch : *conn_;
+  DryRunReport report;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const StepSpec& step = steps[i].spec;
+    report.steps.emplace_back();
+    DryRunStep& out = report.steps.back();
+    out.index = i;
+    out.skipped = !step.transactional;
+    if (out.skipped) continue;
+    // As a real run: foreign keys off for the step's statements (see
+    // run_transactional); its own transaction, never committed.
+    ForeignKeysOff fk_off(conn);
+    Transaction tx(conn);
+    std::string label = "step " + step.revision + (step.upgrade ? " (upgrade)" : " (downgrade)");
+    Section section{step.sql,  step.first_line,
+                    step.file, label,
+                    true,      step.guards.empty() ? nullptr : &step.guards};
+    section.on_statement = [&out](int line, const std::string& text, long long rows) {
+      DryRunStatement st;
+      st.line = line;
+      st.text = text;
+      st.rows = rows;
+      out.statements.push_back(std::move(st));
+    };
+    try {
+      run_section(conn, section);
+    } catch (const Error& e) {
+      out.error = e.what();
+    }
+  }
+  return report;
+}
+
 void SqliteDatabase::stamp(const std::vector<graph::VersionOp>& ops,
                            const std::vector<std::string>& expected_heads_before) {
   ensure_tables();

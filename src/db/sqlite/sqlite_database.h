@@ -52,6 +52,9 @@ class SqliteDatabase : public Database {
   void stamp(const std::vector<graph::VersionOp>& ops,
              const std::vector<std::string>& expected_heads_before) override;
   std::vector<HistoryEntry> history() override;
+  // Rows changed per statement. A file that does not exist yet is dry-run
+  // as an empty database in memory (and is not created).
+  DryRunReport dry_run(const std::vector<PlannedStep>& steps) override;
   void record_accepted(const std::vector<AcceptedChecksum>& accepted) override;
   // On the run's connection (sqlite_work.h).
   std::unique_ptr<Work> begin_work(const WorkOptions& options) override;

@@ -90,16 +90,19 @@ void run_section(Connection& conn, const Section& s) {
              "BEGIN, COMMIT and ROLLBACK cannot appear in a transactional step (it already runs "
              "in its own transaction); declare `transactional: false` in the header to manage "
              "transactions yourself");
-      const sqlite3_int64 total_before = s.guards ? sqlite3_total_changes64(conn.get()) : 0;
+      const bool count = s.guards || s.on_statement;
+      const sqlite3_int64 total_before = count ? sqlite3_total_changes64(conn.get()) : 0;
       while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
       }
       if (rc != SQLITE_DONE) fail(line, start, end, conn.errmsg());
-      if (s.guards) {
+      if (count) {
         bool modifies = false;
         long long n = rows_changed(conn.get(), total_before, modifies);
-        if (auto v = row_guard_violation(*s.guards, s.file, line, n, modifies, s.label,
-                                         first_line_of(sql, start, end)))
-          throw Error(*v + "\n  (the step was rolled back: nothing of it remains)");
+        if (s.on_statement) s.on_statement(line, first_line_of(sql, start, end), n);
+        if (s.guards)
+          if (auto v = row_guard_violation(*s.guards, s.file, line, n, modifies, s.label,
+                                           first_line_of(sql, start, end)))
+            throw Error(*v + "\n  (the step was rolled back: nothing of it remains)");
       }
       if (s.in_transaction && !conn.in_transaction())
         fail(line, start, end, "the statement ended the step's transaction");

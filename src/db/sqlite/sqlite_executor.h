@@ -5,6 +5,7 @@
 // statement's line, its first line of text and SQLite's own message.
 #pragma once
 
+#include <functional>
 #include <string>
 
 #include "db/row_guards.h"
@@ -21,6 +22,9 @@ struct Section {
   // Row guards, checked after each statement (sqlite3_changes64); a
   // violation throws, and the caller's transaction rolls back. Null: none.
   const RowGuards* guards = nullptr;
+  // Called after each statement ran (dry runs): its file line, first line
+  // of text and the rows it changed. Counting is on when set.
+  std::function<void(int line, const std::string& text, long long rows)> on_statement = nullptr;
 };
 
 // Throws migrate::Error
