@@ -60,11 +60,12 @@ TEST_CASE("pg dry run: rows, locks and rewrites per statement; nothing persists"
   CHECK_THAT(r.out, Contains("Skipped upgrade b2 -> c3, rev c3 (transactional: false"));
 
   // docs/safety.md shows this dry run: its statement lines are these.
-  const std::string doc = testsupport::read_file(std::string(MIGRATE_REPO_DIR) + "/docs/safety.md");
-  const std::size_t example = doc.find("<!-- dry-run-example -->");
+  const std::string docs =
+      testsupport::read_file(std::string(MIGRATE_REPO_DIR) + "/docs/safety.md");
+  const std::size_t example = docs.find("<!-- dry-run-example -->");
   REQUIRE(example != std::string::npos);
-  const std::size_t body = doc.find('\n', doc.find("```", example)) + 1;
-  const std::string shown = doc.substr(body, doc.find("```", body) - body);
+  const std::size_t body = docs.find('\n', docs.find("```", example)) + 1;
+  const std::string shown = docs.substr(body, docs.find("```", body) - body);
   int checked = 0;
   for (const auto& line : migrate::util::split(shown, '\n')) {
     if (line.rfind("  ", 0) != 0) continue;
@@ -110,12 +111,12 @@ TEST_CASE("pg dry run: a violated row guard and a failing statement exit 1, each
   REQUIRE_THAT(run(p, db, {"upgrade", "a1"}), ExitedWith(0));
   auto r = run(p, db, {"upgrade", "head", "--dry-run"});
   CHECK_THAT(r, ExitedWith(1));
-  CHECK_THAT(r.out, Contains("line 9: TRUNCATE sessions\n    5 rows"));
-  CHECK_THAT(r.out, Contains("b2_rev.sql:9: step b2 (upgrade): row guard violated: expect-rows 0 "
-                             "(line 8), but the statement affected 5 rows"));
+  CHECK_THAT(r.out, Contains("line 10: TRUNCATE sessions\n    5 rows"));
+  CHECK_THAT(r.out, Contains("b2_rev.sql:10: step b2 (upgrade): row guard violated: expect-rows 0 "
+                             "(line 9), but the statement affected 5 rows"));
   // c3 ran in its own transaction, on the 5 rows b2 did not really remove.
-  CHECK_THAT(r.out, Contains("line 8: UPDATE sessions SET id = id + 1\n    5 rows"));
-  CHECK_THAT(r.out, Contains("c3_rev.sql:9: step c3 (upgrade) failed: relation \"missing\" does "
+  CHECK_THAT(r.out, Contains("line 9: UPDATE sessions SET id = id + 1\n    5 rows"));
+  CHECK_THAT(r.out, Contains("c3_rev.sql:10: step c3 (upgrade) failed: relation \"missing\" does "
                              "not exist"));
   CHECK_THAT(r.err, Contains("dry run: 2 steps failed (nothing was committed)"));
   CHECK(db.rows("SELECT count(*) FROM sessions") == V{"5"});
