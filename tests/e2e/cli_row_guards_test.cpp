@@ -97,6 +97,14 @@ TEST_CASE("sqlite row guard: max_rows_affected bounds every statement that chang
 TEST_CASE("sqlite row guard: the DELETE without WHERE is stopped", "[e2e][guards]") {
   e2e::Project p;
   setup(p, "-- migrate:expect-rows <= 1\nDELETE FROM sessions;");
+  // First defence: the upgrade gate's linter refuses it before anything runs.
+  auto gated = p.run({"upgrade", "head"});
+  CHECK_THAT(gated, ExitedWith(1));
+  CHECK_THAT(gated.err, Contains("[delete-without-where]"));
+  CHECK(p.version().empty());  // not even a1: the gate runs before any step
+  // With the gate off, the guard is the last defence: it rolls the step back.
+  testsupport::write_file(p.path("migrate.yaml"), testsupport::read_file(p.path("migrate.yaml")) +
+                                                      "lint_on_upgrade: off\n");
   auto r = p.run({"upgrade", "head"});
   CHECK_THAT(r, ExitedWith(1));
   CHECK_THAT(r.err, Contains("expect-rows <= 1 (line 9), but the statement affected 5 rows"));
