@@ -63,21 +63,12 @@ std::vector<StepReport> Runner::upgrade(const std::string& target) { return run(
 std::vector<StepReport> Runner::downgrade(const std::string& target) { return run(false, target); }
 
 std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
-  const auto& graph = scripts_.graph();
   auto lock = db_.lock(lock_wait_);
   db_.ensure_tables();
   // Read only after the lock is ours: another runner may have moved the
   // database while we waited.
   std::vector<std::string> heads = db_.current_heads();
-  check_applied_files(heads, upgrade);
-  std::vector<graph::Step> plan =
-      upgrade ? graph.upgrade_plan(heads, target) : graph.downgrade_plan(heads, target);
-  waiting_contracts_.clear();
-  if (upgrade) {
-    HeldBack split = hold_back_contracts(scripts_, plan, target, heads, allow_contracts_);
-    plan = std::move(split.run);
-    waiting_contracts_ = std::move(split.waiting);
-  }
+  std::vector<graph::Step> plan = plan_for(upgrade, target, heads);
 
   // Every step is worked out before the first one runs, so the backend can
   // send several at once (db::Database::run_steps).
@@ -151,25 +142,31 @@ std::vector<db::PlannedStep> Runner::plan_steps(const std::vector<graph::Step>& 
 
 db::DryRunReport Runner::dry_run(bool upgrade, const std::string& target,
                                  std::vector<StepReport>& reports) {
-  const auto& graph = scripts_.graph();
   auto lock = db_.lock(lock_wait_);
   // No ensure_tables(): a dry run creates nothing.
   std::vector<std::string> heads = db_.current_heads();
-  check_applied_files(heads, upgrade);
-  std::vector<graph::Step> plan =
-      upgrade ? graph.upgrade_plan(heads, target) : graph.downgrade_plan(heads, target);
-  waiting_contracts_.clear();
-  if (upgrade) {
-    // The plan a real upgrade would run: contracts held back as it holds them.
-    HeldBack split = hold_back_contracts(scripts_, plan, target, heads, allow_contracts_);
-    plan = std::move(split.run);
-    waiting_contracts_ = std::move(split.waiting);
-  }
+  // The plan a real upgrade would run: contracts held back as it holds them.
+  std::vector<graph::Step> plan = plan_for(upgrade, target, heads);
   reports.clear();
   for (const auto& step : plan) reports.push_back(report_for(scripts_, step));
   // No checkpoint clean-up in a dry run: its table may not exist, and
   // nothing persists anyway. A backfill revision's engine does not run.
   return db_.dry_run(plan_steps(plan, heads, false));
+}
+
+std::vector<graph::Step> Runner::plan_for(bool upgrade, const std::string& target,
+                                          const std::vector<std::string>& heads) {
+  check_applied_files(heads, upgrade);
+  const auto& graph = scripts_.graph();
+  std::vector<graph::Step> plan =
+      upgrade ? graph.upgrade_plan(heads, target) : graph.downgrade_plan(heads, target);
+  waiting_contracts_.clear();
+  if (upgrade) {
+    HeldBack split = hold_back_contracts(scripts_, plan, target, heads, allow_contracts_);
+    plan = std::move(split.run);
+    waiting_contracts_ = std::move(split.waiting);
+  }
+  return plan;
 }
 
 void Runner::check_applied_files(const std::vector<std::string>& heads, bool upgrade) {

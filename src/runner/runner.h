@@ -90,6 +90,11 @@ class Runner {
 
  private:
   std::vector<StepReport> run(bool upgrade, const std::string& target);
+  // The plan from the stored `heads` to `target`, shared by run() and
+  // dry_run(): applied files checked first, contracts held back unless
+  // allowed (waiting_contracts() then names them).
+  std::vector<graph::Step> plan_for(bool upgrade, const std::string& target,
+                                    const std::vector<std::string>& heads);
   // Every step of the plan from `heads` to `target`, worked out before the
   // first one runs (version ops, guards, checked). `backfills`: downgrades
   // also clear the stale checkpoints of backfill revisions.
