@@ -39,7 +39,9 @@ int list_rules(Context& ctx) {
 }
 
 // The revisions to lint when no file is named, in upgrade order.
-std::vector<std::string> planned_revisions(Context& ctx, const LintArgs& a) {
+// `on_database`: they are the pending revisions of a database that has
+// applied some (lint::Source::pending_on_database).
+std::vector<std::string> planned_revisions(Context& ctx, const LintArgs& a, bool& on_database) {
   const auto& graph = ctx.scripts().graph();
   std::vector<std::string> from;
   if (!a.since.empty()) {
@@ -47,6 +49,7 @@ std::vector<std::string> planned_revisions(Context& ctx, const LintArgs& a) {
   } else if (!a.all) {
     auto db = ctx.open_database(/*create_if_missing=*/false);
     from = db->current_heads();
+    on_database = !from.empty();
   }
   std::vector<std::string> ids;
   for (const auto& step : graph.upgrade_plan(from, "heads")) ids.push_back(step.revision);
@@ -74,8 +77,11 @@ int run_lint(Context& ctx, const LintArgs& a) {
       ++files;
     }
   } else {
-    for (const auto& id : planned_revisions(ctx, a)) {
-      linter.lint(source_of_revision(ctx, id), findings);
+    bool on_database = false;
+    for (const auto& id : planned_revisions(ctx, a, on_database)) {
+      lint::Source source = source_of_revision(ctx, id);
+      source.pending_on_database = on_database;
+      linter.lint(source, findings);
       ++files;
     }
   }

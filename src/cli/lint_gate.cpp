@@ -19,7 +19,7 @@ runner::Runner::PlanCheck make_upgrade_gate(Context& ctx) {
   return [&ctx, settings, dialect, refuse](const std::vector<db::PlannedStep>& steps) {
     lint::Linter linter(dialect, *settings);
     std::vector<lint::Finding> findings;
-    for (const auto& source : sources_of_plan(steps)) linter.lint(source, findings);
+    for (const auto& source : sources_of_plan(ctx, steps)) linter.lint(source, findings);
     std::string lines;
     std::size_t errors = 0;
     for (const auto& f : findings) {

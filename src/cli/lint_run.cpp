@@ -42,6 +42,7 @@ lint::Source source_of_file(const std::string& path) {
   s.sql = std::move(rev.upgrade_sql);
   s.first_line = rev.upgrade_line;
   s.transactional = rev.transactional;
+  s.backfill_phase = rev.phase == script::Phase::kBackfill;
   return s;
 }
 
@@ -53,10 +54,11 @@ lint::Source source_of_revision(Context& ctx, const std::string& id) {
   s.sql = file.upgrade_sql;
   s.first_line = file.upgrade_line;
   s.transactional = file.transactional;
+  s.backfill_phase = file.phase == script::Phase::kBackfill;
   return s;
 }
 
-std::vector<lint::Source> sources_of_plan(const std::vector<db::PlannedStep>& steps) {
+std::vector<lint::Source> sources_of_plan(Context& ctx, const std::vector<db::PlannedStep>& steps) {
   std::vector<lint::Source> out;
   for (const auto& p : steps) {
     if (!p.spec.upgrade) continue;
@@ -66,6 +68,8 @@ std::vector<lint::Source> sources_of_plan(const std::vector<db::PlannedStep>& st
     s.sql = p.spec.sql;
     s.first_line = p.spec.first_line;
     s.transactional = p.spec.transactional;
+    s.backfill_phase = ctx.scripts().file(p.spec.revision).phase == script::Phase::kBackfill;
+    s.pending_on_database = true;
     out.push_back(std::move(s));
   }
   return out;

@@ -26,7 +26,8 @@ lint::Source source_of_file(const std::string& path);
 // The upgrade section of revision `id` of the project.
 lint::Source source_of_revision(Context& ctx, const std::string& id);
 
-// The upgrade steps of a runner's plan (downgrade steps are skipped).
-std::vector<lint::Source> sources_of_plan(const std::vector<db::PlannedStep>& steps);
+// The upgrade steps of a runner's plan (downgrade steps are skipped), with
+// each revision's `phase:` from the project's files.
+std::vector<lint::Source> sources_of_plan(Context& ctx, const std::vector<db::PlannedStep>& steps);
 
 }  // namespace migrate::cli

@@ -59,6 +59,8 @@ class PostgresLinter : public SectionLinter {
     }
     pg::StepState step;
     step.transactional = source.transactional;
+    step.new_before = run_.new_tables;
+    step.pending_on_database = source.pending_on_database;
     const bool style =
         settings.enabled(RuleId::prefer_bigint) || settings.enabled(RuleId::prefer_timestamptz) ||
         settings.enabled(RuleId::prefer_text) || settings.enabled(RuleId::prefer_identity);

@@ -21,6 +21,8 @@ void check_dml(const Statement& s, const json& body, std::string_view kind, std:
     const std::string problem = where_problem(field(body, "whereClause"));
     if (problem.empty()) return;
     const std::string table = table_of(field(body, "relation"));
+    // A table created earlier in the run holds only the run's own rows.
+    if (s.rows_are_the_runs(table)) return;
     const bool del = kind == "DeleteStmt";
     s.hit(del ? RuleId::delete_without_where : RuleId::update_without_where, at,
           fmt::format("{} {}{} {} every row of {}", del ? "DELETE" : "UPDATE", problem, context,
@@ -29,6 +31,7 @@ void check_dml(const Statement& s, const json& body, std::string_view kind, std:
   }
   if (kind == "MergeStmt") {
     if (!is_constant_true(field(body, "joinCondition"))) return;
+    if (s.rows_are_the_runs(table_of(field(body, "relation")))) return;
     for (const auto& w : field(body, "mergeWhenClauses")) {
       const json& c = body_of(w);
       const std::string cmd = text(c, "commandType");

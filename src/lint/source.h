@@ -15,6 +15,17 @@ struct Source {
   std::string sql;            // the section's text, verbatim
   int first_line = 1;         // file line of sql's first line
   bool transactional = true;  // the revision header's `transactional:` (true when absent)
+  // `phase: backfill` in the header: filling every row is what the revision
+  // is for, so a full-table UPDATE in it is not reported.
+  bool backfill_phase = false;
+  // The run's sections are the pending steps of a real database, in the
+  // order they will run (the upgrade gate; `migrate lint` of an existing
+  // database): a table that an earlier section creates holds only the run's
+  // own rows, so a full-table DELETE/UPDATE on it is not reported. Without
+  // it (--all, --since, files, no database yet) the earlier revisions may
+  // be applied long ago wherever this one runs, and only a table created
+  // in the same section counts so.
+  bool pending_on_database = false;
 };
 
 // Line starts of a text, for offset -> (line, column) in O(log lines).

@@ -100,6 +100,7 @@ class SqliteLinter : public SectionLinter {
       return;
     }
     copied_.clear();
+    new_before_ = source.pending_on_database ? std::set<std::string>() : new_tables_;
     std::size_t cursor = 0;
     for (const auto& st : statements) {
       const std::size_t begin = source.sql.find(st.sql, cursor);
@@ -190,7 +191,9 @@ class SqliteLinter : public SectionLinter {
       problem = "without WHERE";
     else if (constant_true(t, where + 1, stop))
       problem = "with a WHERE that is always true";
-    if (problem.empty()) return;
+    // A table created earlier in the run holds only the run's own rows
+    // (Source::pending_on_database).
+    if (problem.empty() || (is_new(table) && !new_before_.count(sql::sqlite::fold(table)))) return;
     hit(sh, del ? RuleId::delete_without_where : RuleId::update_without_where, t[0].begin,
         fmt::format("{} {} {} every row of {}", del ? "DELETE" : "UPDATE", problem,
                     del ? "removes" : "changes", table));
@@ -256,6 +259,9 @@ class SqliteLinter : public SectionLinter {
 
   std::set<std::string> new_tables_;  // created in this run (folded names)
   std::set<std::string> copied_;      // read by INSERT ... SELECT in this step
+  // new_tables_ as the step began, unless the run starts from the database
+  // (Source::pending_on_database): tables whose rows need not be the run's.
+  std::set<std::string> new_before_;
 };
 
 }  // namespace
