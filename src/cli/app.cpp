@@ -1,5 +1,6 @@
 #include "cli/app.h"
 
+#include <csignal>
 #include <iostream>
 #include <sstream>
 
@@ -35,6 +36,14 @@ int exit_redacted(const CLI::App& app, const CLI::Error& e) {
 }  // namespace
 
 int run(int argc, char** argv) {
+  // Output must never stop a migration: with `migrate upgrade head | head -1`
+  // the reader goes away after one line, and SIGPIPE would kill the run
+  // between two steps. Ignored, a write to the closed pipe fails (EPIPE);
+  // std::cout then stops printing and the run finishes, its exit code its own.
+  std::signal(SIGPIPE, SIG_IGN);
+  // Past a file size limit (ulimit -f) a write fails with EFBIG instead of
+  // killing the process, so a file being written is removed, not left half.
+  std::signal(SIGXFSZ, SIG_IGN);
   remember_secrets(argc, argv);
   Context ctx;
   CLI::App app{
@@ -64,6 +73,13 @@ int run(int argc, char** argv) {
   add_schema_commands(app, ctx, actions);
   add_validate_command(app, ctx, actions);
   add_lint_command(app, ctx, actions);
+  // CLI11 lists a parent's options only in the parent's help; every
+  // command's --help says which global options it also takes.
+  for (CLI::App* sub : app.get_subcommands({})) {
+    sub->footer(
+        "Global options (before or after the command): -c,--config FILE, --url URL, "
+        "--wait[=DURATION]; see 'migrate --help'.");
+  }
 
   try {
     app.parse(argc, argv);
@@ -74,6 +90,12 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // No command at all: the list of commands, and a usage exit code.
+    if (app.get_subcommands().empty() && app.remaining().empty() &&
+        dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+      std::cout << app.help();
+      return kExitUsage;
+    }
     // CLI11 reports an unknown command as "a subcommand is required"; name it.
     if (app.get_subcommands().empty() && !app.remaining().empty()) {
       std::cerr << "migrate: error: unknown command '"

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "config/duration.h"
+#include "config/strict_yaml.h"
 #include "config/url.h"
 #include "util/error.h"
 #include "util/file_io.h"
@@ -21,13 +22,21 @@ namespace {
 bool is_name_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9'); }
 
+// How deep `${A:-${B:-...}}` defaults may nest. Each level is scanned and
+// copied once, so an unbounded nesting costs quadratic time and memory (15 GB
+// at 60,000 levels); real files use one or two.
+constexpr int kMaxNesting = 8;
+
 // Index of the `}` closing the `${` whose body starts at `i`, or npos. Nested
 // `${...}` (in a default) and `$$` are skipped over.
 std::size_t closing_brace(const std::string& text, std::size_t i) {
   int depth = 1;
   while (i < text.size()) {
     if (text[i] == '$' && i + 1 < text.size() && (text[i + 1] == '$' || text[i + 1] == '{')) {
-      if (text[i + 1] == '{') ++depth;
+      if (text[i + 1] == '{' && ++depth > kMaxNesting) {
+        throw Error("`${...}` nested more than " + std::to_string(kMaxNesting) +
+                    " deep in a default value");
+      }
       i += 2;
       continue;
     }
@@ -124,11 +133,28 @@ std::string at(const std::string& file, const YAML::Mark& mark) {
   return mark.line >= 0 ? file + ":" + std::to_string(mark.line + 1) : file;
 }
 
-YAML::Node parse_yaml(const std::string& text, const std::string& file) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw Error(at(file, e.mark) + ": bad YAML: " + e.msg);
+// The names the version and history tables are created under, checked
+// before anything connects: the same name twice would make one table serve
+// as both, and PostgreSQL cuts identifiers at 63 bytes, so a longer name,
+// or one whose derived primary-key name (`<version_table>_pkc`) would be
+// cut back to the table's own name, fails only at the first upgrade.
+void check_table_names(const Config& cfg) {
+  constexpr std::size_t kMaxIdentifier = 63, kPkSuffix = 4;  // "_pkc"
+  auto check = [&](const char* key, const std::string& name, std::size_t limit) {
+    if (name.size() > limit) {
+      throw Error(
+          cfg.where(key) + ": `" + key + "` is " + std::to_string(name.size()) +
+          " bytes long; at most " + std::to_string(limit) + " (PostgreSQL cuts names at 63 bytes" +
+          (limit < kMaxIdentifier ? ", and the primary key is named `<version_table>_pkc`" : "") +
+          ")");
+    }
+  };
+  check("version_table", cfg.version_table, kMaxIdentifier - kPkSuffix);
+  check("history_table", cfg.history_table, kMaxIdentifier);
+  check("version_table_schema", cfg.version_table_schema, kMaxIdentifier);
+  if (util::to_lower(cfg.version_table) == util::to_lower(cfg.history_table)) {
+    throw Error(cfg.where("history_table") + ": `history_table` and `version_table` are both '" +
+                cfg.history_table + "'; they must be two different tables");
   }
 }
 
@@ -198,7 +224,7 @@ Config load_config(const std::string& path, const std::optional<std::string>& ur
                 ": no such file. Run `migrate init DIR` to create a project here, "
                 "or name the file with -c FILE or $MIGRATE_CONFIG");
   }
-  YAML::Node root = parse_yaml(util::read_file(file), file);
+  YAML::Node root = load_yaml_strict(util::read_file(file), file, "bad YAML");
   if (root.IsNull()) {
     throw Error(file + ": the file is empty; it needs at least `script_location:`");
   }
@@ -246,6 +272,7 @@ Config load_config(const std::string& path, const std::optional<std::string>& ur
     throw Error(cfg.where("script_location") +
                 ": `script_location` is not set (the folder holding versions/)");
   }
+  check_table_names(cfg);
   if (url_override) cfg.database_url = *url_override;
   return cfg;
 }

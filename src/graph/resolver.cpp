@@ -43,6 +43,11 @@ const Marks& Resolver::lineage(Idx rev, Edges edges) const {
 }
 
 Resolver::Number Resolver::number(const std::string& target) const {
+  // An empty target (`stamp ''`, an unset shell variable) would match every
+  // id as a prefix of nothing: refuse it rather than guess.
+  if (target.find_first_not_of(" \t") == std::string::npos) {
+    throw GraphError("empty revision target: name a revision, a branch label, head, heads or base");
+  }
   Number out;
   std::string id = target;
   if (auto at = target.find('@'); at != std::string::npos) {

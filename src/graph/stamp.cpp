@@ -72,7 +72,10 @@ std::vector<VersionOp> RevisionGraph::stamp_ops(const std::vector<std::string>& 
   IdxList on_line;  // the stored heads each target concerns (Alembic's filtered_heads)
   std::vector<Pos> dests;
   for (const auto& t : wanted) {
-    if (t.empty()) continue;
+    if (t.empty()) {
+      throw GraphError(
+          "empty revision target: name a revision, a branch label, head, heads or base");
+    }
     if (t == "current" || r.relative(t)) {
       // Counted from what the table holds (Alembic cannot resolve these here).
       IdxList ids;

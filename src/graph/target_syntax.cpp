@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "graph/revision_graph.h"
+
 namespace migrate::graph::detail {
 namespace {
 
@@ -17,9 +19,14 @@ bool parse_count(const std::string& s, RelativeTarget& out) {
     if (!is_digit(s[k])) return false;
   if (i > 0) out.symbol = s.substr(0, i);
   out.relative = s.substr(i);
-  // Saturate: a count this large walks off the graph either way.
+  // A count past 9 digits is refused rather than clipped, so that an error
+  // never reports a number the user did not write.
+  if (s.size() - (i + 1) > 9) {
+    throw GraphError("relative revision " + out.relative +
+                     ": the count is too large (at most 999999999)");
+  }
   long long n = 0;
-  for (std::size_t k = i + 1; k < s.size(); ++k) n = n > 100000000 ? n : n * 10 + (s[k] - '0');
+  for (std::size_t k = i + 1; k < s.size(); ++k) n = n * 10 + (s[k] - '0');
   out.steps = s[i] == '-' ? -n : n;
   return true;
 }

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "config/duration.h"
+#include "config/strict_yaml.h"
 #include "script/revision_header.h"
 #include "util/error.h"
 #include "util/file_io.h"
@@ -34,9 +35,9 @@ enum Key {
   kKeyCount
 };
 constexpr std::string_view kKeyNames[kKeyCount] = {
-    "revision",          "down_revision", "branch_labels",    "depends_on",
-    "message",           "created",       "transactional",    "lock_timeout",
-    "statement_timeout", "phase",         "backfill",         "max_rows_affected"};
+    "revision",          "down_revision", "branch_labels", "depends_on",
+    "message",           "created",       "transactional", "lock_timeout",
+    "statement_timeout", "phase",         "backfill",      "max_rows_affected"};
 constexpr std::string_view kKnownKeys =
     "revision, down_revision, branch_labels, depends_on, message, created, transactional, "
     "lock_timeout, statement_timeout, phase, backfill, max_rows_affected";
@@ -289,6 +290,7 @@ class HeaderReader {
       fail(e, "invalid " + std::string(what) + " '" + id + "' in `" + e.key +
                   "` (letters, digits and _, at most 64 characters)");
     }
+    if (std::string why = reserved_name_problem(id, what); !why.empty()) fail(e, why);
     return id;
   }
 
@@ -362,6 +364,17 @@ bool is_valid_revision_id(const std::string& id) {
   return true;
 }
 
+std::string reserved_name_problem(const std::string& name, const char* what) {
+  for (const char* word : {"head", "heads", "base", "current"}) {
+    if (name == word) {
+      return std::string(what) + " '" + name +
+             "' is a target keyword (head, heads, base, current): every command would read it as "
+             "the keyword; choose another name";
+    }
+  }
+  return "";
+}
+
 RevisionFile parse_revision_text(std::string&& text, const std::string& path) {
   RevisionFile rev;
   rev.path = path;
@@ -371,6 +384,9 @@ RevisionFile parse_revision_text(std::string&& text, const std::string& path) {
   std::size_t start = util::starts_with(body, "\xEF\xBB\xBF") ? 3 : 0;
   Layout layout = scan(body, start, path);
 
+  // Bytes no header may hold (NUL, controls, invalid UTF-8) are refused
+  // before either reader sees them: the fast reader would pass them on.
+  config::check_yaml_text(body.substr(start, layout.upgrade_begin - start), path);
   std::optional<std::vector<HeaderEntry>> entries = parse_header_fast(layout.header);
   if (!entries) entries = parse_header_yaml(layout.header, path);
   HeaderReader(rev, path).read(*entries);

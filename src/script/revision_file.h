@@ -66,4 +66,10 @@ RevisionFile parse_revision_file(const std::string& path);
 
 bool is_valid_revision_id(const std::string& id);
 
+// `head`, `heads`, `base` and `current` are targets: a revision id or a
+// branch label spelled so would be read as the target by every command
+// after it is written, so neither may be one. The error text, or "" when
+// `name` is not reserved.
+std::string reserved_name_problem(const std::string& name, const char* what);
+
 }  // namespace migrate::script

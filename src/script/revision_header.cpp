@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "config/strict_yaml.h"
 #include "util/error.h"
 #include "util/strings.h"
 
@@ -208,16 +209,7 @@ std::vector<HeaderEntry> parse_header_yaml(const std::vector<std::string_view>& 
     text.append(line);
     text += '\n';
   }
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    // At the end of the input (an unclosed `[`) yaml-cpp points one line past
-    // the header, which would be the `-- migrate:upgrade` line: point at the
-    // header's last line instead.
-    int line = std::min(file_line(e.mark), std::max(1, static_cast<int>(lines.size())));
-    throw Error(at(path, line) + ": bad YAML in the header: " + e.msg);
-  }
+  YAML::Node root = config::load_yaml_strict(text, path, "bad YAML in the header");
   std::vector<HeaderEntry> entries;
   if (root.IsNull()) return entries;
   if (!root.IsMap()) {

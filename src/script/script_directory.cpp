@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -439,9 +440,15 @@ std::vector<std::string> ScriptDirectory::write_chain(std::vector<NewRevision> r
     pending.push_back(ready.back().id);
   }
   std::vector<std::string> paths;
-  for (const auto& p : ready) {
-    util::write_new_file(p.path, p.text);
-    paths.push_back(p.path);
+  try {
+    for (const auto& p : ready) {
+      util::write_new_file(p.path, p.text);
+      paths.push_back(p.path);
+    }
+  } catch (...) {
+    // All or none: a chain cut short would leave a head nobody asked for.
+    for (const std::string& path : paths) ::unlink(path.c_str());
+    throw;
   }
   return paths;
 }
@@ -458,6 +465,7 @@ ScriptDirectory::Prepared ScriptDirectory::prepare(const NewRevision& rev,
       throw Error("invalid revision id '" + id +
                   "': use letters, digits and _, at most 64 characters");
     }
+    if (std::string why = reserved_name_problem(id, "revision id"); !why.empty()) throw Error(why);
     if (graph_.contains(id))
       throw Error("revision id '" + id + "' already exists: " + summary(id).path);
     if (known(id)) throw Error("revision id '" + id + "' is given twice");
@@ -485,6 +493,8 @@ ScriptDirectory::Prepared ScriptDirectory::prepare(const NewRevision& rev,
       throw Error("invalid branch label '" + label +
                   "': use letters, digits and _, at most 64 characters");
     }
+    if (std::string why = reserved_name_problem(label, "branch label"); !why.empty())
+      throw Error(why);
     if (label == id || graph_.contains(label)) {
       throw Error("branch label '" + label + "' is also a revision id");
     }

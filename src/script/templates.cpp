@@ -137,10 +137,22 @@ InitResult init_project(const std::string& project_dir, const std::string& scrip
                          script_location_value(script_dir));
   }
 
-  fs::create_directories(target / "versions", ec);
-  if (ec) throw Error(result.script_dir + "/versions: cannot create: " + ec.message());
-  util::write_new_file((target / kScriptTemplate).string(), script_tmpl);
-  if (result.config_written) util::write_new_file(result.config_file, config);
+  // What this call creates, newest last, so that a failure part-way (a full
+  // disk, a read-only folder) removes it again and a retry finds the
+  // directory as it was.
+  std::vector<fs::path> created;
+  for (fs::path p = target / "versions"; !p.empty() && !fs::exists(p, ec); p = p.parent_path())
+    created.insert(created.begin(), p);
+  try {
+    fs::create_directories(target / "versions", ec);
+    if (ec) throw Error(result.script_dir + "/versions: cannot create: " + ec.message());
+    util::write_new_file((target / kScriptTemplate).string(), script_tmpl);
+    created.push_back(target / kScriptTemplate);
+    if (result.config_written) util::write_new_file(result.config_file, config);
+  } catch (...) {
+    for (auto it = created.rbegin(); it != created.rend(); ++it) fs::remove(*it, ec);
+    throw;
+  }
   return result;
 }
 

@@ -60,13 +60,32 @@ std::string read_file_at(int dir_fd, const char* name, const std::string& displa
 }
 
 void write_new_file(const std::string& path, const std::string& content) {
-  Fd fd(::open(path.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666));
-  if (!fd.valid()) {
-    if (errno == EEXIST) throw Error(path + ": already exists");
-    fail(path, "create", errno);
-  }
-  if (!write_all(fd.get(), content)) fail(path, "write", errno);
+  // Written whole under a temporary name in the same directory, then linked
+  // to its name: a full disk or a killed process leaves no half-written file
+  // behind for every later command to trip over, and link() (unlike
+  // rename()) refuses a name that exists, atomically.
+  const std::size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "" : path.substr(0, slash + 1);
+  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  static unsigned counter = 0;
+  const std::string tmp =
+      dir + "." + base + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
+  Fd fd(::open(tmp.c_str(), O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0666));
+  if (!fd.valid()) fail(path, "create", errno);
+  struct Unlink {
+    const std::string& name;
+    ~Unlink() { ::unlink(name.c_str()); }
+  } remove_tmp{tmp};
+  if (!write_all(fd.get(), content) || ::fsync(fd.get()) != 0) fail(path, "write", errno);
   if (fd.close() != 0) fail(path, "write", errno);
+  if (::link(tmp.c_str(), path.c_str()) == 0) return;
+  const int err = errno;
+  if (err == EEXIST) throw Error(path + ": already exists");
+  // A filesystem without hard links: rename, after the existence check.
+  if (err != EPERM && err != ENOTSUP && err != EOPNOTSUPP) fail(path, "create", err);
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) throw Error(path + ": already exists");
+  if (::rename(tmp.c_str(), path.c_str()) != 0) fail(path, "create", errno);
 }
 
 }  // namespace migrate::util

@@ -16,7 +16,10 @@ std::string read_file(const std::string& path);
 std::string read_file_at(int dir_fd, const char* name, const std::string& display_path);
 
 // Creates `path` with `content`; refuses (migrate::Error) if it exists, so
-// that two writers can never silently overwrite each other's file.
+// that two writers can never silently overwrite each other's file. All or
+// nothing: the bytes go to a temporary file in the same directory first
+// (synced, then linked to `path`), so a full disk, a file size limit or a
+// kill leaves either the whole file or no file.
 void write_new_file(const std::string& path, const std::string& content);
 
 }  // namespace migrate::util

@@ -87,4 +87,39 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
+std::size_t invalid_utf8_at(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto u = static_cast<unsigned char>(s[i]);
+    if (u < 0x80) {
+      ++i;
+      continue;
+    }
+    // The length of the sequence and the range of its second byte (which
+    // excludes overlong forms, surrogates and code points past U+10FFFF).
+    std::size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xbf;
+    if (u >= 0xc2 && u <= 0xdf) {
+      len = 2;
+    } else if (u >= 0xe0 && u <= 0xef) {
+      len = 3;
+      if (u == 0xe0) lo = 0xa0;
+      if (u == 0xed) hi = 0x9f;
+    } else if (u >= 0xf0 && u <= 0xf4) {
+      len = 4;
+      if (u == 0xf0) lo = 0x90;
+      if (u == 0xf4) hi = 0x8f;
+    } else {
+      return i;
+    }
+    if (i + len > s.size()) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      auto b = static_cast<unsigned char>(s[i + k]);
+      if (k == 1 ? (b < lo || b > hi) : (b < 0x80 || b > 0xbf)) return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace migrate::util

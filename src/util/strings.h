@@ -38,4 +38,9 @@ std::string quote_doubled(std::string_view text, char quote);
 // the script as live SQL.
 std::string one_line(std::string_view text);
 
+// The offset of the first byte of `s` that does not start a well-formed
+// UTF-8 sequence (overlong forms, surrogates and code points past U+10FFFF
+// are not well-formed), or std::string_view::npos when all of `s` is UTF-8.
+std::size_t invalid_utf8_at(std::string_view s);
+
 }  // namespace migrate::util
