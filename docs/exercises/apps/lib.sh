@@ -17,7 +17,8 @@
 #
 #   APP.sh start VERSION   start in the background; returns once the app has
 #                          made its first write (or failed)
-#   APP.sh stop VERSION    let it make 20 more writes, stop it, and report:
+#   APP.sh stop VERSION    let it make 20 more writes (waiting 60 s at most),
+#                          stop it, and report:
 #                          exit 0 when no statement failed, else 1
 # DATABASE_URL must name the PostgreSQL database (see setup.sh).
 
@@ -67,14 +68,22 @@ app_start() {
       return 1
     fi
   done
+  if [[ $(app_acks "$version") -lt 1 ]]; then
+    echo "$version: FAILED: $(app_error "$version")"
+    return 1
+  fi
   echo "$version: started, writing"
 }
 
 app_stop() {
   local version=$1
   [[ -f "$APP_LOGS/$version.pid" ]] || { echo "$version: not started" >&2; return 1; }
-  local target=$(($(app_acks "$version") + 20))
-  while [[ $(app_acks "$version") -lt $target ]] && app_alive "$version"; do sleep 0.05; done
+  local target=$(($(app_acks "$version") + 20)) waited=0
+  # (At most 60 s: an app that makes no progress is stopped all the same.)
+  while [[ $(app_acks "$version") -lt $target ]] && app_alive "$version" && [[ $waited -lt 1200 ]]; do
+    sleep 0.05
+    waited=$((waited + 1))
+  done
   touch "$APP_LOGS/$version.stop"
   while app_alive "$version"; do sleep 0.05; done
   if [[ -s "$APP_LOGS/$version.err" ]]; then
