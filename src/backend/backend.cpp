@@ -9,6 +9,7 @@
 #include "db/postgres/pg_dialect.h"
 #include "db/sqlite/sqlite_database.h"
 #include "db/sqlite/sqlite_dialect.h"
+#include "schema/postgres/pg_autogen.h"
 #include "schema/postgres/pg_render.h"
 #include "schema/postgres/postgres_schema.h"
 #include "schema/rename_warnings.h"
@@ -62,13 +63,22 @@ std::unique_ptr<db::Dialect> postgres_dialect(const db::SessionSettings& session
   return std::make_unique<db::postgres::PostgresDialect>(session);
 }
 
+// SQLite has no CONCURRENTLY or NOT VALID: the diff as it is, in one step.
+schema::AutogenPlan sqlite_autogen_plan(const schema::Diff& up, const schema::Schema& /*from*/) {
+  return schema::one_step_plan(up);
+}
+
 const Backend kSqlite = {
-    DatabaseUrl::kSqlite,      "sqlite",           &sqlite_dialect, &schema::sqlite::diff_sqlite,
-    &schema::sqlite::renderer, &sqlite_connectors,
+    DatabaseUrl::kSqlite,      "sqlite",
+    &sqlite_dialect,           &schema::sqlite::diff_sqlite,
+    &schema::sqlite::renderer, &sqlite_autogen_plan,
+    &sqlite_connectors,
 };
 const Backend kPostgres = {
-    DatabaseUrl::kPostgres,      "postgresql",         &postgres_dialect, &schema::diff_postgres,
-    &schema::postgres::renderer, &postgres_connectors,
+    DatabaseUrl::kPostgres,      "postgresql",
+    &postgres_dialect,           &schema::diff_postgres,
+    &schema::postgres::renderer, &schema::postgres::autogen_plan,
+    &postgres_connectors,
 };
 
 }  // namespace

@@ -24,6 +24,7 @@
 
 #include "config/url.h"
 #include "db/database.h"
+#include "schema/autogen_plan.h"
 #include "schema/dev_database.h"
 #include "schema/diff.h"
 #include "schema/inspect.h"
@@ -56,6 +57,10 @@ struct Backend {
   // Typed operations (schema/ops.h) as this kind's SQL and summary, for
   // operations built without a differ (the expand/contract planner).
   const schema::Renderer& (*renderer)();
+  // What `revision --autogenerate` writes for `up` (the diff from `from`):
+  // its steps and the changes offered as expand/contract plans instead
+  // (schema/autogen_plan.h).
+  schema::AutogenPlan (*autogen_plan)(const schema::Diff& up, const schema::Schema& from);
   // Throws migrate::Error when they cannot be loaded (PostgreSQL: the module
   // or libpq is missing).
   const Connectors& (*connectors)();

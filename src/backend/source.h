@@ -14,8 +14,10 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "db/database.h"
+#include "schema/autogen_plan.h"
 #include "schema/model.h"
 #include "script/script_directory.h"
 
@@ -36,6 +38,18 @@ enum class SourceKind { kDatabase, kSchemaFile, kRevision };
 SourceKind source_kind(const std::string& source);
 
 schema::Schema load_source(const std::string& source, const SourceContext& ctx);
+
+// `revision --autogenerate` writing several steps: runs them in order on a
+// fresh dev database upgraded to rev:heads (so the SQL is known to apply)
+// and returns, per step, the diff that undoes it (the schema after it to
+// the schema before it), and the schema after the last one. Whether a
+// constraint is validated is not compared (a downgrade need not undo a
+// VALIDATE). Errors name the step and its failing statement.
+struct Replay {
+  std::vector<schema::Diff> downgrades;
+  schema::Schema after;
+};
+Replay replay_steps(const std::vector<schema::AutogenStep>& steps, const SourceContext& ctx);
 
 // For messages: the source with any password redacted.
 std::string describe_source(const std::string& source);

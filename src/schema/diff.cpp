@@ -6,14 +6,18 @@
 
 namespace migrate::schema {
 
-std::string render_script(const Diff& diff) {
+std::string render_script(const Diff& diff) { return render_script(diff.statements); }
+
+std::string render_script(const std::vector<DiffStatement>& statements) {
   std::string out;
-  for (const auto& s : diff.statements) {
+  for (const auto& s : statements) {
     if (s.destructive)
       out += "-- destructive: " +
              (s.note.empty() ? std::string("drops data") : util::one_line(s.note)) + "\n";
     else if (!s.note.empty())
       out += "-- " + util::one_line(s.note) + "\n";
+    if (!s.lint_ignore.empty())
+      out += "-- migrate:lint-ignore " + util::one_line(s.lint_ignore) + "\n";
     out += s.sql + ";\n";
   }
   return out;

@@ -27,6 +27,9 @@ struct DiffStatement {
   // narrowing type change...): rendered with a "-- destructive:" comment.
   bool destructive = false;
   std::string note;  // why, for the comment above the statement ("" = none)
+  // "RULE REASON": written right above it as `-- migrate:lint-ignore RULE
+  // REASON` (autogenerate, for a finding it knows to be harmless here).
+  std::string lint_ignore = {};
 };
 
 struct Diff {
@@ -44,7 +47,8 @@ struct Diff {
 };
 
 // The statements as a script: each followed by ";\n", destructive ones
-// preceded by "-- destructive: NOTE".
+// preceded by "-- destructive: NOTE", then by its lint-ignore line.
 std::string render_script(const Diff& diff);
+std::string render_script(const std::vector<DiffStatement>& statements);
 
 }  // namespace migrate::schema

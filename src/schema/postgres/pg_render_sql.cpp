@@ -235,9 +235,9 @@ class Statements {
   }
 
  private:
-  void add(std::string sql) { out_.push_back({std::move(sql), false, ""}); }
+  void add(std::string sql) { out_.push_back({std::move(sql), false, "", ""}); }
   void destructive(std::string sql, std::string note) {
-    out_.push_back({std::move(sql), true, std::move(note)});
+    out_.push_back({std::move(sql), true, std::move(note), ""});
   }
 
   // The subcommands in an order the server accepts: a default is dropped

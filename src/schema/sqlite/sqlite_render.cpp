@@ -161,9 +161,9 @@ class Statements {
   }
 
  private:
-  void add(std::string sql) { out_.push_back({std::move(sql), false, ""}); }
+  void add(std::string sql) { out_.push_back({std::move(sql), false, "", ""}); }
   void destructive(std::string sql, std::string note) {
-    out_.push_back({std::move(sql), true, std::move(note)});
+    out_.push_back({std::move(sql), true, std::move(note), ""});
   }
   std::vector<DiffStatement>& out_;
 };

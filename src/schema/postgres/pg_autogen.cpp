@@ -1,0 +1,339 @@
+#include "schema/postgres/pg_autogen.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "schema/postgres/pg_quote.h"
+#include "schema/postgres/pg_render.h"
+#include "util/strings.h"
+
+namespace migrate::schema::postgres {
+
+namespace {
+
+// An operation and the lint-ignore its statement needs ("RULE REASON").
+struct Item {
+  ops::Operation op;
+  std::string lint_ignore;
+};
+
+// (type name, modifiers) of a canonical type text: "character varying(20)"
+// -> ("character varying", {20}).
+std::pair<std::string, std::vector<long>> split_type(const std::string& type) {
+  const auto open = type.find('(');
+  if (open == std::string::npos || type.back() != ')') return {type, {}};
+  std::vector<long> mods;
+  std::string inner = type.substr(open + 1, type.size() - open - 2);
+  for (std::size_t p = 0; p <= inner.size();) {
+    const auto comma = inner.find(',', p);
+    const std::string part =
+        inner.substr(p, comma == std::string::npos ? std::string::npos : comma - p);
+    try {
+      mods.push_back(std::stol(part));
+    } catch (const std::exception&) {
+      return {type, {}};
+    }
+    if (comma == std::string::npos) break;
+    p = comma + 1;
+  }
+  return {type.substr(0, open), mods};
+}
+
+std::string lower_cut(const std::string& s) {
+  return s.size() <= 63 ? s : s.substr(0, 63);  // NAMEDATALEN - 1
+}
+
+class Planner {
+ public:
+  Planner(const Diff& up, const Schema& from) : up_(up) {
+    for (const auto& t : from.tables) existing_.insert(t.name);
+    for (const auto& v : from.views) existing_.insert(v.name);
+  }
+
+  AutogenPlan run() {
+    collect_dropped_columns();
+    collect_referenced_keys();
+    for (const auto& op : up_.operations) place(op);
+    AutogenPlan plan;
+    plan.offers = std::move(offers_);
+    cut_transactional(plan);
+    if (!last_.empty()) {
+      AutogenStep step{false, render(last_), "concurrent indexes and validations"};
+      if (!step.statements.empty()) plan.steps.push_back(std::move(step));
+    }
+    return plan;
+  }
+
+ private:
+  bool existing(const QualifiedName& t) const { return existing_.count(t) != 0; }
+
+  void collect_dropped_columns() {
+    for (const auto& op : up_.operations)
+      if (auto* d = std::get_if<ops::DropColumn>(&op.op))
+        dropped_columns_.insert({d->table, d->column.name});
+  }
+  // The keys a foreign key added in this diff points at: a UNIQUE on one
+  // stays in the transactional step, before the foreign key that needs it.
+  void collect_referenced_keys() {
+    for (const auto& op : up_.operations)
+      if (auto* a = std::get_if<ops::AddConstraint>(&op.op))
+        if (a->constraint.kind == ConstraintKind::ForeignKey)
+          referenced_.insert({a->constraint.ref_table, a->constraint.ref_columns});
+  }
+
+  void place(const ops::Operation& op) {
+    if (auto* o = std::get_if<ops::CreateIndex>(&op.op)) return create_index(op, *o);
+    if (auto* o = std::get_if<ops::DropIndex>(&op.op)) return drop_index(op, *o);
+    if (auto* o = std::get_if<ops::AddConstraint>(&op.op)) return add_constraint(op, *o);
+    if (auto* o = std::get_if<ops::AlterColumn>(&op.op)) return alter_column(op, *o);
+    if (auto* o = std::get_if<ops::RenameColumn>(&op.op)) return rename_column(*o);
+    if (auto* o = std::get_if<ops::RenameTable>(&op.op))
+      if (existing(o->from)) existing_.insert(o->to);  // still someone's table
+    if (auto* o = std::get_if<ops::Comment>(&op.op))
+      if ((o->on == ops::Comment::On::kIndex || o->on == ops::Comment::On::kConstraint) &&
+          moved_.count(o->member))
+        return last_.push_back({op, ""});  // after what it comments on
+    txn_.push_back({op, ""});
+  }
+
+  void create_index(const ops::Operation& op, const ops::CreateIndex& o) {
+    if (!existing(o.index.table)) return txn_.push_back({op, ""});
+    ops::Operation c = op;
+    std::get<ops::CreateIndex>(c.op).concurrently = true;
+    moved_.insert(o.index.name);
+    last_.push_back({c, o.index.unique ? unique_ignore(o.index.table, o.index.columns) : ""});
+  }
+
+  void drop_index(const ops::Operation& op, const ops::DropIndex& o) {
+    if (o.with_table || !existing(o.index.table)) return txn_.push_back({op, ""});
+    // A column this diff drops takes the index with it: no statement of its own.
+    for (const auto& c : o.index.uses.columns)
+      if (dropped_columns_.count({o.index.table, c})) return;
+    for (const auto& c : o.index.columns)
+      if (dropped_columns_.count({o.index.table, c})) return;
+    ops::Operation d = op;
+    std::get<ops::DropIndex>(d.op).concurrently = true;
+    last_.push_back({d, ""});
+  }
+
+  void add_constraint(const ops::Operation& op, const ops::AddConstraint& o) {
+    const Constraint& k = o.constraint;
+    if (!existing(o.table) || o.not_valid) return txn_.push_back({op, ""});
+    if (k.kind == ConstraintKind::Check || k.kind == ConstraintKind::ForeignKey) {
+      ops::Operation a = op;
+      std::get<ops::AddConstraint>(a.op).not_valid = true;
+      txn_.push_back({a, ""});
+      last_.push_back({ops::Operation{ops::ValidateConstraint{o.table, k.name}, false}, ""});
+      return;
+    }
+    std::string cols;
+    for (const auto& c : k.columns) cols += (cols.empty() ? "" : ", ") + ident(c);
+    if (k.kind == ConstraintKind::Unique && k.definition == "UNIQUE (" + cols + ")" &&
+        !referenced_.count({o.table, k.columns})) {
+      Index index;
+      index.name = k.name;
+      index.table = o.table;
+      index.unique = true;
+      index.method = "btree";
+      index.columns = k.columns;
+      last_.push_back({ops::Operation{ops::CreateIndex{index, true, false}, false},
+                       unique_ignore(o.table, k.columns)});
+      ops::Operation a = op;
+      std::get<ops::AddConstraint>(a.op).constraint.definition =
+          "UNIQUE USING INDEX " + ident(k.name);
+      last_.push_back({a, ""});
+      moved_.insert(k.name);
+      return;
+    }
+    txn_.push_back({op, ""});  // PRIMARY KEY, EXCLUDE, UNIQUE with options: as written
+  }
+
+  void alter_column(const ops::Operation& op, const ops::AlterColumn& o) {
+    if (!existing(o.table)) return txn_.push_back({op, ""});
+    ops::AlterColumn rest = o;
+    std::string ignore;
+    if (retypes(o) && !o.rebuilt_type) {
+      if (!binary_compatible(o.from.type, o.to.type) || o.from.collation != o.to.collation) {
+        offers_.push_back(type_change_offer(o));
+        return;
+      }
+      ignore = fmt::format(
+          "column-type-change {} to {} is binary-compatible: no rewrite (written by autogenerate)",
+          o.from.type, o.to.type);
+    }
+    const bool set_not_null = o.to.not_null && !o.from.not_null;
+    if (set_not_null) rest.to.not_null = false;
+    if (!rest_is_empty(rest)) {
+      ops::Operation r = op;
+      r.op = rest;
+      txn_.push_back({r, ignore});
+    }
+    if (!set_not_null) return;
+    // CHECK (col IS NOT NULL) NOT VALID now, validated later, proves the
+    // column for SET NOT NULL (PostgreSQL 12+: no scan under the lock).
+    const std::string name = lower_cut(o.table.name + "_" + o.to.name + "_not_null_check");
+    Constraint check;
+    check.name = name;
+    check.kind = ConstraintKind::Check;
+    check.definition = "CHECK ((" + ident(o.to.name) + " IS NOT NULL))";
+    txn_.push_back({ops::Operation{ops::AddConstraint{o.table, check, true}, false}, ""});
+    last_.push_back({ops::Operation{ops::ValidateConstraint{o.table, name}, false}, ""});
+    ops::AlterColumn set = o;
+    set.from = o.to;
+    set.from.not_null = false;
+    set.using_expr.clear();
+    set.rebuilt_type = false;
+    last_.push_back({ops::Operation{set, false}, ""});
+    last_.push_back(
+        {ops::Operation{ops::DropConstraint{o.table, check, std::nullopt, {}}, false}, ""});
+  }
+
+  static bool rest_is_empty(const ops::AlterColumn& o) {
+    std::vector<DiffStatement> out;
+    render_statements(ops::Operation{o, false}, out);
+    return out.empty();
+  }
+
+  void rename_column(const ops::RenameColumn& o) {
+    if (!existing(o.table)) {
+      txn_.push_back({ops::Operation{o, true}, ""});
+      return;
+    }
+    offers_.push_back({o.table,
+                       fmt::format("rename column {}.{} to {}", qualified(o.table), o.from, o.to),
+                       fmt::format("rename_column: {{from: {}, to: {}}}", o.from, o.to)});
+  }
+
+  ExpandOffer type_change_offer(const ops::AlterColumn& o) const {
+    const std::string& col = o.to.name;
+    return {o.table,
+            fmt::format("change type of {}.{} from {} to {} (rewrites the table); the new column "
+                        "needs a name of its own during the window: rename it in the schema file",
+                        qualified(o.table), col, o.from.type, o.to.type),
+            fmt::format("change_type: {{column: {}, to: {}_new, type: \"{}\", up: \"{}::{}\", "
+                        "down: \"{}_new::{}\"}}",
+                        col, col, o.to.type, ident(col), o.to.type, col, o.from.type)};
+  }
+
+  static std::string unique_ignore(const QualifiedName& table,
+                                   const std::vector<std::string>& cols) {
+    std::string list;
+    for (const auto& c : cols) list += (list.empty() ? "" : ", ") + ident(c);
+    return fmt::format(
+        "unique-on-existing-data autogenerate: before applying, SELECT {}, count(*) FROM {} "
+        "GROUP BY {} HAVING count(*) > 1 must return no row",
+        list, qualified(table), list);
+  }
+
+  // The transactional operations in steps, cut where the linter's
+  // work-after-access-exclusive rule would fire: once a statement holds an
+  // ACCESS EXCLUSIVE lock on an existing table, only cheap statements (new
+  // objects, more changes to the same table) follow it in the step.
+  void cut_transactional(AutogenPlan& plan) {
+    std::vector<Item> step;
+    std::optional<QualifiedName> locked;
+    auto flush = [&] {
+      std::vector<DiffStatement> s = render(step);
+      if (!s.empty()) plan.steps.push_back({true, std::move(s), ""});
+      step.clear();
+      locked.reset();
+    };
+    for (auto& item : txn_) {
+      const ops::Operation& op = item.op;
+      const std::optional<QualifiedName> rel = altered_relation(op);
+      bool cheap = is_cheap_kind(op) || (rel && (!existing(*rel) || (locked && *rel == *locked)));
+      if (auto* c = std::get_if<ops::CreateIndex>(&op.op)) cheap = !existing(c->index.table);
+      if (locked && !cheap) flush();
+      if (!locked && rel && existing(*rel) && takes_access_exclusive(op)) locked = *rel;
+      if (auto* d = std::get_if<ops::DropTable>(&op.op))
+        if (!locked && existing(d->table.name)) locked = d->table.name;
+      step.push_back(std::move(item));
+    }
+    flush();
+  }
+
+  // The table an ALTER TABLE / RENAME statement of `op` names.
+  static std::optional<QualifiedName> altered_relation(const ops::Operation& op) {
+    return std::visit(
+        [](const auto& o) -> std::optional<QualifiedName> {
+          using T = std::decay_t<decltype(o)>;
+          if constexpr (std::is_same_v<T, ops::AddColumn> || std::is_same_v<T, ops::DropColumn> ||
+                        std::is_same_v<T, ops::AlterColumn> ||
+                        std::is_same_v<T, ops::AddConstraint> ||
+                        std::is_same_v<T, ops::ValidateConstraint> ||
+                        std::is_same_v<T, ops::DropConstraint> ||
+                        std::is_same_v<T, ops::RenameColumn>)
+            return o.table;
+          else if constexpr (std::is_same_v<T, ops::RenameTable>)
+            return o.from;
+          else
+            return std::nullopt;
+        },
+        op.op);
+  }
+
+  static bool takes_access_exclusive(const ops::Operation& op) {
+    if (std::holds_alternative<ops::ValidateConstraint>(op.op)) return false;
+    if (auto* a = std::get_if<ops::AddConstraint>(&op.op))
+      return a->constraint.kind != ConstraintKind::ForeignKey;
+    return true;
+  }
+
+  // The statement kinds the linter counts as costing nothing while a lock is held.
+  static bool is_cheap_kind(const ops::Operation& op) {
+    if (auto* v = std::get_if<ops::CreateView>(&op.op)) return !v->view.materialized;
+    return std::holds_alternative<ops::CreateTable>(op.op) ||
+           std::holds_alternative<ops::CreateSequence>(op.op) ||
+           std::holds_alternative<ops::Comment>(op.op) ||
+           std::holds_alternative<ops::CreateFunction>(op.op) ||
+           std::holds_alternative<ops::CreateTrigger>(op.op);
+  }
+
+  static std::vector<DiffStatement> render(const std::vector<Item>& items) {
+    std::vector<DiffStatement> out;
+    for (const auto& item : items) {
+      const std::size_t first = out.size();
+      render_statements(item.op, out);
+      if (item.lint_ignore.empty() || first == out.size()) continue;
+      // On the statement the finding is about: the type change, or the only one.
+      std::size_t at = first;
+      for (std::size_t i = first; i < out.size(); ++i)
+        if (out[i].sql.find(" TYPE ") != std::string::npos) at = i;
+      out[at].lint_ignore = item.lint_ignore;
+    }
+    return out;
+  }
+
+  const Diff& up_;
+  std::set<QualifiedName> existing_;
+  std::set<std::pair<QualifiedName, std::vector<std::string>>> referenced_;
+  std::set<std::pair<QualifiedName, std::string>> dropped_columns_;
+  std::set<std::string> moved_;  // indexes and constraints created in the last step
+  std::vector<Item> txn_, last_;
+  std::vector<ExpandOffer> offers_;
+};
+
+}  // namespace
+
+bool binary_compatible(const std::string& from, const std::string& to) {
+  if (from == to) return true;
+  const auto [ft, fm] = split_type(from);
+  const auto [tt, tm] = split_type(to);
+  const bool fvc = ft == "character varying", tvc = tt == "character varying";
+  if ((fvc || ft == "text") && (tt == "text" || (tvc && tm.empty()))) return true;
+  if (fvc && tvc && !fm.empty() && !tm.empty()) return tm[0] >= fm[0];
+  if (ft == "numeric" && tt == "numeric") {
+    if (tm.empty()) return true;
+    if (fm.empty()) return false;
+    return (fm.size() > 1 ? fm[1] : 0) == (tm.size() > 1 ? tm[1] : 0) && tm[0] >= fm[0];
+  }
+  if (ft == "bit varying" && tt == "bit varying")
+    return tm.empty() || (!fm.empty() && tm[0] >= fm[0]);
+  return ft == "cidr" && tt == "inet";
+}
+
+AutogenPlan autogen_plan(const Diff& up, const Schema& from) { return Planner(up, from).run(); }
+
+}  // namespace migrate::schema::postgres
