@@ -3,7 +3,8 @@
 # sample_project/ in DIR, its database created and upgraded to the heads,
 # and the rows the exercise starts from.
 #
-#   docs/exercises/setup.sh NN DIR      NN: 01, 02, 03 (PostgreSQL), 04 (SQLite)
+#   docs/exercises/setup.sh NN DIR      NN: 01, 02, 03 (PostgreSQL), 04 (SQLite),
+#                                       04pg (exercise 4 on PostgreSQL)
 #
 # PostgreSQL exercises create the database $COURSE_DB (default course_NN) on
 # the server of $COURSE_PG_URL (any database URL of a role that may create
@@ -19,8 +20,8 @@ migrate=${MIGRATE:-migrate}
 
 nn=${1:-}
 dir=${2:-}
-if [[ ! "$nn" =~ ^0[1-4]$ || -z "$dir" ]]; then
-  echo "usage: $0 NN DIR   (NN: 01..04)" >&2
+if [[ ! "$nn" =~ ^(0[1-4]|04pg)$ || -z "$dir" ]]; then
+  echo "usage: $0 NN DIR   (NN: 01..04, 04pg)" >&2
   exit 2
 fi
 if [[ -e "$dir" && -n "$(ls -A "$dir")" ]]; then
@@ -97,6 +98,16 @@ INSERT INTO users (id, email, display_name) SELECT i, 'user' || i || '@example.c
 INSERT INTO user_sessions (id, user_id, token_hash, created_at, expires_at)
 SELECT id, id, printf('%064d', id), '2019-12-01 08:00:00',
        CASE WHEN id % 10 = 0 THEN '2020-01-01 00:00:00' ELSE '2099-12-31 00:00:00' END
+  FROM users;
+SQL
+    ;;
+  04pg)
+    psql -X -q -v ON_ERROR_STOP=1 "$DATABASE_URL" <<'SQL'
+INSERT INTO users (id, email, display_name)
+SELECT g, 'user' || g || '@example.com', 'User ' || g FROM generate_series(1, 50000) g;
+INSERT INTO user_sessions (id, user_id, token_hash, created_at, expires_at)
+SELECT id, id, lpad(id::text, 64, '0'), timestamp '2019-12-01 08:00:00',
+       CASE WHEN id % 10 = 0 THEN timestamp '2020-01-01' ELSE timestamp '2099-12-31' END
   FROM users;
 SQL
     ;;

@@ -116,7 +116,7 @@ class Exercise {
     // Apps still running (a failed test) are stopped; the database dropped.
     testsupport::run_program(
         dir_, {"bash", "-c", "for p in app-logs/*.pid; do touch \"${p%.pid}.stop\"; done"}, env_);
-    if (nn_ != "04")
+    if (nn_ != "04")  // 04 is on SQLite; 04pg on PostgreSQL
       testsupport::run_program(dir_,
                                {"psql", "-X", "-q", testsupport::pg_url(), "-c",
                                 "DROP DATABASE IF EXISTS " + db_ + " WITH (FORCE)"},
@@ -144,6 +144,11 @@ class Exercise {
       CHECK(ok);
     }
     return r;
+  }
+
+  // Runs a command in the exercise's directory, after `source env.sh`.
+  testsupport::RunResult run_command(const std::string& command) const {
+    return testsupport::run_program(dir_, {"bash", "-c", "source env.sh && " + command}, env_);
   }
 
   // Runs the exercise's check script.

@@ -73,3 +73,27 @@ TEST_CASE("exercise 03: make a column NOT NULL", "[e2e][postgres][exercises]") {
     naive("03", "03-set-not-null.md", "03-set-not-null.sh", "FAIL: ");
   }
 }
+
+TEST_CASE("exercise 04 on PostgreSQL: the dry run, the fix, the check",
+          "[e2e][postgres][exercises]") {
+  ExercisePage page("04-delete-without-where.md");
+  SECTION("the page's PostgreSQL steps pass") {
+    Exercise ex("04pg");
+    CHECK_THAT(ex.run(page, "pg-dry-run"), ExitedWith(0));
+    CHECK_THAT(ex.run(page, "pg-fix"), ExitedWith(0));
+  }
+  SECTION("the unguarded DELETE, with the gate off, fails the check") {
+    Exercise ex("04pg");
+    ex.copy_in("solutions/04-delete-without-where/unguarded.sql",
+               "migrations/versions/purge_expired_sessions.sql");
+    testsupport::write_file(
+        ex.dir() + "/migrate.yaml",
+        testsupport::read_file(ex.dir() + "/migrate.yaml") + "lint_on_upgrade: off\n");
+    auto up = ex.run_command("migrate upgrade heads");
+    REQUIRE_THAT(up, ExitedWith(0));
+    auto r = ex.check("04-delete-without-where.sh");
+    CHECK_THAT(r, ExitedWith(1));
+    CHECK_THAT(r.out, Contains("45000 of the 45000 sessions that had not expired are gone"));
+    CHECK_THAT(r.out, Contains("has no row guard"));
+  }
+}

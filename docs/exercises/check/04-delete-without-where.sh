@@ -1,18 +1,23 @@
 #!/usr/bin/env bash
 # Exercise 04 (04-delete-without-where.md): the revision `purge` removes
 # the expired sessions, and only those, and is guarded so that it cannot
-# remove more. Run it in the exercise's directory (SQLite: ./app.db).
+# remove more. Run it in the exercise's directory (SQLite: ./app.db; on
+# PostgreSQL, setup.sh 04pg: DATABASE_URL).
 set -uo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 migrate=${MIGRATE:-migrate}
 
-db=app.db
-[[ -f $db ]] || { echo "FAIL: no $db here: run the check in the exercise's directory"; exit 1; }
-q() { sqlite3 -batch "$db" "$1"; }
+if [[ "${DATABASE_URL:-}" == postgres* ]]; then
+  q() { pg "$1"; }
+else
+  db=app.db
+  [[ -f $db ]] || { echo "FAIL: no $db here: run the check in the exercise's directory"; exit 1; }
+  q() { sqlite3 -batch "$db" "$1"; }
+fi
 
 # setup.sh made 50,000 sessions, 5,000 of them expired since 2020.
-version=$(q "SELECT group_concat(version_num) FROM migrate_version")
+version=$(q "SELECT version_num FROM migrate_version ORDER BY version_num" | paste -sd,)
 [[ "$version" == purge ]] || problem "the database is at '$version', not at the revision purge"
 expired=$(q "SELECT count(*) FROM user_sessions WHERE expires_at < CURRENT_TIMESTAMP")
 valid=$(q "SELECT count(*) FROM user_sessions WHERE expires_at >= CURRENT_TIMESTAMP")
@@ -32,7 +37,7 @@ else
   grep -Eq '^-- migrate:(expect-rows any|lint-ignore)' "$file" &&
     problem "$file acknowledges a full-table statement or silences the linter"
   out=$("$migrate" lint "$file" 2>&1) ||
-    problem "migrate lint $file: $(grep -m1 -E 'error' <<<"$out")"
+    problem "migrate lint $file: $(grep -m1 -E 'error' <<<"$out" || head -n1 <<<"$out")"
 fi
 grep -Eq '^lint_on_upgrade: *off' migrate.yaml &&
   problem "migrate.yaml still turns the upgrade gate off (lint_on_upgrade: off)"
