@@ -24,6 +24,23 @@ void remember_secrets(int argc, char** argv) {
   }
 }
 
+// `--wait 30s` as `--wait=30s`. CLI11 cannot give a flag an optional value
+// in a separate word (`--wait heads` must stay the flag and a target), so
+// the word after a bare --wait is taken as its value exactly when it starts
+// like a duration: with a digit.
+std::vector<std::string> join_wait_values(int argc, char** argv) {
+  std::vector<std::string> args(argv, argv + argc);
+  for (std::size_t i = 1; i + 1 < args.size(); ++i) {
+    if (args[i] == "--") break;
+    if (args[i] == "--wait" && !args[i + 1].empty() && args[i + 1][0] >= '0' &&
+        args[i + 1][0] <= '9') {
+      args[i] += "=" + args[i + 1];
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    }
+  }
+  return args;
+}
+
 // CLI11's usage errors (which quote the arguments) with secrets hidden.
 int exit_redacted(const CLI::App& app, const CLI::Error& e) {
   std::ostringstream out, err;
@@ -59,8 +76,8 @@ int run(int argc, char** argv) {
   // A bare --wait sets "true" (GlobalOptions::kWaitFlagAlone).
   app.add_flag("--wait", ctx.options.wait,
                "PostgreSQL: keep trying the first connection until the server accepts it, up "
-               "to wait_timeout (default 60s); --wait=DURATION (e.g. --wait=30s) sets the limit")
-      ->option_text("[=DURATION]");
+               "to wait_timeout (default 60s); --wait DURATION (e.g. --wait 30s) sets the limit")
+      ->option_text("[DURATION]");
   app.footer(
       "Exit codes: 0 done, 1 failed, 2 bad command line, 3 a check found the database not where it "
       "should be.\nRun 'migrate COMMAND --help' for a command's options.");
@@ -73,6 +90,7 @@ int run(int argc, char** argv) {
   add_schema_commands(app, ctx, actions);
   add_validate_command(app, ctx, actions);
   add_lint_command(app, ctx, actions);
+  add_log_command(app, ctx, actions);
   // CLI11 lists a parent's options only in the parent's help; every
   // command's --help says which global options it also takes.
   for (CLI::App* sub : app.get_subcommands({})) {
@@ -81,8 +99,11 @@ int run(int argc, char** argv) {
         "--wait[=DURATION]; see 'migrate --help'.");
   }
 
+  const std::vector<std::string> args = join_wait_values(argc, argv);
+  std::vector<const char*> arg_ptrs;
+  for (const std::string& a : args) arg_ptrs.push_back(a.c_str());
   try {
-    app.parse(argc, argv);
+    app.parse(static_cast<int>(arg_ptrs.size()), arg_ptrs.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

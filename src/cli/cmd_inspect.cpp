@@ -40,7 +40,9 @@ std::vector<std::string> known_current(Context& ctx) {
   return known_current(ctx, *db);
 }
 
-void print_json(Context& ctx, const nlohmann::json& j) { ctx.out << j.dump(2) << "\n"; }
+void print_json(Context& ctx, const nlohmann::json& j) {
+  ctx.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
 
 // The end of a read-only command that succeeded: flushes the output and
 // exits the process at once, without destroying the loaded scripts (on

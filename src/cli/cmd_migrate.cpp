@@ -7,9 +7,9 @@
 
 #include "cli/backfill_progress.h"
 #include "cli/commands.h"
+#include "cli/dry_run_output.h"
 #include "cli/lint_gate.h"
 #include "config/duration.h"
-#include "cli/dry_run_output.h"
 #include "runner/offline.h"
 #include "runner/runner.h"
 #include "util/error.h"
@@ -25,7 +25,7 @@ struct MoveArgs {
   bool contract = false;  // upgrade: run contract revisions too
   bool dry_run = false;
   bool json = false;  // with --dry-run
-  double lock_wait_s = 60;
+  std::string lock_wait = "60s";
   std::string max_replica_lag;  // upgrade only; empty = not given
 };
 
@@ -44,17 +44,18 @@ void add_move_options(CLI::App* cmd, MoveArgs& a, const char* target_help) {
       "nothing is committed");
   cmd->add_flag("--json", a.json, "With --dry-run: print JSON")->needs(dry);
   dry->excludes(cmd->get_option("--sql"));
-  cmd->add_option("--lock-wait", a.lock_wait_s,
-                  "Seconds to wait for another migrate run on the same database")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--lock-wait", a.lock_wait,
+                  "How long to wait for another migrate run on the same database (e.g. 10s, 2min)")
+      ->capture_default_str();
 }
 
-std::chrono::milliseconds millis(double seconds) {
-  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+std::chrono::milliseconds lock_wait(const std::string& text) {
+  return config::duration_option("--lock-wait", text);
 }
 
 int move(Context& ctx, const MoveArgs& a, bool upgrade) {
+  // Options are checked before anything is opened or created.
+  const std::chrono::milliseconds wait = lock_wait(a.lock_wait);
   const auto& scripts = ctx.scripts();
   if (a.sql) {
     auto dialect = ctx.dialect();
@@ -66,8 +67,8 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
     return 0;
   }
   if (a.dry_run)
-    return run_dry_run(ctx, DryRunArgs{a.target, upgrade, a.json, a.allow_changed, a.contract,
-                                       millis(a.lock_wait_s)});
+    return run_dry_run(ctx,
+                       DryRunArgs{a.target, upgrade, a.json, a.allow_changed, a.contract, wait});
   if (a.target.find(':') != std::string::npos)
     throw UsageError(fmt::format(
         "a FROM:TO range ('{}') is only for --sql; online, the database says where it is",
@@ -82,15 +83,14 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
         ctx.out << line;
         ctx.out.flush();
       },
-      millis(a.lock_wait_s));
+      wait);
   runner::ChangedFiles changed;
   changed.allow = a.allow_changed;
   if (upgrade) {
     runner::BackfillSettings backfill;
     if (!a.max_replica_lag.empty()) {
-      auto lag = config::parse_wait(a.max_replica_lag);
-      if (!lag) throw UsageError(config::bad_wait_message("--max-replica-lag", a.max_replica_lag));
-      backfill.options.max_replica_lag = *lag;
+      backfill.options.max_replica_lag =
+          config::duration_option("--max-replica-lag", a.max_replica_lag);
     }
     // Progress goes to stderr: stdout keeps one line per step.
     backfill.events = backfill_events(ctx.err, &ctx.err == &std::cerr && isatty(2));
@@ -138,7 +138,7 @@ void add_migrate_commands(CLI::App& app, Context& ctx, Actions& actions) {
     std::vector<std::string> targets;
     bool purge = false;
     bool sql = false;
-    double lock_wait_s = 60;
+    std::string lock_wait = "60s";
   };
   auto st = std::make_shared<StampArgs>();
   auto* stamp = app.add_subcommand(
@@ -149,10 +149,9 @@ void add_migrate_commands(CLI::App& app, Context& ctx, Actions& actions) {
                   "Empty the version table first (also when it holds unknown revisions)");
   stamp->add_flag("--sql", st->sql, "Print the SQL instead of running it");
   stamp
-      ->add_option("--lock-wait", st->lock_wait_s,
-                   "Seconds to wait for another migrate run on the same database")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->add_option("--lock-wait", st->lock_wait,
+                   "How long to wait for another migrate run on the same database (e.g. 10s)")
+      ->capture_default_str();
   actions[stamp] = [&ctx, st] {
     const auto& scripts = ctx.scripts();
     if (st->sql) {
@@ -169,8 +168,9 @@ void add_migrate_commands(CLI::App& app, Context& ctx, Actions& actions) {
           .stamp(targets, st->purge, from);
       return 0;
     }
+    const std::chrono::milliseconds wait = lock_wait(st->lock_wait);
     auto db = ctx.open_database(true);
-    runner::Runner runner(*db, scripts, nullptr, millis(st->lock_wait_s));
+    runner::Runner runner(*db, scripts, nullptr, wait);
     auto ops = runner.stamp(st->targets, st->purge);
     for (const auto& op : ops) {
       switch (op.kind) {

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/expand_command.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace migrate::cli {
 
@@ -99,8 +100,8 @@ void add_revision_commands(CLI::App& app, Context& ctx, Actions& actions) {
                   "(docs/zero-downtime.md)")
       ->excludes(rev->get_option("--autogenerate"));
   actions[rev] = [&ctx, a] {
-    if (a->expand_contract.empty() && a->message.empty())
-      throw UsageError("revision: -m/--message is required");
+    if (a->expand_contract.empty() && util::trim(a->message).empty())
+      throw UsageError("revision: -m/--message is required and must not be blank");
     const auto& scripts = ctx.scripts();
     if (!a->expand_contract.empty()) {
       ExpandArgs e;

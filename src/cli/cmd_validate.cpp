@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "config/duration.h"
 #include "runner/checksums.h"
 #include "runner/runner.h"
 #include "util/error.h"
@@ -18,7 +19,7 @@ namespace {
 struct ValidateArgs {
   bool accept = false;
   bool json = false;
-  double lock_wait_s = 60;
+  std::string lock_wait = "60s";
 };
 
 nlohmann::json problem_json(const runner::ChecksumProblem& p) {
@@ -47,8 +48,7 @@ int validate(Context& ctx, const ValidateArgs& a) {
   // Never creates a database file: with nothing applied there is nothing to
   // check, and nothing to accept.
   auto db = ctx.open_database(/*create_if_missing=*/false);
-  runner::Runner runner(*db, scripts, nullptr,
-                        std::chrono::milliseconds(static_cast<long long>(a.lock_wait_s * 1000)));
+  runner::Runner runner(*db, scripts, nullptr, config::duration_option("--lock-wait", a.lock_wait));
   std::vector<db::AcceptedChecksum> accepted;
   runner::ChecksumReport report = a.accept ? runner.accept(accepted) : runner.validate();
 
@@ -70,7 +70,7 @@ int validate(Context& ctx, const ValidateArgs& a) {
         j["accepted"].push_back({{"revision", acc.revision}, {"checksum", acc.checksum}});
     }
     j["ok"] = left.empty();
-    ctx.out << j.dump(2) << "\n";
+    ctx.out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     for (const auto& p : report.problems) {
       bool fixed = a.accept && p.kind == runner::ChecksumProblem::kChanged;
@@ -125,10 +125,10 @@ void add_validate_command(CLI::App& app, Context& ctx, Actions& actions) {
                 "Record the current files' checksums as accepted (history direction 'accept'), "
                 "so that upgrade and downgrade stop refusing");
   cmd->add_flag("--json", a->json, "Print JSON");
-  cmd->add_option("--lock-wait", a->lock_wait_s,
-                  "With --accept: seconds to wait for another migrate run on the same database")
-      ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--lock-wait", a->lock_wait,
+                  "With --accept: how long to wait for another migrate run on the same database "
+                  "(e.g. 10s)")
+      ->capture_default_str();
   actions[cmd] = [&ctx, a] { return validate(ctx, *a); };
 }
 

@@ -24,5 +24,6 @@ void add_schema_commands(CLI::App& app, Context& ctx, Actions& actions);  // che
 void add_validate_command(CLI::App& app, Context& ctx,
                           Actions& actions);                           // validate
 void add_lint_command(CLI::App& app, Context& ctx, Actions& actions);  // lint
+void add_log_command(CLI::App& app, Context& ctx, Actions& actions);   // log
 
 }  // namespace migrate::cli

@@ -51,11 +51,10 @@ db::SessionSettings Context::session() {
     }
   }
   if (!wait.empty()) {
-    auto ms = config::parse_wait(wait);
+    auto ms = config::parse_duration_ms(wait);
     if (!ms) {
-      if (where == "--wait")
-        throw UsageError("--wait=" + wait + ": give a time with a unit, such as --wait=30s");
-      throw Error(where + ": " + config::bad_wait_message("wait_timeout", wait));
+      if (where == "--wait") throw UsageError(config::bad_duration_message("--wait", wait, "s"));
+      throw Error(where + ": " + config::bad_duration_message("wait_timeout", wait, "s"));
     }
     s.connect_wait = *ms;
   }
@@ -67,7 +66,13 @@ std::unique_ptr<db::Database> Context::open_database(bool create_if_missing) {
   if (c.database_url.empty())
     throw Error("no database URL: set database_url in " + c.file +
                 ", the DATABASE_URL variable, or pass --url");
-  return backend::open_database(c.database_url, tables(), c.dir, create_if_missing, session());
+  auto db = backend::open_database(c.database_url, tables(), c.dir, create_if_missing, session());
+  if (std::string missing = db->missing(); !missing.empty()) {
+    err << "migrate: note: " << db->describe() << ": " << missing
+        << " (a mistyped path?); it reads as an empty database, and only upgrade or stamp "
+           "creates it\n";
+  }
+  return db;
 }
 
 std::unique_ptr<db::Dialect> Context::dialect() {

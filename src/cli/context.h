@@ -40,7 +40,8 @@ class Context {
   // the server (--wait, wait_timeout). Throws on a bad --wait value.
   db::SessionSettings session();
   // Opens the configured database. With `create_if_missing` false, a missing
-  // SQLite file is not created (read-only commands must not leave files).
+  // SQLite file is not created (read-only commands must not leave files),
+  // and a note on `err` says it does not exist.
   std::unique_ptr<db::Database> open_database(bool create_if_missing);
   std::unique_ptr<db::Dialect> dialect();
   // The database URL with any password redacted.

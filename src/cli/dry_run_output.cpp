@@ -106,7 +106,9 @@ int run_dry_run(Context& ctx, const DryRunArgs& args) {
   std::vector<runner::StepReport> steps;
   db::DryRunReport report = runner.dry_run(args.upgrade, args.target, steps);
   if (args.json) {
-    ctx.out << to_json(report, steps, args.upgrade).dump(2) << "\n";
+    ctx.out << to_json(report, steps, args.upgrade)
+                   .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+            << "\n";
   } else if (steps.empty()) {
     ctx.out << "Nothing to do: the database is already at " << args.target << ".\n";
   } else {

@@ -78,7 +78,7 @@ Setter path_field(std::string Config::*field) {
 // it as is).
 Setter duration_field(std::string Config::*field, const char* key) {
   return [field, key](Config& c, const std::string& v, const std::string& where) {
-    if (!parse_pg_duration(v)) throw Error(where + ": " + bad_duration_message(key, v));
+    if (!parse_duration(v)) throw Error(where + ": " + bad_duration_message(key, v));
     c.*field = std::string(util::trim(v));
   };
 }
@@ -96,7 +96,8 @@ const std::map<std::string, Setter>& known_keys() {
       {"statement_timeout", duration_field(&Config::statement_timeout, "statement_timeout")},
       {"wait_timeout",
        [](Config& c, const std::string& v, const std::string& where) {
-         if (!parse_wait(v)) throw Error(where + ": " + bad_wait_message("wait_timeout", v));
+         if (!parse_duration(v))
+           throw Error(where + ": " + bad_duration_message("wait_timeout", v, "s"));
          c.wait_timeout = std::string(util::trim(v));
        }},
       {"lint_on_upgrade",

@@ -34,7 +34,7 @@ struct Config {
   // kDefaultLockRetries).
   std::optional<int> lock_retries;
   // How long to wait for the database to accept the first connection
-  // (config::parse_wait syntax; empty = do not wait unless --wait is given).
+  // (config::parse_duration syntax; empty = do not wait unless --wait is given).
   std::string wait_timeout;
   // `lint_on_upgrade: error|warn|off` (checked at load): what `upgrade` does
   // when the linter finds an error in a step it is about to run.

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "util/error.h"
 #include "util/strings.h"
 
 namespace migrate::config {
@@ -15,9 +16,16 @@ struct Unit {
 };
 constexpr Unit kUnits[] = {{"us", 0.001},  {"ms", 1},        {"s", 1000},
                            {"min", 60000}, {"h", 3'600'000}, {"d", 86'400'000}};
+constexpr double kMaxMs = 2147483647.0;
 
-// The number and unit of `text`; false when the form is wrong.
-bool split_value(std::string_view text, double& number, std::string_view& unit) {
+struct Parts {
+  double number = 0;
+  std::string_view digits;
+  std::string_view unit;
+};
+
+// The number and unit of `text`; nullopt when the form is wrong.
+std::optional<Parts> split_value(std::string_view text) {
   std::string_view t = util::trim(text);
   std::size_t i = 0;
   bool digits = false, dot = false;
@@ -28,46 +36,64 @@ bool split_value(std::string_view text, double& number, std::string_view& unit) 
       digits = true;
     ++i;
   }
-  if (!digits) return false;
-  number = std::strtod(std::string(t.substr(0, i)).c_str(), nullptr);
+  if (!digits || i > 30) return std::nullopt;
+  Parts p;
+  p.digits = t.substr(0, i);
+  p.number = std::strtod(std::string(p.digits).c_str(), nullptr);
   while (i < t.size() && t[i] == ' ') ++i;
-  unit = t.substr(i);
-  return true;
+  p.unit = t.substr(i);
+  return p;
 }
 
 }  // namespace
 
-std::optional<double> parse_pg_duration(std::string_view text) {
-  double number = 0;
-  std::string_view unit;
-  if (!split_value(text, number, unit)) return std::nullopt;
-  double factor = unit.empty() ? 1 : 0;
+std::optional<double> parse_duration(std::string_view text) {
+  std::optional<Parts> p = split_value(text);
+  if (!p) return std::nullopt;
+  if (p->unit.empty()) {
+    if (p->number == 0) return 0.0;
+    return std::nullopt;  // a bare number: which unit?
+  }
+  double factor = 0;
   for (const Unit& u : kUnits)
-    if (unit == u.name) factor = u.ms;
+    if (p->unit == u.name) factor = u.ms;
   if (factor == 0) return std::nullopt;
-  double ms = number * factor;
-  if (!std::isfinite(ms) || ms > 2147483647.0) return std::nullopt;
+  double ms = p->number * factor;
+  if (!std::isfinite(ms) || ms > kMaxMs) return std::nullopt;
   return ms;
 }
 
-std::string bad_duration_message(const std::string& key, const std::string& value) {
-  return "`" + key + "` must be a PostgreSQL time value such as 5s, 500ms, 2min or 0 (no limit), " +
-         "not '" + value + "' (units: us, ms, s, min, h, d; no unit means milliseconds)";
-}
-
-std::optional<std::chrono::milliseconds> parse_wait(std::string_view text) {
-  double number = 0;
-  std::string_view unit;
-  if (!split_value(text, number, unit)) return std::nullopt;
-  if (unit.empty() && number != 0) return std::nullopt;
-  std::optional<double> ms = parse_pg_duration(text);
+std::optional<std::chrono::milliseconds> parse_duration_ms(std::string_view text) {
+  std::optional<double> ms = parse_duration(text);
   if (!ms) return std::nullopt;
   return std::chrono::milliseconds(static_cast<long long>(std::ceil(*ms)));
 }
 
-std::string bad_wait_message(const std::string& key, const std::string& value) {
-  return "`" + key + "` must be a time with a unit such as 30s, 2min or 0 (do not wait), not '" +
-         value + "'";
+std::string bad_duration_message(const std::string& key, const std::string& value,
+                                 std::string_view bare_unit) {
+  // Echo what was written, but never a page of digits.
+  const std::string shown = value.size() > 40 ? value.substr(0, 37) + "..." : value;
+  const std::string units = "units: us, ms, s, min, h, d; 0 alone means none";
+  std::optional<Parts> p = split_value(value);
+  if (p && p->unit.empty()) {
+    return "`" + key + "` must be a time value with a unit, not '" + shown + "': did you mean " +
+           std::string(p->digits) + std::string(bare_unit) + "? (" + units + ")";
+  }
+  if (p) {
+    for (const Unit& u : kUnits) {
+      if (p->unit == u.name)
+        return "`" + key + "` must be a time value of at most 24 days, not '" + shown + "'";
+    }
+  }
+  return "`" + key + "` must be a time value with a unit, such as 500ms, 10s, 2min or 1h (" +
+         units + "), not '" + shown + "'";
+}
+
+std::chrono::milliseconds duration_option(const std::string& option, const std::string& text,
+                                          std::string_view bare_unit) {
+  auto ms = parse_duration_ms(text);
+  if (!ms) throw UsageError(bad_duration_message(option, text, bare_unit));
+  return *ms;
 }
 
 }  // namespace migrate::config

@@ -197,6 +197,12 @@ class Database {
   virtual const Dialect& dialect() const = 0;
   // A redacted description for messages, e.g. "sqlite:///app.db".
   virtual std::string describe() const = 0;
+  // What does not exist when the database was opened without creating it
+  // (a SQLite file, for a read-only command), e.g. "no such database file
+  // /app/ap.db"; empty when the database exists. Such a database reads as
+  // empty, so a read-only command says this rather than let a mistyped path
+  // pass for a database with nothing applied.
+  virtual std::string missing() const { return ""; }
 
   // Waits up to `wait` for the run lock; throws migrate::Error on timeout.
   virtual std::unique_ptr<RunLock> lock(std::chrono::milliseconds wait) = 0;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "config/strict_yaml.h"
 #include "util/error.h"
 #include "util/file_io.h"
 
@@ -148,12 +149,8 @@ bool PlanOp::flag(const std::string& key) const { return get(key) == "true"; }
 Plan parse_plan(const std::string& text, const std::string& path) {
   Plan plan;
   plan.path = path;
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    throw Error(plan.at(e.mark.line + 1) + ": " + e.msg);
-  }
+  // The same strict reading as migrate.yaml and revision headers.
+  YAML::Node root = config::load_yaml_strict(text, path, "bad YAML");
   Reader r(plan);
   if (!root.IsMap())
     throw Error(plan.at(1) + ": a plan is a mapping with `table` and `operations`");

@@ -79,7 +79,7 @@ void write_json(std::ostream& out, const std::vector<Finding>& findings, const S
                           {"statements", summary.statements},
                           {"errors", summary.errors},
                           {"warnings", summary.warnings}}}};
-  out << doc.dump(2) << "\n";
+  out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 namespace {

@@ -66,7 +66,7 @@ void write_sarif(std::ostream& out, const std::vector<Finding>& findings) {
            {{{"tool",
               {{"driver", {{"name", "migrate"}, {"version", MIGRATE_VERSION}, {"rules", rules}}}}},
              {"results", results}}})}};
-  out << doc.dump(2) << "\n";
+  out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 }  // namespace migrate::lint

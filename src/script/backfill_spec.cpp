@@ -40,7 +40,7 @@ class SpecReader {
 
   std::chrono::milliseconds duration(const YAML::Node& node, const std::string& key) const {
     std::optional<double> ms;
-    if (node.IsScalar()) ms = config::parse_pg_duration(node.Scalar());
+    if (node.IsScalar()) ms = config::parse_duration(node.Scalar());
     if (!ms) fail(config::bad_duration_message(key, node.IsScalar() ? node.Scalar() : "?"));
     return std::chrono::milliseconds(static_cast<long long>(std::llround(*ms)));
   }

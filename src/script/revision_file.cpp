@@ -310,7 +310,7 @@ class HeaderReader {
 
   // A PostgreSQL time value (config/duration.h), kept as written.
   std::string duration(const HeaderEntry& e) const {
-    if (e.value.kind != HeaderValue::kScalar || !config::parse_pg_duration(e.value.scalar))
+    if (e.value.kind != HeaderValue::kScalar || !config::parse_duration(e.value.scalar))
       fail(e,
            config::bad_duration_message(e.key, e.value.kind == HeaderValue::kScalar ? e.value.scalar
                                                : e.value.kind == HeaderValue::kNull ? "null"

@@ -455,6 +455,9 @@ std::vector<std::string> ScriptDirectory::write_chain(std::vector<NewRevision> r
 
 ScriptDirectory::Prepared ScriptDirectory::prepare(const NewRevision& rev,
                                                    const std::vector<std::string>& pending) const {
+  // What the header reader would refuse, refused before the file exists.
+  if (util::invalid_utf8_at(rev.message) != std::string_view::npos)
+    throw Error("the message is not UTF-8 text; revision files are UTF-8");
   auto known = [&](const std::string& id) {
     return graph_.contains(id) || std::find(pending.begin(), pending.end(), id) != pending.end();
   };
@@ -557,19 +560,43 @@ ScriptDirectory::Prepared ScriptDirectory::prepare(const NewRevision& rev,
   return {id, path, text};
 }
 
+namespace {
+
+// The length of the UTF-8 letter at the start of `s` that a slug keeps, or
+// 0 when it is punctuation or not UTF-8.
+std::size_t utf8_letter(std::string_view s) {
+  auto u = static_cast<unsigned char>(s[0]);
+  std::size_t len = u >= 0xf0 ? 4 : u >= 0xe0 ? 3 : u >= 0xc0 ? 2 : 0;
+  if (len == 0 || len > s.size() || util::invalid_utf8_at(s.substr(0, len)) == 0) return 0;
+  unsigned cp = u & (0xff >> (len + 1));
+  for (std::size_t k = 1; k < len; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[k]) & 0x3f);
+  bool punct = (cp >= 0xa0 && cp <= 0xbf) || cp == 0xd7 || cp == 0xf7 ||
+               (cp >= 0x2000 && cp <= 0x206f) || (cp >= 0x3000 && cp <= 0x303f);
+  return punct ? 0 : len;
+}
+
+}  // namespace
+
 std::string slugify(const std::string& message) {
   std::string slug;
   bool gap = false;
-  for (char c : message) {
-    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    if (!alnum) {
+  for (std::size_t i = 0; i < message.size();) {
+    char c = message[i];
+    bool ascii = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    std::size_t len = ascii ? 1 : utf8_letter(std::string_view(message).substr(i));
+    if (len == 0) {
       gap = !slug.empty();
+      ++i;
       continue;
     }
-    if (slug.size() + (gap ? 1 : 0) >= kMaxSlug) break;
+    if (slug.size() + (gap ? 1 : 0) + len > kMaxSlug) break;
     if (gap) slug += '_';
     gap = false;
-    slug += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    if (c >= 'A' && c <= 'Z')
+      slug += static_cast<char>(c - 'A' + 'a');
+    else
+      slug.append(message, i, len);
+    i += len;
   }
   return slug;
 }

@@ -111,7 +111,11 @@ class ScriptDirectory {
   mutable std::size_t unread_ = 0;
 };
 
-// "Create accounts table!" -> "create_accounts_table" (at most 40 chars).
+// "Create accounts table!" -> "create_accounts_table" (at most 40 bytes).
+// As Alembic's `\W` on Python 3: letters beyond ASCII are kept in UTF-8
+// ("Café" -> "café"), never cut in half; Latin-1 and general punctuation
+// (U+00A0-U+00BF, U+00D7, U+00F7, U+2000-U+206F: "—", "“") and bytes that
+// are not UTF-8 separate words like ASCII punctuation.
 std::string slugify(const std::string& message);
 // 12 lowercase hex digits from a CSPRNG.
 std::string generate_revision_id();

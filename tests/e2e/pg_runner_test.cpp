@@ -308,7 +308,7 @@ TEST_CASE("pg: a held run lock makes a run wait, say so once, and give up", "[e2
   tx.exec(
       "SELECT pg_advisory_lock(hashtextextended('migrate run lock ' || 'public' || '.' || "
       "'migrate_version', 0))");
-  auto r = run(p, db, {"upgrade", "heads", "--lock-wait", "0.5"});
+  auto r = run(p, db, {"upgrade", "heads", "--lock-wait", "500ms"});
   CHECK_THAT(r, ExitedWith(1));
   INFO(r.err);
   CHECK_THAT(r.err, Contains("waiting for another migrate run to finish"));
@@ -319,7 +319,7 @@ TEST_CASE("pg: a held run lock makes a run wait, say so once, and give up", "[e2
   tx.exec(
       "SELECT pg_advisory_unlock(hashtextextended('migrate run lock ' || 'public' || '.' || "
       "'migrate_version', 0))");
-  r = run(p, db, {"upgrade", "heads", "--lock-wait", "0.5"});
+  r = run(p, db, {"upgrade", "heads", "--lock-wait", "500ms"});
   CHECK_THAT(r, ExitedWith(0));
   CHECK(db.version() == V{"a1"});
 }

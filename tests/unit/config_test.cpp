@@ -182,14 +182,21 @@ TEST_CASE("load_config errors name the file and line", "[config]") {
       {"script_location: m\nlock_retries: -1\n", ":2: `lock_retries` must be a whole number"},
       // Timeouts must be PostgreSQL time values.
       {"script_location: m\nlock_timeout: 5 seconds\n",
-       ":2: `lock_timeout` must be a PostgreSQL time value", "'5 seconds'"},
+       ":2: `lock_timeout` must be a time value with a unit", "'5 seconds'"},
       {"script_location: m\n\nstatement_timeout: -1\n",
-       ":3: `statement_timeout` must be a PostgreSQL time value"},
+       ":3: `statement_timeout` must be a time value with a unit"},
       {"script_location: m\nlock_timeout: ''\n",
-       ":2: `lock_timeout` must be a PostgreSQL time value"},
-      // wait_timeout needs a unit.
-      {"script_location: m\nwait_timeout: 30\n", ":2: `wait_timeout` must be a time with a unit"},
-      {"script_location: m\nwait_timeout: soon\n", ":2: `wait_timeout` must be a time with a unit"},
+       ":2: `lock_timeout` must be a time value with a unit"},
+      // A bare number other than 0 is refused, with a guess at the unit.
+      {"script_location: m\nlock_timeout: 500\n",
+       ":2: `lock_timeout` must be a time value with a unit, not '500': did you mean 500ms?"},
+      {"script_location: m\nwait_timeout: 30\n",
+       ":2: `wait_timeout` must be a time value with a unit, not '30': did you mean 30s?"},
+      {"script_location: m\nwait_timeout: soon\n",
+       ":2: `wait_timeout` must be a time value with a unit"},
+      // Too long: the value as written, never a 309-digit number.
+      {"script_location: m\nstatement_timeout: 30d\n",
+       ":2: `statement_timeout` must be a time value of at most 24 days, not '30d'"},
       // Empty names.
       {"script_location: m\nversion_table: ''\n", ":2: `version_table` must not be empty"},
       // A bad ${...} in a value.
@@ -213,33 +220,39 @@ TEST_CASE("load_config errors name the file and line", "[config]") {
   }
 }
 
-TEST_CASE("parse_pg_duration reads time values as PostgreSQL does", "[config]") {
-  using migrate::config::parse_pg_duration;
-  CHECK(parse_pg_duration("0") == 0.0);
-  CHECK(parse_pg_duration("250") == 250.0);  // no unit: milliseconds
-  CHECK(parse_pg_duration("500ms") == 500.0);
-  CHECK(parse_pg_duration("5s") == 5000.0);
-  CHECK(parse_pg_duration("5 s") == 5000.0);
-  CHECK(parse_pg_duration(" 2min ") == 120000.0);
-  CHECK(parse_pg_duration("1.5s") == 1500.0);
-  CHECK(parse_pg_duration("1h") == 3600000.0);
-  CHECK(parse_pg_duration("1d") == 86400000.0);
-  CHECK(parse_pg_duration("1500us") == 1.5);
+TEST_CASE("parse_duration reads time values as PostgreSQL does, a unit required", "[config]") {
+  using migrate::config::parse_duration;
+  CHECK(parse_duration("0") == 0.0);
+  CHECK(parse_duration("0.0") == 0.0);
+  // No unit: refused (PostgreSQL reads milliseconds, --lock-wait used to read
+  // seconds; nobody can tell).
+  CHECK_FALSE(parse_duration("250").has_value());
+  CHECK(parse_duration("500ms") == 500.0);
+  CHECK(parse_duration("5s") == 5000.0);
+  CHECK(parse_duration("5 s") == 5000.0);
+  CHECK(parse_duration(" 2min ") == 120000.0);
+  CHECK(parse_duration("1.5s") == 1500.0);
+  CHECK(parse_duration("1h") == 3600000.0);
+  CHECK(parse_duration("1d") == 86400000.0);
+  CHECK(parse_duration("1500us") == 1.5);
   // PostgreSQL's units are case-sensitive; words, signs and junk are not values.
   for (const char* bad : {"", "s", "5S", "5 sec", "5 seconds", "-1", "+5s", "5s5", "1e3", "5 ms x",
                           "..5", "1.2.3s", "25d"}) {
     INFO(bad);
-    CHECK_FALSE(parse_pg_duration(bad).has_value());
+    CHECK_FALSE(parse_duration(bad).has_value());
   }
+  CHECK_FALSE(parse_duration("nan").has_value());
+  CHECK_FALSE(parse_duration("inf s").has_value());
+  CHECK_FALSE(parse_duration(std::string(400, '9') + "s").has_value());
 }
 
-TEST_CASE("parse_wait takes a time with a unit, or 0", "[config]") {
-  using migrate::config::parse_wait;
+TEST_CASE("parse_duration_ms takes a time with a unit, or 0", "[config]") {
+  using migrate::config::parse_duration_ms;
   using std::chrono::milliseconds;
-  CHECK(parse_wait("0") == milliseconds(0));
-  CHECK(parse_wait("30s") == milliseconds(30000));
-  CHECK(parse_wait("1min") == milliseconds(60000));
-  CHECK(parse_wait("250ms") == milliseconds(250));
-  CHECK_FALSE(parse_wait("30").has_value());  // seconds or milliseconds? refused
-  CHECK_FALSE(parse_wait("later").has_value());
+  CHECK(parse_duration_ms("0") == milliseconds(0));
+  CHECK(parse_duration_ms("30s") == milliseconds(30000));
+  CHECK(parse_duration_ms("1min") == milliseconds(60000));
+  CHECK(parse_duration_ms("250ms") == milliseconds(250));
+  CHECK_FALSE(parse_duration_ms("30").has_value());  // seconds or milliseconds? refused
+  CHECK_FALSE(parse_duration_ms("later").has_value());
 }

@@ -313,7 +313,19 @@ TEST_CASE("slugify", "[script_directory]") {
   using migrate::script::slugify;
   CHECK(slugify("Create accounts table!") == "create_accounts_table");
   CHECK(slugify("  --Add   index: users(email)  ") == "add_index_users_email");
-  CHECK(slugify("caf\xC3\xA9 au lait") == "caf_au_lait");
+  // Letters beyond ASCII are kept (as Alembic's \W does); punctuation such
+  // as an em dash or curly quotes separates words; bytes that are not UTF-8
+  // never reach a file name.
+  CHECK(slugify("caf\xC3\xA9 au lait") == "caf\xC3\xA9_au_lait");
+  CHECK(slugify("Stra\xC3\x9F"
+                "e \xE2\x80\x94 \xE2\x80\x9Cnew\xE2\x80\x9D") ==
+        "stra\xC3\x9F"
+        "e_new");
+  CHECK(slugify("\xE6\x97\xA5\xE6\x9C\xAC") == "\xE6\x97\xA5\xE6\x9C\xAC");
+  CHECK(slugify("a\xFF"
+                "b") == "a_b");
+  // Never cut inside a character: 39 ASCII bytes and a 2-byte letter.
+  CHECK(slugify(std::string(39, 'x') + "\xC3\xA9") == std::string(39, 'x'));
   CHECK(slugify("") == "");
   CHECK(slugify("!!! ???") == "");
   std::string long_slug = slugify("a very long message that goes on and on and on beyond forty");

@@ -57,6 +57,10 @@ std::unique_ptr<Work> SqliteDatabase::begin_work(const WorkOptions& options) {
   return std::make_unique<SqliteWork>(*conn_, options.transaction);
 }
 
+std::string SqliteDatabase::missing() const {
+  return absent() ? "no such database file " + options_.path : "";
+}
+
 void SqliteDatabase::refuse_write() const {
   throw Error(
       fmt::format("{}: no such database file {} (it is created only by commands that write)",

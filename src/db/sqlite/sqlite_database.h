@@ -59,6 +59,7 @@ class SqliteDatabase : public Database {
   // On the run's connection (sqlite_work.h).
   std::unique_ptr<Work> begin_work(const WorkOptions& options) override;
   const TableNames& tables() const override { return options_.tables; }
+  std::string missing() const override;
 
  private:
   bool absent() const { return !conn_; }
