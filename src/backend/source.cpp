@@ -50,6 +50,12 @@ std::string describe_source(const std::string& source) {
 schema::Schema load_source(const std::string& source, const SourceContext& ctx) {
   switch (source_kind(source)) {
     case SourceKind::kDatabase:
+      if (ctx.note) {
+        auto db = open_database(source, ctx.tables, ctx.base_dir, /*create_if_missing=*/false);
+        if (std::string missing = db->missing(); !missing.empty())
+          ctx.note(db->describe() + ": " + missing +
+                   " (a mistyped path?); it reads as an empty database");
+      }
       return inspect_database(source, ctx.base_dir, inspect_options(ctx));
     case SourceKind::kSchemaFile: {
       std::string text = util::read_file(source);

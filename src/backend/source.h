@@ -13,6 +13,7 @@
 // dev databases and inspectors with the runner: schema/ is below both.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,10 @@ struct SourceContext {
   std::string base_dir;      // the config file's folder (relative SQLite paths)
   db::TableNames tables;     // the tool's own tables, left out of every schema
   const script::ScriptDirectory* scripts = nullptr;  // for rev:TARGET
+  // Told when a database source does not exist (db::Database::missing(): a
+  // SQLite file, which reads as an empty schema), so that a mistyped path
+  // does not pass for an empty database unsaid. Unset: not checked.
+  std::function<void(const std::string&)> note;
 };
 
 enum class SourceKind { kDatabase, kSchemaFile, kRevision };

@@ -59,6 +59,7 @@ int run_diff(Context& ctx, const DiffArgs& a) {
       sc = context_without_project(a);
     }
   }
+  sc.note = [&ctx](const std::string& note) { ctx.err << "migrate: note: " << note << "\n"; };
   schema::Schema f = backend::load_source(from, sc);
   schema::Schema t = backend::load_source(to, sc);
   schema::Diff diff = backend::diff_schemas(f, t);

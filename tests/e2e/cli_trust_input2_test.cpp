@@ -56,7 +56,7 @@ TEST_CASE("durations: a unit is required, with a guess; nan and overflows are re
                              "not '500': did you mean 500ms?"));
 }
 
-TEST_CASE("--wait takes its duration with or without =", "[cli][durations]") {
+TEST_CASE("durations: --wait takes its value with or without =", "[cli][durations]") {
   Project p;
   p.add_table_rev("r1", {});
   // SQLite needs no waiting, but the value is still checked.
@@ -146,4 +146,57 @@ TEST_CASE("revision messages: blank refused, letters beyond ASCII kept in the sl
   CHECK_THAT(r, ExitedWith(1));
   CHECK_THAT(r.err, Contains("not UTF-8"));
   CHECK_THAT(p.run({"history"}), ExitedWith(0));
+}
+
+TEST_CASE("docs/reference.md's log example has the real columns", "[cli][log][docs]") {
+  // The example's times, durations and user differ from any real run; its
+  // header must be the real one, and each row's columns must start where
+  // the real output's do.
+  const std::string doc =
+      testsupport::read_file(std::string(MIGRATE_REPO_DIR) + "/docs/reference.md");
+  std::size_t at = doc.find("    $ migrate log -n 2\n");
+  REQUIRE(at != std::string::npos);
+  std::vector<std::string> shown;
+  for (const std::string& line : split_lines(doc.substr(at))) {
+    if (line.rfind("    ", 0) != 0) break;
+    shown.push_back(line.substr(4));
+  }
+  REQUIRE(shown.size() == 4);
+
+  Project p;
+  p.add_table_rev("b4c3e0849ca3", {});
+  REQUIRE_THAT(p.run({"upgrade", "heads"}), ExitedWith(0));
+  REQUIRE_THAT(p.run({"downgrade", "base"}), ExitedWith(0));
+  auto r = p.run({"log", "-n", "2"});
+  REQUIRE_THAT(r, ExitedWith(0));
+  std::vector<std::string> real = split_lines(r.out);
+  REQUIRE(real.size() == 3);
+  CHECK(shown[1] == real[0]);
+  // Where each column starts: after a run of two or more spaces.
+  auto starts = [](const std::string& line) {
+    std::vector<std::size_t> out{0};
+    for (std::size_t i = 2; i < line.size(); ++i)
+      if (line[i] != ' ' && line[i - 1] == ' ' && line[i - 2] == ' ') out.push_back(i);
+    return out;
+  };
+  // The right-aligned duration starts where its value does; compare the
+  // other columns' starts.
+  for (std::size_t k = 1; k < 3; ++k) {
+    INFO(shown[k + 1] << "\nvs\n" << real[k]);
+    auto a = starts(shown[k + 1]), b = starts(real[k]);
+    REQUIRE(a.size() == b.size());
+    for (std::size_t c = 0; c < a.size(); ++c)
+      if (c != 4) CHECK(a[c] == b[c]);
+  }
+}
+
+TEST_CASE("diff from a SQLite file that does not exist says so and creates nothing",
+          "[cli][sqlite]") {
+  Project p;
+  auto r = p.run({"diff", "--from", "sqlite:///typo.db", "--to", "sqlite:///typo2.db"});
+  CHECK_THAT(r, ExitedWith(0));
+  CHECK_THAT(r.err, Contains("no such database file " + p.path("typo.db")) &&
+                        Contains("no such database file " + p.path("typo2.db")));
+  CHECK_FALSE(fs::exists(p.path("typo.db")));
+  CHECK_FALSE(fs::exists(p.path("typo2.db")));
 }
