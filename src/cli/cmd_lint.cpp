@@ -12,6 +12,7 @@
 #include "cli/lint_run.h"
 #include "lint/report.h"
 #include "lint/rules.h"
+#include "lint/server_facts.h"
 #include "lint/settings.h"
 #include "util/error.h"
 
@@ -38,16 +39,17 @@ int list_rules(Context& ctx) {
   return 0;
 }
 
-// The revisions to lint when no file is named, in upgrade order.
-// `on_database`: they are the pending revisions of a database that has
-// applied some (lint::Source::pending_on_database).
-std::vector<std::string> planned_revisions(Context& ctx, const LintArgs& a, bool& on_database) {
+// The revisions to lint when no file is named, in upgrade order; `db` is
+// the configured database (needed unless --since or --all). `on_database`:
+// they are the pending revisions of a database that has applied some
+// (lint::Source::pending_on_database).
+std::vector<std::string> planned_revisions(Context& ctx, const LintArgs& a, db::Database* db,
+                                           bool& on_database) {
   const auto& graph = ctx.scripts().graph();
   std::vector<std::string> from;
   if (!a.since.empty()) {
     from = graph.resolve(a.since, {});
   } else if (!a.all) {
-    auto db = ctx.open_database(/*create_if_missing=*/false);
     from = db->current_heads();
     on_database = !from.empty();
   }
@@ -68,22 +70,41 @@ int run_lint(Context& ctx, const LintArgs& a) {
     format = lint::Format::github;
   }
 
-  lint::Linter linter(lint_dialect(ctx), lint::Settings(ctx.config().lint));
+  lint::Settings settings(ctx.config().lint);
+  const lint::Dialect dialect = lint_dialect(ctx);
+  // The configured database: needed for the pending revisions; otherwise
+  // only asked, when it answers, for the server's facts (lint/server_facts.h).
+  std::unique_ptr<db::Database> db;
+  if (a.files.empty() && a.since.empty() && !a.all) {
+    db = ctx.open_database(/*create_if_missing=*/false);
+  } else if (lint::has_server_facts(dialect)) {
+    try {
+      db = ctx.open_database(/*create_if_missing=*/false);
+    } catch (const Error&) {
+      // Not reachable: the `lint:` config's version and volatility stand.
+    }
+  }
+  if (db && lint::has_server_facts(dialect)) lint::apply_server_facts(dialect, *db, settings);
+  lint::Linter linter(dialect, std::move(settings));
   std::vector<lint::Finding> findings;
   std::size_t files = 0;
+  // Files are read and parsed on several threads (lint::Linter::lint_all);
+  // a project's revisions are read here first (the script directory reads
+  // lazily, on one thread).
   if (!a.files.empty()) {
-    for (const auto& path : a.files) {
-      linter.lint(source_of_file(path), findings);
-      ++files;
-    }
+    files = a.files.size();
+    linter.lint_all(
+        files, [&](std::size_t i) { return source_of_file(a.files[i]); }, findings);
   } else {
     bool on_database = false;
-    for (const auto& id : planned_revisions(ctx, a, on_database)) {
-      lint::Source source = source_of_revision(ctx, id);
-      source.pending_on_database = on_database;
-      linter.lint(source, findings);
-      ++files;
+    std::vector<lint::Source> sources;
+    for (const auto& id : planned_revisions(ctx, a, db.get(), on_database)) {
+      sources.push_back(source_of_revision(ctx, id));
+      sources.back().pending_on_database = on_database;
     }
+    files = sources.size();
+    linter.lint_all(
+        files, [&](std::size_t i) { return std::move(sources[i]); }, findings);
   }
   const lint::Summary summary = lint::summarize(findings, files, linter.statements());
   lint::write_report(ctx.out, format, findings, summary);

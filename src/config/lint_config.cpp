@@ -31,8 +31,9 @@ int parse_version(const YAML::Node& value, const std::string& file) {
 
 LintConfig load_lint_config(const YAML::Node& node, const std::string& file) {
   if (!node.IsMap())
-    throw Error(at(file, node) +
-                ": `lint` must be a mapping (postgres_version:, rules:), see docs/safety.md");
+    throw Error(
+        at(file, node) +
+        ": `lint` must be a mapping (postgres_version:, functions:, rules:), see docs/safety.md");
   LintConfig out;
   for (auto it = node.begin(); it != node.end(); ++it) {
     const YAML::Node key = it->first;
@@ -54,9 +55,23 @@ LintConfig load_lint_config(const YAML::Node& node, const std::string& file) {
                       "` must be off, on, warning or error");
         out.rules[id.IsScalar() ? id.Scalar() : ""] = {text, at(file, id)};
       }
+    } else if (name == "functions") {
+      if (value.IsNull()) continue;
+      if (!value.IsMap())
+        throw Error(at(file, value) +
+                    ": `lint.functions` must map function names to immutable|stable|volatile");
+      for (auto f = value.begin(); f != value.end(); ++f) {
+        const std::string fn = f->first.IsScalar() ? f->first.Scalar() : "";
+        const std::string v =
+            f->second.IsScalar() ? std::string(util::trim(f->second.Scalar())) : "";
+        if (fn.empty() || (v != "immutable" && v != "stable" && v != "volatile"))
+          throw Error(at(file, f->second) + ": `lint.functions." + fn +
+                      "` must be immutable, stable or volatile");
+        out.functions[fn] = v[0] == 'i' ? 'i' : (v[0] == 's' ? 's' : 'v');
+      }
     } else {
       throw Error(at(file, key) + ": unknown key `lint." + name +
-                  "` (known: postgres_version, rules)");
+                  "` (known: postgres_version, functions, rules)");
     }
   }
   return out;

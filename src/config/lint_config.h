@@ -6,6 +6,8 @@
 //
 //   lint:
 //     postgres_version: 15        # major version (or 150004); default 15
+//     functions:                  # volatility of functions the rules cannot know
+//       next_code: volatile       # immutable | stable | volatile
 //     rules:
 //       prefer-bigint: warning    # off | on | warning | error
 //       drop-column: off
@@ -30,6 +32,9 @@ struct LintConfig {
   std::map<std::string, LintRuleSetting> rules;  // rule id -> setting
   // PostgreSQL's major version (11, 15, ...); unset = the linter's default.
   std::optional<int> postgres_version;
+  // Function name -> 'i' (immutable), 's' (stable) or 'v' (volatile), for
+  // the volatile-default rule when the server cannot be asked.
+  std::map<std::string, char> functions;
 };
 
 // Reads the `lint:` node of `file`. Throws migrate::Error "FILE:LINE: ..."

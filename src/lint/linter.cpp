@@ -1,6 +1,8 @@
 #include "lint/linter.h"
 
 #include <algorithm>
+#include <exception>
+#include <thread>
 
 #include "lint/directives.h"
 #include "lint/section_linter.h"
@@ -38,10 +40,52 @@ Linter::Linter(Dialect dialect, Settings settings)
 
 Linter::~Linter() = default;
 
+unsigned Linter::default_threads() {
+  const unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : std::min(n, 4u);
+}
+
+void Linter::lint_all(std::size_t count, const std::function<Source(std::size_t)>& load,
+                      std::vector<Finding>& out, unsigned threads) {
+  // Small batches: a parse tree is large, and the rules wait for the batch.
+  constexpr std::size_t kBatch = 64;
+  if (threads == 0) threads = 1;
+  std::vector<Source> sources(kBatch);
+  std::vector<std::unique_ptr<ParsedSection>> parsed(kBatch);
+  std::vector<std::exception_ptr> failed(kBatch);
+  for (std::size_t first = 0; first < count; first += kBatch) {
+    const std::size_t n = std::min(kBatch, count - first);
+    auto work = [&](std::size_t from) {
+      for (std::size_t i = from; i < n; i += threads) {
+        try {
+          sources[i] = load(first + i);
+          parsed[i] = dialect_->parse(sources[i]);
+        } catch (...) {
+          failed[i] = std::current_exception();
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (unsigned t = 1; t < threads && t < n; ++t) pool.emplace_back(work, t);
+    work(0);
+    for (auto& t : pool) t.join();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (failed[i]) std::rethrow_exception(failed[i]);
+      lint_section(sources[i], parsed[i].get(), out);
+      parsed[i].reset();
+    }
+  }
+}
+
 void Linter::lint(const Source& source, std::vector<Finding>& out) {
+  lint_section(source, nullptr, out);
+}
+
+void Linter::lint_section(const Source& source, const ParsedSection* parsed,
+                          std::vector<Finding>& out) {
   std::vector<StatementHits> statements;
   std::vector<Hit> section_hits;
-  dialect_->lint(source, settings_, statements, section_hits);
+  dialect_->lint(source, settings_, statements, section_hits, parsed);
   statements_ += statements.size();
 
   const LineIndex lines(source.sql);

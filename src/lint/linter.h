@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -25,6 +26,7 @@ namespace migrate::lint {
 enum class Dialect { postgres, sqlite };
 
 class SectionLinter;
+struct ParsedSection;
 
 class Linter {
  public:
@@ -35,11 +37,23 @@ class Linter {
 
   // Appends the findings of `source`, in position order.
   void lint(const Source& source, std::vector<Finding>& out);
+  // lint() of load(0) .. load(count - 1), in that order, with the loading
+  // and the parsing (which depend on one section alone) done ahead on up to
+  // `threads` threads, a batch at a time; the rules still run in order.
+  // `load` must be thread-safe. An exception from load() or the linter is
+  // thrown once the sections before it are linted, as lint() one by one
+  // would.
+  void lint_all(std::size_t count, const std::function<Source(std::size_t)>& load,
+                std::vector<Finding>& out, unsigned threads = default_threads());
+  // The machine's cores, at most 4.
+  static unsigned default_threads();
 
   std::size_t statements() const { return statements_; }  // linted so far
   const Settings& settings() const { return settings_; }
 
  private:
+  void lint_section(const Source& source, const ParsedSection* parsed, std::vector<Finding>& out);
+
   Settings settings_;
   std::unique_ptr<SectionLinter> dialect_;
   std::size_t statements_ = 0;

@@ -41,22 +41,46 @@ std::size_t skip_blanks_and_comments(const std::string& sql, std::size_t pos, st
   return pos;
 }
 
+// A section's parse tree, or the parser's complaint.
+struct PgParsed : ParsedSection {
+  pg::json tree;
+  bool failed = false;
+  std::size_t error_offset = 0;
+  std::string error_message;
+};
+
 class PostgresLinter : public SectionLinter {
  public:
-  void lint(const Source& source, const Settings& settings, std::vector<StatementHits>& out,
-            std::vector<Hit>& section_hits) override {
-    const std::string& sql = source.sql;
-    pg::json tree;
+  std::unique_ptr<ParsedSection> parse(const Source& source) const override {
+    auto p = std::make_unique<PgParsed>();
     try {
-      tree = sql::postgres::parse(sql);
+      p->tree = sql::postgres::parse(source.sql);
     } catch (const sql::postgres::ParseError& e) {
-      section_hits.push_back({RuleId::parse_error, std::min(e.offset(), sql.size()),
+      p->failed = true;
+      p->error_offset = std::min(e.offset(), source.sql.size());
+      p->error_message = e.parser_message();
+    }
+    return p;
+  }
+
+  void lint(const Source& source, const Settings& settings, std::vector<StatementHits>& out,
+            std::vector<Hit>& section_hits, const ParsedSection* parsed) override {
+    const std::string& sql = source.sql;
+    std::unique_ptr<ParsedSection> here;
+    if (!parsed) {
+      here = parse(source);
+      parsed = here.get();
+    }
+    const auto& p = static_cast<const PgParsed&>(*parsed);
+    if (p.failed) {
+      section_hits.push_back({RuleId::parse_error, p.error_offset,
                               fmt::format("PostgreSQL's parser rejects this section: {}; nothing "
                                           "in it was linted",
-                                          e.parser_message()),
+                                          p.error_message),
                               ""});
       return;
     }
+    const pg::json& tree = p.tree;
     pg::StepState step;
     step.transactional = source.transactional;
     step.new_before = run_.new_tables;
@@ -80,6 +104,7 @@ class PostgresLinter : public SectionLinter {
                       pg::body_of(node),
                       sh.begin,
                       settings.postgres_version(),
+                      settings,
                       run_,
                       step,
                       sh.hits};

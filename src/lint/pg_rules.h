@@ -52,6 +52,7 @@ struct Statement {
   const json& body;
   std::size_t begin;  // byte offset of its first token in the section
   int postgres_version;
+  const Settings& settings;  // function volatility (Settings::volatility)
   RunState& run;
   StepState& step;
   std::vector<Hit>& hits;

@@ -30,13 +30,16 @@ bool is_volatile_function(const std::string& name) {
          names.end();
 }
 
-// The first volatile function called in `expr`; "".
-std::string volatile_call(const json& expr) {
+// The first volatile function called in `expr`; "". What the server (or
+// the config's `lint.functions`) says about a function comes first; the
+// built-in list covers the rest.
+std::string volatile_call(const Statement& s, const json& expr) {
   std::string found;
   walk(expr, [&](const json& n) {
     if (!found.empty() || kind_of(n) != "FuncCall") return;
     const std::string f = last_name(field(body_of(n), "funcname"));
-    if (is_volatile_function(f)) found = f + "()";
+    const char known = s.settings.volatility(f);
+    if (known ? known == 'v' : is_volatile_function(f)) found = f + "()";
   });
   return found;
 }
@@ -83,7 +86,7 @@ void check_add_column(const Statement& s, const std::string& table, const json& 
     if (t == "CONSTR_NOTNULL" || t == "CONSTR_PRIMARY") not_null = true;
     if (t == "CONSTR_DEFAULT") {
       has_default = true;
-      volatile_fn = volatile_call(field(con, "raw_expr"));
+      volatile_fn = volatile_call(s, field(con, "raw_expr"));
       if (volatile_fn.empty() && s.postgres_version < 11) volatile_fn = "any default before 11";
     }
     if (t == "CONSTR_IDENTITY") identity = true;

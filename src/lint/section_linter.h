@@ -29,13 +29,25 @@ struct StatementHits {
   std::vector<Hit> hits;
 };
 
+// What a dialect reads from a section before its rules run (PostgreSQL:
+// the parse tree): depends on the section alone, so it may be made ahead,
+// on another thread (Linter::lint_all).
+struct ParsedSection {
+  virtual ~ParsedSection() = default;
+};
+
 class SectionLinter {
  public:
   virtual ~SectionLinter() = default;
+  // The section's parse, or null when the dialect parses inside lint().
+  // Thread-safe: touches nothing the linter keeps between sections.
+  virtual std::unique_ptr<ParsedSection> parse(const Source& /*source*/) const { return nullptr; }
   // Appends the section's statements in order; `section_hits` gets what
-  // belongs to no statement (a parse error).
+  // belongs to no statement (a parse error). `parsed`: parse(source), or
+  // null to parse here.
   virtual void lint(const Source& source, const Settings& settings,
-                    std::vector<StatementHits>& statements, std::vector<Hit>& section_hits) = 0;
+                    std::vector<StatementHits>& statements, std::vector<Hit>& section_hits,
+                    const ParsedSection* parsed) = 0;
 };
 
 std::unique_ptr<SectionLinter> make_postgres_linter();

@@ -13,6 +13,7 @@ Settings::Settings() {
 
 Settings::Settings(const config::LintConfig& config) : Settings() {
   if (config.postgres_version) postgres_version_ = *config.postgres_version;
+  volatility_ = config.functions;
   for (const auto& [name, setting] : config.rules) {
     const Rule* r = find_rule(name);
     if (!r)

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <array>
+#include <map>
+#include <string>
 
 #include "config/lint_config.h"
 #include "lint/rules.h"
@@ -25,6 +27,14 @@ class Settings {
 
   void set(RuleId id, bool enabled, Severity severity);
   void set_postgres_version(int major) { postgres_version_ = major; }
+  // A function's volatility as the server (lint/server_facts.h) or the
+  // config says: 'i', 's' or 'v'; 0 when neither knows it (the rules then
+  // use their built-in list of volatile functions).
+  char volatility(const std::string& function) const {
+    auto it = volatility_.find(function);
+    return it == volatility_.end() ? 0 : it->second;
+  }
+  void set_volatility(const std::string& function, char v) { volatility_[function] = v; }
 
  private:
   static std::size_t index(RuleId id) { return static_cast<std::size_t>(id); }
@@ -32,6 +42,7 @@ class Settings {
   std::array<bool, kCount> enabled_{};
   std::array<Severity, kCount> severity_{};
   int postgres_version_ = kDefaultPostgresVersion;
+  std::map<std::string, char> volatility_;
 };
 
 }  // namespace migrate::lint

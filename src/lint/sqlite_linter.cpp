@@ -89,7 +89,13 @@ bool constant_true(const Tokens& t, std::size_t b, std::size_t e) {
 class SqliteLinter : public SectionLinter {
  public:
   void lint(const Source& source, const Settings& /*settings*/, std::vector<StatementHits>& out,
-            std::vector<Hit>& section_hits) override {
+            std::vector<Hit>& section_hits, const ParsedSection* /*parsed*/) override {
+    lint_section(source, out, section_hits);
+  }
+
+ private:
+  void lint_section(const Source& source, std::vector<StatementHits>& out,
+                    std::vector<Hit>& section_hits) {
     std::vector<db::Statement> statements;
     try {
       statements = db::sqlite::split_sql(source.sql, source.first_line, source.file);
