@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include "cli/lint_run.h"
-#include "lint/server_facts.h"
 #include "lint/settings.h"
 #include "util/error.h"
 
@@ -18,18 +17,9 @@ runner::Runner::PlanCheck make_upgrade_gate(Context& ctx) {
   auto settings = std::make_shared<lint::Settings>(cfg.lint);
   const lint::Dialect dialect = lint_dialect(ctx);
   return [&ctx, settings, dialect, refuse](const std::vector<db::PlannedStep>& steps) {
-    lint::Settings with_facts = *settings;
-    if (lint::has_server_facts(dialect)) {
-      // The server being upgraded answers (its own connection: the runner's
-      // is inside its run lock).
-      try {
-        auto db = ctx.open_database(/*create_if_missing=*/false);
-        lint::apply_server_facts(dialect, *db, with_facts);
-      } catch (const Error&) {
-        // The config's facts stand; the run itself says what is wrong.
-      }
-    }
-    lint::Linter linter(dialect, std::move(with_facts));
+    // The `lint:` config's facts: asking the server would cost the run a
+    // connection and round trips of its own (migrate lint asks).
+    lint::Linter linter(dialect, *settings);
     std::vector<lint::Finding> findings;
     for (const auto& source : sources_of_plan(ctx, steps)) linter.lint(source, findings);
     std::string lines;

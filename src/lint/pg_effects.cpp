@@ -111,6 +111,7 @@ void record_effects(const Statement& s) {
   if (s.kind == "CreateStmt") {
     const std::string table = table_of(field(b, "relation"));
     s.run.new_tables.insert(table);
+    s.step.created.insert(table);
     for (const auto& e : field(b, "tableElts")) {
       if (kind_of(e) == "ColumnDef") record_column(s.run, table, body_of(e));
       if (kind_of(e) == "Constraint" && text(body_of(e), "contype") == "CONSTR_FOREIGN" &&
@@ -119,6 +120,7 @@ void record_effects(const Statement& s) {
     }
   } else if (s.kind == "CreateTableAsStmt") {
     s.run.new_tables.insert(table_of(field(field(b, "into"), "rel")));
+    s.step.created.insert(table_of(field(field(b, "into"), "rel")));
   } else if (s.kind == "IndexStmt") {
     const std::string table = table_of(field(b, "relation"));
     if (s.is_new(table) && !text(b, "idxname").empty())
@@ -127,7 +129,11 @@ void record_effects(const Statement& s) {
     record_alter_table(s);
   } else if (s.kind == "RenameStmt" && text(b, "renameType") == "OBJECT_TABLE") {
     // A new table keeps being new under its new name.
-    if (s.is_new(table_of(field(b, "relation")))) s.run.new_tables.insert(text(b, "newname"));
+    if (s.is_new(table_of(field(b, "relation")))) {
+      s.run.new_tables.insert(text(b, "newname"));
+      if (s.step.created.count(table_of(field(b, "relation"))))
+        s.step.created.insert(text(b, "newname"));
+    }
   }
 }
 

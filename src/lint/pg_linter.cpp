@@ -83,7 +83,6 @@ class PostgresLinter : public SectionLinter {
     const pg::json& tree = p.tree;
     pg::StepState step;
     step.transactional = source.transactional;
-    step.new_before = run_.new_tables;
     step.pending_on_database = source.pending_on_database;
     const bool style =
         settings.enabled(RuleId::prefer_bigint) || settings.enabled(RuleId::prefer_timestamptz) ||

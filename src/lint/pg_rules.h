@@ -41,8 +41,10 @@ struct StepState {
   std::string exclusive_table;
   bool exclusive_reported = false;
   std::set<std::string> not_valid_added;  // constraint names added NOT VALID in this step
-  std::set<std::string> new_before;       // RunState::new_tables when the step began
-  bool pending_on_database = false;       // Source::pending_on_database
+  // Tables this step created (a copy of RunState::new_tables per step
+  // would make a long run quadratic).
+  std::set<std::string> created;
+  bool pending_on_database = false;  // Source::pending_on_database
 };
 
 // One statement, as the rules see it.
@@ -63,7 +65,7 @@ struct Statement {
   bool is_new(const std::string& table) const { return run.new_tables.count(table) != 0; }
   // Whether every row of `table` is one this run wrote (Source::pending_on_database).
   bool rows_are_the_runs(const std::string& table) const {
-    return is_new(table) && (step.pending_on_database || step.new_before.count(table) == 0);
+    return is_new(table) && (step.pending_on_database || step.created.count(table) != 0);
   }
   // Location of a node, else the statement's start.
   std::size_t at(const json& n) const { return location_in(n, begin); }

@@ -106,7 +106,8 @@ class SqliteLinter : public SectionLinter {
       return;
     }
     copied_.clear();
-    new_before_ = source.pending_on_database ? std::set<std::string>() : new_tables_;
+    created_.clear();
+    pending_on_database_ = source.pending_on_database;
     std::size_t cursor = 0;
     for (const auto& st : statements) {
       const std::size_t begin = source.sql.find(st.sql, cursor);
@@ -199,7 +200,9 @@ class SqliteLinter : public SectionLinter {
       problem = "with a WHERE that is always true";
     // A table created earlier in the run holds only the run's own rows
     // (Source::pending_on_database).
-    if (problem.empty() || (is_new(table) && !new_before_.count(sql::sqlite::fold(table)))) return;
+    if (problem.empty() ||
+        (is_new(table) && (pending_on_database_ || created_.count(sql::sqlite::fold(table)))))
+      return;
     hit(sh, del ? RuleId::delete_without_where : RuleId::update_without_where, t[0].begin,
         fmt::format("{} {} {} every row of {}", del ? "DELETE" : "UPDATE", problem,
                     del ? "removes" : "changes", table));
@@ -219,7 +222,10 @@ class SqliteLinter : public SectionLinter {
     ++i;
     if (i + 2 < t.size() && is_kw(t[i], "if")) i += 3;
     if (i + 2 < t.size() && t[i + 1].is(".")) i += 2;
-    if (i < t.size()) new_tables_.insert(sql::sqlite::fold(t[i].value()));
+    if (i < t.size()) {
+      new_tables_.insert(sql::sqlite::fold(t[i].value()));
+      created_.insert(sql::sqlite::fold(t[i].value()));
+    }
   }
 
   void check_drop(const Tokens& t, StatementHits& sh) {
@@ -265,9 +271,11 @@ class SqliteLinter : public SectionLinter {
 
   std::set<std::string> new_tables_;  // created in this run (folded names)
   std::set<std::string> copied_;      // read by INSERT ... SELECT in this step
-  // new_tables_ as the step began, unless the run starts from the database
-  // (Source::pending_on_database): tables whose rows need not be the run's.
-  std::set<std::string> new_before_;
+  // Tables this step created, and whether the run starts from the database
+  // (Source::pending_on_database): a new table's rows are the run's when
+  // either holds. (Not a copy of new_tables_ per step: quadratic.)
+  std::set<std::string> created_;
+  bool pending_on_database_ = false;
 };
 
 }  // namespace
