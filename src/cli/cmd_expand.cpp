@@ -10,6 +10,7 @@
 #include "expand/change.h"
 #include "expand/pg_planner.h"
 #include "expand/plan.h"
+#include "expand/sqlite_planner.h"
 #include "util/error.h"
 
 namespace migrate::cli {
@@ -41,18 +42,16 @@ int write_expand_contract(Context& ctx, const ExpandArgs& a) {
   const expand::Plan plan = expand::read_plan(a.plan_path);
   const auto& scripts = ctx.scripts();
   const auto& kind = config::parse_database_url(ctx.config().database_url).kind;
-  if (kind != config::DatabaseUrl::kPostgres)
-    throw Error(
-        "revision --expand-contract: only PostgreSQL projects are planned so far (the "
-        "SQLite planner is not written yet)");
+  const bool postgres = kind == config::DatabaseUrl::kPostgres;
   // The schema the new revisions start from: the one they follow.
   const std::string source =
       a.parents.empty() ? std::string("rev:base") : "rev:" + a.parents.front();
   schema::Schema at = backend::load_source(source, source_context(ctx, "", true));
-  const expand::Change change = expand::analyse(plan, at, "public");
+  const expand::Change change = expand::analyse(plan, at, postgres ? "public" : "main");
   const std::string message = a.message.empty() ? default_message(plan) : a.message;
   expand::Phases phases =
-      expand::plan_postgres(change, backend::backend_for(kind).renderer(), message);
+      postgres ? expand::plan_postgres(change, backend::backend_for(kind).renderer(), message)
+               : expand::plan_sqlite(change, at, message);
   for (const auto& w : phases.warnings) ctx.err << "migrate: warning: " << w << "\n";
 
   std::vector<script::NewRevision> revs = {revision(phases.expand), revision(phases.backfill),

@@ -2,10 +2,11 @@
 
 #include <fmt/format.h>
 
+#include "expand/backfill_plan.h"
 #include "expand/expression.h"
 #include "expand/pg_sync.h"
+#include "expand/script_text.h"
 #include "schema/postgres/pg_quote.h"
-#include "script/revision_header.h"
 
 namespace migrate::expand {
 
@@ -16,30 +17,7 @@ using schema::postgres::literal;
 using schema::postgres::qualified;
 namespace ops = schema::ops;
 
-// Statements of one section, rendered through the dialect's renderer where
-// a typed operation says it, as the script the revision file holds.
-class Script {
- public:
-  explicit Script(const schema::Renderer& r) : renderer_(r) {}
-  void comment(const std::string& text) { out_ += "-- " + text + "\n"; }
-  void sql(const std::string& statement) { out_ += statement + ";\n"; }
-  void op(ops::Op o) {
-    std::vector<schema::DiffStatement> st;
-    renderer_.statements(ops::Operation{std::move(o), true}, st);
-    for (const auto& s : st) {
-      if (s.destructive) out_ += "-- destructive: " + s.note + "\n";
-      out_ += s.sql + ";\n";
-    }
-  }
-  void blank() {
-    if (out_.size() >= 2 && out_.compare(out_.size() - 2, 2, "\n\n") != 0) out_ += "\n";
-  }
-  std::string text() const { return out_; }
-
- private:
-  const schema::Renderer& renderer_;
-  std::string out_;
-};
+using Script = ScriptText;
 
 class PgPlanner {
  public:
@@ -70,7 +48,7 @@ class PgPlanner {
   // ---- expand ------------------------------------------------------------
 
   std::string expand_up() const {
-    Script s(r_);
+    Script s(&r_);
     s.comment("Expand " + display() + ": one short transaction under lock_timeout. From its");
     s.comment("commit to the contract, the old and the new application both run against it.");
     for (const auto& p : c_.pairs) s.op(ops::AddColumn{c_.table.name, p.to, "", false});
@@ -110,7 +88,7 @@ class PgPlanner {
   }
 
   std::string expand_down() const {
-    Script s(r_);
+    Script s(&r_);
     for (auto it = c_.constraints.rbegin(); it != c_.constraints.rend(); ++it)
       s.sql(alter("DROP CONSTRAINT IF EXISTS " + ident(it->constraint.name)));
     for (auto it = c_.not_null.rbegin(); it != c_.not_null.rend(); ++it)
@@ -131,52 +109,12 @@ class PgPlanner {
 
   // ---- backfill ----------------------------------------------------------
 
-  // (column, expression) the engine sets, each idempotent: a batch redone
-  // after a crash writes the same values.
-  std::vector<std::pair<std::string, std::string>> sets() const {
-    std::vector<std::pair<std::string, std::string>> out;
-    for (const auto& p : c_.pairs) out.emplace_back(p.to.name, p.up);
-    for (const auto& f : c_.fills)
-      out.emplace_back(f.column, "COALESCE(" + ident(f.column) + ", " + f.fill + ")");
-    for (const auto& a : c_.added)
-      if (a.volatile_default && !a.column.not_null)  // NOT NULL ones are fills
-        out.emplace_back(a.column.name,
-                         "COALESCE(" + ident(a.column.name) + ", " + *a.column.default_expr + ")");
-    return out;
-  }
-
-  // Rows the backfill has to write.
-  std::vector<std::string> unfilled() const {
-    std::vector<std::string> out;
-    for (const auto& p : c_.pairs)
-      out.push_back(ident(p.to.name) + " IS DISTINCT FROM (" + p.up + ")");
-    for (const auto& f : c_.fills) out.push_back(ident(f.column) + " IS NULL");
-    for (const auto& a : c_.added)
-      if (a.volatile_default && !a.column.not_null)
-        out.push_back(ident(a.column.name) + " IS NULL");
-    return out;
-  }
-
   std::vector<std::string> backfill_header() const {
-    std::vector<std::string> h = {"phase: backfill", "transactional: false"};
-    const auto set = sets();
-    if (set.empty()) return h;
-    std::string key;
-    for (const auto& k : c_.key) key += (key.empty() ? "" : ", ") + script::yaml_quote(k, true);
-    h.push_back("backfill:");
-    h.push_back("  table: " + script::yaml_quote(display()));
-    h.push_back("  key: [" + key + "]");
-    h.push_back("  set:");
-    for (const auto& [column, expr] : set)
-      h.push_back("    " + script::yaml_quote(column) + ": " + script::yaml_quote(expr));
-    std::string where;
-    for (const auto& w : unfilled()) where += (where.empty() ? "" : " OR ") + w;
-    h.push_back("  where: " + script::yaml_quote(where));
-    return h;
+    return expand::backfill_header(c_, &ident, display());
   }
 
   std::string backfill_up() const {
-    Script s(r_);
+    Script s(&r_);
     s.comment("Backfill " + display() + ": the rows are filled by migrate's backfill engine from");
     s.comment("the header's `backfill:` section, in short keyset batches (docs/zero-downtime.md).");
     for (const auto& ix : c_.indexes) {
@@ -206,7 +144,7 @@ class PgPlanner {
   }
 
   std::string backfill_down() const {
-    Script s(r_);
+    Script s(&r_);
     for (auto it = c_.indexes.rbegin(); it != c_.indexes.rend(); ++it)
       s.sql("DROP INDEX CONCURRENTLY IF EXISTS " +
             qualified({c_.table.name.schema, it->index.name}));
@@ -224,7 +162,7 @@ class PgPlanner {
   }
 
   std::string contract_up() const {
-    Script s(r_);
+    Script s(&r_);
     s.comment("Contract " + display() +
               ": run only once no instance of the old application is left.");
     s.comment("One transaction: verify, validate (no exclusive lock yet), then drop and finish.");
@@ -264,7 +202,7 @@ class PgPlanner {
   }
 
   std::string contract_down() const {
-    Script s(r_);
+    Script s(&r_);
     if (!c_.irreversible.empty()) {
       std::string why;
       for (const auto& w : c_.irreversible) why += (why.empty() ? "" : "; ") + w;
