@@ -11,7 +11,7 @@
 # does not fire for `SET new = ...`):
 #   update     sqlite3 FILE 'UPDATE t SET new = old * 2'
 #   backfill   migrate upgrade: a phase: backfill revision, default tuning
-# During both a single-row writer (Python's sqlite3, busy_timeout 60 s, 5 ms between writes)
+# During both a single-row writer (bench/sqlite_writer.py, busy_timeout 60 s, 5 ms between writes)
 # updates random rows one at a time and reports its worst wait. Writes
 # bench/results/backfill-sqlite.json and prints a Markdown table.
 set -euo pipefail
@@ -25,9 +25,7 @@ fi
 build_migrate
 W="$WORK/backfill-sqlite"
 mkdir -p "$W" "$RESULTS"
-WRITER_PID=""
-cleanup() { [[ -n "$WRITER_PID" ]] && kill "$WRITER_PID" 2>/dev/null || true; }
-trap cleanup EXIT
+source "$BENCH/sqlite_writer.sh"
 
 P="$W/project"
 rm -rf "$P" && mkdir -p "$P/versions"
@@ -51,28 +49,6 @@ cat > "$P/versions/b2_fill.sql" <<'SQL'
 -- migrate:downgrade
 SQL
 
-WRITER_PY='
-import json, random, signal, sqlite3, sys, time
-stop = False
-def on(*_):
-    global stop
-    stop = True
-signal.signal(signal.SIGTERM, on)
-db = sqlite3.connect(sys.argv[1], timeout=60, isolation_level=None)
-n = int(sys.argv[2]); ms = []; rnd = random.Random(42)
-while not stop:
-    t0 = time.perf_counter()
-    db.execute("UPDATE t SET old = old + 0 WHERE id = ?", (rnd.randint(1, n),))
-    ms.append(1000 * (time.perf_counter() - t0))
-    time.sleep(0.005)
-ms.sort()
-q = lambda f: ms[min(len(ms) - 1, int(f * len(ms)))] if ms else 0
-print(json.dumps({"writes": len(ms), "errors": 0, "max_ms": ms[-1] if ms else 0, "p99_ms": q(0.99), "p50_ms": q(0.5)}))
-'
-start_writer() { "$PY" -c "$WRITER_PY" "$W/app.db" "$1" > "$W/writer.json" & WRITER_PID=$!; sleep 0.5; }
-stop_writer() { kill -TERM "$WRITER_PID"; wait "$WRITER_PID" || true; WRITER_PID=""; }
-now() { date +%s.%N; }
-elapsed() { printf '%.3f' "$(echo "$2 - $1" | bc)"; }
 wal_size() { stat -c %s "$W/app.db-wal" 2>/dev/null || echo 0; }
 
 build() {  # N: the pristine copy, built once per N
@@ -100,7 +76,7 @@ for N in $SIZES; do
   build "$N"
   say "N=$N: one UPDATE"
   fresh
-  start_writer "$N"
+  start_writer "$N" "UPDATE t SET old = old + 0 WHERE id = ?"
   t0=$(now)
   sqlite3 "$W/app.db" "PRAGMA busy_timeout = 60000; UPDATE t SET new = old * 2;" >/dev/null
   t1=$(now)
@@ -112,7 +88,7 @@ for N in $SIZES; do
   fresh
   (cd "$P" && "$MIGRATE" upgrade a1 >/dev/null)
   rm -f "$W/stats-$N.jsonl"
-  start_writer "$N"
+  start_writer "$N" "UPDATE t SET old = old + 0 WHERE id = ?"
   t0=$(now)
   (cd "$P" && MIGRATE_BACKFILL_STATS="$W/stats-$N.jsonl" "$MIGRATE" upgrade heads >/dev/null 2>"$W/backfill-$N.err")
   t1=$(now)

@@ -6,14 +6,12 @@
 // contract; the rows are filled in short batches meanwhile. No application
 // statement may fail, no acknowledged write may be lost or changed, and in
 // the window every row satisfies new = up(old) and old = down(new).
-#include <atomic>
 #include <chrono>
-#include <map>
-#include <mutex>
+#include <memory>
 #include <pqxx/pqxx>
-#include <random>
 #include <thread>
 
+#include "e2e/drill_writer.h"
 #include "e2e/pg_expand_window.h"
 #include "support/matchers.h"
 
@@ -22,84 +20,39 @@ using testsupport::ExitedWith;
 
 namespace {
 
-// What a writer last had acknowledged for each of its rows (cents; -1 =
-// deleted).
-struct Written {
-  std::map<long long, std::pair<std::string, long long>> rows;
-};
-
-class Writer {
+// A writer on its own connection, one statement per transaction.
+class Writer : public e2e::DrillWriter {
  public:
   Writer(const std::string& url, bool new_version, int n)
-      : url_(url), new_(new_version), name_((new_version ? "new" : "old") + std::to_string(n)) {
-    thread_ = std::thread([this] { loop(); });
+      : DrillWriter(new_version, n, std::chrono::milliseconds(0)), url_(url) {
+    start();
   }
-  ~Writer() { stop(); }
-  void stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  int failures() const { return failures_; }
-  long long statements() const { return statements_; }
-  const std::string& first_error() const { return first_error_; }
-  const Written& written() const { return written_; }
+  ~Writer() override { stop(); }
 
  private:
-  void loop() {
-    std::mt19937 rng(static_cast<unsigned>(std::hash<std::string>()(name_)));
-    pqxx::connection c(url_);
-    const char* email = new_ ? "email_address" : "email";
-    std::vector<long long> mine;
-    long long serial = 0;
-    while (!stop_) {
-      const int what = mine.size() < 5 ? 0 : static_cast<int>(rng() % 10);
-      ++serial;
-      const long long cents = static_cast<long long>(rng() % 100000);
-      const std::string value = name_ + "-" + std::to_string(serial) + "@x";
-      // The new version writes amount as numeric; the old one as cents.
-      const std::string amount = new_ ? fmt_amount(cents) : std::to_string(cents);
-      const char* amount_col = new_ ? "amount" : "amount_cents";
-      try {
-        pqxx::nontransaction tx(c);
-        if (what < 4) {
-          auto r = tx.exec("INSERT INTO users (" + std::string(email) + ", " + amount_col +
-                           ", note) VALUES (" + tx.quote(value) + ", " + amount + ", " +
-                           tx.quote(name_) + ") RETURNING id");
-          const long long id = r[0][0].as<long long>();
-          mine.push_back(id);
-          written_.rows[id] = {value, cents};
-        } else if (what < 8) {
-          const long long id = mine[rng() % mine.size()];
-          auto r =
-              tx.exec("UPDATE users SET " + std::string(email) + " = " + tx.quote(value) + ", " +
-                      amount_col + " = " + amount + " WHERE id = " + std::to_string(id));
-          if (r.affected_rows() == 1) written_.rows[id] = {value, cents};
-        } else {
-          const std::size_t i = rng() % mine.size();
-          tx.exec("DELETE FROM users WHERE id = " + std::to_string(mine[i]));
-          written_.rows[mine[i]] = {"", -1};
-          mine.erase(mine.begin() + static_cast<std::ptrdiff_t>(i));
-        }
-        ++statements_;
-      } catch (const std::exception& e) {
-        if (!failures_++) first_error_ = e.what();
-      }
-    }
+  void connect() override { c_ = std::make_unique<pqxx::connection>(url_); }
+  long long insert(const std::string& email_col, const std::string& email,
+                   const std::string& amount_col, const std::string& amount,
+                   const std::string& note) override {
+    pqxx::nontransaction tx(*c_);
+    auto r = tx.exec("INSERT INTO users (" + email_col + ", " + amount_col + ", note) VALUES (" +
+                     tx.quote(email) + ", " + amount + ", " + tx.quote(note) + ") RETURNING id");
+    return r[0][0].as<long long>();
   }
-  static std::string fmt_amount(long long cents) {
-    return std::to_string(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") +
-           std::to_string(cents % 100);
+  bool update(long long id, const std::string& email_col, const std::string& email,
+              const std::string& amount_col, const std::string& amount) override {
+    pqxx::nontransaction tx(*c_);
+    return tx.exec("UPDATE users SET " + email_col + " = " + tx.quote(email) + ", " + amount_col +
+                   " = " + amount + " WHERE id = " + std::to_string(id))
+               .affected_rows() == 1;
+  }
+  void remove(long long id) override {
+    pqxx::nontransaction tx(*c_);
+    tx.exec("DELETE FROM users WHERE id = " + std::to_string(id));
   }
 
   std::string url_;
-  bool new_;
-  std::string name_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> failures_{0};
-  std::atomic<long long> statements_{0};
-  std::string first_error_;
-  Written written_;
-  std::thread thread_;
+  std::unique_ptr<pqxx::connection> c_;
 };
 
 void settle(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
@@ -123,7 +76,7 @@ TEST_CASE(
              "\"amount_cents / 100.0\", down: \"round(amount * 100)::bigint\"}\n"),
       ExitedWith(0));
 
-  std::vector<std::unique_ptr<Writer>> old_writers, new_writers;
+  e2e::DrillWriters old_writers, new_writers;
   for (int i = 0; i < 3; ++i) old_writers.push_back(std::make_unique<Writer>(w.db.url(), false, i));
   settle(std::chrono::milliseconds(300));
   // Expand and backfill revision under live old-version traffic.
@@ -148,34 +101,9 @@ TEST_CASE(
   settle(std::chrono::milliseconds(300));
   for (auto& wr : new_writers) wr->stop();
 
-  // No application statement failed; each writer got work done.
-  for (const auto* group : {&old_writers, &new_writers})
-    for (const auto& wr : *group) {
-      INFO(wr->first_error());
-      CHECK(wr->failures() == 0);
-      CHECK(wr->statements() > 10);
-    }
-  // Every acknowledged write is there, as written (through the new columns).
-  std::map<long long, std::string> now;
-  for (const auto& row : w.db.rows("SELECT id || '|' || email_address || '|' || (amount * "
-                                   "100)::bigint FROM users WHERE note <> 'seed'")) {
-    now[std::stoll(row.substr(0, row.find('|')))] = row.substr(row.find('|') + 1);
-  }
-  std::size_t checked = 0;
-  for (const auto* group : {&old_writers, &new_writers})
-    for (const auto& wr : *group)
-      for (const auto& [id, last] : wr->written().rows) {
-        // A row of one writer is never touched by another: the last
-        // acknowledged write wins, unless it was deleted.
-        INFO("row " << id);
-        if (last.second < 0) {
-          CHECK(now.count(id) == 0);
-        } else {
-          REQUIRE(now.count(id) == 1);
-          CHECK(now[id] == last.first + "|" + std::to_string(last.second));
-        }
-        ++checked;
-      }
-  CHECK(checked > 0);
+  // No statement failed, every acknowledged write is there (through the new columns).
+  e2e::check_ledger({&old_writers, &new_writers},
+                    e2e::by_id(w.db.rows("SELECT id || '|' || email_address || '|' || (amount * "
+                                         "100)::bigint FROM users WHERE note <> 'seed'")));
   CHECK(w.one("SELECT count(*) FROM users WHERE note = 'seed'") == "3000");
 }

@@ -10,12 +10,11 @@
 // and old = down(new).
 #include <sqlite3.h>
 
-#include <atomic>
 #include <chrono>
-#include <map>
-#include <random>
+#include <stdexcept>
 #include <thread>
 
+#include "e2e/drill_writer.h"
 #include "e2e/sqlite_expand_window.h"
 
 using e2e::SqliteWindow;
@@ -25,89 +24,45 @@ namespace {
 
 constexpr int kBusyTimeoutMs = 5000;
 
-class Writer {
+// A writer on its own connection with a busy_timeout, 2 ms between writes.
+class Writer : public e2e::DrillWriter {
  public:
   Writer(const std::string& path, bool new_version, int n)
-      : path_(path), new_(new_version), name_((new_version ? "new" : "old") + std::to_string(n)) {
-    thread_ = std::thread([this] { loop(); });
+      : DrillWriter(new_version, n, std::chrono::milliseconds(2)), path_(path) {
+    start();
   }
-  ~Writer() { stop(); }
-  void stop() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-  }
-  int failures() const { return failures_; }
-  long long statements() const { return statements_; }
-  const std::string& first_error() const { return first_error_; }
-  // The last acknowledged (email, cents) of each of its rows; cents -1 = deleted.
-  const std::map<long long, std::pair<std::string, long long>>& written() const { return written_; }
+  ~Writer() override { stop(); }
 
  private:
-  bool exec(sqlite3* db, const std::string& sql) {
+  void exec(const std::string& sql) {
     char* err = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-    if (rc != SQLITE_OK && !failures_++) first_error_ = sql + ": " + (err ? err : "?");
+    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    const std::string message = err ? err : "";
     sqlite3_free(err);
-    if (rc == SQLITE_OK) ++statements_;
-    return rc == SQLITE_OK;
+    if (rc != SQLITE_OK) throw std::runtime_error(sql + ": " + message);
   }
-
-  void loop() {
-    std::mt19937 rng(static_cast<unsigned>(std::hash<std::string>()(name_)));
-    sqlite3* db = nullptr;
-    if (sqlite3_open(path_.c_str(), &db) != SQLITE_OK) {
-      failures_ = 1;
-      first_error_ = "cannot open";
-      return;
-    }
-    sqlite3_busy_timeout(db, kBusyTimeoutMs);
-    const std::string email = new_ ? "email_address" : "email";
-    const std::string amount_col = new_ ? "amount" : "amount_cents";
-    std::vector<long long> mine;
-    long long serial = 0;
-    while (!stop_) {
-      const int what = mine.size() < 5 ? 0 : static_cast<int>(rng() % 10);
-      const long long cents = static_cast<long long>(rng() % 100000);
-      const std::string value = name_ + "-" + std::to_string(++serial) + "@x";
-      // The new version writes amount as a decimal; the old one as cents.
-      const std::string amount = new_ ? decimal(cents) : std::to_string(cents);
-      if (what < 4) {
-        if (exec(db, "INSERT INTO users (" + email + ", " + amount_col + ", note) VALUES ('" +
-                         value + "', " + amount + ", '" + name_ + "')")) {
-          const long long id = sqlite3_last_insert_rowid(db);
-          mine.push_back(id);
-          written_[id] = {value, cents};
-        }
-      } else if (what < 8) {
-        const long long id = mine[rng() % mine.size()];
-        if (exec(db, "UPDATE users SET " + email + " = '" + value + "', " + amount_col + " = " +
-                         amount + " WHERE id = " + std::to_string(id)))
-          written_[id] = {value, cents};
-      } else {
-        const std::size_t i = rng() % mine.size();
-        if (exec(db, "DELETE FROM users WHERE id = " + std::to_string(mine[i]))) {
-          written_[mine[i]] = {"", -1};
-          mine.erase(mine.begin() + static_cast<std::ptrdiff_t>(i));
-        }
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    sqlite3_close(db);
+  void connect() override {
+    if (sqlite3_open(path_.c_str(), &db_) != SQLITE_OK) throw std::runtime_error("cannot open");
+    sqlite3_busy_timeout(db_, kBusyTimeoutMs);
   }
-  static std::string decimal(long long cents) {
-    return std::to_string(cents / 100) + "." + (cents % 100 < 10 ? "0" : "") +
-           std::to_string(cents % 100);
+  long long insert(const std::string& email_col, const std::string& email,
+                   const std::string& amount_col, const std::string& amount,
+                   const std::string& note) override {
+    exec("INSERT INTO users (" + email_col + ", " + amount_col + ", note) VALUES ('" + email +
+         "', " + amount + ", '" + note + "')");
+    return sqlite3_last_insert_rowid(db_);
   }
+  bool update(long long id, const std::string& email_col, const std::string& email,
+              const std::string& amount_col, const std::string& amount) override {
+    exec("UPDATE users SET " + email_col + " = '" + email + "', " + amount_col + " = " + amount +
+         " WHERE id = " + std::to_string(id));
+    return sqlite3_changes(db_) == 1;
+  }
+  void remove(long long id) override { exec("DELETE FROM users WHERE id = " + std::to_string(id)); }
+  void disconnect() override { sqlite3_close(db_); }
 
   std::string path_;
-  bool new_;
-  std::string name_;
-  std::atomic<bool> stop_{false};
-  std::atomic<int> failures_{0};
-  std::atomic<long long> statements_{0};
-  std::string first_error_;
-  std::map<long long, std::pair<std::string, long long>> written_;
-  std::thread thread_;
+  sqlite3* db_ = nullptr;
 };
 
 void settle(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
@@ -141,7 +96,7 @@ TEST_CASE(
   // WAL, as an application sharing the file uses: readers never wait. (AUTOINCREMENT:
   // a deleted id is never given to another writer's insert.)
   REQUIRE(w.exec("PRAGMA journal_mode = WAL;") == "");
-  std::vector<std::unique_ptr<Writer>> old_writers, new_writers;
+  e2e::DrillWriters old_writers, new_writers;
   for (int i = 0; i < 3; ++i) old_writers.push_back(std::make_unique<Writer>(w.p.db(), false, i));
   settle(std::chrono::milliseconds(300));
   // Expand and backfill under live old-version traffic.
@@ -157,33 +112,11 @@ TEST_CASE(
   settle(std::chrono::milliseconds(500));
   for (auto& wr : new_writers) wr->stop();
 
-  // No application statement failed; each writer got work done.
-  for (const auto* group : {&old_writers, &new_writers})
-    for (const auto& wr : *group) {
-      INFO(wr->first_error());
-      CHECK(wr->failures() == 0);
-      CHECK(wr->statements() > 10);
-    }
-  // Every acknowledged write is there, as written (through the new columns).
-  std::map<long long, std::string> now;
-  for (const auto& row :
-       w.p.rows("SELECT id || '|' || email_address || '|' || CAST(round(amount * 100) AS "
-                "INTEGER) FROM users WHERE note <> 'seed'"))
-    now[std::stoll(row.substr(0, row.find('|')))] = row.substr(row.find('|') + 1);
-  std::size_t checked = 0;
-  for (const auto* group : {&old_writers, &new_writers})
-    for (const auto& wr : *group)
-      for (const auto& [id, last] : wr->written()) {
-        INFO("row " << id);
-        if (last.second < 0) {
-          CHECK(now.count(id) == 0);
-        } else {
-          REQUIRE(now.count(id) == 1);
-          CHECK(now[id] == last.first + "|" + std::to_string(last.second));
-        }
-        ++checked;
-      }
-  CHECK(checked > 0);
+  // No statement failed, every acknowledged write is there (through the new columns).
+  e2e::check_ledger({&old_writers, &new_writers},
+                    e2e::by_id(w.p.rows("SELECT id || '|' || email_address || '|' || "
+                                        "CAST(round(amount * 100) AS INTEGER) FROM users WHERE "
+                                        "note <> 'seed'")));
   CHECK(w.one("SELECT count(*) || ',' || sum(email_address = 'seed' || id || '@x') || ',' || "
               "sum(amount = id / 100.0) FROM users WHERE note = 'seed'") == "20000,20000,20000");
   CHECK(w.columns("users") == "id,email_address,note,amount");

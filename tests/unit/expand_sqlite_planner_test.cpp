@@ -1,0 +1,141 @@
+// The SQLite expand/contract planner without a database: what each phase
+// holds (in-place ALTER TABLE, the sync triggers and their WHEN clauses, the
+// contract's check and rename), and the refusals of what needs a rebuild.
+#include <catch2/catch.hpp>
+
+#include "expand/change.h"
+#include "expand/plan.h"
+#include "expand/sqlite_planner.h"
+#include "util/error.h"
+
+using Catch::Matchers::Contains;
+namespace schema = migrate::schema;
+namespace expand = migrate::expand;
+
+namespace {
+
+schema::Column col(const std::string& name, const std::string& type, bool not_null = false,
+                   const char* def = nullptr) {
+  schema::Column c;
+  c.name = name;
+  c.type = type;
+  c.not_null = not_null;
+  if (def) c.default_expr = def;
+  return c;
+}
+
+// main.users(id PK, email NOT NULL DEFAULT '', cents, phone, tag NOT NULL),
+// an index on phone, a view reading tag.
+schema::Schema users() {
+  schema::Schema s;
+  s.dialect = migrate::config::DatabaseUrl::kSqlite;
+  schema::Table t;
+  t.name = {"main", "users"};
+  t.columns = {col("id", "INTEGER", true), col("email", "TEXT", true, "''"),
+               col("cents", "INTEGER"), col("phone", "TEXT"), col("tag", "TEXT", true)};
+  schema::Constraint pk;
+  pk.kind = schema::ConstraintKind::PrimaryKey;
+  pk.columns = {"id"};
+  t.constraints.push_back(pk);
+  schema::Index i;
+  i.name = "users_phone_idx";
+  i.table = t.name;
+  i.columns = {"phone"};
+  t.indexes.push_back(i);
+  s.tables.push_back(t);
+  schema::View v;
+  v.name = {"main", "tags"};
+  v.definition = "CREATE VIEW tags AS SELECT tag FROM users";
+  v.depends_on = {t.name};
+  s.views.push_back(v);
+  return s;
+}
+
+expand::Phases plan(const std::string& yaml) {
+  static expand::Plan p;  // the Change points into it
+  static schema::Schema s;
+  p = expand::parse_plan(yaml, "PLAN.yaml");
+  s = users();
+  return expand::plan_sqlite(expand::analyse(p, s, "main"), s, "m");
+}
+
+std::string refusal(const std::string& yaml) {
+  try {
+    plan(yaml);
+  } catch (const migrate::Error& e) {
+    return e.what();
+  }
+  return "(not refused)";
+}
+
+}  // namespace
+
+TEST_CASE("sqlite planner: a rename keeps both columns in step, the contract renames",
+          "[expand][sqlite]") {
+  auto p = plan("table: users\noperations:\n  - rename_column: {from: email, to: mail}\n");
+  CHECK_THAT(p.expand.upgrade_sql, Contains("ALTER TABLE users ADD COLUMN mail TEXT;"));
+  // The insert trigger acts only on a row out of step; NULL new = the old version wrote.
+  CHECK_THAT(p.expand.upgrade_sql,
+             Contains("CREATE TRIGGER migrate_sync_users_insert AFTER INSERT ON users FOR EACH "
+                      "ROW\nWHEN NEW.mail IS NOT (NEW.email)\n"));
+  CHECK_THAT(p.expand.upgrade_sql,
+             Contains("mail = CASE WHEN NEW.mail IS NULL THEN (NEW.email) ELSE mail END"));
+  // The update trigger: the new column changed = the new version wrote.
+  CHECK_THAT(p.expand.upgrade_sql,
+             Contains("email = CASE WHEN NEW.mail IS NOT OLD.mail AND NEW.mail IS NOT "
+                      "(NEW.email) THEN (NEW.mail) ELSE email END"));
+  CHECK_THAT(p.expand.upgrade_sql, Contains("WHERE id = NEW.id;"));
+  CHECK_THAT(p.expand.downgrade_sql, Contains("DROP TRIGGER IF EXISTS migrate_sync_users_update;\n"
+                                              "DROP TRIGGER IF EXISTS migrate_sync_users_insert;\n"
+                                              "ALTER TABLE users DROP COLUMN mail;"));
+  CHECK(p.backfill.header_lines.at(2) == "backfill:");
+  CHECK_THAT(p.contract.upgrade_sql, Contains("contract refused: rows of main.users"));
+  CHECK_THAT(p.contract.upgrade_sql, Contains("ALTER TABLE users DROP COLUMN mail;\n"
+                                              "ALTER TABLE users RENAME COLUMN email TO mail;"));
+  CHECK_THAT(p.contract.downgrade_sql, Contains("ALTER TABLE users RENAME COLUMN mail TO email;\n"
+                                                "ALTER TABLE users ADD COLUMN mail TEXT;"));
+}
+
+TEST_CASE("sqlite planner: indexes go in the backfill, or after a rename in the contract",
+          "[expand][sqlite]") {
+  auto p = plan(
+      "table: users\noperations:\n  - rename_column: {from: email, to: mail}\n"
+      "  - create_index: {name: users_cents_idx, columns: [cents], where: \"cents > 0\"}\n"
+      "  - add_unique: {name: users_mail_key, columns: [mail]}\n");
+  CHECK_THAT(
+      p.backfill.upgrade_sql,
+      Contains("CREATE INDEX IF NOT EXISTS users_cents_idx ON users (cents) WHERE cents > 0;"));
+  CHECK_THAT(p.backfill.upgrade_sql, !Contains("users_mail_key"));
+  CHECK_THAT(p.contract.upgrade_sql,
+             Contains("CREATE UNIQUE INDEX IF NOT EXISTS users_mail_key ON users (mail);"));
+  CHECK_THAT(p.backfill.downgrade_sql, Contains("DROP INDEX IF EXISTS users_cents_idx;"));
+}
+
+TEST_CASE("sqlite planner: what needs a table rebuild is refused with the plan's line",
+          "[expand][sqlite]") {
+  CHECK_THAT(refusal("table: users\noperations:\n  - drop_column: {column: phone}\n"),
+             Contains("PLAN.yaml:3: drop_column on SQLite of column phone, which index "
+                      "users_phone_idx uses: that needs a table rebuild"));
+  CHECK_THAT(
+      refusal("table: users\noperations:\n  - drop_column: {column: tag, down: \"'t'\"}\n"),
+      Contains("PLAN.yaml:3: drop_column on SQLite of NOT NULL column tag without a default"));
+  CHECK_THAT(refusal("table: users\noperations:\n  - change_type: {column: email, to: e2, type: "
+                     "BLOB, up: \"email\", down: \"e2\"}\n"),
+             Contains("of NOT NULL column email (the new column must become NOT NULL)"));
+  CHECK_THAT(refusal("table: users\noperations:\n  - add_foreign_key: {name: fk, columns: [cents], "
+                     "references: {table: users, columns: [id]}}\n"),
+             Contains("PLAN.yaml:3: add_foreign_key on SQLite (SQLite adds constraints by "
+                      "rebuilding)"));
+}
+
+TEST_CASE("sqlite planner: a contract without down refuses its downgrade", "[expand][sqlite]") {
+  auto p = plan(
+      "table: users\noperations:\n  - change_type: {column: cents, to: amount, type: "
+      "REAL, up: \"cents / 100.0\"}\n");
+  CHECK_THAT(p.contract.upgrade_sql, Contains("ALTER TABLE users DROP COLUMN cents;"));
+  CHECK_THAT(p.contract.downgrade_sql,
+             Contains("downgrade of the contract of main.users refused: change_type (PLAN.yaml:3) "
+                      "has no `down`"));
+  // Without down the new version's writes leave the old column NULL.
+  CHECK_THAT(p.expand.upgrade_sql, Contains("THEN NULL ELSE cents END"));
+}
