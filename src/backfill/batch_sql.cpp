@@ -138,8 +138,9 @@ std::string BatchSql::batch_end_sql(const std::optional<std::string>& position,
       key_json("b."), key_order_, table_, range(position, bound), key_order_, rows, key_desc_);
 }
 
-std::string BatchSql::update_sql(const std::optional<std::string>& position,
-                                 const std::string& end) const {
+std::optional<std::string> BatchSql::update_sql(const std::optional<std::string>& position,
+                                                const std::string& end) const {
+  if (spec_.set.empty()) return std::nullopt;
   std::string sets;
   for (const auto& [column, expr] : spec_.set) {
     if (!sets.empty()) sets += ", ";
@@ -148,6 +149,22 @@ std::string BatchSql::update_sql(const std::optional<std::string>& position,
   std::string sql = fmt::format("UPDATE {} SET {} WHERE {}", table_, sets, range(position, end));
   if (!spec_.where.empty()) sql += " AND (" + spec_.where + ")";
   return sql;
+}
+
+std::optional<std::string> BatchSql::copy_sql(const std::optional<std::string>& position,
+                                              const std::string& end) const {
+  if (spec_.copy.empty()) return std::nullopt;
+  std::string columns, values;
+  for (const auto& [column, expr] : spec_.copy) {
+    columns += (columns.empty() ? "" : ", ") + dialect_.quote_ident(column);
+    values += (values.empty() ? "" : ", ") + expr;
+  }
+  // The conflict target is the key, so a row that breaks another unique
+  // constraint of copy_to fails the batch instead of being skipped. (The
+  // WHERE also keeps SQLite from reading ON CONFLICT as a join's ON.)
+  return fmt::format("INSERT INTO {} ({}) SELECT {} FROM {} WHERE {} ON CONFLICT ({}) DO NOTHING",
+                     quote_table(dialect_, spec_.copy_to), columns, values, table_,
+                     range(position, end), key_order_);
 }
 
 std::string BatchSql::create_checkpoint_sql() const {

@@ -39,8 +39,14 @@ class BatchSql {
   // (json, count) or none when no key is left.
   std::string batch_end_sql(const std::optional<std::string>& position, const std::string& bound,
                             long long rows) const;
-  // The UPDATE of the keys in (position, end], filtered by the spec's where.
-  std::string update_sql(const std::optional<std::string>& position, const std::string& end) const;
+  // The UPDATE of the keys in (position, end], filtered by the spec's where;
+  // nullopt when the spec sets nothing.
+  std::optional<std::string> update_sql(const std::optional<std::string>& position,
+                                        const std::string& end) const;
+  // The copy of the keys in (position, end] into the spec's copy_to, rows
+  // already there left alone; nullopt when the spec copies nothing.
+  std::optional<std::string> copy_sql(const std::optional<std::string>& position,
+                                      const std::string& end) const;
 
   // Checkpoint table (beside the version table).
   std::string create_checkpoint_sql() const;

@@ -164,7 +164,10 @@ bool Engine::batch(Checkpoint& cp) {
       }
       const std::string last = *end.rows[0][0];
       const long long walked = std::stoll(end.rows[0][1].value_or("0"));
-      const long long updated = work->exec(sql_->update_sql(cp.position, last)).affected;
+      long long updated = 0;
+      if (auto update = sql_->update_sql(cp.position, last))
+        updated += work->exec(*update).affected;
+      if (auto copy = sql_->copy_sql(cp.position, last)) updated += work->exec(*copy).affected;
       work->exec(
           sql_->advance_checkpoint_sql(revision_, last, updated, walked, util::iso8601_utc_now()));
       work->commit();

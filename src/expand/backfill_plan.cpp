@@ -26,15 +26,18 @@ std::vector<std::string> backfill_unfilled(const Change& c, QuoteFn ident) {
   return out;
 }
 
-std::vector<std::string> backfill_header(const Change& c, QuoteFn ident, const std::string& table) {
+std::vector<std::string> backfill_header(const Change& c, QuoteFn ident, const std::string& table,
+                                         const std::vector<std::string>& extra) {
   std::vector<std::string> h = {"phase: backfill", "transactional: false"};
   const auto set = backfill_sets(c, ident);
-  if (set.empty()) return h;
+  if (set.empty() && extra.empty()) return h;
   std::string key;
   for (const auto& k : c.key) key += (key.empty() ? "" : ", ") + script::yaml_quote(k, true);
   h.push_back("backfill:");
   h.push_back("  table: " + script::yaml_quote(table));
   h.push_back("  key: [" + key + "]");
+  h.insert(h.end(), extra.begin(), extra.end());
+  if (set.empty()) return h;
   h.push_back("  set:");
   for (const auto& [column, expr] : set)
     h.push_back("    " + script::yaml_quote(column) + ": " + script::yaml_quote(expr));

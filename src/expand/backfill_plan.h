@@ -24,7 +24,9 @@ std::vector<std::string> backfill_unfilled(const Change& c, QuoteFn ident);
 
 // The header lines of the backfill revision ("phase: backfill",
 // "transactional: false", then the `backfill:` section when there is
-// something to fill). `table`: as the engine should name it.
-std::vector<std::string> backfill_header(const Change& c, QuoteFn ident, const std::string& table);
+// something to fill or `extra` lines to add to it, e.g. a rebuild's
+// "  copy_to: ..."). `table`: as the engine should name it.
+std::vector<std::string> backfill_header(const Change& c, QuoteFn ident, const std::string& table,
+                                         const std::vector<std::string>& extra = {});
 
 }  // namespace migrate::expand

@@ -6,7 +6,9 @@
 
 #include "expand/backfill_plan.h"
 #include "expand/script_text.h"
+#include "expand/sqlite_rebuild.h"
 #include "expand/sqlite_sync.h"
+#include "script/revision_header.h"
 #include "sql/sqlite/text.h"
 #include "util/error.h"
 
@@ -31,66 +33,62 @@ std::string sql_literal(const std::string& text) {
 class SqlitePlanner {
  public:
   SqlitePlanner(const Change& c, const schema::Schema& schema)
-      : c_(c), schema_(schema), t_(quote_ident(c.table.name.name)) {}
+      : c_(c), schema_(schema), t_(quote_ident(c.table.name.name)), rebuild_(c, schema) {}
 
   Phases run(const std::string& message) {
-    refuse_rebuilds();
+    refuse();
     Phases p;
     p.warnings = c_.warnings;
     p.expand = {message + " (expand)", {"phase: expand"}, expand_up(), expand_down()};
-    p.backfill = {message + " (backfill)", backfill_header(c_, &ident, display()), backfill_up(),
-                  backfill_down()};
+    std::vector<std::string> copy;
+    if (rebuilt()) {
+      copy.push_back("  copy_to: " +
+                     script::yaml_quote(c_.table.name.schema + "." + rebuild_.shadow()));
+      copy.push_back("  copy:");
+      for (const auto& [column, expr] : rebuild_.copy())
+        copy.push_back("    " + script::yaml_quote(column) + ": " + script::yaml_quote(expr));
+    }
+    p.backfill = {message + " (backfill)", backfill_header(c_, &ident, display(), copy),
+                  backfill_up(), backfill_down()};
     p.contract = {message + " (contract)", {"phase: contract"}, contract_up(), contract_down()};
     return p;
   }
 
  private:
-  [[noreturn]] void rebuild(const PlanOp& op, const std::string& why) const {
+  bool rebuilt() const { return !rebuild_.reason().empty(); }
+
+  [[noreturn]] void refused(const PlanOp& op, const std::string& why) const {
     throw Error(c_.plan->at(op.line) + ": " + op_name(op.kind) + " on SQLite " + why +
-                ": that needs a table rebuild, which this build's SQLite planner does not do "
-                "yet (docs/zero-downtime.md, SQLite)");
+                " (docs/zero-downtime.md, SQLite)");
   }
 
-  // A column the contract drops in place: SQLite's DROP COLUMN refuses a
-  // column an index, constraint or view uses.
-  void droppable(const PlanOp& op, const schema::Column& col) const {
+  // The old column stays in the live table through the window; SQLite
+  // checks NOT NULL before any AFTER trigger could fill it from the new one.
+  void writable(const PlanOp& op, const schema::Column& col) const {
     if (col.not_null && !col.default_expr)
-      rebuild(op, "of NOT NULL column " + col.name +
-                      " without a default (the new version's inserts would fail on it)");
-    if (col.not_null && op.kind == OpKind::kChangeType)
-      rebuild(op, "of NOT NULL column " + col.name + " (the new column must become NOT NULL)");
-    for (const auto& i : c_.table.indexes)
-      if (uses(i.columns, col.name) || uses(i.uses.columns, col.name))
-        rebuild(op, "of column " + col.name + ", which index " + i.name + " uses");
-    for (const auto& k : c_.table.constraints)
-      if (uses(k.columns, col.name) || uses(k.uses.columns, col.name))
-        rebuild(op, "of column " + col.name + ", which a constraint uses");
-    for (const auto& v : schema_.views)
-      if (std::find(v.depends_on.begin(), v.depends_on.end(), c_.table.name) !=
-              v.depends_on.end() &&
-          sql::sqlite::mentions(v.definition, col.name))
-        rebuild(op, "of column " + col.name + ", which view " + v.name.name + " reads");
+      refused(op, "of NOT NULL column " + col.name +
+                      " without a default: the new version's inserts, which do not write it, "
+                      "would fail on it before any trigger runs (give it a default first)");
   }
 
-  void refuse_rebuilds() const {
-    for (const auto& p : c_.pairs) {
-      if (p.op->kind == OpKind::kRenameColumn) {
-        if (p.from.not_null && !p.from.default_expr)
-          rebuild(*p.op, "of NOT NULL column " + p.from.name +
-                             " without a default (the new version's inserts, which write only " +
-                             p.to.name + ", would fail on it before any trigger runs)");
-      } else {
-        droppable(*p.op, p.from);
-      }
-    }
-    for (const auto& d : c_.dropped) droppable(*d.op, d.column);
-    for (const auto& f : c_.fills)
-      if (f.op->kind == OpKind::kSetNotNull) rebuild(*f.op, "(NOT NULL on an existing column)");
-    for (const auto& a : c_.added)
-      if (a.volatile_default)
-        rebuild(*a.op, "with the volatile default " + *a.column.default_expr +
-                           " (ALTER TABLE ADD COLUMN takes constant defaults only)");
-    for (const auto& k : c_.constraints) rebuild(*k.op, "(SQLite adds constraints by rebuilding)");
+  void refuse() const {
+    for (const auto& p : c_.pairs) writable(*p.op, p.from);
+    for (const auto& d : c_.dropped) writable(*d.op, d.column);
+    auto dropped_by = [&](const PlanOp& op, const std::string& col) {
+      for (const auto& v : schema_.views)
+        if (sql::sqlite::mentions(v.definition, c_.table.name.name) &&
+            sql::sqlite::mentions(v.definition, col))
+          refused(op, "of column " + col + ", which view " + v.name.name + " reads");
+    };
+    for (const auto& p : c_.pairs)
+      if (p.op->kind == OpKind::kChangeType) dropped_by(*p.op, p.from.name);
+    for (const auto& d : c_.dropped) dropped_by(*d.op, d.column.name);
+    if (rebuilt())
+      for (const auto& t : schema_.tables)
+        if (t.name.name == rebuild_.shadow())
+          throw Error(c_.plan->at(c_.plan->table_line) + ": a table " + rebuild_.shadow() +
+                      " exists: another rebuild of " + display() +
+                      " is in its window; run its contract first");
   }
 
   std::string alter(const std::string& what) const { return "ALTER TABLE " + t_ + " " + what; }
@@ -112,6 +110,7 @@ class SqlitePlanner {
   // Indexes over the new name of a renamed column: built by the contract,
   // after the rename (the new copy is dropped first).
   bool after_rename(const NewIndex& ix) const {
+    if (rebuilt()) return true;  // built on the rebuilt table
     for (const auto& p : c_.pairs)
       if (p.op->kind == OpKind::kRenameColumn &&
           (uses(ix.index.columns, p.to.name) || sql::sqlite::mentions(ix.index.where, p.to.name)))
@@ -149,13 +148,27 @@ class SqlitePlanner {
     s.comment("Expand " + display() + ": one transaction, SQLite's in-place ALTER TABLE only.");
     s.comment("From its commit to the contract, the old and the new application both run.");
     for (const auto& p : c_.pairs) s.sql(alter("ADD COLUMN " + bare(p.to)));
-    for (const auto& a : c_.added) s.sql(alter("ADD COLUMN " + column_def(a.column)));
+    for (const auto& a : c_.added)
+      s.sql(alter("ADD COLUMN " + (a.volatile_default ? bare(a.column) : column_def(a.column))));
     create_triggers(s);
+    if (rebuilt()) {
+      s.comment("Rebuilt online (" + rebuild_.reason() + "): the table in its final shape, kept");
+      s.comment(
+          "in step by the triggers below, filled by the backfill, swapped in by the contract.");
+      s.sql(rebuild_.create_shadow());
+      for (const auto& t : rebuild_.mirror_triggers()) s.sql(t.sql);
+    }
     return s.text();
   }
 
   std::string expand_down() const {
     ScriptText s;
+    if (rebuilt()) {
+      const auto mirror = rebuild_.mirror_triggers();
+      for (auto it = mirror.rbegin(); it != mirror.rend(); ++it)
+        s.sql("DROP TRIGGER IF EXISTS " + quote_ident(it->name));
+      s.sql("DROP TABLE IF EXISTS " + quote_ident(rebuild_.shadow()));
+    }
     drop_triggers(s, true);
     for (auto it = c_.added.rbegin(); it != c_.added.rend(); ++it)
       s.sql(alter("DROP COLUMN " + quote_ident(it->column.name)));
@@ -193,19 +206,25 @@ class SqlitePlanner {
   // rows (SQLite has no RAISE outside triggers: json_extract's error for a
   // path that is not one carries the text; the count keeps SQLite from
   // evaluating the call once before any row).
-  std::string fail_when_rows(const std::string& message, const std::string& where) const {
+  std::string fail_when_rows(const std::string& message, const std::string& where,
+                             const std::string& from = "") const {
     return fmt::format(
         "SELECT json_extract('{{}}', {} || n || ' row(s)') FROM (SELECT count(*) AS n FROM {}{}) "
         "WHERE n > 0",
-        sql_literal(message), t_, where.empty() ? "" : " WHERE " + where);
+        sql_literal(message), from.empty() ? t_ : from, where.empty() ? "" : " WHERE " + where);
   }
 
   std::string contract_up() const {
     ScriptText s;
     s.comment("Contract " + display() +
               ": run only once no instance of the old application is left.");
-    s.comment("One transaction: verify, drop the triggers and the old columns (DROP COLUMN");
-    s.comment("rewrites the table's rows under the write lock).");
+    if (rebuilt()) {
+      s.comment("One transaction: verify, drop the triggers, swap the rebuilt table in, build its");
+      s.comment("indexes (under the write lock); committed only if foreign_key_check passes.");
+    } else {
+      s.comment("One transaction: verify, drop the triggers and the old columns (DROP COLUMN");
+      s.comment("rewrites the table's rows under the write lock).");
+    }
     std::string where;
     for (const auto& p : c_.pairs)
       where += (where.empty() ? "" : "\n   OR ") + quote_ident(p.to.name) + " IS DISTINCT FROM (" +
@@ -215,8 +234,21 @@ class SqlitePlanner {
                                " are not backfilled yet (a new column differs from up(old)); "
                                "finish the backfill revision first: ",
                            where));
+    if (rebuilt()) {
+      const std::string missing = "contract refused: the rebuilt table " + rebuild_.shadow() +
+                                  " and " + display() +
+                                  " differ in their keys; finish the backfill revision first: ";
+      s.sql(fail_when_rows(missing, rebuild_.live_missing()));
+      s.sql(fail_when_rows(missing, rebuild_.shadow_missing(),
+                           quote_ident(rebuild_.shadow()) + " s"));
+    }
     drop_triggers(s, false);
+    if (rebuilt()) {
+      for (const auto& t : rebuild_.mirror_triggers()) s.sql("DROP TRIGGER " + quote_ident(t.name));
+      for (const auto& st : rebuild_.swap()) s.sql(st);
+    }
     for (const auto& p : c_.pairs) {
+      if (rebuilt()) break;
       if (p.op->kind == OpKind::kRenameColumn) {
         s.comment(p.to.name + " equals " + p.from.name + ": the copy goes, " + p.from.name +
                   " (its NOT NULL, default, indexes, references) is renamed.");
@@ -226,7 +258,8 @@ class SqlitePlanner {
         s.sql(alter("DROP COLUMN " + quote_ident(p.from.name)));
       }
     }
-    for (const auto& d : c_.dropped) s.sql(alter("DROP COLUMN " + quote_ident(d.column.name)));
+    if (!rebuilt())
+      for (const auto& d : c_.dropped) s.sql(alter("DROP COLUMN " + quote_ident(d.column.name)));
     for (const auto& ix : c_.indexes)
       if (after_rename(ix)) s.sql(create_index(ix.index));
     return s.text();
@@ -234,14 +267,21 @@ class SqlitePlanner {
 
   std::string contract_down() const {
     ScriptText s;
-    if (!c_.irreversible.empty()) {
+    std::vector<std::string> irreversible = c_.irreversible;
+    if (rebuilt())
+      irreversible.push_back("the table was rebuilt (" + rebuild_.reason() +
+                             "), which this build does not undo on SQLite");
+    if (!irreversible.empty()) {
       std::string why;
-      for (const auto& w : c_.irreversible) why += (why.empty() ? "" : "; ") + w;
+      for (const auto& w : irreversible) why += (why.empty() ? "" : "; ") + w;
       s.comment("The old columns cannot be computed again from the new ones.");
       s.sql(fmt::format(
           "SELECT json_extract('{{}}', {} || n) FROM (SELECT count(*) AS n FROM sqlite_schema)",
           sql_literal("downgrade of the contract of " + display() + " refused: " + why +
-                      ", so the dropped column(s) cannot be filled again; schema objects: ")));
+                      (c_.irreversible.empty() ? ""
+                                               : ", so the dropped column(s) cannot be filled "
+                                                 "again") +
+                      "; schema objects: ")));
       return s.text();
     }
     s.comment("Re-expand " + display() + ": the old columns back, filled by `down`, and the");
@@ -276,6 +316,7 @@ class SqlitePlanner {
   const Change& c_;
   const schema::Schema& schema_;
   std::string t_;
+  SqliteRebuild rebuild_;
 };
 
 }  // namespace

@@ -56,12 +56,21 @@ std::string down_of(const Change& c, const Pair& p) {
   return p.down.empty() ? "NULL" : row(c, p.down);
 }
 
+// A NULL in a column that gets a value anyway (set_not_null's fill, an
+// added column's volatile default): when, and the assignment.
+void fill(const Change& c, const std::string& column, const std::string& value,
+          std::vector<std::string>& when, std::vector<std::string>& sets) {
+  const std::string col = quote_ident(column);
+  when.push_back(at("NEW", column) + " IS NULL");
+  sets.push_back(fmt::format("{} = COALESCE({}, {})", col, col, row(c, value)));
+}
+
 }  // namespace
 
 std::vector<SqliteTrigger> sqlite_sync_triggers(const Change& c) {
-  if (!c.needs_trigger()) return {};
   std::vector<SqliteTrigger> out;
-  const std::string insert = c.sync_function + "_insert", update = c.sync_function + "_update";
+  const std::string base = "migrate_sync_" + c.table.name.name;
+  const std::string insert = base + "_insert", update = base + "_update";
   std::vector<std::string> when, sets;
   for (const auto& p : c.pairs) {
     const std::string to = at("NEW", p.to.name), from = quote_ident(p.from.name);
@@ -78,6 +87,10 @@ std::vector<SqliteTrigger> sqlite_sync_triggers(const Change& c) {
     when.push_back(at("NEW", d.column.name) + " IS NULL");
     sets.push_back(fmt::format("{} = COALESCE({}, {})", col, col, row(c, d.down)));
   }
+  for (const auto& f : c.fills) fill(c, f.column, f.fill, when, sets);
+  for (const auto& a : c.added)
+    if (a.volatile_default && !a.column.not_null)  // NOT NULL ones are fills
+      fill(c, a.column.name, *a.column.default_expr, when, sets);
   if (!when.empty()) out.push_back({insert, trigger(c, insert, "INSERT", when, sets)});
 
   when.clear();
@@ -91,6 +104,7 @@ std::vector<SqliteTrigger> sqlite_sync_triggers(const Change& c) {
     sets.push_back(fmt::format("{} = CASE WHEN NOT ({}) AND {} THEN {} ELSE {} END", to, changed,
                                out_of_step(c, p), row(c, p.up), to));
   }
+  for (const auto& f : c.fills) fill(c, f.column, f.fill, when, sets);
   if (!when.empty()) out.push_back({update, trigger(c, update, "UPDATE", when, sets)});
   return out;
 }

@@ -7,10 +7,12 @@
 //  - `..._insert` (AFTER INSERT), WHEN a new column is not up(row) or a
 //    dropped column is NULL: a NULL new column means the old version wrote
 //    (new := up(row)); a non-NULL one the new version (old := down(row)).
-//    A dropped column left NULL by the new version gets down(row).
+//    A dropped column left NULL by the new version gets down(row); a NULL
+//    in a set_not_null column its fill, in a volatile add_column its default.
 //  - `..._update` (AFTER UPDATE), WHEN a new column is not up(row): the new
 //    column changed (IS NOT OLD) -> the new version wrote (old := down);
 //    else the old version wrote, or a column `up` reads did (new := up).
+//    A NULL written to a set_not_null column becomes its fill.
 //  - the backfill engine's UPDATE writes new := up(old): the row is in step,
 //    the WHEN is false, nothing fires (the engine sets no flag on SQLite).
 //  - DELETE: one row in one table: nothing to keep in step.

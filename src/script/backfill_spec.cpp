@@ -72,6 +72,12 @@ BackfillSpec parse_backfill_spec(const std::string& yaml, const std::string& pat
       if (!value.IsMap()) r.fail("`set` must map each new column to an SQL expression");
       for (auto s = value.begin(); s != value.end(); ++s)
         spec.set.emplace_back(r.scalar(s->first, "set"), r.scalar(s->second, "set"));
+    } else if (key == "copy_to") {
+      spec.copy_to = r.scalar(value, key);
+    } else if (key == "copy") {
+      if (!value.IsMap()) r.fail("`copy` must map each column of copy_to to an SQL expression");
+      for (auto s = value.begin(); s != value.end(); ++s)
+        spec.copy.emplace_back(r.scalar(s->first, "copy"), r.scalar(s->second, "copy"));
     } else if (key == "where") {
       if (!value.IsNull()) spec.where = r.scalar(value, key);
     } else if (key == "batch_rows") {
@@ -90,12 +96,19 @@ BackfillSpec parse_backfill_spec(const std::string& yaml, const std::string& pat
       spec.pause = r.duration(value, key);
     } else {
       r.fail("unknown key `" + key +
-             "` (known: table, key, set, where, batch_rows, batch_time, pause)");
+             "` (known: table, key, set, where, copy_to, copy, batch_rows, batch_time, pause)");
     }
   }
   if (spec.table.empty()) r.fail("`table` is missing");
   if (spec.key.empty()) r.fail("`key` is missing (the primary key or a unique NOT NULL key)");
-  if (spec.set.empty()) r.fail("`set` is missing or empty (the columns to fill)");
+  if (spec.set.empty() && spec.copy.empty())
+    r.fail("`set` is missing or empty (the columns to fill)");
+  if (spec.copy.empty() != spec.copy_to.empty())
+    r.fail("`copy` and `copy_to` go together (the table rows are copied to, and its columns)");
+  for (const auto& k : spec.key)
+    if (!spec.copy.empty() && std::none_of(spec.copy.begin(), spec.copy.end(),
+                                           [&](const auto& c) { return c.first == k; }))
+      r.fail("`copy` lacks the key column `" + k + "`");
   for (const auto& [column, expr] : spec.set) {
     if (std::find(spec.key.begin(), spec.key.end(), column) != spec.key.end())
       r.fail("`set` writes the key column `" + column + "`; the backfill never writes the key");

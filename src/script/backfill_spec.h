@@ -18,6 +18,14 @@ struct BackfillSpec {
   // column -> SQL expression over the row's columns, in the header's order.
   std::vector<std::pair<std::string, std::string>> set;
   std::string where;  // optional filter; empty = every row
+  // Copy batches (an online table rebuild, e.g. SQLite's): each batch also
+  // runs INSERT INTO copy_to (columns) SELECT expressions FROM table WHERE
+  // <the batch's keys> ON CONFLICT (key) DO NOTHING: rows not in copy_to yet
+  // are copied (the triggers keep those already there up to date). `copy`
+  // maps copy_to's columns to SQL expressions over the table's row; it has
+  // the key columns. Either `set` or `copy` may be empty, not both.
+  std::string copy_to;
+  std::vector<std::pair<std::string, std::string>> copy;
   // Tuning; unset = the engine's defaults (backfill/engine.h).
   std::optional<long long> batch_rows;                  // initial batch size
   std::optional<std::chrono::milliseconds> batch_time;  // target time per batch
@@ -27,7 +35,8 @@ struct BackfillSpec {
 // Parses the mapping (YAML text). Throws migrate::Error "PATH:LINE: `backfill`:
 // ..." for a missing `table`, an empty `key` or `set`, an unknown key, a bad
 // number or time value, or a `set` column that is also a key column (the
-// backfill never writes the key).
+// backfill never writes the key), `copy` without `copy_to` (or the other
+// way round), a `copy` without the key columns, neither `set` nor `copy`.
 BackfillSpec parse_backfill_spec(const std::string& yaml, const std::string& path, int line);
 
 }  // namespace migrate::script

@@ -41,7 +41,7 @@ struct SqliteWindow {
     std::string text = testsupport::read_file(path);
     std::string add;
     for (const auto& l : lines) add += "--   " + l + "\n";
-    text.insert(text.find("--   where:"), add);
+    text.insert(text.find("\n", text.find("--   key:")) + 1, add);
     testsupport::write_file(path, text);
   }
   // An application's statements, from a connection of the test's own;

@@ -42,6 +42,23 @@ TEST_CASE("backfill spec: every key read", "[backfill]") {
   CHECK(rev.backfill->pause->count() == 1000);
 }
 
+TEST_CASE("backfill spec: copy batches of a table rebuild, with or without set", "[backfill]") {
+  auto rev = parse_revision_text(file("-- phase: backfill\n"
+                                      "-- backfill:\n"
+                                      "--   table: main.users\n"
+                                      "--   key: [id]\n"
+                                      "--   copy_to: main.migrate_new_users\n"
+                                      "--   copy:\n"
+                                      "--     id: id\n"
+                                      "--     phone: \"COALESCE(phone, '?')\""),
+                                 "v/b2.sql");
+  REQUIRE(rev.backfill);
+  CHECK(rev.backfill->set.empty());
+  CHECK(rev.backfill->copy_to == "main.migrate_new_users");
+  REQUIRE(rev.backfill->copy.size() == 2);
+  CHECK(rev.backfill->copy[1].second == "COALESCE(phone, '?')");
+}
+
 TEST_CASE("backfill spec: errors name the file and line", "[backfill]") {
   struct Case {
     std::string header, error;
@@ -67,6 +84,11 @@ TEST_CASE("backfill spec: errors name the file and line", "[backfill]") {
       {"-- phase: backfill\n-- backfill:\n--   table: t\n--   key: [id]\n--   set: {a: b}\n--   "
        "limit: 3",
        "v/b2.sql:4: `backfill`: unknown key `limit`"},
+      {"-- phase: backfill\n-- backfill:\n--   table: t\n--   key: [id]\n--   copy: {id: id}",
+       "v/b2.sql:4: `backfill`: `copy` and `copy_to` go together"},
+      {"-- phase: backfill\n-- backfill:\n--   table: t\n--   key: [id]\n--   copy_to: s\n--   "
+       "copy: {a: b}",
+       "v/b2.sql:4: `backfill`: `copy` lacks the key column `id`"},
       {"-- message:\n--   a: b", "v/b2.sql:3: `message` must be a value or a list, not a mapping"},
   };
   for (const auto& c : cases) {

@@ -24,15 +24,18 @@ schema::Column col(const std::string& name, const std::string& type, bool not_nu
   return c;
 }
 
-// main.users(id PK, email NOT NULL DEFAULT '', cents, phone, tag NOT NULL),
-// an index on phone, a view reading tag.
+// main.users(id PK, email NOT NULL DEFAULT '', cents, phone, tag NOT NULL, note),
+// an index on phone, a view reading tag and cents.
 schema::Schema users() {
   schema::Schema s;
   s.dialect = migrate::config::DatabaseUrl::kSqlite;
   schema::Table t;
   t.name = {"main", "users"};
   t.columns = {col("id", "INTEGER", true), col("email", "TEXT", true, "''"),
-               col("cents", "INTEGER"), col("phone", "TEXT"), col("tag", "TEXT", true)};
+               col("cents", "INTEGER"), col("phone", "TEXT"), col("tag", "TEXT", true), col("note", "TEXT")};
+  t.sql =
+      "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL DEFAULT '', cents INTEGER, "
+      "phone TEXT, tag TEXT NOT NULL, note TEXT)";
   schema::Constraint pk;
   pk.kind = schema::ConstraintKind::PrimaryKey;
   pk.columns = {"id"};
@@ -45,7 +48,7 @@ schema::Schema users() {
   s.tables.push_back(t);
   schema::View v;
   v.name = {"main", "tags"};
-  v.definition = "CREATE VIEW tags AS SELECT tag FROM users";
+  v.definition = "CREATE VIEW tags AS SELECT tag, cents FROM users";
   v.depends_on = {t.name};
   s.views.push_back(v);
   return s;
@@ -111,31 +114,50 @@ TEST_CASE("sqlite planner: indexes go in the backfill, or after a rename in the 
   CHECK_THAT(p.backfill.downgrade_sql, Contains("DROP INDEX IF EXISTS users_cents_idx;"));
 }
 
-TEST_CASE("sqlite planner: what needs a table rebuild is refused with the plan's line",
+TEST_CASE("sqlite planner: what SQLite cannot do in place is rebuilt online", "[expand][sqlite]") {
+  auto p = plan(
+      "table: users\noperations:\n  - drop_column: {column: phone}\n"
+      "  - add_foreign_key: {name: fk, columns: [cents], references: {table: users, "
+      "columns: [id]}}\n");
+  CHECK_THAT(p.expand.upgrade_sql, Contains("-- Rebuilt online (add_foreign_key (PLAN.yaml:4))"));
+  CHECK_THAT(
+      p.expand.upgrade_sql,
+      Contains("CREATE TABLE migrate_new_users (\n  id INTEGER PRIMARY KEY,\n  email TEXT NOT "
+               "NULL DEFAULT '',\n  cents INTEGER,\n  tag TEXT NOT NULL,\n"));
+  CHECK_THAT(p.expand.upgrade_sql,
+             Contains("CONSTRAINT fk FOREIGN KEY (cents) REFERENCES users (id)\n)"));
+  CHECK_THAT(p.expand.upgrade_sql, Contains("CREATE TRIGGER migrate_sync_users_mirror_delete AFTER "
+                                            "DELETE ON users FOR EACH ROW"));
+  CHECK_THAT(p.expand.downgrade_sql, Contains("DROP TABLE IF EXISTS migrate_new_users;"));
+  CHECK_THAT(p.contract.upgrade_sql, Contains("DROP TABLE users;\nALTER TABLE migrate_new_users "
+                                              "RENAME TO users;\n"));
+  // The index over the dropped column goes with it; the view is made again.
+  CHECK_THAT(p.contract.upgrade_sql, !Contains("users_phone_idx"));
+  CHECK_THAT(p.contract.upgrade_sql, Contains("DROP VIEW tags;\nDROP TABLE users;"));
+  CHECK_THAT(p.contract.upgrade_sql, Contains("CREATE VIEW tags AS SELECT tag, cents FROM users;"));
+  CHECK_THAT(p.contract.downgrade_sql,
+             Contains("the table was rebuilt (add_foreign_key (PLAN.yaml:4))"));
+}
+
+TEST_CASE("sqlite planner: what no rebuild makes safe is refused with the plan's line",
           "[expand][sqlite]") {
-  CHECK_THAT(refusal("table: users\noperations:\n  - drop_column: {column: phone}\n"),
-             Contains("PLAN.yaml:3: drop_column on SQLite of column phone, which index "
-                      "users_phone_idx uses: that needs a table rebuild"));
   CHECK_THAT(
       refusal("table: users\noperations:\n  - drop_column: {column: tag, down: \"'t'\"}\n"),
-      Contains("PLAN.yaml:3: drop_column on SQLite of NOT NULL column tag without a default"));
-  CHECK_THAT(refusal("table: users\noperations:\n  - change_type: {column: email, to: e2, type: "
-                     "BLOB, up: \"email\", down: \"e2\"}\n"),
-             Contains("of NOT NULL column email (the new column must become NOT NULL)"));
-  CHECK_THAT(refusal("table: users\noperations:\n  - add_foreign_key: {name: fk, columns: [cents], "
-                     "references: {table: users, columns: [id]}}\n"),
-             Contains("PLAN.yaml:3: add_foreign_key on SQLite (SQLite adds constraints by "
-                      "rebuilding)"));
+      Contains("PLAN.yaml:3: drop_column on SQLite of NOT NULL column tag without a default: "
+               "the new version's inserts, which do not write it, would fail on it"));
+  CHECK_THAT(refusal("table: users\noperations:\n  - change_type: {column: cents, to: c2, type: "
+                     "REAL, up: \"cents\", down: \"c2\"}\n"),
+             Contains("PLAN.yaml:3: change_type on SQLite of column cents, which view tags reads"));
 }
 
 TEST_CASE("sqlite planner: a contract without down refuses its downgrade", "[expand][sqlite]") {
   auto p = plan(
-      "table: users\noperations:\n  - change_type: {column: cents, to: amount, type: "
-      "REAL, up: \"cents / 100.0\"}\n");
-  CHECK_THAT(p.contract.upgrade_sql, Contains("ALTER TABLE users DROP COLUMN cents;"));
+      "table: users\noperations:\n  - change_type: {column: note, to: amount, type: "
+      "REAL, up: \"note / 100.0\"}\n");
+  CHECK_THAT(p.contract.upgrade_sql, Contains("ALTER TABLE users DROP COLUMN note;"));
   CHECK_THAT(p.contract.downgrade_sql,
              Contains("downgrade of the contract of main.users refused: change_type (PLAN.yaml:3) "
                       "has no `down`"));
   // Without down the new version's writes leave the old column NULL.
-  CHECK_THAT(p.expand.upgrade_sql, Contains("THEN NULL ELSE cents END"));
+  CHECK_THAT(p.expand.upgrade_sql, Contains("THEN NULL ELSE note END"));
 }
