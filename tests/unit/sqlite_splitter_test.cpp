@@ -195,11 +195,11 @@ TEST_CASE("the SQLite dialect renders quoted SQL", "[sqlite][dialect]") {
   migrate::db::TableNames t;
   using Op = migrate::graph::VersionOp;
   CHECK(d->version_op_sql(t, Op{Op::kInsert, "", "a1"}) ==
-        "INSERT INTO \"migrate_version\" (version_num) VALUES ('a1')");
+        "INSERT INTO main.\"migrate_version\" (version_num) VALUES ('a1')");
   CHECK(d->version_op_sql(t, Op{Op::kUpdate, "a1", "b2"}) ==
-        "UPDATE \"migrate_version\" SET version_num = 'b2' WHERE version_num = 'a1'");
+        "UPDATE main.\"migrate_version\" SET version_num = 'b2' WHERE version_num = 'a1'");
   CHECK(d->version_op_sql(t, Op{Op::kDelete, "b2", ""}) ==
-        "DELETE FROM \"migrate_version\" WHERE version_num = 'b2'");
+        "DELETE FROM main.\"migrate_version\" WHERE version_num = 'b2'");
   auto split = d->split("SELECT 1; SELECT 2", 3, "f.sql");
   CHECK(texts(split) == std::vector<std::string>{"SELECT 1", "SELECT 2"});
 }

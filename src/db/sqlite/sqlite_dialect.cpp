@@ -42,7 +42,10 @@ std::string SqliteDialect::quote_literal(const std::string& text) const {
 }
 
 std::string SqliteDialect::qualified(const TableNames&, const std::string& table) const {
-  return quote_ident(table);
+  // Always `main.`: unqualified, a TEMP table of the same name (which SQLite
+  // searches first) would take the version updates. version_table_schema is
+  // PostgreSQL's; migrate attaches no other database file.
+  return "main." + quote_ident(table);
 }
 
 std::vector<std::string> SqliteDialect::create_tables_sql(const TableNames& t) const {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <iostream>
 #include <thread>
 
 #include "util/clock.h"
@@ -51,12 +52,23 @@ FileRunLock::FileRunLock(const std::string& lock_path, std::chrono::milliseconds
   const auto start = Clock::now();
   const auto deadline = start + wait;
   auto pause = std::chrono::milliseconds(5);
+  bool said_waiting = false;
   while (true) {
     if (flock(fd_.get(), LOCK_EX | LOCK_NB) == 0) break;
     int err = errno;
     if (err != EWOULDBLOCK && err != EINTR)
       throw Error(fmt::format("{}: cannot lock {}: {}", describe, lock_path, std::strerror(err)));
     auto now = Clock::now();
+    if (!said_waiting && now < deadline) {
+      // Once, as the PostgreSQL run lock says it: a silent wait looks hung.
+      std::string holder = read_holder(fd_.get());
+      std::cerr << fmt::format(
+                       "migrate: waiting for another migrate run to finish (the lock file {} is "
+                       "held{}{})",
+                       lock_path, holder.empty() ? "" : " by ", holder)
+                << std::endl;
+      said_waiting = true;
+    }
     if (now >= deadline) {
       std::string holder = read_holder(fd_.get());
       double waited = std::chrono::duration<double>(now - start).count();

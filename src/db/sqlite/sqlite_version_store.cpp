@@ -28,9 +28,9 @@ VersionStore::VersionStore(Connection& conn, const SqliteDialect& dialect, Table
 bool VersionStore::table_exists(const std::string& name) {
   // sqlite_master rather than preparing a SELECT on the table: no error to
   // interpret, and nothing is created. Names compare case-insensitively, as
-  // SQLite resolves them.
-  StmtUse q =
-      conn_.cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE");
+  // SQLite resolves them. main's: a TEMP table of the name is not ours.
+  StmtUse q = conn_.cached(
+      "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = ?1 COLLATE NOCASE");
   q.bind(1, name);
   return q.step();
 }
