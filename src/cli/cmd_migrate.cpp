@@ -3,16 +3,19 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "cli/backfill_progress.h"
 #include "cli/commands.h"
 #include "cli/dry_run_output.h"
 #include "cli/lint_gate.h"
+#include "cli/step_ticker.h"
 #include "config/duration.h"
 #include "runner/offline.h"
 #include "runner/runner.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace migrate::cli {
 
@@ -32,7 +35,8 @@ struct MoveArgs {
 void add_move_options(CLI::App* cmd, MoveArgs& a, const char* target_help) {
   cmd->add_option("TARGET", a.target, target_help)->required();
   cmd->add_flag("--sql", a.sql,
-                "Print the SQL script instead of running it (offline; FROM:TO ranges allowed; "
+                "Print the SQL script instead of running it (offline; FROM:TO ranges allowed, "
+                "FROM may be several revisions A,B or `current`, read from the database; "
                 "applied files are not checked)");
   cmd->add_flag("--allow-changed", a.allow_changed,
                 "Run even if an applied revision's file changed since it was applied (or is "
@@ -53,6 +57,46 @@ std::chrono::milliseconds lock_wait(const std::string& text) {
   return config::duration_option("--lock-wait", text);
 }
 
+// Why an upgrade or downgrade ran nothing. An upgrade to a revision the
+// database has gone past is not "already at" it: upgrade never goes back.
+std::string nothing_to_do(Context& ctx, db::Database& db, const MoveArgs& a, bool upgrade) {
+  const std::string already = "Nothing to do: the database is already at " + a.target + ".\n";
+  if (!upgrade) return already;
+  const std::vector<std::string> heads = db.current_heads();
+  std::vector<std::string> wanted;
+  try {
+    if (a.target != "base") wanted = ctx.scripts().graph().resolve(a.target, heads);
+  } catch (const std::exception&) {
+    wanted = heads;  // planning succeeded; keep the plain answer
+  }
+  bool past = false;
+  if (!heads.empty()) {
+    past = wanted.empty();
+    for (const auto& id : wanted)
+      past = past || std::find(heads.begin(), heads.end(), id) == heads.end();
+  }
+  if (!past) return already;
+  return fmt::format(
+      "Nothing to do: the database is past {} (it is at {}); upgrade never goes back. To go "
+      "back to {}, run `migrate downgrade {}`.\n",
+      a.target, util::join(heads, ", "), a.target, a.target);
+}
+
+// `current` in an offline range: the database's version table, read when
+// the range names it (runner::OfflineWriter::set_current).
+void read_current_offline(Context& ctx, runner::OfflineWriter& writer) {
+  writer.set_current([&ctx] {
+    try {
+      return ctx.open_database(/*create_if_missing=*/false)->current_heads();
+    } catch (const std::exception& e) {
+      throw Error(fmt::format(
+          "'current' in an offline range reads the database's version table, and the database "
+          "cannot be read: {}\nName the revisions instead (e.g. 'A,B:heads').",
+          e.what()));
+    }
+  });
+}
+
 int move(Context& ctx, const MoveArgs& a, bool upgrade) {
   // Options are checked before anything is opened or created.
   const std::chrono::milliseconds wait = lock_wait(a.lock_wait);
@@ -60,6 +104,7 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
   if (a.sql) {
     auto dialect = ctx.dialect();
     runner::OfflineWriter writer(*dialect, ctx.tables(), scripts, ctx.out);
+    read_current_offline(ctx, writer);
     if (upgrade)
       writer.upgrade(a.target);
     else
@@ -74,9 +119,13 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
         "a FROM:TO range ('{}') is only for --sql; online, the database says where it is",
         a.target));
   auto db = ctx.open_database(/*create_if_missing=*/true);
+  // A live line on a terminal for a step that runs long (stderr, as the
+  // backfill's); nothing otherwise.
+  StepTicker ticker(ctx.err, &ctx.err == &std::cerr && isatty(2));
   runner::Runner runner(
       *db, scripts,
-      [&ctx](const runner::StepReport& r) {
+      [&ctx, &ticker](const runner::StepReport& r) {
+        ticker.finished();
         // One string, one write: this runs after every step.
         std::string line = runner::describe_step(r);
         fmt::format_to(std::back_inserter(line), "  ({:.1f} ms)\n", r.duration_ms);
@@ -102,6 +151,11 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
   };
   runner.set_changed_files(std::move(changed));
   runner.set_allow_contracts(a.contract);
+  runner.set_on_start([&ticker, &scripts](const runner::StepReport& r) {
+    // A backfill draws its own live line (backfill_progress.h).
+    if (r.step.upgrade && scripts.file(r.step.revision).backfill) return ticker.finished();
+    ticker.started(runner::describe_step(r));
+  });
   if (upgrade) runner.set_upgrade_check(make_upgrade_gate(ctx));
   auto done = upgrade ? runner.upgrade(a.target) : runner.downgrade(a.target);
   for (const auto& id : runner.waiting_contracts())
@@ -110,7 +164,7 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
         "no old instance runs: `migrate upgrade {}` or `migrate upgrade {} --contract`.\n",
         id, scripts.file(id).message, id, a.target);
   if (done.empty() && runner.waiting_contracts().empty())
-    ctx.out << "Nothing to do: the database is already at " << a.target << ".\n";
+    ctx.out << nothing_to_do(ctx, *db, a, upgrade);
   return 0;
 }
 
@@ -158,14 +212,15 @@ void add_migrate_commands(CLI::App& app, Context& ctx, Actions& actions) {
       // Offline: FROM:TO in the first target names where the table starts.
       std::vector<std::string> targets = st->targets;
       std::vector<std::string> from;
+      auto dialect = ctx.dialect();
+      runner::OfflineWriter writer(*dialect, ctx.tables(), scripts, ctx.out);
+      read_current_offline(ctx, writer);
       runner::Range r = runner::parse_range(targets[0]);
       if (r.from) {
-        if (!r.from->empty()) from = scripts.graph().resolve(*r.from, {});
+        if (!r.from->empty()) from = writer.from_heads(*r.from);
         targets[0] = r.to;
       }
-      auto dialect = ctx.dialect();
-      runner::OfflineWriter(*dialect, ctx.tables(), scripts, ctx.out)
-          .stamp(targets, st->purge, from);
+      writer.stamp(targets, st->purge, from);
       return 0;
     }
     const std::chrono::milliseconds wait = lock_wait(st->lock_wait);

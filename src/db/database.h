@@ -130,6 +130,23 @@ class Dialect {
     return {};
   }
   virtual std::vector<std::string> reset_step_settings_sql() const { return {}; }
+  // What gives the session its configured settings back (PostgreSQL: RESET
+  // ALL, which restores the values the session started with, the URL's
+  // `options` included), so that what a step set with SET or set_config()
+  // (a pg_dump's empty search_path) leaks neither into the next step nor
+  // into migrate's own statements. Online it starts every step; offline it
+  // comes before each step's version-table and history statements. Advisory
+  // locks and prepared statements are not settings: they stay. None for SQLite.
+  virtual std::vector<std::string> restore_session_sql() const { return {}; }
+  // Offline `--sql`: what a transactional step's script runs after its
+  // statements and before its version change, to fail (under `sqlite3
+  // -bail` / `psql -v ON_ERROR_STOP=1`) where the online step would roll
+  // back after its statements ran (SQLite: the foreign key check). None by
+  // default.
+  virtual std::vector<std::string> offline_step_checks_sql(const std::string& /*file*/,
+                                                           const std::string& /*label*/) const {
+    return {};
+  }
   // Offline `--sql`: the statements that run `st` under its step's row
   // guards in a script, failing with the guard's message when one is
   // violated, so that `psql -v ON_ERROR_STOP=1` / `sqlite3 -bail` stop there

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "graph/names.h"
+#include "util/strings.h"
 
 namespace migrate::graph::detail {
 namespace {
@@ -292,7 +293,20 @@ std::pair<std::optional<std::string>, Pos> Resolver::downgrade_target(
     symbol = id_of(on_branch[0]);
   } else {
     if (current.empty()) relative_failed(rel->relative, rel->steps);
-    // As Alembic: the first current head, and only its branch.
+    // Alembic takes the first stored head and warns that this "will be
+    // disallowed": which branch goes down would depend on the table's row
+    // order. Refused, naming each branch's own form.
+    if (current.size() > 1) {
+      std::string forms;
+      for (Idx i : known(current)) {
+        const auto& labels = g_.labels_of(i);
+        const std::string branch = labels.size() == 1 ? labels[0] : id_of(i);
+        forms += (forms.empty() ? "`" : " or `") + branch + "@" + rel->relative + "`";
+      }
+      throw GraphError("'" + target + "' is ambiguous: the database has " +
+                       std::to_string(current.size()) + " heads (" + util::join(current, ", ") +
+                       "), one per branch; name the branch to go down: " + forms);
+    }
     symbol = current[0];
     label = symbol;
   }

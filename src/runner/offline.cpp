@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "runner/runner.h"
 #include "runner/step_guards.h"
 #include "util/error.h"
@@ -22,6 +24,15 @@ Range parse_range(const std::string& text) {
   return r;
 }
 
+namespace {
+
+// "step ID (upgrade)", as the online messages name a step.
+std::string label_of(const graph::Step& step) {
+  return "step " + step.revision + (step.upgrade ? " (upgrade)" : " (downgrade)");
+}
+
+}  // namespace
+
 OfflineWriter::OfflineWriter(const db::Dialect& dialect, const db::TableNames& tables,
                              const script::ScriptDirectory& scripts, std::ostream& out)
     : dialect_(dialect), tables_(tables), scripts_(scripts), out_(out) {}
@@ -33,10 +44,38 @@ void OfflineWriter::write_preamble() {
   out_ << "\n";
 }
 
+std::vector<std::string> OfflineWriter::from_heads(const std::string& from) const {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = from.find(',', start);
+    const std::string part = from.substr(start, comma - start);
+    if (part.empty())
+      throw UsageError(fmt::format("range start '{}' has an empty revision between commas", from));
+    std::vector<std::string> ids;
+    if (part == "current") {
+      // The database's own rows, as Alembic reads them: never "base" by
+      // default, which would print the whole script again.
+      if (!current_)
+        throw Error(
+            "'current' in an offline range means the database's version table, and there is no "
+            "database to read it from; name the revisions instead (e.g. 'A,B:heads')");
+      ids = current_();
+    } else {
+      ids = scripts_.graph().resolve(part, {});
+    }
+    for (auto& id : ids)
+      if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(std::move(id));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
 void OfflineWriter::upgrade(const std::string& range) {
   Range r = parse_range(range);
   std::vector<std::string> from;
-  if (r.from && !r.from->empty()) from = scripts_.graph().resolve(*r.from, {});
+  if (r.from && !r.from->empty()) from = from_heads(*r.from);
   write_plan(true, from, r.to);
 }
 
@@ -44,9 +83,9 @@ void OfflineWriter::downgrade(const std::string& range) {
   Range r = parse_range(range);
   if (!r.from || r.from->empty())
     throw UsageError(
-        "downgrade with --sql needs a FROM:TO range (e.g. 'heads:base'): offline mode has no "
-        "database to read the current version from");
-  write_plan(false, scripts_.graph().resolve(*r.from, {}), r.to);
+        "downgrade with --sql needs a FROM:TO range (e.g. 'heads:base' or 'current:base'): "
+        "offline mode runs nothing on the database");
+  write_plan(false, from_heads(*r.from), r.to);
 }
 
 void OfflineWriter::write_plan(bool upgrade, const std::vector<std::string>& from_heads,
@@ -68,9 +107,8 @@ void OfflineWriter::write_plan(bool upgrade, const std::vector<std::string>& fro
     dialect_.check_step(statements.back(), file.transactional, file.path);
     db::RowGuards guards = step_guards(file, step.upgrade, dialect_);
     if (guards.empty()) continue;
-    const std::string label = "step " + file.id + (step.upgrade ? " (upgrade)" : " (downgrade)");
     for (const auto& st : statements.back())
-      guarded[i].push_back(dialect_.offline_guarded_sql(st, guards, file.path, label));
+      guarded[i].push_back(dialect_.offline_guarded_sql(st, guards, file.path, label_of(step)));
   }
   write_preamble();
   graph::HeadMaintainer maintainer(graph, from_heads);
@@ -98,6 +136,12 @@ void OfflineWriter::write_plan(bool upgrade, const std::vector<std::string>& fro
       for (const auto& sqls : guarded[i])
         for (const auto& sql : sqls) out_ << sql << ";\n";
     }
+    if (file.transactional)
+      for (const auto& sql : dialect_.offline_step_checks_sql(file.path, label_of(step)))
+        out_ << sql << ";\n";
+    // The step may have changed search_path (a pg_dump sets it to ''):
+    // migrate's own statements run under the session's settings again.
+    for (const auto& sql : dialect_.restore_session_sql()) out_ << sql << ";\n";
     for (const auto& op : maintainer.apply(step))
       out_ << dialect_.version_op_sql(tables_, op) << ";\n";
     out_ << dialect_.history_insert_sql(tables_, file.id, step.upgrade ? "upgrade" : "downgrade",
@@ -119,7 +163,12 @@ void OfflineWriter::stamp(const std::vector<std::string>& targets, bool purge,
   out_ << dialect_.begin_sql() << ";\n";
   // Offline there is no table to read: --purge empties whatever it holds.
   if (purge) out_ << "DELETE FROM " << dialect_.qualified(tables_, tables_.version_table) << ";\n";
-  for (const auto& op : ops) out_ << dialect_.version_op_sql(tables_, op) << ";\n";
+  // One history row per change, as an online stamp records them.
+  for (const auto& op : ops) {
+    out_ << dialect_.version_op_sql(tables_, op) << ";\n";
+    const std::string& rev = op.kind == graph::VersionOp::kDelete ? op.from : op.to;
+    out_ << dialect_.history_insert_sql(tables_, rev, "stamp", "") << ";\n";
+  }
   out_ << "COMMIT;\n";
 }
 

@@ -3,6 +3,7 @@
 // execute, one BEGIN/COMMIT per transactional step, and touches no database.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -18,12 +19,23 @@ class OfflineWriter {
   OfflineWriter(const db::Dialect& dialect, const db::TableNames& tables,
                 const script::ScriptDirectory& scripts, std::ostream& out);
 
+  // How `current` in a range's FROM reads the database's version table
+  // (the command sets it when the database is reachable; it may throw).
+  // Unset, `current` is refused.
+  using CurrentHeads = std::function<std::vector<std::string>()>;
+  void set_current(CurrentHeads current) { current_ = std::move(current); }
+
   // `range` is TARGET or FROM:TO. Without FROM, an upgrade starts from an
-  // empty version table; a downgrade needs FROM (there is no database to ask).
+  // empty version table; a downgrade needs FROM (nothing is read from the
+  // database unless FROM says `current`).
   void upgrade(const std::string& range);
   void downgrade(const std::string& range);
   void stamp(const std::vector<std::string>& targets, bool purge,
              const std::vector<std::string>& from_heads);
+  // A range's FROM as the version table's rows: comma-separated revisions
+  // or targets (`A,B`, as a database on two branches is), `current` read
+  // through set_current().
+  std::vector<std::string> from_heads(const std::string& from) const;
 
  private:
   void write_plan(bool upgrade, const std::vector<std::string>& from_heads,
@@ -34,6 +46,7 @@ class OfflineWriter {
   db::TableNames tables_;
   const script::ScriptDirectory& scripts_;
   std::ostream& out_;
+  CurrentHeads current_;
 };
 
 // Splits "FROM:TO" (FROM may be empty). A plain target gives from = nullopt.

@@ -64,9 +64,8 @@ std::vector<StepReport> Runner::downgrade(const std::string& target) { return ru
 
 std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
   auto lock = db_.lock(lock_wait_);
-  db_.ensure_tables();
   // Read only after the lock is ours: another runner may have moved the
-  // database while we waited.
+  // database while we waited. A missing version table reads as no heads.
   std::vector<std::string> heads = db_.current_heads();
   std::vector<graph::Step> plan = plan_for(upgrade, target, heads);
 
@@ -75,10 +74,14 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
   bool backfills = false;
   for (const auto& step : plan)
     backfills = backfills || touches_backfill(scripts_, step.revision, step.upgrade);
-  if (backfills) backfill::Engine::ensure_checkpoint_table(db_);
   std::vector<db::PlannedStep> steps = plan_steps(plan, heads, backfills);
 
   if (upgrade && upgrade_check_ && !steps.empty()) upgrade_check_(steps);
+  // Only now, when every check has passed and there is something to run:
+  // a refused run ("Nothing was run") or an empty plan creates nothing.
+  if (steps.empty()) return {};
+  db_.ensure_tables();
+  if (backfills) backfill::Engine::ensure_checkpoint_table(db_);
 
   std::vector<StepReport> done;
   auto step_done = [&](std::size_t i, double duration_ms) {
@@ -86,7 +89,41 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
     report.duration_ms = duration_ms;
     if (on_step_) on_step_(report);
     done.push_back(std::move(report));
+    if (on_start_ && i + 1 < plan.size()) on_start_(report_for(scripts_, plan[i + 1]));
   };
+  if (on_start_) on_start_(report_for(scripts_, plan[0]));
+  try {
+    run_planned(plan, steps, step_done);
+  } catch (const std::exception& e) {
+    // Every step failure, whatever threw it, leaves here: named, and with
+    // the steps of this run that committed before it.
+    throw step_failure(e, done.size() < plan.size() ? &steps[done.size()].spec : nullptr, done);
+  }
+  return done;
+}
+
+Error Runner::step_failure(const std::exception& e, const db::StepSpec* failed,
+                           const std::vector<StepReport>& done) {
+  std::string message = e.what();
+  const auto* error = dynamic_cast<const Error*>(&e);
+  // A migrate::Error from a backend names the file, line and statement; an
+  // exception of a library's own does not.
+  if (!error && failed)
+    message = fmt::format("{}: step {} ({}) failed: {}", failed->file, failed->revision,
+                          failed->upgrade ? "upgrade" : "downgrade", message);
+  if (!done.empty()) {
+    std::string ids;
+    for (const auto& r : done) ids += (ids.empty() ? "" : ", ") + r.step.revision;
+    message +=
+        fmt::format("\n  ({} step{} of this run committed before it and stay{} applied: {})",
+                    done.size(), done.size() == 1 ? "" : "s", done.size() == 1 ? "s" : "", ids);
+  }
+  return Error(message, error ? error->exit_code() : kExitFailed);
+}
+
+void Runner::run_planned(const std::vector<graph::Step>& plan,
+                         const std::vector<db::PlannedStep>& steps,
+                         const std::function<void(std::size_t, double)>& step_done) {
   // The steps between backfill revisions go to the backend together; a
   // backfill revision runs on its own (runner/backfill_step.h).
   std::size_t from = 0;
@@ -103,11 +140,10 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
       step_done(i, run_backfill_step(db_, scripts_.file(plan[i].revision), steps[i], backfill_));
     from = i + 1;
   }
-  return done;
 }
 
 // `backfills`: the plan touches a backfill revision, so downgrades clear
-// stale checkpoints (the table exists: run() made sure).
+// stale checkpoints (run() creates the table before the steps run).
 std::vector<db::PlannedStep> Runner::plan_steps(const std::vector<graph::Step>& plan,
                                                 const std::vector<std::string>& heads,
                                                 bool backfills) {
@@ -216,10 +252,12 @@ ChecksumReport Runner::accept(std::vector<db::AcceptedChecksum>& accepted) {
 
 std::vector<graph::VersionOp> Runner::stamp(const std::vector<std::string>& targets, bool purge) {
   auto lock = db_.lock(lock_wait_);
-  db_.ensure_tables();
   std::vector<std::string> heads = db_.current_heads();
   auto ops = scripts_.graph().stamp_ops(heads, targets, purge);
-  if (!ops.empty()) db_.stamp(ops, heads);
+  // Tables only for a stamp that writes: a refused or empty one creates none.
+  if (ops.empty()) return ops;
+  db_.ensure_tables();
+  db_.stamp(ops, heads);
   return ops;
 }
 

@@ -73,6 +73,10 @@ class Runner {
   void set_allow_contracts(bool allow) { allow_contracts_ = allow; }
   const std::vector<std::string>& waiting_contracts() const { return waiting_contracts_; }
   void set_upgrade_check(PlanCheck check) { upgrade_check_ = std::move(check); }
+  // Called as each step of upgrade()/downgrade() is about to run (the first
+  // before the run starts, each next one as its predecessor commits), for
+  // a live progress line. The report has no duration yet.
+  void set_on_start(Progress on_start) { on_start_ = std::move(on_start); }
   // Tuning and events for `phase: backfill` revisions (runner/backfill_step.h).
   void set_backfill(BackfillSettings settings) { backfill_ = std::move(settings); }
   // Returns the version-table changes made.
@@ -90,6 +94,15 @@ class Runner {
 
  private:
   std::vector<StepReport> run(bool upgrade, const std::string& target);
+  // Runs the checked plan: backfill revisions alone, the rest through
+  // db::Database::run_steps; `step_done(i, ms)` as step i commits.
+  void run_planned(const std::vector<graph::Step>& plan, const std::vector<db::PlannedStep>& steps,
+                   const std::function<void(std::size_t, double)>& step_done);
+  // The one error a failed run throws: `e`'s text (a library's exception
+  // gets the failing step's file and revision), then the steps of this run
+  // that committed before it.
+  static Error step_failure(const std::exception& e, const db::StepSpec* failed,
+                            const std::vector<StepReport>& done);
   // The plan from the stored `heads` to `target`, shared by run() and
   // dry_run(): applied files checked first, contracts held back unless
   // allowed (waiting_contracts() then names them).
@@ -111,6 +124,7 @@ class Runner {
   bool allow_contracts_ = false;
   std::vector<std::string> waiting_contracts_;
   PlanCheck upgrade_check_;
+  Progress on_start_;
   BackfillSettings backfill_;
 };
 

@@ -109,7 +109,8 @@ TEST_CASE("an empty or overflowing target is refused", "[cli][targets]") {
   auto r = p.run({"stamp", ""});
   CHECK_THAT(r, ExitedWith(1));
   CHECK_THAT(r.err, Contains("empty revision target"));
-  CHECK(p.rows("SELECT count(*) FROM migrate_version") == std::vector<std::string>{"0"});
+  // Nothing stamped (a refused stamp creates no table either).
+  CHECK(p.version().empty());
   r = p.run({"upgrade", "+99999999999999999999"});
   CHECK_THAT(r, ExitedWith(1));
   CHECK_THAT(r.err, Contains("relative revision +99999999999999999999: the count is too large"));

@@ -174,8 +174,10 @@ TEST_CASE("downgrade plans follow Alembic's order", "[graph][plans]") {
       {"branched", "d1 d2", "a", "-d1 -c1 -b1 -d2 -c2 -b2"},
       {"branched", "d1 d2", "b1", "-d1 -c1"},
       {"branched", "d1 d2", "base", "-d1 -c1 -b1 -d2 -c2 -b2 -a"},
-      // Alembic counts -1 from the first current head only.
-      {"branched", "d1 d2", "-1", "-d1"},
+      // Alembic counts -1 from the first current head only (and warns this
+      // will be disallowed): refused, naming each branch's form.
+      {"branched", "d1 d2", "-1", "error: '-1' is ambiguous: the database has 2 heads"},
+      {"branched", "d1 d2", "d1@-1", "-d1"},
       {"branched", "d1", "c2", "error: is not a valid downgrade target"},
       // Through a merge point: both lines come down.
       {"merged", "f", "b", "-f -e -d1 -c1 -d2 -c2"},

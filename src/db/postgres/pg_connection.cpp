@@ -52,8 +52,34 @@ std::string broken_reason(const pqxx::broken_connection& e) {
 // another connection (dblink, postgres_fdw) as broken_connection although
 // this one is fine. Their SQLSTATE, or empty when `e` is not a server error
 // on a live connection.
+// The SQLSTATE libpqxx's exception class stands for, most specific first:
+// some paths (its pipeline) throw the class without the code, e.g.
+// insufficient_privilege for a 42501.
+const char* class_sqlstate(const pqxx::failure& e) {
+  if (dynamic_cast<const pqxx::insufficient_privilege*>(&e)) return "42501";
+  if (dynamic_cast<const pqxx::undefined_table*>(&e)) return "42P01";
+  if (dynamic_cast<const pqxx::undefined_column*>(&e)) return "42703";
+  if (dynamic_cast<const pqxx::undefined_function*>(&e)) return "42883";
+  if (dynamic_cast<const pqxx::syntax_error*>(&e)) return "42601";
+  if (dynamic_cast<const pqxx::unique_violation*>(&e)) return "23505";
+  if (dynamic_cast<const pqxx::foreign_key_violation*>(&e)) return "23503";
+  if (dynamic_cast<const pqxx::not_null_violation*>(&e)) return "23502";
+  if (dynamic_cast<const pqxx::check_violation*>(&e)) return "23514";
+  if (dynamic_cast<const pqxx::restrict_violation*>(&e)) return "23001";
+  if (dynamic_cast<const pqxx::integrity_constraint_violation*>(&e)) return "23000";
+  if (dynamic_cast<const pqxx::data_exception*>(&e)) return "22000";
+  if (dynamic_cast<const pqxx::feature_not_supported*>(&e)) return "0A000";
+  if (dynamic_cast<const pqxx::disk_full*>(&e)) return "53100";
+  if (dynamic_cast<const pqxx::out_of_memory*>(&e)) return "53200";
+  if (dynamic_cast<const pqxx::insufficient_resources*>(&e)) return "53000";
+  if (dynamic_cast<const pqxx::plpgsql_raise*>(&e)) return "P0001";
+  if (dynamic_cast<const pqxx::plpgsql_error*>(&e)) return "P0000";
+  return "";
+}
+
 std::string sqlstate_of(const pqxx::failure& e, bool connection_open) {
-  if (const auto* s = dynamic_cast<const pqxx::sql_error*>(&e)) return s->sqlstate();
+  if (const auto* s = dynamic_cast<const pqxx::sql_error*>(&e))
+    return s->sqlstate().empty() ? class_sqlstate(e) : s->sqlstate();
   if (!connection_open) return "";
   if (dynamic_cast<const pqxx::deadlock_detected*>(&e)) return "40P01";
   if (dynamic_cast<const pqxx::serialization_failure*>(&e)) return "40001";
@@ -165,8 +191,10 @@ pqxx::result Connection::exec(const std::string& sql) {
   try {
     pqxx::nontransaction tx(*conn_);
     return tx.exec(sql);
-  } catch (const pqxx::sql_error&) {
-    throw;
+  } catch (const pqxx::sql_error& e) {
+    if (!e.sqlstate().empty()) throw;
+    // The class without its code (see class_sqlstate): give it one.
+    throw pqxx::sql_error(e.what(), sql, class_sqlstate(e));
   } catch (const pqxx::failure& e) {
     const std::string state = sqlstate_of(e, conn_->is_open());
     if (!state.empty()) throw pqxx::sql_error(e.what(), sql, state.c_str());
@@ -189,8 +217,9 @@ pqxx::result Connection::query(const std::string& sql) {
   }
 }
 
-std::optional<BatchFailure> Connection::exec_batch(const std::vector<std::string>& statements,
-                                                   std::vector<pqxx::result>* results) {
+std::optional<BatchFailure> Connection::exec_batch(
+    const std::vector<std::string>& statements, std::vector<pqxx::result>* results,
+    const std::function<void(std::size_t)>& on_result) {
   try {
     pqxx::nontransaction tx(*conn_);
     pqxx::pipeline pipe(tx);
@@ -203,14 +232,20 @@ std::optional<BatchFailure> Connection::exec_batch(const std::vector<std::string
       results->reserve(statements.size());
     }
     for (const auto& sql : statements) ids.push_back(pipe.insert(sql));
-    pipe.complete();
+    // The first retrieve() sends the whole message; each result is then
+    // read as the server sends it (not after the last: no complete()), so
+    // a step's progress line comes when that step commits.
     for (std::size_t i = 0; i < ids.size(); ++i) {
       try {
         pqxx::result r = pipe.retrieve(ids[i]);
         if (results) results->push_back(std::move(r));
+        if (on_result) on_result(i);
       } catch (const pqxx::failure& e) {
-        const std::string state = sqlstate_of(e, conn_->is_open());
-        if (state.empty()) throw;
+        // Whatever the class, with or without a code: while the connection
+        // is up, the server refused statement i, and the caller names it
+        // (file:line, step, the steps committed before it).
+        if (!conn_->is_open()) throw;
+        const std::string state = sqlstate_of(e, true);
         pipe.flush();
         return BatchFailure{i, format_server_error(e.what()), state};
       }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -59,9 +60,12 @@ class Connection {
   // through TransactionBatch (pg_transaction.h) for BEGIN ... COMMIT: after
   // a failure the transaction is aborted until a ROLLBACK ends it.
   // With `results`, it receives the result of every statement before the
-  // failing one (of all of them on success), by index.
-  std::optional<BatchFailure> exec_batch(const std::vector<std::string>& statements,
-                                         std::vector<pqxx::result>* results = nullptr);
+  // failing one (of all of them on success), by index. `on_result(i)` is
+  // called as statement i's result arrives (results[i] is set by then),
+  // while the server runs the rest: a COMMIT's result is its step done.
+  std::optional<BatchFailure> exec_batch(
+      const std::vector<std::string>& statements, std::vector<pqxx::result>* results = nullptr,
+      const std::function<void(std::size_t)>& on_result = nullptr);
 
   // ROLLBACK, ignoring every error (including "no transaction in progress").
   void rollback_quietly() noexcept;

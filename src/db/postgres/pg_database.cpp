@@ -114,6 +114,7 @@ PostgresDatabase::PostgresDatabase(OpenOptions options)
   pqxx::result r = conn_.query(
       "SELECT current_schema(), CASE WHEN current_setting('server_version_num')::int >= 140000 "
       "THEN set_config('client_connection_check_interval', '1000', false) END");
+  check_interval_ = !r[0][1].is_null();
   if (options_.tables.schema.empty()) {
     if (r[0][0].is_null())
       throw Error(fmt::format(
@@ -126,8 +127,15 @@ PostgresDatabase::PostgresDatabase(OpenOptions options)
 
 PostgresDatabase::~PostgresDatabase() = default;
 
+std::vector<std::string> PostgresDatabase::restore_session_sql() const {
+  std::vector<std::string> out = dialect_.restore_session_sql();
+  // RESET ALL undoes this one too: it is migrate's own, set at connect.
+  if (check_interval_) out.emplace_back("SET client_connection_check_interval = 1000");
+  return out;
+}
+
 std::unique_ptr<Work> PostgresDatabase::begin_work(const WorkOptions& options) {
-  return std::make_unique<PgWork>(conn_, dialect_, options);
+  return std::make_unique<PgWork>(conn_, dialect_, options, restore_session_sql());
 }
 
 std::unique_ptr<RunLock> PostgresDatabase::lock(std::chrono::milliseconds wait) {
@@ -257,11 +265,12 @@ PostgresDatabase::StepLayout PostgresDatabase::append_step(TransactionBatch& bat
                                                            std::size_t index) {
   const TableNames& t = options_.tables;
   const StepSpec& step = planned.spec;
-  // [BEGIN, SET LOCAL timeouts..., start mark, heads check, statements...,
-  // version ops..., history row, COMMIT].
+  // [BEGIN, session restored, SET LOCAL timeouts..., start mark, heads
+  // check, statements..., version ops..., history row, COMMIT].
   StepLayout at;
   at.step = index;
   batch.begin();
+  for (const auto& sql : restore_session_sql()) batch.add(sql);
   for (auto& sql : dialect_.step_settings_sql(step, /*local=*/true)) batch.add(std::move(sql));
   batch.add(kMarkStepStart);
   at.check = batch.add(dialect_.check_heads_sql(t, planned.expected_heads_before));
@@ -339,12 +348,20 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
 
   std::vector<pqxx::result> results;
   std::optional<BatchFailure> failure;
+  // Steps reported done: each as its COMMIT's result arrives, while the
+  // server runs the next ones (no burst of lines at the message's end).
+  std::size_t committed = 0;
+  auto report = [&](std::size_t i) {
+    if (committed >= layout.size() || layout[committed].commit != i) return;
+    const StepLayout& at = layout[committed++];
+    if (done) done(at.step, results.at(at.history).at(0).at(0).as<double>());
+  };
   try {
-    failure = batch.send(&results);
+    failure = batch.send(&results, report);
   } catch (const Error& e) {
-    // The connection broke: which of the message's steps committed is only
-    // known to the server now.
-    const StepSpec& first = steps[layout.front().step].spec;
+    // The connection broke: which of the message's steps not yet reported
+    // committed is only known to the server now.
+    const StepSpec& first = steps[layout[std::min(committed, layout.size() - 1)].step].spec;
     const StepSpec& last = steps[layout.back().step].spec;
     throw Error(fmt::format(
         "{}\n  (steps {} to {} were sent together: each committed whole or not at all; run "
@@ -358,7 +375,7 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
     std::optional<BatchFailure> ended = batch.finish(!failure);
     if (!failure) failure = std::move(ended);
   }
-  std::size_t committed = 0;
+  // A guarded step's COMMIT came after the message (finish()).
   while (committed < layout.size() && (!failure || layout[committed].commit < failure->index)) {
     const StepLayout& at = layout[committed++];
     if (done) done(at.step, results.at(at.history).at(0).at(0).as<double>());
@@ -485,8 +502,9 @@ void PostgresDatabase::run_autocommit(const StepSpec& step,
   }
   // Session-wide for the step's statements and its bookkeeping, then reset:
   // the connection goes on to the next step.
-  SessionSettingsGuard settings(conn_, dialect_.step_settings_sql(step, /*local=*/false),
-                                dialect_.reset_step_settings_sql());
+  std::vector<std::string> set = restore_session_sql();
+  for (auto& sql : dialect_.step_settings_sql(step, /*local=*/false)) set.push_back(std::move(sql));
+  SessionSettingsGuard settings(conn_, set, dialect_.reset_step_settings_sql());
   for (const auto& st : statements) {
     try {
       conn_.exec(st.sql);

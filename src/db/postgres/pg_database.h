@@ -89,6 +89,9 @@ class PostgresDatabase : public Database {
   const TableNames& tables() const override { return options_.tables; }
 
  private:
+  // The dialect's RESET ALL and what migrate itself set at connect again:
+  // every step (and Work) starts from the session's configured settings.
+  std::vector<std::string> restore_session_sql() const;
   // Where one transactional step's statements sit in a batch.
   struct StepLayout {
     std::size_t step = 0;  // index in the plan
@@ -166,6 +169,8 @@ class PostgresDatabase : public Database {
   Connection conn_;
   std::mt19937 rng_;  // retry jitter
   bool tables_ready_ = false;
+  // client_connection_check_interval was set at connect (PostgreSQL 14+).
+  bool check_interval_ = false;
   std::string applied_by_;
 };
 

@@ -11,9 +11,10 @@ std::size_t TransactionBatch::add(std::string sql) {
   return statements_.size() - 1;
 }
 
-std::optional<BatchFailure> TransactionBatch::send(std::vector<pqxx::result>* results) {
+std::optional<BatchFailure> TransactionBatch::send(
+    std::vector<pqxx::result>* results, const std::function<void(std::size_t)>& on_result) {
   open_ = true;
-  std::optional<BatchFailure> failure = conn_.exec_batch(statements_, results);
+  std::optional<BatchFailure> failure = conn_.exec_batch(statements_, results, on_result);
   // The server skipped the rest of the message after the failure, COMMIT
   // included: the failing transaction is open (aborted) until ROLLBACK.
   if (failure) conn_.rollback_quietly();

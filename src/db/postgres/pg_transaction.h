@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,7 +49,8 @@ class TransactionBatch {
   // when the connection breaks.
   // A message ending after a begin() without commit() leaves that
   // transaction open on success, for finish().
-  std::optional<BatchFailure> send(std::vector<pqxx::result>* results = nullptr);
+  std::optional<BatchFailure> send(std::vector<pqxx::result>* results = nullptr,
+                                   const std::function<void(std::size_t)>& on_result = nullptr);
 
   // Ends the transaction a successful send() left open: COMMIT (`commit`)
   // or ROLLBACK. A failed COMMIT is returned with index size() (the COMMIT

@@ -16,10 +16,12 @@ int work_conflict_kind(const std::string& sqlstate, const std::string& message) 
   return -1;
 }
 
-PgWork::PgWork(Connection& conn, const PostgresDialect& dialect, const WorkOptions& options)
+PgWork::PgWork(Connection& conn, const PostgresDialect& dialect, const WorkOptions& options,
+               const std::vector<std::string>& restore)
     : conn_(conn) {
   if (!options.transaction) return;
   std::string sql = "BEGIN";
+  for (const auto& s : restore) sql += "; " + s;
   if (!options.lock_timeout.empty())
     sql += "; SET LOCAL lock_timeout = " + dialect.quote_literal(options.lock_timeout);
   if (!options.statement_timeout.empty())

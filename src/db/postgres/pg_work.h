@@ -7,6 +7,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "db/database.h"
 #include "db/postgres/pg_connection.h"
@@ -16,7 +17,10 @@ namespace migrate::db::postgres {
 
 class PgWork : public Work {
  public:
-  PgWork(Connection& conn, const PostgresDialect& dialect, const WorkOptions& options);
+  // `restore`: the statements that give the session its configured settings
+  // back (PostgresDatabase::restore_session_sql), run after BEGIN.
+  PgWork(Connection& conn, const PostgresDialect& dialect, const WorkOptions& options,
+         const std::vector<std::string>& restore);
   ~PgWork() override;
   WorkResult exec(const std::string& sql) override;
   void commit() override;

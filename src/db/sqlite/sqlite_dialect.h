@@ -25,6 +25,10 @@ class SqliteDialect : public Dialect {
   std::vector<std::string> create_tables_sql(const TableNames& t) const override;
   std::string version_op_sql(const TableNames& t, const graph::VersionOp& op) const override;
   std::string begin_sql() const override { return "BEGIN IMMEDIATE"; }
+  // The foreign key check an online step runs before it commits
+  // (sqlite_offline_guard.cpp).
+  std::vector<std::string> offline_step_checks_sql(const std::string& file,
+                                                   const std::string& label) const override;
   // started_at is the time the script runs; duration_ms is NULL (unknown);
   // applied_by is "offline".
   std::string history_insert_sql(const TableNames& t, const std::string& revision,

@@ -1,4 +1,5 @@
-// Row guards in offline SQLite scripts (SqliteDialect::offline_guarded_sql).
+// Row guards and the foreign key check in offline SQLite scripts
+// (SqliteDialect::offline_guarded_sql, offline_step_checks_sql).
 //
 // SQLite has no procedural blocks, and RAISE() only works in triggers and
 // only with a fixed message. So the check is a statement that fails with a
@@ -35,6 +36,20 @@ std::vector<std::string> SqliteDialect::offline_guarded_sql(const Statement& st,
                   "WHEN total_changes() - total - 1 > 0 THEN changes() ELSE 0 END AS n FROM "
                   "temp.migrate_row_guard) AS c WHERE NOT ({})",
                   quote_literal(g->message), holds)};
+}
+
+std::vector<std::string> SqliteDialect::offline_step_checks_sql(const std::string& file,
+                                                                const std::string& label) const {
+  // The same json_extract() failure, from the first violation that
+  // pragma_foreign_key_check (the online check's PRAGMA) finds; HAVING keeps
+  // a clean step silent.
+  const std::string prefix = "migrate: " + file + ": " + label + " failed: ";
+  return {fmt::format(
+      "SELECT json_extract('{{}}', {} || count(*) || ' foreign key violation' || CASE count(*) "
+      "WHEN 1 THEN '' ELSE 's' END || ', e.g. ' || v.\"table\" || ' rowid ' || "
+      "coalesce(v.\"rowid\", '?') || ' references a missing row in ' || v.parent || '; rolled "
+      "back') FROM pragma_foreign_key_check AS v HAVING count(*) > 0",
+      quote_literal(prefix))};
 }
 
 }  // namespace migrate::db::sqlite

@@ -1,0 +1,143 @@
+// Issue 12 on PostgreSQL: a step's session settings (a pg_dump's empty
+// search_path) leak neither into the next step nor into migrate's own
+// statements, online or offline; a permission-denied step (42501) is
+// reported with its file, line, step and the steps committed before it; a
+// refused run creates no table.
+#include <cstdio>
+#include <random>
+
+#include "e2e/pg_fixture.h"
+
+using Catch::Matchers::Contains;
+using e2e::run_pg;
+using e2e::TempPgDatabase;
+using testsupport::ExitedWith;
+using V = std::vector<std::string>;
+
+namespace {
+
+// The first lines of a real pg_dump, then a table named in full (as
+// pg_dump names everything).
+const char* kDumpStep =
+    "SET statement_timeout = 0;\n"
+    "SET lock_timeout = 0;\n"
+    "SET client_encoding = 'UTF8';\n"
+    "SET standard_conforming_strings = on;\n"
+    "SELECT pg_catalog.set_config('search_path', '', false);\n"
+    "SET check_function_bodies = false;\n"
+    "CREATE TABLE public.t_a1 (id integer);";
+
+void dump_project(const e2e::Project& p) {
+  p.add({"a1", {}, kDumpStep, "DROP TABLE public.t_a1;"});
+  // Unqualified, as revisions are written: needs the configured search_path.
+  p.add({"b2", {"a1"}, "CREATE TABLE t_b2 (id integer);", "DROP TABLE t_b2;"});
+}
+
+}  // namespace
+
+TEST_CASE("pg: a step's search_path does not leak into the next step or the version table",
+          "[e2e][postgres][session]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  dump_project(p);
+  auto up = run_pg(p, db, {"upgrade", "head"});
+  REQUIRE_THAT(up, ExitedWith(0));
+  CHECK(db.version() == V{"b2"});
+  CHECK(db.tables() == V{"t_a1", "t_b2"});
+  CHECK(db.history_count("status = 'ok'") == 2);
+
+  // The non-transactional path restores the session too.
+  TempPgDatabase db2;
+  e2e::Project q;
+  q.add({"a1", {}, kDumpStep, "DROP TABLE public.t_a1;", {}, {}, "transactional: false"});
+  q.add({"b2",
+         {"a1"},
+         "CREATE TABLE t_b2 (id integer);",
+         "DROP TABLE t_b2;",
+         {},
+         {},
+         "transactional: false"});
+  REQUIRE_THAT(run_pg(q, db2, {"upgrade", "head"}), ExitedWith(0));
+  CHECK(db2.version() == V{"b2"});
+  CHECK(db2.tables() == V{"t_a1", "t_b2"});
+
+  // Down again, through the same connection.
+  REQUIRE_THAT(run_pg(p, db, {"downgrade", "base"}), ExitedWith(0));
+  CHECK(db.version().empty());
+  CHECK(db.tables().empty());
+}
+
+TEST_CASE("pg: the offline script restores the session before migrate's own statements",
+          "[e2e][postgres][session]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  dump_project(p);
+  auto script = run_pg(p, db, {"upgrade", "head", "--sql"});
+  REQUIRE_THAT(script, ExitedWith(0));
+  CHECK_THAT(script.out, Contains("CREATE TABLE public.t_a1 (id integer);\nRESET ALL;\nINSERT INTO "
+                                  "\"migrate_version\""));
+  testsupport::write_file(p.path("up.sql"), script.out);
+  auto applied = testsupport::run_program(
+      p.dir.path(), {"psql", db.url(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "up.sql"});
+  REQUIRE_THAT(applied, ExitedWith(0));
+  CHECK(db.version() == V{"b2"});
+  CHECK(db.tables() == V{"t_a1", "t_b2"});
+  CHECK(db.history_count("applied_by = 'offline'") == 2);
+}
+
+TEST_CASE("pg: a permission-denied step names its file, line and step, and the steps before it",
+          "[e2e][postgres][session]") {
+  TempPgDatabase db;
+  std::random_device rd;
+  const std::string role = "migrate_np_" + std::to_string(rd() % 100000000);
+  const std::string password = "np-secret-" + std::to_string(rd() % 1000);
+  // A role that may create tables but does not own `owned`.
+  db.exec("CREATE TABLE owned (id integer)");
+  db.exec("CREATE ROLE " + role + " LOGIN PASSWORD '" + password + "'");
+  struct DropRole {
+    const TempPgDatabase& db;
+    std::string role;
+    ~DropRole() {
+      try {
+        db.exec("DROP OWNED BY " + role + "; DROP ROLE " + role);
+      } catch (...) {
+      }
+    }
+  } drop{db, role};
+  db.exec("GRANT CREATE, USAGE ON SCHEMA public TO " + role);
+  auto admin = migrate::config::parse_database_url(db.url());
+  const std::string url = "postgresql://" + role + ":" + password + "@" + admin.host + ":" +
+                          (admin.port.empty() ? "5432" : admin.port) + "/" + admin.dbname;
+
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  p.add_table_rev("b2", {"a1"});
+  p.add({"c3",
+         {"b2"},
+         "CREATE TABLE t_c3 (id integer);\nALTER TABLE owned ADD COLUMN x integer;",
+         "DROP TABLE t_c3;"});
+  auto up = p.run({"--url", url, "upgrade", "head"});
+  CHECK_THAT(up, ExitedWith(1));
+  // file:line, the step, the statement and the server's text.
+  CHECK_THAT(up.err, Contains(p.rev_path("c3") + ":10: step c3 (upgrade) failed: "));
+  CHECK_THAT(up.err, Contains("must be owner of table owned"));
+  CHECK_THAT(up.err, Contains("in: ALTER TABLE owned ADD COLUMN x integer"));
+  CHECK_THAT(up.err, Contains("2 steps of this run committed before it and stay applied: a1, b2"));
+  CHECK(up.err.find(password) == std::string::npos);
+  CHECK_THAT(up.out, Contains("Running upgrade a1 -> b2"));
+  CHECK(db.version() == V{"b2"});
+  CHECK(db.tables() == V{"t_a1", "t_b2"});
+}
+
+TEST_CASE("pg: a refused run creates no version or history table", "[e2e][postgres][session]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  db.exec("CREATE TABLE keep (id integer)");
+  p.add({"a1", {}, "DELETE FROM keep;", ""});
+  auto refused = run_pg(p, db, {"upgrade", "head"});
+  REQUIRE_THAT(refused, ExitedWith(1));
+  CHECK_THAT(refused.err, Contains("Nothing was run"));
+  CHECK(db.rows("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'migrate%'") == V{"0"});
+  REQUIRE_THAT(run_pg(p, db, {"stamp", "base"}), ExitedWith(0));
+  CHECK(db.rows("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'migrate%'") == V{"0"});
+}
