@@ -250,7 +250,10 @@ TEST_CASE("pg: a connection lost in the middle of a message keeps what committed
   REQUIRE(terminated);
   CHECK_THAT(r, ExitedWith(1));
   CHECK_THAT(r.err, Contains("lost the connection to the server: the server closed it"));
-  CHECK_THAT(r.err, Contains("steps a1 to a3 were sent together"));
+  // a1's COMMIT reached migrate before a2 started (the NOTICE between
+  // steps flushes it), so it is reported; a2 and a3 are unknown.
+  CHECK_THAT(r.err, Contains("steps a2 to a3 were sent together"));
+  CHECK_THAT(r.err, Contains("1 step of this run committed before it and stays applied: a1"));
   // a1 committed before the message reached a2; a2 rolled back whole.
   CHECK(db.version() == V{"a1"});
   CHECK(db.tables() == V{"t_a1"});

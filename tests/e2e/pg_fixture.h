@@ -59,7 +59,10 @@ class TempPgDatabase {
     pqxx::nontransaction tx(c);
     tx.exec(sql);
   }
+  // No rows when the table does not exist: a refused run creates none.
   std::vector<std::string> version(const std::string& table = "migrate_version") const {
+    if (rows("SELECT to_regclass('" + table + "') IS NULL") == std::vector<std::string>{"t"})
+      return {};
     return rows("SELECT version_num FROM " + table + " ORDER BY version_num");
   }
   std::vector<std::string> tables() const {

@@ -141,3 +141,30 @@ TEST_CASE("pg: a refused run creates no version or history table", "[e2e][postgr
   REQUIRE_THAT(run_pg(p, db, {"stamp", "base"}), ExitedWith(0));
   CHECK(db.rows("SELECT count(*) FROM pg_tables WHERE tablename LIKE 'migrate%'") == V{"0"});
 }
+
+TEST_CASE("pg: a step's progress line comes when it commits, not when the message ends",
+          "[e2e][postgres][session]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  // Three transactional steps go to the server in one message; the second
+  // takes three seconds.
+  p.add_table_rev("a1", {});
+  p.add({"b2", {"a1"}, "SELECT pg_sleep(3);\nCREATE TABLE t_b2 (id integer);", "DROP TABLE t_b2;"});
+  p.add_table_rev("c3", {"b2"});
+  const std::string command = "cd '" + p.dir.path() + "' && " + MIGRATE_BINARY + " --url '" +
+                              db.url() + "' upgrade head 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char line[4096];
+  REQUIRE(fgets(line, sizeof line, pipe) != nullptr);
+  // The first step's line is out while the second still sleeps.
+  CHECK_THAT(std::string(line), Contains("Running upgrade <base> -> a1"));
+  const auto version_then = db.version();
+  std::string rest;
+  while (fgets(line, sizeof line, pipe)) rest += line;
+  CHECK(pclose(pipe) == 0);
+  CHECK(version_then == V{"a1"});
+  CHECK_THAT(rest, Contains("Running upgrade a1 -> b2"));
+  CHECK_THAT(rest, Contains("Running upgrade b2 -> c3"));
+  CHECK(db.version() == V{"c3"});
+}

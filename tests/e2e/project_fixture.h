@@ -71,7 +71,12 @@ class Project {
   std::vector<std::string> rows(const std::string& sql) const {
     return testsupport::sqlite_rows(db(), sql);
   }
+  // No rows when the table does not exist: a refused run creates none.
   std::vector<std::string> version() const {
+    if (!std::filesystem::exists(db()) ||
+        rows("SELECT count(*) FROM sqlite_master WHERE name = 'migrate_version'") ==
+            std::vector<std::string>{"0"})
+      return {};
     return rows("SELECT version_num FROM migrate_version ORDER BY version_num");
   }
   std::vector<std::string> tables() const {

@@ -88,6 +88,13 @@ const std::string kStepStarted = fmt::format("to_timestamp({})", kStepStartEpoch
 const std::string kStepDuration =
     fmt::format("(1000 * (extract(epoch FROM clock_timestamp())::float8 - {}))", kStepStartEpoch);
 
+// Flushes the server's output buffer (see run_batch): a NOTICE is sent at
+// once, with what waits before it. Invisible: libpqxx drops notices here. At
+// notice level whatever the session's client_min_messages says.
+constexpr const char* kFlushResults =
+    "DO $migrate$BEGIN SET LOCAL client_min_messages = notice; RAISE NOTICE 'migrate: step "
+    "committed'; END$migrate$";
+
 // When a message is full: the progress line of a step is printed when its
 // message returns, so a cap keeps lines coming on a long run; no more steps
 // are added once the SQL passes the byte threshold (one large step can pass
@@ -340,6 +347,10 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
     if (!layout.empty() &&
         (layout.size() >= kMaxBatchSteps || bytes >= kMaxBatchBytes || state.alone == pos))
       break;
+    // The server sends a message's results only when it is done with the
+    // whole message, or when it sends a NOTICE: one between two steps
+    // hands over the previous step's COMMIT as it happens.
+    if (!layout.empty()) batch.add(kFlushResults);
     layout.push_back(append_step(batch, steps[i], statements[i], i));
     bytes += steps[i].spec.sql.size();
     // A guarded step ends its message, open: its counts decide the COMMIT.
