@@ -40,18 +40,15 @@ std::string one_line(const std::string& text) {
 // happened; that text says nothing useful, so it is replaced.
 std::string broken_reason(const pqxx::broken_connection& e) {
   std::string why = one_line(e.what());
-  if (why.find("client encoding") != std::string::npos || why.find("not connected") == 0)
+  // What libpqxx says when it tries to reconnect on its own after the
+  // server ended the session (reading the next result of a message).
+  if (why.find("client encoding") != std::string::npos || why.find("not connected") == 0 ||
+      why.find("Connection to database failed") == 0)
     return "the server closed it (the session was ended, the server restarted or shut down, "
            "or the network failed)";
   return why;
 }
 
-// libpqxx throws some server errors as classes other than sql_error, which
-// carry no SQLSTATE: a deadlock or a serialization failure as
-// transaction_rollback, and an error of class 08 raised by the server for
-// another connection (dblink, postgres_fdw) as broken_connection although
-// this one is fine. Their SQLSTATE, or empty when `e` is not a server error
-// on a live connection.
 // The SQLSTATE libpqxx's exception class stands for, most specific first:
 // some paths (its pipeline) throw the class without the code, e.g.
 // insufficient_privilege for a 42501.
@@ -77,6 +74,12 @@ const char* class_sqlstate(const pqxx::failure& e) {
   return "";
 }
 
+// libpqxx throws some server errors as classes other than sql_error, which
+// carry no SQLSTATE: a deadlock or a serialization failure as
+// transaction_rollback, and an error of class 08 raised by the server for
+// another connection (dblink, postgres_fdw) as broken_connection although
+// this one is fine. Their SQLSTATE, or empty when `e` is not a server error
+// on a live connection.
 std::string sqlstate_of(const pqxx::failure& e, bool connection_open) {
   if (const auto* s = dynamic_cast<const pqxx::sql_error*>(&e))
     return s->sqlstate().empty() ? class_sqlstate(e) : s->sqlstate();
