@@ -2,14 +2,18 @@
 # THE test command: installs what it needs, then
 #  1. the Release build (-Werror): starts a private PostgreSQL server and runs
 #     every test (unit, end-to-end on real SQLite files and the real server,
-#     the Alembic differential oracle), then stops the server;
-#  2. the sanitizer build (ASan + UBSan, Debug, -Werror) in $BUILD_DIR-sanitize:
+#     the Alembic differential oracle, the docs' console blocks), then stops
+#     the server;
+#  2. the fuzz targets (tests/fuzz/, clang, libFuzzer + ASan + UBSan) in
+#     $BUILD_DIR-fuzz, each run for MIGRATE_TEST_FUZZ_SECONDS (default 10)
+#     from its seeds and the corpus earlier runs grew (scripts/fuzz.sh);
+#  3. the sanitizer build (ASan + UBSan, Debug, -Werror) in $BUILD_DIR-sanitize:
 #     runs the unit and the SQLite end-to-end tests under it (ctest labels
 #     `unit` and `e2e-sqlite`; tests/CMakeLists.txt). Any sanitizer report
 #     fails the test that caused it (util/sanitizer.h).
 # Fails when the server cannot start or when a run finds no test.
 # Arguments go to the Release run's ctest (e.g. -R graph).
-# MIGRATE_TEST_SANITIZE=0 skips step 2 (a quicker run by hand; CI runs both).
+# MIGRATE_TEST_SANITIZE=0 skips step 3 (a quicker run by hand; CI runs all).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,6 +33,9 @@ cmake --build "$BUILD_DIR" -j"$JOBS"
   # --no-tests=error: a run that found no test fails instead of passing.
   ctest --test-dir "$BUILD_DIR" --output-on-failure --no-tests=error -j"$JOBS" "$@"
 )
+
+echo "Fuzz targets in ${BUILD_DIR%/}-fuzz: ${MIGRATE_TEST_FUZZ_SECONDS:-10} s each"
+FUZZ_BUILD_DIR=${BUILD_DIR%/}-fuzz scripts/fuzz.sh "${MIGRATE_TEST_FUZZ_SECONDS:-10}"
 
 if [[ "${MIGRATE_TEST_SANITIZE:-1}" == "0" ]]; then
   echo "MIGRATE_TEST_SANITIZE=0: the sanitizer build and run are skipped"

@@ -4,6 +4,7 @@
 #include <mutex>
 #include <vector>
 
+#include "config/secrets_forget.h"
 #include "util/strings.h"
 
 namespace migrate::config {
@@ -186,11 +187,14 @@ void remember_secrets_in(std::string_view text) {
 
     std::size_t q = url.find('?');
     std::string_view authority = url.substr(0, q);
-    std::size_t at = authority.rfind('@');
-    if (at != std::string_view::npos) {
-      std::string_view userinfo = authority.substr(0, at);
-      std::size_t colon = userinfo.find(':');
-      if (colon != std::string_view::npos) remember_both(userinfo.substr(colon + 1));
+    // libpq ends the user info at the first '@' before a '/'; a password
+    // holding a raw '@' or '/' (which libpq reads otherwise) ends at a later
+    // one: each is remembered, so whichever a message quotes is hidden.
+    const std::size_t colon = authority.find(':');
+    for (std::size_t at = authority.find('@'); at != std::string_view::npos;
+         at = authority.find('@', at + 1)) {
+      if (colon != std::string_view::npos && colon < at)
+        remember_both(authority.substr(colon + 1, at - colon - 1));
     }
     if (q == std::string_view::npos) continue;
     for (const std::string& param : util::split(url.substr(q + 1), '&')) {
@@ -206,6 +210,12 @@ void remember_secrets_in(std::string_view text) {
       remember_both(value);
     }
   }
+}
+
+void forget_secrets() {
+  Known& k = known();
+  std::lock_guard<std::mutex> lock(k.mutex);
+  k.secrets.clear();
 }
 
 std::string redact_secrets(const std::string& text) {

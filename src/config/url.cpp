@@ -1,5 +1,7 @@
 #include "config/url.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <string_view>
 
@@ -24,18 +26,20 @@ int hex_value(char c) {
   return -1;
 }
 
-// A URL that is not `scheme://...` cannot be cut into parts, so where its
-// password is cannot be known: its message shows only the scheme (SQLite
-// URLs hold no secrets and are shown whole).
+// A URL that is not `scheme://...`, or holds a space or a control byte
+// (where every scan for secrets stops), cannot be cut into parts, so where
+// its password is cannot be known: its message shows only the scheme
+// (SQLite URLs hold no secrets and are shown whole).
 [[noreturn]] void bad_url(const std::string& url, const std::string& why) {
-  if (url.find("://") == std::string::npos && !util::starts_with(url, "sqlite:")) {
-    std::size_t colon = url.find(':');
-    if (colon != std::string::npos && colon + 1 < url.size()) {
-      throw Error("bad database URL '" + url.substr(0, colon + 1) +
-                  "...' (the rest is not shown: it may hold a password): " + why);
-    }
+  const std::size_t colon = url.find(':');
+  bool cut = colon != std::string::npos && url.compare(colon, 3, "://") == 0;
+  for (unsigned char c : url) cut = cut && c > ' ' && c != 0x7f;
+  if (!cut && !util::starts_with(url, "sqlite:") && colon != std::string::npos &&
+      colon + 1 < url.size()) {
+    throw Error("bad database URL '" + url.substr(0, colon + 1) +
+                "...' (the rest is not shown: it may hold a password): " + why);
   }
-  throw Error("bad database URL '" + redact_secrets(url) + "': " + why);
+  throw Error("bad database URL '" + util::one_line(redact_secrets(url)) + "': " + why);
 }
 
 std::string percent_decode(std::string_view s, const std::string& url) {
@@ -148,6 +152,16 @@ DatabaseUrl parse_postgres(const std::string& url, const PgParts& parts) {
   DatabaseUrl out;
   out.kind = DatabaseUrl::kPostgres;
   out.raw = url;
+  // libpq would stop at a NUL and take spaces as they are, where every
+  // scan for secrets ends a URL (config/secrets.h): refused, so the text
+  // libpq reads is the text whose secrets are known.
+  for (unsigned char c : url) {
+    if (c <= ' ' || c == 0x7f) {
+      bad_url(url, fmt::format("a space or control character (byte 0x{:02x}) in the URL: "
+                               "percent-encode it (a space is %20)",
+                               static_cast<unsigned>(c)));
+    }
+  }
   if (parts.hosts.find('@') != std::string_view::npos) {
     bad_url(url, "a raw '@' in the user name or password: percent-encode it as %40");
   }

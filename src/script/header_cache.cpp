@@ -11,6 +11,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "script/header_cache_fuzzing.h"
 #include "script/revision_file.h"
 #include "util/fd.h"
 
@@ -295,6 +296,15 @@ bool HeaderCache::index(std::string bytes) {
   }
   loaded_ = true;
   return true;
+}
+
+std::string rehash_cache_for_fuzzing(std::string bytes) {
+  constexpr std::size_t kTrailer = sizeof(std::uint64_t);
+  if (bytes.size() < kTrailer) return bytes;
+  const std::size_t body = bytes.size() - kTrailer;
+  const std::uint64_t h = hash_bytes(bytes.data(), body);
+  std::memcpy(bytes.data() + body, &h, kTrailer);
+  return bytes;
 }
 
 bool HeaderCache::listing_unchanged(const FileStamp& dir) const {

@@ -235,3 +235,28 @@ TEST_CASE("the dialect's offline SQL runs on SQLite", "[sqlite][dialect]") {
   sqlite3_finalize(st);
   sqlite3_close(db);
 }
+
+// Found by the fuzz target sqlite_split (tests/fuzz/sqlite_split/vtab-*): the
+// "\v" statement above, written on a line of its own by `--sql`, reads as
+// space there, so the offline script ran without the error the online step
+// meets. The dialect's check (run before anything is printed) refuses it.
+TEST_CASE("a statement starting with \\v is refused before --sql prints it", "[sqlite][splitter]") {
+  migrate::db::sqlite::SqliteDialect d;
+  CHECK_THROWS_WITH(
+      d.check_step(split_sql("SELECT 1;\n\nSELECT 2;\x0b", 3, "v.sql"), true, "v.sql"),
+      Catch::Matchers::StartsWith("v.sql:5: a vertical tab (\\v) starts a statement"));
+  // In a string, a comment or after other space it is no statement.
+  CHECK_NOTHROW(
+      d.check_step(split_sql("SELECT '\x0b'; -- \x0b\n \x0b", 1, "v.sql"), true, "v.sql"));
+}
+
+// Found by the fuzz target sqlite_split (tests/fuzz/sqlite_split/dollar-*):
+// SQLite reads `$name(` up to a `)` or a space, so the semicolon `--sql`
+// writes after such a statement became part of the token, and the next
+// statement part of this one. Refused like an unterminated string.
+TEST_CASE("a $name( parameter without its ) is unterminated", "[sqlite][splitter]") {
+  CHECK_THROWS_WITH(split_sql("SELECT 1;\nSELECT $a(b", 7, "p.sql"),
+                    Catch::Matchers::StartsWith("p.sql:8: unterminated parameter $name("));
+  CHECK(texts(split_sql("SELECT $a(b);\nSELECT :x, @y, $z::w", 1, "p.sql")) ==
+        std::vector<std::string>{"SELECT $a(b)", "SELECT :x, @y, $z::w"});
+}

@@ -172,6 +172,15 @@ TEST_CASE("malformed URLs never show their password", "[url]") {
   CHECK_THAT(redact_secrets(no_slashes), Contains("postgresql://HOST[:PORT]/DBNAME"));
 }
 
+// Found by the fuzz target url (tests/fuzz/url/later-slashes-*): a "://"
+// further on made the text count as scheme://..., and the error showed it
+// whole, password included.
+TEST_CASE("a URL whose scheme is not followed by :// shows only its scheme", "[url]") {
+  std::string later = url_error("postgresql:u:l4terslashes@h/db?x=a://b");
+  CHECK_THAT(later, Contains("'postgresql:...' (the rest is not shown"));
+  CHECK_THAT(later, !Contains("l4terslashes"));
+}
+
 TEST_CASE("a secret seen once is hidden in any later text", "[url]") {
   migrate::config::remember_secrets_in("--url=postgresql://u:Kx7%25tok@h/db?x=1&PASSWORD=qq9");
   // libpq quoting a token, CLI11 quoting an argument: no URL shape around.
@@ -183,4 +192,29 @@ TEST_CASE("a secret seen once is hidden in any later text", "[url]") {
   // "postgres" but not the scheme "postgresql".
   migrate::config::remember_secrets_in("postgresql://postgres:postgres@h/db");
   CHECK(redact_secrets("postgresql://h/db as postgres") == "postgresql://h/db as ***");
+}
+
+// Found by the fuzz target url (tests/fuzz/url/at-in-path-*): with an '@'
+// in the path, only the text up to that last '@' was remembered, not the
+// password libpq reads (up to the first '@'), so a message quoting that one
+// showed it.
+TEST_CASE("the password libpq reads is remembered when the path holds an '@'", "[url]") {
+  migrate::config::remember_secrets_in("postgresql://u:Wq8%29zz@h/db@x");
+  CHECK(redact_secrets("password \"Wq8%29zz\" or Wq8)zz") == "password \"***\" or ***");
+}
+
+// Found by the fuzz target url (tests/fuzz/url/space-*): the secrets of a
+// URL are scanned up to a space, but libpq reads on, so a password
+// parameter after a raw space was not known to the filter.
+TEST_CASE("a space or control byte in a PostgreSQL URL is refused", "[url]") {
+  std::string space = url_error("postgresql://u@h/my db?sslpassword=Zr4qq1w");
+  CHECK_THAT(space, Contains("byte 0x20"));
+  CHECK_THAT(space, Contains("'postgresql:...' (the rest is not shown"));
+  // Any other error of such a URL shows only the scheme too.
+  CHECK_THAT(url_error("PostgreSQL://u\v:Vb6pp0q@h/db"), !Contains("Vb6pp0q"));
+  CHECK_THAT(space, !Contains("Zr4qq1w"));
+  CHECK_THAT(url_error(std::string("postgresql://u@h/db\0x", 22)), Contains("byte 0x00"));
+  // A SQLite path may hold a space.
+  CHECK(migrate::config::parse_database_url("sqlite:///my app.db", "/d").sqlite_path ==
+        "/d/my app.db");
 }

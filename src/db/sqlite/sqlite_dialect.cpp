@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "db/sqlite/sqlite_splitter.h"
+#include "util/error.h"
 #include "util/strings.h"
 
 namespace migrate::db::sqlite {
@@ -131,6 +132,17 @@ std::string SqliteDialect::select_history_sql(const TableNames& t) const {
 std::vector<Statement> SqliteDialect::split(const std::string& sql, int first_line,
                                             const std::string& file) const {
   return split_sql(sql, first_line, file);
+}
+
+void SqliteDialect::check_step(const std::vector<Statement>& statements, bool /*transactional*/,
+                               const std::string& file) const {
+  for (const auto& st : statements) {
+    if (!st.sql.empty() && st.sql[0] == '\v')
+      throw Error(fmt::format(
+          "{}:{}: a vertical tab (\\v) starts a statement: SQLite cannot run it (unrecognized "
+          "token); remove it or write a space",
+          file, st.line));
+  }
 }
 
 }  // namespace migrate::db::sqlite

@@ -295,6 +295,15 @@ std::string_view unterminated(const std::string& sql, const RawToken& t) {
       if (n >= 2 && sql[t.begin + 1] == '\'' && (n < 3 || sql[t.end - 1] != '\''))
         return "string literal";
       return "";
+    case '$':
+    case ':':
+    case '@':
+    case '#':
+      // A Tcl-style $name( whose ) never came: the token runs on over what
+      // follows up to a space, a semicolon included, as SQLite reads it.
+      if (std::string_view(sql).substr(t.begin, n).find('(') != std::string_view::npos)
+        return "parameter $name(";
+      return "";
     default:
       return "";
   }

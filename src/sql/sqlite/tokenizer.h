@@ -41,7 +41,8 @@ std::size_t skip_space(const std::string& sql, std::size_t pos);
 
 // For a token that never closes (an illegal one opened by a quote, a /*
 // comment running to the end), what was left open, for messages: "string
-// literal", "quoted identifier", "/* comment"; empty for any other token.
+// literal", "quoted identifier", "/* comment", "parameter $name(" (a
+// Tcl-style parameter without its `)`); empty for any other token.
 std::string_view unterminated(const std::string& sql, const RawToken& token);
 
 // Whether SQLite reserves `word` as a keyword (sqlite3_keyword_check), in
