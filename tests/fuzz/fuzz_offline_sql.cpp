@@ -52,7 +52,10 @@ bool bookkeeping(const std::string& st, const migrate::db::Dialect& d,
   for (const auto& s : d.create_tables_sql(t))
     if (st == s) return true;
   if (st == d.begin_sql() || st == "COMMIT") return true;
-  for (const char* p : {"SET ", "RESET ", "SELECT pg_catalog.set_config(", "CREATE SCHEMA "})
+  // (SQLite's offline foreign-key check fails through json_extract() with
+  // a message that starts with "migrate: ".)
+  for (const char* p : {"SET ", "RESET ", "SELECT pg_catalog.set_config(", "CREATE SCHEMA ",
+                        "SELECT json_extract('{}', 'migrate: "})
     if (starts_with(st, p)) return true;
   for (const std::string& p : {"INSERT INTO " + version + " ", "UPDATE " + version + " ",
                                "DELETE FROM " + version + " ", "INSERT INTO " + history + " "})
@@ -93,6 +96,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     rev.rev_id = "r" + std::to_string(i) + "abc";
     rev.message = in.ConsumeRandomLengthString(48);
     rev.upgrade_sql = in.ConsumeRandomLengthString(256);
+    // No `-- migrate:` directives: a row guard wraps its statement in more
+    // (a DO block, a temp-table count), which this property does not model.
+    for (std::size_t at; (at = rev.upgrade_sql.find("migrate:")) != std::string::npos;)
+      rev.upgrade_sql[at + 7] = '_';
     if (!parent.empty()) rev.down_revisions = {parent};
     if (in.ConsumeBool()) rev.header_lines.push_back("transactional: false");
     try {
