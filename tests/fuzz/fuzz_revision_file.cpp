@@ -2,7 +2,7 @@
 // Properties: any input either parses or throws migrate::Error (never
 // another exception, a crash or undefined behaviour); a file that parses
 // parses again to the same fields from its own `content`; its sections'
-// first lines lie inside the file, and each section is verbatim text of it.
+// first lines lie inside the file (or just after it, when empty), and each section is verbatim text of it.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -22,7 +22,9 @@ int count_lines(const std::string& s) {
 }
 
 void check(const migrate::script::RevisionFile& f, const std::string& text) {
-  const int lines = count_lines(text);
+  // An empty last section of a file without a final newline starts on the
+  // line after the last one.
+  const int lines = count_lines(text) + 1;
   if (f.upgrade_line < 1 || f.upgrade_line > lines || f.downgrade_line < 1 ||
       f.downgrade_line > lines || f.downgrade_line < f.upgrade_line)
     fail("section lines outside the file", text);
