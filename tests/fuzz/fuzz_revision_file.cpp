@@ -2,7 +2,8 @@
 // Properties: any input either parses or throws migrate::Error (never
 // another exception, a crash or undefined behaviour); a file that parses
 // parses again to the same fields from its own `content`; its sections'
-// first lines lie inside the file (or just after it, when empty), and each section is verbatim text of it.
+// first lines lie inside the file (or just after it, when empty), and each section is verbatim text
+// of it.
 #include <cstddef>
 #include <cstdint>
 #include <string>
