@@ -260,3 +260,19 @@ TEST_CASE("a $name( parameter without its ) is unterminated", "[sqlite][splitter
   CHECK(texts(split_sql("SELECT $a(b);\nSELECT :x, @y, $z::w", 1, "p.sql")) ==
         std::vector<std::string>{"SELECT $a(b)", "SELECT :x, @y, $z::w"});
 }
+
+// Found by the fuzz target sqlite_split in CI's 10-second run
+// (tests/fuzz/sqlite_split/dollar-quote-*): SQLite's tokenizer reads
+// $EATi(''s') as one parameter, sqlite3_complete() as the start of a string,
+// so the statement was split where its own --sql rewrite no longer splits.
+TEST_CASE("a $name(...) parameter holding a quote, comment or ; is refused", "[sqlite][splitter]") {
+  CHECK_THROWS_WITH(split_sql("SELECT 1;\nSELECT $a(''s'); --s');", 4, "p.sql"),
+                    Catch::Matchers::StartsWith("p.sql:5: the parameter $a(''s') has a quote"));
+  CHECK_THROWS_WITH(split_sql("SELECT $a(x;y);", 1, "p.sql"),
+                    Catch::Matchers::Contains("inside its parentheses"));
+  CHECK_THROWS_WITH(split_sql("SELECT $a(--x);", 1, "p.sql"),
+                    Catch::Matchers::Contains("inside its parentheses"));
+  // Plain Tcl-style parameters still split as SQLite reads them.
+  CHECK(texts(split_sql("SELECT $a(b.c);\nSELECT 2", 1, "p.sql")) ==
+        std::vector<std::string>{"SELECT $a(b.c)", "SELECT 2"});
+}

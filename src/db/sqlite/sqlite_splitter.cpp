@@ -42,6 +42,7 @@ class Splitter {
       }
       if (t.kind == Kind::illegal && !sql::sqlite::unterminated(sql_, t).empty())
         unterminated_quote(t);
+      if (t.kind == Kind::variable) refuse_ambiguous_parameter(t);
       if (stmt_start_ == std::string::npos) stmt_start_ = t.begin;
       last_token_end_ = t.end;
     }
@@ -97,6 +98,25 @@ class Splitter {
         "{}:{}: unterminated statement (a trigger body needs END; after its last statement)"
         "\n  in: {}",
         file_, line_at(stmt_start_), sql::sqlite::first_line_of(sql_, stmt_start_, sql_.size())));
+  }
+
+  // A Tcl-style $name(...) parameter is one token to SQLite's tokenizer, but
+  // sqlite3_complete(), which decides where a statement ends, reads a quote,
+  // a comment or a ';' inside its parentheses as it would anywhere else. The
+  // two then disagree about where the statement ends (and the script --sql
+  // writes would not split again), so such a parameter is refused.
+  void refuse_ambiguous_parameter(const RawToken& t) {
+    std::string_view text(sql_.data() + t.begin, t.end - t.begin);
+    std::size_t open = text.find('(');
+    if (open == std::string_view::npos) return;
+    std::string_view inner = text.substr(open);
+    if (inner.find_first_of("'\"`[;") == std::string_view::npos &&
+        inner.find("--") == std::string_view::npos && inner.find("/*") == std::string_view::npos)
+      return;
+    throw Error(fmt::format(
+        "{}:{}: the parameter {} has a quote, a comment or ';' inside its parentheses, which "
+        "SQLite's tokenizer and sqlite3_complete() read differently; rename the parameter",
+        file_, line_at(t.begin), text));
   }
 
   [[noreturn]] void unterminated_quote(const RawToken& t) {
