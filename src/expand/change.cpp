@@ -58,6 +58,7 @@ class Analyser {
 
   Change run() {
     for (const PlanOp& op : plan_.operations) one(op);
+    for (const auto& d : dependents_) warn_dependents(d);
     // Names the expand phase adds besides the plan's own.
     if (c_.needs_trigger()) {
       c_.sync_trigger = "migrate_sync";
@@ -184,17 +185,48 @@ class Analyser {
     c_.not_null.push_back({column, name});
   }
 
-  void warn_dependents(const PlanOp& op, const std::string& column) {
+  // An index or constraint over a column the contract drops goes with it:
+  // worth a warning unless the plan builds its replacement over the column
+  // that takes its place (`to`), which it can only see once every
+  // operation is read (run()).
+  struct Dependent {
+    const PlanOp* op;
+    std::string column, to;  // to: "" for a drop_column
+  };
+
+  bool replaced(const Constraint& k, const std::string& to) const {
+    if (to.empty()) return false;
+    if (k.kind == ConstraintKind::Unique || k.kind == ConstraintKind::PrimaryKey)
+      return std::any_of(c_.indexes.begin(), c_.indexes.end(), [&](const NewIndex& ix) {
+        return ix.index.unique && contains(ix.index.columns, to);
+      });
+    return std::any_of(c_.constraints.begin(), c_.constraints.end(), [&](const NewConstraint& n) {
+      return n.constraint.kind == k.kind &&
+             (contains(n.constraint.columns, to) || contains(n.constraint.uses.columns, to));
+    });
+  }
+
+  bool replaced(const schema::Index&, const std::string& to) const {
+    return !to.empty() &&
+           std::any_of(c_.indexes.begin(), c_.indexes.end(),
+                       [&](const NewIndex& ix) { return contains(ix.index.columns, to); });
+  }
+
+  void warn_dependents(const Dependent& d) {
+    const PlanOp& op = *d.op;
+    auto& out = op.kind == OpKind::kRenameColumn ? c_.rename_warnings : c_.warnings;
     for (const auto& k : c_.table.constraints)
-      if (contains(k.columns, column) || contains(k.uses.columns, column))
-        c_.warnings.push_back(where(op) + ": constraint " + k.name + " uses column " + column +
-                              ", which the contract drops: it goes with it (add it again for the "
-                              "new column in the plan)");
+      if ((contains(k.columns, d.column) || contains(k.uses.columns, d.column)) &&
+          !replaced(k, d.to))
+        out.push_back(where(op) + ": constraint " + k.name + " uses column " + d.column +
+                      ", which the contract drops: it goes with it (add it again for the "
+                      "new column in the plan)");
     for (const auto& i : c_.table.indexes)
-      if (contains(i.columns, column) || contains(i.uses.columns, column))
-        c_.warnings.push_back(where(op) + ": index " + i.name + " uses column " + column +
-                              ", which the contract drops: it goes with it (add create_index for "
-                              "the new column in the plan)");
+      if ((contains(i.columns, d.column) || contains(i.uses.columns, d.column)) &&
+          !replaced(i, d.to))
+        out.push_back(where(op) + ": index " + i.name + " uses column " + d.column +
+                      ", which the contract drops: it goes with it (add create_index for "
+                      "the new column in the plan)");
   }
 
   void one(const PlanOp& op) {
@@ -236,7 +268,7 @@ class Analyser {
                                   " gets no default (the old column's default is for its type)");
         }
         if (p.not_null) helper(p.to.name);
-        warn_dependents(op, from.name);
+        dependents_.push_back({&op, from.name, p.to.name});
         c_.pairs.push_back(std::move(p));
         break;
       }
@@ -284,7 +316,7 @@ class Analyser {
                               "new version's inserts do not name it");
           c_.irreversible.push_back(where(op) + " has no `down`");
         }
-        warn_dependents(op, col.name);
+        dependents_.push_back({&op, col.name, ""});
         c_.dropped.push_back(std::move(d));
         break;
       }
@@ -352,6 +384,7 @@ class Analyser {
   std::set<std::string> names_;
   std::vector<std::string> triggers_;
   std::map<std::string, int> touched_;
+  std::vector<Dependent> dependents_;
 };
 
 }  // namespace

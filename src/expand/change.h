@@ -82,6 +82,10 @@ struct Change {
   std::string sync_function;  // the trigger function's name (in the table's schema)
   std::string sync_trigger;
   std::vector<std::string> warnings;
+  // Indexes and constraints over the old column of a rename_column that the
+  // contract drops on PostgreSQL (it drops the old column); SQLite's
+  // contract renames the old column into place and keeps them.
+  std::vector<std::string> rename_warnings;
   // Why the contract cannot be undone ("change_type amount (PLAN.yaml:4) has
   // no `down`"); empty = every operation can be re-expanded.
   std::vector<std::string> irreversible;

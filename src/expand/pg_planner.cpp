@@ -27,6 +27,7 @@ class PgPlanner {
   Phases run(const std::string& message) {
     Phases p;
     p.warnings = c_.warnings;
+    p.warnings.insert(p.warnings.end(), c_.rename_warnings.begin(), c_.rename_warnings.end());
     p.expand = {message + " (expand)", {"phase: expand"}, expand_up(), expand_down()};
     p.backfill = {message + " (backfill)", backfill_header(), backfill_up(), backfill_down()};
     p.contract = {message + " (contract)", {"phase: contract"}, contract_up(), contract_down()};

@@ -222,3 +222,40 @@ TEST_CASE("expand: indexes, unique keys, volatile defaults; a contract without `
              Contains("RAISE EXCEPTION 'downgrade of the contract of public.users refused: "
                       "drop_column (PLAN.yaml:7) has no `down`"));
 }
+
+TEST_CASE("expand: an index or constraint the contract drops is warned about unless replaced",
+          "[expand]") {
+  schema::Schema s = users();
+  schema::Table& t = s.tables.front();
+  schema::Constraint check;
+  check.name = "users_amount_check";
+  check.kind = schema::ConstraintKind::Check;
+  check.definition = "CHECK (amount_cents > 0)";
+  check.uses.columns = {"amount_cents"};
+  t.constraints.push_back(check);
+  schema::Index ix;
+  ix.name = "users_phone_idx";
+  ix.table = t.name;
+  ix.columns = {"phone"};
+  t.indexes.push_back(ix);
+  const std::string change =
+      "table: users\noperations:\n  - change_type: {column: amount_cents, to: amount, type: "
+      "\"numeric(12,2)\", up: \"amount_cents / 100.0\", down: \"(amount * 100)::bigint\"}\n"
+      "  - rename_column: {from: phone, to: tel}\n";
+  auto bare = plan(change, s);
+  REQUIRE(bare.warnings.size() == 2);
+  CHECK_THAT(bare.warnings[0],
+             Contains("change_type (PLAN.yaml:3): constraint users_amount_check uses column "
+                      "amount_cents, which the contract drops"));
+  // PostgreSQL's contract drops the old column of a rename too.
+  CHECK_THAT(bare.warnings[1], Contains("rename_column (PLAN.yaml:4): index users_phone_idx"));
+  // The plan builds both again over the new columns: nothing to say.
+  auto replaced = plan(change +
+                           "  - add_check: {name: users_amount_pos, check: \"amount > 0\"}\n"
+                           "  - create_index: {name: users_tel_idx, columns: [tel]}\n",
+                       s);
+  CHECK(replaced.warnings.empty());
+  // A check over another column replaces nothing.
+  auto other = plan(change + "  - add_check: {name: users_tel_check, check: \"tel <> ''\"}\n", s);
+  CHECK(other.warnings.size() == 2);
+}
