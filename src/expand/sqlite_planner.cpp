@@ -7,6 +7,7 @@
 #include "expand/backfill_plan.h"
 #include "expand/script_text.h"
 #include "expand/sqlite_rebuild.h"
+#include "expand/sqlite_relax.h"
 #include "expand/sqlite_sync.h"
 #include "script/revision_header.h"
 #include "sql/sqlite/text.h"
@@ -33,7 +34,13 @@ std::string sql_literal(const std::string& text) {
 class SqlitePlanner {
  public:
   SqlitePlanner(const Change& c, const schema::Schema& schema)
-      : c_(c), schema_(schema), t_(quote_ident(c.table.name.name)), rebuild_(c, schema) {}
+      : c_(c), schema_(schema), t_(quote_ident(c.table.name.name)), rebuild_(c, schema) {
+    for (const auto& p : c_.pairs)
+      if (p.from.not_null && !p.from.default_expr) relaxed_.push_back(p.from.name);
+    for (const auto& d : c_.dropped)
+      if (d.column.not_null && !d.column.default_expr) relaxed_.push_back(d.column.name);
+    if (!relaxed_.empty()) relaxed_sql_ = relax_not_null(c_.table.sql, relaxed_);
+  }
 
   Phases run(const std::string& message) {
     refuse();
@@ -62,18 +69,11 @@ class SqlitePlanner {
                 " (docs/zero-downtime.md, SQLite)");
   }
 
-  // The old column stays in the live table through the window; SQLite
-  // checks NOT NULL before any AFTER trigger could fill it from the new one.
-  void writable(const PlanOp& op, const schema::Column& col) const {
-    if (col.not_null && !col.default_expr)
-      refused(op, "of NOT NULL column " + col.name +
-                      " without a default: the new version's inserts, which do not write it, "
-                      "would fail on it before any trigger runs (give it a default first)");
-  }
-
   void refuse() const {
-    for (const auto& p : c_.pairs) writable(*p.op, p.from);
-    for (const auto& d : c_.dropped) writable(*d.op, d.column);
+    if (!relaxed_.empty() && relaxed_sql_ == c_.table.sql)
+      refused(c_.pairs.empty() ? *c_.dropped.front().op : *c_.pairs.front().op,
+              "of a NOT NULL column without a default whose NOT NULL is not in the table's "
+              "CREATE TABLE text where migrate can make it nullable for the window");
     auto dropped_by = [&](const PlanOp& op, const std::string& col) {
       for (const auto& v : schema_.views)
         if (sql::sqlite::mentions(v.definition, c_.table.name.name) &&
@@ -118,11 +118,12 @@ class SqlitePlanner {
     return false;
   }
 
-  std::string create_index(const schema::Index& i) const {
+  std::string create_index(const schema::Index& i, const std::string& on = "") const {
     std::string cols;
     for (const auto& c : i.columns) cols += (cols.empty() ? "" : ", ") + quote_ident(c);
-    std::string sql = fmt::format("CREATE {}INDEX IF NOT EXISTS {} ON {} ({})",
-                                  i.unique ? "UNIQUE " : "", quote_ident(i.name), t_, cols);
+    std::string sql =
+        fmt::format("CREATE {}INDEX IF NOT EXISTS {} ON {} ({})", i.unique ? "UNIQUE " : "",
+                    quote_ident(i.name), on.empty() ? t_ : on, cols);
     if (!i.where.empty()) sql += " WHERE " + i.where;
     return sql;
   }
@@ -147,6 +148,16 @@ class SqlitePlanner {
     ScriptText s;
     s.comment("Expand " + display() + ": one transaction, SQLite's in-place ALTER TABLE only.");
     s.comment("From its commit to the contract, the old and the new application both run.");
+    if (!relaxed_.empty()) {
+      s.comment(join(relaxed_) + ": NOT NULL without a default, which the new version's inserts");
+      s.comment(
+          "do not write: nullable in the live table for the window (sqlite.org's writable_schema");
+      s.comment("procedure for removing a NOT NULL constraint; no row changes). The rebuilt table");
+      s.comment("below keeps NOT NULL, so a NULL either version writes still fails.");
+      edit_schema(s, c_.table.sql, relaxed_sql_,
+                  "expand refused: the CREATE TABLE text of " + display() +
+                      " is not the one the plan was made from (plan again against this database)");
+    }
     for (const auto& p : c_.pairs) s.sql(alter("ADD COLUMN " + bare(p.to)));
     for (const auto& a : c_.added)
       s.sql(alter("ADD COLUMN " + (a.volatile_default ? bare(a.column) : column_def(a.column))));
@@ -174,7 +185,40 @@ class SqlitePlanner {
       s.sql(alter("DROP COLUMN " + quote_ident(it->column.name)));
     for (auto it = c_.pairs.rbegin(); it != c_.pairs.rend(); ++it)
       s.sql(alter("DROP COLUMN " + quote_ident(it->to.name)));
+    if (!relaxed_.empty()) {
+      s.comment(join(relaxed_) + " NOT NULL again, as before the expand (no row may hold NULL).");
+      std::string nulls;
+      for (const auto& col : relaxed_)
+        nulls += (nulls.empty() ? "" : " OR ") + quote_ident(col) + " IS NULL";
+      s.sql(fail_when_rows("downgrade of the expand of " + display() +
+                               " refused: rows hold NULL in " + join(relaxed_) +
+                               ", which is NOT NULL again without the window; fill them first: ",
+                           nulls));
+      edit_schema(s, relaxed_sql_, c_.table.sql,
+                  "downgrade of the expand of " + display() +
+                      " refused: the CREATE TABLE text of " + display() +
+                      " is not the one the expand left");
+    }
     return s.text();
+  }
+
+  // sqlite.org's procedure for a change of a table's stored text that no
+  // row depends on (https://www.sqlite.org/lang_altertable.html#otheralter):
+  // `before` becomes `after`, and the phase fails with `refusal` unless the
+  // text was `before`. RESET makes this connection read the schema again;
+  // other connections do at their next statement, since the phase's other
+  // DDL moves the schema cookie in the same transaction.
+  void edit_schema(ScriptText& s, const std::string& before, const std::string& after,
+                   const std::string& refusal) const {
+    const std::string table = "type = 'table' AND name = " + sql_literal(c_.table.name.name);
+    s.sql("PRAGMA writable_schema = ON");
+    s.sql("UPDATE sqlite_schema SET sql = " + sql_literal(after) + "\nWHERE " + table +
+          " AND sql = " + sql_literal(before));
+    s.sql("PRAGMA writable_schema = RESET");
+    s.sql(fmt::format(
+        "SELECT json_extract('{{}}', {} || n) FROM (SELECT count(*) AS n FROM sqlite_schema "
+        "WHERE {} AND sql = {}) WHERE n = 0",
+        sql_literal(refusal + "; tables with the expected text: "), table, sql_literal(after)));
   }
 
   // ---- backfill ----------------------------------------------------------
@@ -184,11 +228,18 @@ class SqlitePlanner {
     s.comment("Backfill " + display() + ": the rows are filled by migrate's backfill engine from");
     s.comment("the header's `backfill:` section, in short keyset batches (docs/zero-downtime.md).");
     for (const auto& ix : c_.indexes) {
-      if (after_rename(ix)) continue;
+      if (!rebuilt() && after_rename(ix)) continue;
       s.blank();
       s.comment(
           "SQLite builds an index under its write lock; IF NOT EXISTS makes a rerun harmless.");
-      s.sql(create_index(ix.index));
+      if (rebuilt()) {
+        s.comment(
+            "On the rebuilt table: the swap keeps it, and from now on a write either version");
+        s.comment("makes that breaks it fails (in the mirror), as do the copy's batches.");
+        s.sql(create_index(ix.index, quote_ident(rebuild_.shadow())));
+      } else {
+        s.sql(create_index(ix.index));
+      }
     }
     return s.text();
   }
@@ -196,7 +247,8 @@ class SqlitePlanner {
   std::string backfill_down() const {
     ScriptText s;
     for (auto it = c_.indexes.rbegin(); it != c_.indexes.rend(); ++it)
-      if (!after_rename(*it)) s.sql("DROP INDEX IF EXISTS " + quote_ident(it->index.name));
+      if (rebuilt() || !after_rename(*it))
+        s.sql("DROP INDEX IF EXISTS " + quote_ident(it->index.name));
     return s.text();
   }
 
@@ -267,10 +319,7 @@ class SqlitePlanner {
 
   std::string contract_down() const {
     ScriptText s;
-    std::vector<std::string> irreversible = c_.irreversible;
-    if (rebuilt())
-      irreversible.push_back("the table was rebuilt (" + rebuild_.reason() +
-                             "), which this build does not undo on SQLite");
+    const std::vector<std::string>& irreversible = c_.irreversible;
     if (!irreversible.empty()) {
       std::string why;
       for (const auto& w : irreversible) why += (why.empty() ? "" : "; ") + w;
@@ -278,12 +327,10 @@ class SqlitePlanner {
       s.sql(fmt::format(
           "SELECT json_extract('{{}}', {} || n) FROM (SELECT count(*) AS n FROM sqlite_schema)",
           sql_literal("downgrade of the contract of " + display() + " refused: " + why +
-                      (c_.irreversible.empty() ? ""
-                                               : ", so the dropped column(s) cannot be filled "
-                                                 "again") +
-                      "; schema objects: ")));
+                      ", so the dropped column(s) cannot be filled again; schema objects: ")));
       return s.text();
     }
+    if (rebuilt()) return rebuilt_contract_down();
     s.comment("Re-expand " + display() + ": the old columns back, filled by `down`, and the");
     s.comment("window as the backfill left it (one transaction; the UPDATE rewrites every row).");
     for (auto it = c_.indexes.rbegin(); it != c_.indexes.rend(); ++it)
@@ -311,12 +358,83 @@ class SqlitePlanner {
     return s.text();
   }
 
+  // The rebuilt contract undone: the table back in the window as the
+  // backfill left it, by the swap run backwards (two copies of every row,
+  // under the write lock; a downgrade, not an online phase).
+  std::string rebuilt_contract_down() const {
+    ScriptText s;
+    const std::string shadow = quote_ident(rebuild_.shadow());
+    s.comment("Re-expand " + display() +
+              ": the rebuilt table back into the window as the backfill");
+    s.comment("left it. One transaction under the write lock, two copies of every row: the table");
+    s.comment("in its final shape is copied to " + rebuild_.shadow() + " again, then created as");
+    s.comment("before the expand (with the window's columns) and filled from it by `down`; its");
+    s.comment("indexes, triggers and views and the window's triggers come back. Committed only if");
+    s.comment("foreign_key_check passes.");
+    s.sql(rebuild_.create_shadow());
+    std::vector<std::string> final_cols;
+    for (const auto& [column, expr] : rebuild_.copy())
+      if (!generated(column)) final_cols.push_back(quote_ident(column));
+    s.sql("INSERT INTO " + shadow + " (" + join(final_cols) + ")\nSELECT " + join(final_cols) +
+          " FROM " + t_);
+    std::vector<std::string> restore;
+    for (const auto& tr : schema_.triggers)
+      if (tr.table == c_.table.name) {
+        restore.push_back(tr.definition);  // goes with DROP TABLE
+      } else if (sql::sqlite::mentions(tr.definition, c_.table.name.name)) {
+        s.sql("DROP TRIGGER IF EXISTS " + quote_ident(tr.name));
+        restore.push_back(tr.definition);
+      }
+    for (const auto& v : schema_.views)
+      if (sql::sqlite::mentions(v.definition, c_.table.name.name)) {
+        s.sql("DROP VIEW IF EXISTS " + quote_ident(v.name.name));
+        restore.push_back(v.definition);
+      }
+    s.sql("DROP TABLE " + t_);
+    s.sql(relaxed_.empty() ? c_.table.sql : relaxed_sql_);
+    for (const auto& p : c_.pairs) s.sql(alter("ADD COLUMN " + bare(p.to)));
+    for (const auto& a : c_.added)
+      s.sql(alter("ADD COLUMN " + (a.volatile_default ? bare(a.column) : column_def(a.column))));
+    std::vector<std::string> cols, exprs;
+    for (const auto& name : c_.columns) {
+      if (generated(name)) continue;
+      std::string expr = quote_ident(name);
+      for (const auto& p : c_.pairs)
+        if (p.from.name == name) expr = "(" + p.down + ")";
+      for (const auto& d : c_.dropped)
+        if (d.column.name == name) expr = "(" + d.down + ")";
+      cols.push_back(quote_ident(name));
+      exprs.push_back(expr);
+    }
+    s.sql("INSERT INTO " + t_ + " (" + join(cols) + ")\nSELECT " + join(exprs) + " FROM " + shadow);
+    for (const auto& i : c_.table.indexes)
+      if (!i.definition.empty()) s.sql(i.definition);
+    for (const auto& sql : restore) s.sql(sql);
+    for (const auto& ix : c_.indexes) s.sql(create_index(ix.index, shadow));
+    create_triggers(s);
+    for (const auto& t : rebuild_.mirror_triggers()) s.sql(t.sql);
+    return s.text();
+  }
+
+  bool generated(const std::string& name) const {
+    const schema::Column* col = c_.table.column(name);
+    return col && !col->generated.empty();
+  }
+
+  static std::string join(const std::vector<std::string>& v) {
+    std::string out;
+    for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+    return out;
+  }
+
   std::string display() const { return c_.table.name.schema + "." + c_.table.name.name; }
 
   const Change& c_;
   const schema::Schema& schema_;
   std::string t_;
   SqliteRebuild rebuild_;
+  std::vector<std::string> relaxed_;  // NOT NULL columns nullable in the window
+  std::string relaxed_sql_;           // the table's CREATE TABLE text with them nullable
 };
 
 }  // namespace

@@ -8,10 +8,11 @@
 //    add_column with its constant default (NOT NULL allowed: SQLite stores
 //    the default once), the sync triggers; for a rebuild also the shadow
 //    table and its mirror triggers. Its downgrade drops all of it.
-//  - backfill (`transactional: false`): in place, CREATE [UNIQUE] INDEX IF
-//    NOT EXISTS for add_unique and create_index (SQLite builds an index
-//    under the write lock; a unique index is SQLite's unique constraint);
-//    the `backfill:` header for the engine (with `copy_to`/`copy` for a
+//  - backfill (`transactional: false`): CREATE [UNIQUE] INDEX IF NOT
+//    EXISTS for add_unique and create_index (SQLite builds an index under
+//    the write lock; a unique index is SQLite's unique constraint): on the
+//    live table in place, on the shadow table of a rebuild (the swap keeps
+//    it); the `backfill:` header for the engine (with `copy_to`/`copy` for a
 //    rebuild). Its downgrade drops the indexes.
 //  - contract (one transaction): refuses while a row is out of step (a
 //    statement that fails with the count); drops the triggers; in place, a
@@ -19,13 +20,17 @@
 //    (keeping its NOT NULL, default, indexes and references), change_type
 //    and drop_column DROP COLUMN the old one, indexes over a renamed column
 //    are built after the rename; a rebuild swaps the tables. Its downgrade
-//    re-expands an in-place contract when every operation has `down`, else
-//    (and after a rebuild) fails saying why.
+//    re-expands when every operation has `down` (after a rebuild by the swap
+//    run backwards: two copies of the table under the write lock), else
+//    fails saying why.
 //
-// Refused with the plan's line: a rename_column, change_type or drop_column
-// of a NOT NULL column without a default (the new version's inserts would
-// fail on it before any AFTER trigger runs), a change_type or drop_column of
-// a column a view reads.
+// A rename_column, change_type or drop_column of a NOT NULL column without
+// a default (the new version's inserts do not write it, and SQLite checks
+// NOT NULL before an AFTER trigger could fill it) rebuilds the table, and
+// the expand makes that column nullable in the live table for the window
+// (expand/sqlite_relax.h); the expand's downgrade makes it NOT NULL again.
+// Refused with the plan's line: a change_type or drop_column of a column a
+// view reads.
 #pragma once
 
 #include <string>

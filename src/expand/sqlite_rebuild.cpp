@@ -52,6 +52,12 @@ SqliteRebuild::SqliteRebuild(const Change& c, const schema::Schema& schema)
     if (p.op->kind == OpKind::kChangeType && (p.from.not_null || used(p.from.name))) because(*p.op);
   for (const auto& d : c.dropped)
     if (used(d.column.name)) because(*d.op);
+  // Relaxed for the window (expand/sqlite_relax.h): NOT NULL is kept by
+  // the rebuilt table, in the window (the mirror) and after the swap.
+  for (const auto& p : c.pairs)
+    if (p.from.not_null && !p.from.default_expr) because(*p.op);
+  for (const auto& d : c.dropped)
+    if (d.column.not_null && !d.column.default_expr) because(*d.op);
   if (reason_.empty()) return;
 
   // The final shape: the columns in place, as written (renames followed),

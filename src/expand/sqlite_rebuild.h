@@ -1,7 +1,8 @@
 // The online table rebuild of the SQLite expand/contract planner, for what
 // SQLite's ALTER TABLE cannot do in place (NOT NULL on a column, CHECK,
 // FOREIGN KEY, a volatile default, a new type that must be NOT NULL, a
-// column an index or constraint uses going away):
+// column an index or constraint uses going away, a NOT NULL column without
+// a default that the window keeps and makes nullable, expand/sqlite_relax.h):
 //
 //  - expand: besides the in-place window (new columns on the live table,
 //    the sync triggers), a shadow table `migrate_new_<table>` in the final

@@ -35,6 +35,16 @@ void refused(const std::string& yaml, const std::string& message) {
   CHECK(revision_files(w) == 1);  // a1 only
 }
 
+// The backfill step of `upgrade --sql` output: from its note to the
+// contract step's header.
+std::string backfill_step(const std::string& out) {
+  const auto at = out.find("-- phase: backfill.");
+  REQUIRE(at != std::string::npos);
+  const auto end = out.find("(contract)", at);
+  REQUIRE(end != std::string::npos);
+  return out.substr(at, end - at);
+}
+
 }  // namespace
 
 TEST_CASE("sqlite expand: unsafe or unsupported plans are refused with the plan's line",
@@ -46,13 +56,9 @@ TEST_CASE("sqlite expand: unsafe or unsupported plans are refused with the plan'
           "plan.yaml:3: change_type needs `up`");
   refused("table: users\noperations:\n  - rename_column: {from: phone, to: nick}\n",
           "plan.yaml:3: column nick already exists in main.users");
-  // What no rebuild makes safe: the old column stays NOT NULL through the window.
-  refused(
-      "table: users\noperations:\n  - rename_column: {from: nick, to: n2}\n"
-      "  - rename_column: {from: email, to: mail}\n",
-      "plan.yaml:4: rename_column on SQLite of NOT NULL column email without a default: the "
-      "new version's inserts, which do not write it, would fail on it before any trigger "
-      "runs");
+  refused("table: users\noperations:\n  - drop_column: {column: email}\n",
+          "plan.yaml:3: drop_column of email needs `down`: the column is NOT NULL without a "
+          "default, and the new version's inserts do not name it");
 }
 
 TEST_CASE("sqlite expand: the contract refuses while rows are not backfilled", "[e2e][expand]") {
@@ -95,9 +101,29 @@ TEST_CASE("sqlite expand: offline --sql prints every phase", "[e2e][expand]") {
   REQUIRE_THAT(sql, ExitedWith(0));
   CHECK_THAT(sql.out, Contains("ALTER TABLE users ADD COLUMN tel text;"));
   CHECK_THAT(sql.out, Contains("CREATE TRIGGER migrate_sync_users_insert AFTER INSERT ON users"));
-  CHECK_THAT(sql.out, Contains("need"));  // the backfill's rows need a live connection
+  // The backfill's rows need a live connection: said, and no UPDATE of them printed.
+  CHECK_THAT(sql.out, Contains("-- phase: backfill. Its rows are filled by migrate's backfill "
+                               "engine in short,\n-- resumable batches, which needs a live "
+                               "connection: run `migrate upgrade` for\n-- this step."));
+  CHECK_THAT(backfill_step(sql.out), !Contains("UPDATE users"));
   CHECK_THAT(sql.out, Contains("ALTER TABLE users RENAME COLUMN phone TO tel;"));
   CHECK_THAT(sql.out, Contains("CREATE INDEX IF NOT EXISTS users_tel_idx ON users (tel);"));
+}
+
+TEST_CASE("sqlite expand: offline --sql of a rebuild says the copy needs a live connection",
+          "[e2e][expand]") {
+  SqliteWindow w(kBase);
+  REQUIRE_THAT(w.plan("table: users\noperations:\n  - rename_column: {from: email, to: mail}\n"),
+               ExitedWith(0));
+  auto sql = w.run({"upgrade", "a1:b_contract", "--sql"});
+  REQUIRE_THAT(sql, ExitedWith(0));
+  CHECK_THAT(sql.out, Contains("PRAGMA writable_schema = ON;"));
+  CHECK_THAT(sql.out, Contains("CREATE TABLE migrate_new_users ("));
+  CHECK_THAT(sql.out, Contains("which needs a live connection"));
+  // Neither the fill nor the copy is printed as if it were done offline.
+  CHECK_THAT(backfill_step(sql.out), !Contains("UPDATE users"));
+  CHECK_THAT(backfill_step(sql.out), !Contains("INSERT INTO migrate_new_users"));
+  CHECK_THAT(sql.out, Contains("ALTER TABLE migrate_new_users RENAME TO users;"));
 }
 
 TEST_CASE("docs/zero-downtime.md: the SQLite example plan runs as documented", "[e2e][expand]") {

@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,19 @@ struct SqliteWindow {
   // Column names of `table`, in order, comma-separated.
   std::string columns(const std::string& table) const {
     return one("SELECT group_concat(name, ',') FROM pragma_table_info('" + table + "')");
+  }
+  // Every row of `table`, each column quote()d, the rows sorted: equal
+  // snapshots mean equal contents.
+  std::string snapshot(const std::string& table) const {
+    std::string cols = columns(table), expr;
+    for (std::size_t at = 0; at <= cols.size();) {
+      std::size_t end = std::min(cols.find(',', at), cols.size());
+      expr += (expr.empty() ? "" : " || ',' || ") + std::string("quote(\"") +
+              cols.substr(at, end - at) + "\")";
+      at = end + 1;
+    }
+    return one("SELECT group_concat(r, ';') FROM (SELECT " + expr + " AS r FROM \"" + table +
+               "\" ORDER BY 1)");
   }
   // How many sync triggers (migrate_sync_*) the database holds.
   std::string sync_triggers() const {

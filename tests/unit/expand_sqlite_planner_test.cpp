@@ -6,6 +6,7 @@
 #include "expand/change.h"
 #include "expand/plan.h"
 #include "expand/sqlite_planner.h"
+#include "expand/sqlite_relax.h"
 #include "util/error.h"
 
 using Catch::Matchers::Contains;
@@ -32,7 +33,8 @@ schema::Schema users() {
   schema::Table t;
   t.name = {"main", "users"};
   t.columns = {col("id", "INTEGER", true), col("email", "TEXT", true, "''"),
-               col("cents", "INTEGER"), col("phone", "TEXT"), col("tag", "TEXT", true), col("note", "TEXT")};
+               col("cents", "INTEGER"),    col("phone", "TEXT"),
+               col("tag", "TEXT", true),   col("note", "TEXT")};
   t.sql =
       "CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL DEFAULT '', cents INTEGER, "
       "phone TEXT, tag TEXT NOT NULL, note TEXT)";
@@ -135,16 +137,83 @@ TEST_CASE("sqlite planner: what SQLite cannot do in place is rebuilt online", "[
   CHECK_THAT(p.contract.upgrade_sql, !Contains("users_phone_idx"));
   CHECK_THAT(p.contract.upgrade_sql, Contains("DROP VIEW tags;\nDROP TABLE users;"));
   CHECK_THAT(p.contract.upgrade_sql, Contains("CREATE VIEW tags AS SELECT tag, cents FROM users;"));
+  // Without `down` for the dropped column the contract is not undone.
   CHECK_THAT(p.contract.downgrade_sql,
-             Contains("the table was rebuilt (add_foreign_key (PLAN.yaml:4))"));
+             Contains("downgrade of the contract of main.users refused: drop_column (PLAN.yaml:3) "
+                      "has no `down`"));
+}
+
+TEST_CASE("sqlite planner: a rebuilt contract is undone by the swap run backwards",
+          "[expand][sqlite]") {
+  auto p = plan(
+      "table: users\noperations:\n  - rename_column: {from: phone, to: tel}\n"
+      "  - add_check: {name: tel_short, check: \"length(tel) < 20\"}\n"
+      "  - create_index: {name: users_tel_idx, columns: [tel]}\n");
+  const std::string& down = p.contract.downgrade_sql;
+  // The final table is copied aside, the table made again as before the
+  // expand (its own text), with the window's column, and filled from it.
+  CHECK_THAT(down, Contains("INSERT INTO migrate_new_users (id, email, cents, tel, tag, note)\n"
+                            "SELECT id, email, cents, tel, tag, note FROM users;"));
+  CHECK_THAT(down, Contains("DROP VIEW IF EXISTS tags;\nDROP TABLE users;\nCREATE TABLE users "
+                            "(id INTEGER PRIMARY KEY, email TEXT NOT NULL DEFAULT '', cents "
+                            "INTEGER, phone TEXT, tag TEXT NOT NULL, note TEXT);\n"
+                            "ALTER TABLE users ADD COLUMN tel TEXT;\n"));
+  CHECK_THAT(down, Contains("INSERT INTO users (id, email, cents, phone, tag, note, tel)\n"
+                            "SELECT id, email, cents, (tel), tag, note, tel FROM "
+                            "migrate_new_users;"));
+  CHECK_THAT(down, Contains("CREATE VIEW tags AS SELECT tag, cents FROM users;"));
+  // The plan's index is where the backfill built it: on the rebuilt table.
+  CHECK_THAT(down,
+             Contains("CREATE INDEX IF NOT EXISTS users_tel_idx ON migrate_new_users (tel);"));
+  CHECK_THAT(p.backfill.upgrade_sql,
+             Contains("CREATE INDEX IF NOT EXISTS users_tel_idx ON migrate_new_users (tel);"));
+  CHECK_THAT(p.backfill.downgrade_sql, Contains("DROP INDEX IF EXISTS users_tel_idx;"));
+  CHECK_THAT(down, Contains("CREATE TRIGGER migrate_sync_users_insert AFTER INSERT ON users"));
+  CHECK_THAT(down,
+             Contains("CREATE TRIGGER migrate_sync_users_mirror_delete AFTER DELETE ON users"));
+  // SQLite keeps what a renamed column had: no warning about its index.
+  CHECK(p.warnings.empty());
+}
+
+TEST_CASE("sqlite planner: a NOT NULL column without a default is nullable in the window",
+          "[expand][sqlite]") {
+  auto p = plan("table: users\noperations:\n  - rename_column: {from: tag, to: label}\n");
+  const std::string& up = p.expand.upgrade_sql;
+  CHECK_THAT(up, Contains("-- Rebuilt online (rename_column (PLAN.yaml:3))"));
+  const std::string before =
+      "'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL DEFAULT '''', cents "
+      "INTEGER, phone TEXT, tag TEXT NOT NULL, note TEXT)'";
+  const std::string after =
+      "'CREATE TABLE users (id INTEGER PRIMARY KEY, email TEXT NOT NULL DEFAULT '''', cents "
+      "INTEGER, phone TEXT, tag TEXT NULL, note TEXT)'";
+  // Only when the stored text is the one planned from, then checked.
+  CHECK_THAT(up, Contains("PRAGMA writable_schema = ON;\nUPDATE sqlite_schema SET sql = " + after +
+                          "\nWHERE type = 'table' AND name = 'users' AND sql = " + before +
+                          ";\nPRAGMA writable_schema = RESET;\n"));
+  CHECK_THAT(up, Contains("expand refused: the CREATE TABLE text of main.users is not the one"));
+  // The rebuilt table keeps NOT NULL.
+  CHECK_THAT(up, Contains("  phone TEXT,\n  label TEXT NOT NULL,\n  note TEXT\n)"));
+  // The new version's inserts get tag = down(row) from the trigger.
+  CHECK_THAT(up, Contains("tag = CASE WHEN NEW.label IS NOT NULL AND NEW.label IS NOT (NEW.tag) "
+                          "THEN (NEW.label) ELSE tag END"));
+  const std::string& down = p.expand.downgrade_sql;
+  CHECK_THAT(down, Contains("rows hold NULL in tag, which is NOT NULL again"));
+  CHECK_THAT(down, Contains("UPDATE sqlite_schema SET sql = " + before +
+                            "\nWHERE type = 'table' AND name = 'users' AND sql = " + after + ";"));
+}
+
+TEST_CASE("sqlite planner: NOT NULL is made nullable only where the column says it",
+          "[expand][sqlite]") {
+  const std::string sql =
+      "CREATE TABLE t (\n  id INTEGER PRIMARY KEY,\n  \"a\" TEXT CONSTRAINT a_nn NOT NULL ON "
+      "CONFLICT ABORT CHECK (a IS NOT NULL),\n  aa TEXT NOT /* x */ NULL,\n  b TEXT NOT NULL\n)";
+  CHECK(migrate::expand::relax_not_null(sql, {"A", "aa"}) ==
+        "CREATE TABLE t (\n  id INTEGER PRIMARY KEY,\n  \"a\" TEXT CONSTRAINT a_nn NULL ON "
+        "CONFLICT ABORT CHECK (a IS NOT NULL),\n  aa TEXT NULL,\n  b TEXT NOT NULL\n)");
 }
 
 TEST_CASE("sqlite planner: what no rebuild makes safe is refused with the plan's line",
           "[expand][sqlite]") {
-  CHECK_THAT(
-      refusal("table: users\noperations:\n  - drop_column: {column: tag, down: \"'t'\"}\n"),
-      Contains("PLAN.yaml:3: drop_column on SQLite of NOT NULL column tag without a default: "
-               "the new version's inserts, which do not write it, would fail on it"));
   CHECK_THAT(refusal("table: users\noperations:\n  - change_type: {column: cents, to: c2, type: "
                      "REAL, up: \"cents\", down: \"c2\"}\n"),
              Contains("PLAN.yaml:3: change_type on SQLite of column cents, which view tags reads"));
