@@ -214,18 +214,23 @@ std::string config_path(const std::optional<std::string>& cli_path) {
 }
 
 Config load_config(const std::string& path, const std::optional<std::string>& url_override) {
-  Config cfg;
-  cfg.file = fs::absolute(path).lexically_normal().string();
-  cfg.dir = fs::path(cfg.file).parent_path().string();
-  const std::string& file = cfg.file;
-
+  const std::string file = fs::absolute(path).lexically_normal().string();
   std::error_code ec;
   if (!fs::exists(file, ec)) {
     throw Error(file +
                 ": no such file. Run `migrate init DIR` to create a project here, "
                 "or name the file with -c FILE or $MIGRATE_CONFIG");
   }
-  YAML::Node root = load_yaml_strict(util::read_file(file), file, "bad YAML");
+  return parse_config(util::read_file(file), file, url_override);
+}
+
+Config parse_config(const std::string& text, const std::string& file,
+                    const std::optional<std::string>& url_override) {
+  Config cfg;
+  cfg.file = file;
+  cfg.dir = fs::path(cfg.file).parent_path().string();
+
+  YAML::Node root = load_yaml_strict(text, file, "bad YAML");
   if (root.IsNull()) {
     throw Error(file + ": the file is empty; it needs at least `script_location:`");
   }

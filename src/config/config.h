@@ -67,4 +67,11 @@ std::string config_path(const std::optional<std::string>& cli_path);
 // `url_override` (--url) replaces database_url.
 Config load_config(const std::string& path, const std::optional<std::string>& url_override);
 
+// The same for the file's text, already read: `file` (an absolute, normal
+// path) is what errors name and relative paths resolve against. Used by
+// load_config, and by the config fuzz target, which so checks every input
+// without writing and reading a file.
+Config parse_config(const std::string& text, const std::string& file,
+                    const std::optional<std::string>& url_override);
+
 }  // namespace migrate::config

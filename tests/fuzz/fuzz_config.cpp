@@ -1,8 +1,8 @@
 // Fuzz target: migrate.yaml loading with ${VAR} expansion (config/config.h).
-// The input is the file's text (and, in a second run, the text given to
-// expand_env alone). Properties: only migrate::Error is thrown, and every
-// load error names the file; text without '$' expands to itself; a loaded
-// config's paths are absolute.
+// The input is the file's text, parsed as load_config() parses a file it
+// read (and, first, the text given to expand_env alone). Properties: only migrate::Error is thrown,
+// and every load error names the file; text without '$' expands to itself; a loaded config's paths
+// are absolute.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -30,10 +30,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fail("text without '$' changed in expansion", text + " -> " + out);
   } catch (const migrate::Error&) {
   }
-  const std::string path = migrate::fuzz::scratch_dir() + "/migrate.yaml";
-  migrate::fuzz::write_file(path, text);
+  // The text as load_config() parses it once read (parse_config): no file
+  // is written and read again per input.
+  static const std::string path = "/fuzz/project/migrate.yaml";
   try {
-    auto c = migrate::config::load_config(path, std::nullopt);
+    auto c = migrate::config::parse_config(text, path, std::nullopt);
     if (c.script_location.empty() || c.script_location[0] != '/')
       fail("a relative script_location", c.script_location);
     if (!c.schema_file.empty() && c.schema_file[0] != '/')

@@ -150,6 +150,35 @@ TEST_CASE("load_config: defaults, absolute paths, --url, a relative -c path", "[
   CHECK(rel.script_location == dir / "sub/m");
 }
 
+TEST_CASE("parse_config reads text as load_config reads the file holding it", "[config]") {
+  TempDir dir;
+  const std::string text =
+      "script_location: m\nschema_file: s.sql\nversion_table: v\nlock_timeout: 2s\n";
+  write_file(dir / "migrate.yaml", text);
+  Config from_file = load_config(dir / "migrate.yaml", std::nullopt);
+  Config from_text = migrate::config::parse_config(text, dir / "migrate.yaml", std::nullopt);
+  CHECK(from_text.file == from_file.file);
+  CHECK(from_text.dir == from_file.dir);
+  CHECK(from_text.script_location == dir / "m");
+  CHECK(from_text.script_location == from_file.script_location);
+  CHECK(from_text.schema_file == from_file.schema_file);
+  CHECK(from_text.version_table == "v");
+  CHECK(from_text.lock_timeout == "2s");
+  CHECK(from_text.key_lines == from_file.key_lines);
+  // No file is read: the path only names the text in errors and anchors
+  // relative paths.
+  CHECK(
+      migrate::config::parse_config("script_location: m\n", "/nowhere/x/migrate.yaml", std::nullopt)
+          .script_location == "/nowhere/x/m");
+  try {
+    migrate::config::parse_config("script_location: m\nbogus: 1\n", "/nowhere/migrate.yaml",
+                                  std::nullopt);
+    FAIL("an unknown key was accepted");
+  } catch (const migrate::Error& e) {
+    CHECK_THAT(e.what(), Contains("/nowhere/migrate.yaml:2: unknown key `bogus`"));
+  }
+}
+
 TEST_CASE("load_config errors name the file and line", "[config]") {
   TempDir dir;
   // A missing file suggests migrate init.
