@@ -351,9 +351,8 @@ bool HeaderCache::find(std::string_view name, const FileStamp& stamp, RevisionSu
   return true;
 }
 
-bool HeaderCache::save(std::vector<Entry> entries, std::int64_t read_ns,
-                       const FileStamp* listing) const {
-  if (!enabled_) return false;
+std::string HeaderCache::encode(std::vector<Entry> entries, std::int64_t read_ns,
+                                const FileStamp* listing) {
   std::sort(entries.begin(), entries.end(),
             [](const Entry& a, const Entry& b) { return a.name < b.name; });
   Writer w;
@@ -386,6 +385,23 @@ bool HeaderCache::save(std::vector<Entry> entries, std::int64_t read_ns,
     w.str(e.summary.created);
   }
   w.u64(hash_bytes(w.bytes().data(), w.bytes().size()));
+  return std::move(w.bytes());
+}
+
+HeaderCache HeaderCache::read_bytes(std::string bytes) {
+  HeaderCache c;
+  c.enabled_ = true;
+  if (!c.index(std::move(bytes))) {
+    c.slots_.clear();
+    c.bytes_.clear();
+  }
+  return c;
+}
+
+bool HeaderCache::save(std::vector<Entry> entries, std::int64_t read_ns,
+                       const FileStamp* listing) const {
+  if (!enabled_) return false;
+  const std::string bytes = encode(std::move(entries), read_ns, listing);
 
   if (::mkdir(dir_.c_str(), 0777) == 0) {
     write_if_missing(dir_ + "/.gitignore", kGitignore);
@@ -401,7 +417,7 @@ bool HeaderCache::save(std::vector<Entry> entries, std::int64_t read_ns,
                           std::to_string(wall_clock_ns() % 1'000'000'007);
   util::Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
   if (!fd.valid()) return false;
-  bool ok = util::write_all(fd.get(), w.bytes());
+  bool ok = util::write_all(fd.get(), bytes);
   ok = fd.close() == 0 && ok;
   if (ok) ok = ::rename(tmp.c_str(), file_.c_str()) == 0;
   if (!ok) ::unlink(tmp.c_str());

@@ -130,6 +130,15 @@ class HeaderCache {
   bool save(std::vector<Entry> entries, std::int64_t read_ns,
             const FileStamp* listing = nullptr) const;
 
+  // The bytes save() writes for these arguments (a cache file's contents).
+  static std::string encode(std::vector<Entry> entries, std::int64_t read_ns,
+                            const FileStamp* listing = nullptr);
+  // A cache read from `bytes` as open_dir() reads the file's contents:
+  // empty and not loaded() when they are not a valid cache. It has no
+  // folder (dir() is empty), so save() fails. With encode(), the reader
+  // is exercised without a file (the header cache's fuzz target).
+  static HeaderCache read_bytes(std::string bytes);
+
   const std::string& dir() const { return dir_; }
   const std::string& file() const { return file_; }
 

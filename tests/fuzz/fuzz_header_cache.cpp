@@ -1,6 +1,7 @@
 // Fuzz target: the header cache's reader (script/header_cache.h).
 // The input describes entries (names, stamps, summaries) and then byte
-// edits. Properties: a cache saved from the entries reads back with exactly
+// edits. Properties: a cache encoded from the entries (the bytes save()
+// writes, read back as open_dir() reads them) reads back with exactly
 // those entries (every find() hit returns the summary saved); after the
 // edits (with the trailing hash recomputed, so the damage reaches the
 // parser past it) reading and finding every listed name never crashes nor
@@ -9,9 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -31,18 +30,10 @@ std::vector<std::string> strings(FuzzedDataProvider& in) {
   return out;
 }
 
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider in(data, size);
-  const std::string dir = migrate::fuzz::scratch_dir() + "/cache";
   std::map<std::string, HeaderCache::Entry> by_name;
   const int n = in.ConsumeIntegralInRange<int>(0, 6);
   for (int i = 0; i < n; ++i) {
@@ -65,10 +56,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (const auto& [name, e] : by_name) entries.push_back(e);
   // Long after every stamp: no entry is racy.
   const std::int64_t read_ns = 2'000'000'000'000;
-  HeaderCache writer = HeaderCache::open_dir(dir);
-  if (!writer.save(entries, read_ns)) fail("the cache could not be saved in " + dir);
+  // The bytes save() would write, read as open_dir() reads the file: the
+  // file itself (a write and a rename per input) is left out.
+  const std::string original = HeaderCache::encode(entries, read_ns);
 
-  HeaderCache reader = HeaderCache::open_dir(dir);
+  HeaderCache reader = HeaderCache::read_bytes(original);
   if (!reader.loaded() || reader.size() != entries.size())
     fail("a saved cache does not read back whole", std::to_string(entries.size()));
   for (const auto& e : entries) {
@@ -78,14 +70,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
 
   // Damage: byte edits at chosen offsets, then the hash made right again.
-  std::string bytes = slurp(writer.file());
-  const std::string original = bytes;
+  std::string bytes = original;
   while (in.remaining_bytes() >= 2 && !bytes.empty()) {
     std::size_t at = in.ConsumeIntegralInRange<std::size_t>(0, bytes.size() - 1);
     bytes[at] = static_cast<char>(in.ConsumeIntegral<std::uint8_t>());
   }
-  migrate::fuzz::write_file(writer.file(), migrate::script::rehash_cache_for_fuzzing(bytes));
-  HeaderCache damaged = HeaderCache::open_dir(dir);
+  HeaderCache damaged = HeaderCache::read_bytes(migrate::script::rehash_cache_for_fuzzing(bytes));
   for (std::size_t i = 0; i < damaged.size(); ++i) {
     std::string name(damaged.name(i));
     FileStamp stamp;

@@ -292,6 +292,49 @@ TEST_CASE("entries of files changed close to the cache's time are not trusted (r
   CHECK_FALSE(HeaderCache::open_dir(dir / "c").find("b2.sql", stamp, out));
 }
 
+TEST_CASE("encode() gives the bytes save() writes; read_bytes() reads them as open_dir()",
+          "[header_cache]") {
+  TempDir dir;
+  FileStamp stamp;
+  stamp.size = 10;
+  stamp.inode = 7;
+  stamp.mtime_ns = 1000 * kSecond;
+  stamp.ctime_ns = 1000 * kSecond;
+  RevisionSummary a, b;
+  a.id = "a1";
+  a.message = "first";
+  b.id = "b2";
+  b.down_revisions = {"a1"};
+  b.branch_labels = {"feat"};
+  const std::vector<HeaderCache::Entry> entries = {{"b2.sql", stamp, b}, {"a1.sql", stamp, a}};
+  const std::int64_t read_ns = stamp.mtime_ns + 3 * kSecond;
+  HeaderCache cache = HeaderCache::open_dir(dir / "c");
+  REQUIRE(cache.save(entries, read_ns));
+  const std::string bytes = HeaderCache::encode(entries, read_ns);
+  CHECK(read_file(cache.file()) == bytes);
+
+  HeaderCache read = HeaderCache::read_bytes(bytes);
+  REQUIRE(read.loaded());
+  REQUIRE(read.size() == 2);
+  CHECK(read.name(0) == "a1.sql");
+  CHECK(read.name(1) == "b2.sql");
+  RevisionSummary out;
+  REQUIRE(read.find("b2.sql", stamp, out));
+  CHECK(out == b);
+  REQUIRE(read.find("a1.sql", stamp, out));
+  CHECK(out == a);
+  CHECK(read.dir().empty());
+  CHECK_FALSE(read.save(entries, read_ns));  // no folder to write to
+
+  // Damaged bytes read as no cache at all, as a damaged file does.
+  std::string damaged = bytes;
+  damaged[damaged.size() / 2] ^= 1;
+  HeaderCache none = HeaderCache::read_bytes(damaged);
+  CHECK_FALSE(none.loaded());
+  CHECK(none.size() == 0);
+  CHECK_FALSE(HeaderCache::read_bytes(bytes.substr(0, 10)).loaded());
+}
+
 TEST_CASE("a broken file is not cached; the good ones are", "[header_cache]") {
   Project p;
   write_file(p.versions("b2_second.sql"), "-- revision: b2\n-- down_revision: a1\n");
