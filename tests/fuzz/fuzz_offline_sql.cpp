@@ -1,7 +1,8 @@
 // Fuzz target: the offline SQL writer (runner/offline.h, `upgrade --sql`).
 // The input gives a dialect and a chain of up to three revisions (message,
 // upgrade SQL, transactional or not), written by `revision`'s own code
-// (ScriptDirectory::write_revision). Properties:
+// (ScriptDirectory's rendering and check of a new file, which
+// write_revision and write_chain share). Properties:
 //  - a revision file `revision` wrote loads again (never a file after
 //    which every command fails);
 //  - the script `upgrade --sql` prints splits, with the dialect's own
@@ -10,13 +11,13 @@
 //    version and history tables): text in a message or a file name can
 //    never become a statement (SQL injection through a comment).
 #include <fuzzer/FuzzedDataProvider.h>
+#include <unistd.h>
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -65,34 +66,50 @@ bool bookkeeping(const std::string& st, const migrate::db::Dialect& d,
   return starts_with(st, "DO ") && st.find(version) != std::string::npos;
 }
 
+// The script location, made once: versions/ stays empty between inputs
+// (each input's files are removed when it ends), and the template is the
+// one `migrate init` copies.
+const std::string& location() {
+  static const std::string dir = [] {
+    const std::string d = migrate::fuzz::scratch_dir() + "/migrations";
+    fs::create_directories(d + "/versions");
+    migrate::fuzz::write_file(d + "/script.sql.tmpl",
+                              read(MIGRATE_SOURCE_TEMPLATES "/generic/script.sql.tmpl"));
+    return d;
+  }();
+  return dir;
+}
+
+// Removes the files an input wrote, however the input ends.
+struct Written {
+  std::vector<std::string> paths;
+  ~Written() {
+    for (const auto& p : paths) ::unlink(p.c_str());
+  }
+};
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
   ::setenv("MIGRATE_NO_CACHE", "1", 1);
+  location();
   return 0;
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   FuzzedDataProvider in(data, size);
-  const bool pg = in.ConsumeBool();
-  std::unique_ptr<migrate::db::Dialect> dialect;
-  if (pg) {
-    dialect = std::make_unique<migrate::db::postgres::PostgresDialect>();
-  } else {
-    dialect = std::make_unique<migrate::db::sqlite::SqliteDialect>();
-  }
-  const std::string location = migrate::fuzz::scratch_dir() + "/migrations";
-  std::error_code ec;
-  fs::remove_all(location, ec);
-  fs::create_directories(location + "/versions");
-  static const std::string tmpl = read(MIGRATE_SOURCE_TEMPLATES "/generic/script.sql.tmpl");
-  migrate::fuzz::write_file(location + "/script.sql.tmpl", tmpl);
+  static const migrate::db::postgres::PostgresDialect postgres;
+  static const migrate::db::sqlite::SqliteDialect sqlite;
+  const migrate::db::Dialect* dialect =
+      in.ConsumeBool() ? static_cast<const migrate::db::Dialect*>(&postgres) : &sqlite;
 
+  // A chain of revisions, written as `revision` writes them (one rendering
+  // and check per file, as write_revision does; write_chain writes them
+  // after one load of versions/ rather than one load per file).
   const int n = in.ConsumeIntegralInRange<int>(1, 3);
-  std::vector<std::string> sections;
-  std::string parent;
+  std::vector<migrate::script::NewRevision> revs(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) {
-    migrate::script::NewRevision rev;
+    migrate::script::NewRevision& rev = revs[static_cast<std::size_t>(i)];
     rev.rev_id = "r" + std::to_string(i) + "abc";
     rev.message = in.ConsumeRandomLengthString(48);
     rev.upgrade_sql = in.ConsumeRandomLengthString(256);
@@ -100,22 +117,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // (a DO block, a temp-table count), which this property does not model.
     for (std::size_t at; (at = rev.upgrade_sql.find("migrate:")) != std::string::npos;)
       rev.upgrade_sql[at + 7] = '_';
-    if (!parent.empty()) rev.down_revisions = {parent};
     if (in.ConsumeBool()) rev.header_lines.push_back("transactional: false");
-    try {
-      migrate::script::ScriptDirectory::load(location).write_revision(rev);
-    } catch (const migrate::Error&) {
-      continue;  // refused: an error, not a broken file
-    }
-    parent = *rev.rev_id;
   }
-  if (parent.empty()) return 0;
+  Written written;
+  try {
+    written.paths = migrate::script::ScriptDirectory::load(location()).write_chain(revs);
+  } catch (const migrate::Error&) {
+    return 0;  // refused: an error, not a broken file
+  }
 
   std::ostringstream script;
   std::vector<migrate::db::Statement> expected;
   migrate::db::TableNames tables;
   try {
-    auto scripts = migrate::script::ScriptDirectory::load(location);
+    auto scripts = migrate::script::ScriptDirectory::load(location());
     migrate::runner::OfflineWriter writer(*dialect, tables, scripts, script);
     writer.upgrade("heads");
     for (const auto& f : scripts.files()) {
