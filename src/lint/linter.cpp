@@ -1,7 +1,9 @@
 #include "lint/linter.h"
 
 #include <algorithm>
+#include <condition_variable>
 #include <exception>
+#include <mutex>
 #include <thread>
 
 #include "lint/directives.h"
@@ -47,33 +49,86 @@ unsigned Linter::default_threads() {
 
 void Linter::lint_all(std::size_t count, const std::function<Source(std::size_t)>& load,
                       std::vector<Finding>& out, unsigned threads) {
-  // Small batches: a parse tree is large, and the rules wait for the batch.
-  constexpr std::size_t kBatch = 64;
-  if (threads == 0) threads = 1;
-  std::vector<Source> sources(kBatch);
-  std::vector<std::unique_ptr<ParsedSection>> parsed(kBatch);
-  std::vector<std::exception_ptr> failed(kBatch);
-  for (std::size_t first = 0; first < count; first += kBatch) {
-    const std::size_t n = std::min(kBatch, count - first);
-    auto work = [&](std::size_t from) {
-      for (std::size_t i = from; i < n; i += threads) {
-        try {
-          sources[i] = load(first + i);
-          parsed[i] = dialect_->parse(sources[i]);
-        } catch (...) {
-          failed[i] = std::current_exception();
-        }
-      }
-    };
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads && t < n; ++t) pool.emplace_back(work, t);
-    work(0);
-    for (auto& t : pool) t.join();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (failed[i]) std::rethrow_exception(failed[i]);
-      lint_section(sources[i], parsed[i].get(), out);
-      parsed[i].reset();
+  // Sections are loaded and parsed ahead, in order, into a window of slots
+  // by the other threads; this one runs the rules on each in turn, and
+  // parses too while the section it needs next is not ready (on 2 cores
+  // the rules take a fraction of one). The window bounds the parse trees
+  // held at once.
+  constexpr std::size_t kWindow = 256;
+  if (count == 0) return;
+  struct Slot {
+    Source source;
+    std::unique_ptr<ParsedSection> parsed;
+    std::exception_ptr failed;
+    bool ready = false;
+  };
+  std::vector<Slot> slots(std::min(kWindow, count));
+  std::mutex mu;
+  std::condition_variable changed;
+  std::size_t next = 0;      // the next section to claim
+  std::size_t consumed = 0;  // sections whose slot is free again
+  bool stop = false;
+
+  // Under the lock: whether section `next` may be claimed (its slot free).
+  auto claimable = [&] { return !stop && next < count && next < consumed + slots.size(); };
+  // Loads and parses section j outside the lock, then marks it ready.
+  auto prepare = [&](std::unique_lock<std::mutex>& lock, std::size_t j) {
+    lock.unlock();
+    Slot& slot = slots[j % slots.size()];
+    try {
+      slot.source = load(j);
+      slot.parsed = dialect_->parse(slot.source);
+    } catch (...) {
+      slot.failed = std::current_exception();
     }
+    lock.lock();
+    slot.ready = true;
+    changed.notify_all();
+  };
+  auto worker = [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    for (;;) {
+      changed.wait(lock, [&] { return stop || next >= count || claimable(); });
+      if (!claimable()) return;
+      prepare(lock, next++);
+    }
+  };
+
+  std::vector<std::thread> pool;
+  // Stops and joins the workers however this function ends.
+  struct Joiner {
+    std::vector<std::thread>& pool;
+    std::mutex& mu;
+    std::condition_variable& changed;
+    bool& stop;
+    ~Joiner() {
+      {
+        std::lock_guard<std::mutex> g(mu);
+        stop = true;
+      }
+      changed.notify_all();
+      for (auto& t : pool) t.join();
+    }
+  } joiner{pool, mu, changed, stop};
+  for (unsigned t = 1; t < threads && t < count; ++t) pool.emplace_back(worker);
+
+  for (std::size_t i = 0; i < count; ++i) {
+    Slot& slot = slots[i % slots.size()];
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      while (!slot.ready) {
+        if (claimable())
+          prepare(lock, next++);
+        else
+          changed.wait(lock);
+      }
+    }
+    if (slot.failed) std::rethrow_exception(slot.failed);
+    lint_section(slot.source, slot.parsed.get(), out);
+    slot = Slot();
+    std::lock_guard<std::mutex> lock(mu);
+    ++consumed;
+    changed.notify_all();
   }
 }
 

@@ -39,7 +39,8 @@ class Linter {
   void lint(const Source& source, std::vector<Finding>& out);
   // lint() of load(0) .. load(count - 1), in that order, with the loading
   // and the parsing (which depend on one section alone) done ahead on up to
-  // `threads` threads, a batch at a time; the rules still run in order.
+  // `threads` threads (this one included, while it waits), at most a few
+  // hundred sections ahead; the rules still run in order, on this thread.
   // `load` must be thread-safe. An exception from load() or the linter is
   // thrown once the sections before it are linted, as lint() one by one
   // would.

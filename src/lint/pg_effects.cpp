@@ -7,27 +7,27 @@ namespace migrate::lint::pg {
 
 namespace {
 
-void record_column(RunState& run, const std::string& table, const json& def) {
-  const json& type = field(def, "typeName");
+void record_column(RunState& run, const std::string& table, Value def) {
+  Value type = field(def, "typeName");
   run.column_types[table + "." + text(def, "colname")] = {type_of(type), typmods_of(type)};
 }
 
 // CHECK (col IS NOT NULL): the column; "" for any other check.
-std::string not_null_column(const json& check) {
-  const json& e = field(check, "raw_expr");
+std::string not_null_column(Value check) {
+  Value e = field(check, "raw_expr");
   if (kind_of(e) != "NullTest" || text(body_of(e), "nulltesttype") != "IS_NOT_NULL") return "";
-  const json& arg = field(body_of(e), "arg");
+  Value arg = field(body_of(e), "arg");
   if (kind_of(arg) != "ColumnRef") return "";
   return last_name(field(body_of(arg), "fields"));
 }
 
 void record_alter_table(const Statement& s) {
   const std::string table = table_of(field(s.body, "relation"));
-  for (const auto& c : field(s.body, "cmds")) {
-    const json& cmd = body_of(c);
+  for (Value c : field(s.body, "cmds")) {
+    Value cmd = body_of(c);
     const std::string sub = text(cmd, "subtype");
     if (sub == "AT_AddConstraint") {
-      const json& con = body_of(field(cmd, "def"));
+      Value con = body_of(field(cmd, "def"));
       const std::string type = text(con, "contype");
       const std::string name = text(con, "conname");
       const bool not_valid = flag(con, "skip_validation");
@@ -44,14 +44,14 @@ void record_alter_table(const Statement& s) {
     } else if (sub == "AT_AddColumn") {
       record_column(s.run, table, body_of(field(cmd, "def")));
     } else if (sub == "AT_AlterColumnType") {
-      const json& type = field(body_of(field(cmd, "def")), "typeName");
+      Value type = field(body_of(field(cmd, "def")), "typeName");
       s.run.column_types[table + "." + text(cmd, "name")] = {type_of(type), typmods_of(type)};
     }
   }
 }
 
 // ALTER TABLE subcommands that take less than ACCESS EXCLUSIVE.
-bool weaker_lock(const std::string& sub, const json& cmd) {
+bool weaker_lock(const std::string& sub, Value cmd) {
   if (sub == "AT_ValidateConstraint" || sub == "AT_SetStatistics" || sub == "AT_SetOptions" ||
       sub == "AT_ResetOptions" || sub == "AT_ClusterOn" || sub == "AT_DropCluster" ||
       sub == "AT_EnableTrig" || sub == "AT_DisableTrig" || sub == "AT_AttachPartition")
@@ -63,11 +63,11 @@ bool weaker_lock(const std::string& sub, const json& cmd) {
 }  // namespace
 
 std::string access_exclusive_table(const Statement& s) {
-  const json& b = s.body;
+  Value b = s.body;
   if (s.kind == "AlterTableStmt") {
     const std::string table = table_of(field(b, "relation"));
     if (s.is_new(table)) return "";
-    for (const auto& c : field(b, "cmds"))
+    for (Value c : field(b, "cmds"))
       if (!weaker_lock(text(body_of(c), "subtype"), body_of(c))) return table;
     return "";
   }
@@ -76,43 +76,43 @@ std::string access_exclusive_table(const Statement& s) {
     return s.is_new(table) ? "" : table;
   }
   if (s.kind == "TruncateStmt") {
-    for (const auto& r : field(b, "relations"))
+    for (Value r : field(b, "relations"))
       if (!s.is_new(table_of(body_of(r)))) return table_of(body_of(r));
     return "";
   }
   if (s.kind == "DropStmt" && !flag(b, "concurrent")) {
     const std::string type = text(b, "removeType");
     if (type != "OBJECT_TABLE" && type != "OBJECT_INDEX") return "";
-    for (const auto& o : field(b, "objects")) {
+    for (Value o : field(b, "objects")) {
       const std::string name = last_name(field(body_of(o), "items"));
       if (!s.is_new(name) && !s.run.new_indexes.count(name)) return name;
     }
     return "";
   }
   if (s.kind == "LockStmt") {
-    const json& mode = field(b, "mode");
-    if (mode.is_number_integer() && mode.get<int>() != 8) return "";
-    for (const auto& r : field(b, "relations"))
+    Value mode = field(b, "mode");
+    if (mode.is_number_integer() && mode.integer() != 8) return "";
+    for (Value r : field(b, "relations"))
       if (!s.is_new(table_of(body_of(r)))) return table_of(body_of(r));
     return "";
   }
   if (s.kind == "VacuumStmt") {
     bool full = false;
-    for (const auto& o : field(b, "options")) full = full || text(body_of(o), "defname") == "full";
+    for (Value o : field(b, "options")) full = full || text(body_of(o), "defname") == "full";
     if (!full) return "";
-    for (const auto& r : field(b, "rels")) return table_of(field(body_of(r), "relation"));
+    for (Value r : field(b, "rels")) return table_of(field(body_of(r), "relation"));
     return "(every table)";
   }
   return "";
 }
 
 void record_effects(const Statement& s) {
-  const json& b = s.body;
+  Value b = s.body;
   if (s.kind == "CreateStmt") {
     const std::string table = table_of(field(b, "relation"));
     s.run.new_tables.insert(table);
     s.step.created.insert(table);
-    for (const auto& e : field(b, "tableElts")) {
+    for (Value e : field(b, "tableElts")) {
       if (kind_of(e) == "ColumnDef") record_column(s.run, table, body_of(e));
       if (kind_of(e) == "Constraint" && text(body_of(e), "contype") == "CONSTR_FOREIGN" &&
           !text(body_of(e), "conname").empty())

@@ -11,21 +11,21 @@
 #include <memory>
 
 #include "lint/pg_rules.h"
-#include "sql/postgres/parse.h"
+#include "util/error.h"
 
 namespace migrate::lint::pg {
 
 namespace {
 
 void check_sql_text(const Statement& s, const std::string& sql, const std::string& context) {
-  json tree;
+  Tree tree;
   try {
-    tree = sql::postgres::parse(sql);
+    tree = parse_tree(sql);
   } catch (const Error&) {
     return;
   }
-  for (const auto& st : field(tree, "stmts")) {
-    const json& node = field(st, "stmt");
+  for (Value st : field(tree.root(), "stmts")) {
+    Value node = field(st, "stmt");
     check_dml(s, body_of(node), kind_of(node), s.begin, context);
   }
 }
@@ -43,28 +43,33 @@ void check_plpgsql(const Statement& s, const std::string& body, const std::strin
   std::unique_ptr<PgQueryPlpgsqlParseResult, void (*)(PgQueryPlpgsqlParseResult*)> guard(
       &r, [](PgQueryPlpgsqlParseResult* p) { pg_query_free_plpgsql_parse_result(*p); });
   if (r.error || !r.plpgsql_funcs) return;
-  json funcs = json::parse(r.plpgsql_funcs, nullptr, /*allow_exceptions=*/false);
-  walk(funcs, [&](const json& n) {
+  Tree funcs;
+  try {
+    funcs = read_tree(r.plpgsql_funcs);
+  } catch (const Error&) {
+    return;
+  }
+  walk(funcs.root(), [&](Value n) {
     if (kind_of(n) != "PLpgSQL_stmt_execsql") return;
-    const json& stmt = body_of(n);
+    Value stmt = body_of(n);
     const std::string query = text(body_of(field(stmt, "sqlstmt")), "query");
-    const json& line = field(stmt, "lineno");
-    check_sql_text(s, query,
-                   fmt::format("{}{}", context,
-                               line.is_number_integer()
-                                   ? fmt::format(" (line {} of the body)", line.get<int>())
-                                   : std::string()));
+    Value line = field(stmt, "lineno");
+    check_sql_text(
+        s, query,
+        fmt::format("{}{}", context,
+                    line.is_number_integer() ? fmt::format(" (line {} of the body)", line.integer())
+                                             : std::string()));
   });
 }
 
-std::string option(const json& options, const char* name) {
-  for (const auto& o : options) {
-    const json& d = body_of(o);
+std::string option(Value options, const char* name) {
+  for (Value o : options) {
+    Value d = body_of(o);
     if (text(d, "defname") != name) continue;
-    const json& arg = field(d, "arg");
+    Value arg = field(d, "arg");
     if (kind_of(arg) == "String") return text(body_of(arg), "sval");
     if (kind_of(arg) == "List") {
-      const json& items = field(body_of(arg), "items");
+      Value items = field(body_of(arg), "items");
       if (!items.empty()) return text(body_of(items[0]), "sval");
     }
   }
@@ -77,23 +82,23 @@ void check_function_body(const Statement& s, const std::string& /*sql*/) {
   if (s.kind == "CreateFunctionStmt") {
     const std::string name = last_name(field(s.body, "funcname"));
     const std::string context = " in the body of function " + name;
-    const json& atomic = field(s.body, "sql_body");
+    Value atomic = field(s.body, "sql_body");
     if (!atomic.is_null()) {
-      walk(atomic, [&](const json& n) {
+      walk(atomic, [&](Value n) {
         const std::string_view k = kind_of(n);
         if (k == "DeleteStmt" || k == "UpdateStmt" || k == "MergeStmt")
           check_dml(s, body_of(n), k, s.begin, context);
       });
       return;
     }
-    const json& options = field(s.body, "options");
+    Value options = field(s.body, "options");
     const std::string language = option(options, "language");
     const std::string body = option(options, "as");
     if (body.empty()) return;
     if (language == "sql") check_sql_text(s, body, context);
     if (language == "plpgsql") check_plpgsql(s, body, context);
   } else if (s.kind == "DoStmt") {
-    const json& args = field(s.body, "args");
+    Value args = field(s.body, "args");
     std::string language = option(args, "language");
     if (language.empty()) language = "plpgsql";
     const std::string body = option(args, "as");

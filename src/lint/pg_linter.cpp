@@ -1,5 +1,5 @@
 // The PostgreSQL section linter: one parse of the whole section
-// (libpg_query's JSON tree, sql/postgres/parse.h), then the rules of
+// (libpg_query's JSON tree, read by pg_tree.h), then the rules of
 // pg_rules.h on each statement in order, with the run's and the step's
 // state between them.
 #include <fmt/format.h>
@@ -43,7 +43,7 @@ std::size_t skip_blanks_and_comments(const std::string& sql, std::size_t pos, st
 
 // A section's parse tree, or the parser's complaint.
 struct PgParsed : ParsedSection {
-  pg::json tree;
+  pg::Tree tree;
   bool failed = false;
   std::size_t error_offset = 0;
   std::string error_message;
@@ -54,7 +54,7 @@ class PostgresLinter : public SectionLinter {
   std::unique_ptr<ParsedSection> parse(const Source& source) const override {
     auto p = std::make_unique<PgParsed>();
     try {
-      p->tree = sql::postgres::parse(source.sql);
+      p->tree = pg::parse_tree(source.sql);
     } catch (const sql::postgres::ParseError& e) {
       p->failed = true;
       p->error_offset = std::min(e.offset(), source.sql.size());
@@ -80,24 +80,25 @@ class PostgresLinter : public SectionLinter {
                               ""});
       return;
     }
-    const pg::json& tree = p.tree;
+    const pg::Value tree = p.tree.root();
     pg::StepState step;
     step.transactional = source.transactional;
     step.pending_on_database = source.pending_on_database;
     const bool style =
         settings.enabled(RuleId::prefer_bigint) || settings.enabled(RuleId::prefer_timestamptz) ||
         settings.enabled(RuleId::prefer_text) || settings.enabled(RuleId::prefer_identity);
-    for (const auto& st : pg::field(tree, "stmts")) {
-      const pg::json& loc = pg::field(st, "stmt_location");
-      const pg::json& len = pg::field(st, "stmt_len");
-      const std::size_t raw = loc.is_number_integer() ? loc.get<std::size_t>() : 0;
-      const std::size_t end = len.is_number_integer() && len.get<std::size_t>() > 0
-                                  ? std::min(sql.size(), raw + len.get<std::size_t>())
-                                  : sql.size();
+    for (const pg::Value st : pg::field(tree, "stmts")) {
+      const pg::Value loc = pg::field(st, "stmt_location");
+      const pg::Value len = pg::field(st, "stmt_len");
+      const std::size_t raw = loc.is_number_integer() ? static_cast<std::size_t>(loc.integer()) : 0;
+      const std::size_t end =
+          len.is_number_integer() && len.integer() != 0
+              ? std::min(sql.size(), raw + static_cast<std::size_t>(len.integer()))
+              : sql.size();
       StatementHits sh;
       sh.begin = skip_blanks_and_comments(sql, raw, end);
       sh.end = end;
-      const pg::json& node = pg::field(st, "stmt");
+      const pg::Value node = pg::field(st, "stmt");
       pg::Statement s{node,
                       pg::kind_of(node),
                       pg::body_of(node),

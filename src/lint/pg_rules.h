@@ -11,6 +11,8 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "lint/pg_tree.h"
@@ -24,14 +26,16 @@ struct NotNullCheck {
   bool validated = false;
 };
 
+// Hashed where only looked up: a run of 10,000 revisions holds tens of
+// thousands of tables and columns.
 struct RunState {
-  std::set<std::string> new_tables;                     // created in this run
-  std::map<std::string, std::string> new_indexes;       // index -> its (new) table
-  std::set<std::string> foreign_keys;                   // constraint names known to be FKs
-  std::map<std::string, NotNullCheck> not_null_checks;  // by constraint name
+  std::unordered_set<std::string> new_tables;                // created in this run
+  std::unordered_map<std::string, std::string> new_indexes;  // index -> its (new) table
+  std::unordered_set<std::string> foreign_keys;              // constraint names known to be FKs
+  std::map<std::string, NotNullCheck> not_null_checks;       // by name; iterated in order
   // "table.column" -> type name (as type_of gives it) and modifiers, for
   // columns whose type the run has seen (created or changed).
-  std::map<std::string, std::pair<std::string, std::vector<long long>>> column_types;
+  std::unordered_map<std::string, std::pair<std::string, std::vector<long long>>> column_types;
 };
 
 struct StepState {
@@ -49,9 +53,9 @@ struct StepState {
 
 // One statement, as the rules see it.
 struct Statement {
-  const json& node;  // {"Kind": {...}}
+  Value node;  // {"Kind": {...}}
   std::string_view kind;
-  const json& body;
+  Value body;
   std::size_t begin;  // byte offset of its first token in the section
   int postgres_version;
   const Settings& settings;  // function volatility (Settings::volatility)
@@ -68,14 +72,14 @@ struct Statement {
     return is_new(table) && (step.pending_on_database || step.created.count(table) != 0);
   }
   // Location of a node, else the statement's start.
-  std::size_t at(const json& n) const { return location_in(n, begin); }
+  std::size_t at(Value n) const { return location_in(n, begin); }
 };
 
 void check_data(const Statement& s);
 // The DELETE/UPDATE/MERGE rules on one DML node's body (kind: "DeleteStmt"),
 // wherever it sits (a CTE, a function body); `context` is added to the
 // message: " (in function f)".
-void check_dml(const Statement& s, const json& body, std::string_view kind, std::size_t at,
+void check_dml(const Statement& s, Value body, std::string_view kind, std::size_t at,
                const std::string& context);
 void check_transactions(const Statement& s);
 void check_locks(const Statement& s);

@@ -18,7 +18,7 @@ bool is_foreign_key(const Statement& s, const std::string& name) {
 }  // namespace
 
 void check_compatibility(const Statement& s) {
-  const json& b = s.body;
+  Value b = s.body;
   if (s.kind == "RenameStmt") {
     const std::string type = text(b, "renameType");
     const std::string table = table_of(field(b, "relation"));
@@ -36,8 +36,8 @@ void check_compatibility(const Statement& s) {
   if (s.kind != "AlterTableStmt") return;
   const std::string table = table_of(field(b, "relation"));
   if (s.is_new(table)) return;
-  for (const auto& c : field(b, "cmds")) {
-    const json& cmd = body_of(c);
+  for (Value c : field(b, "cmds")) {
+    Value cmd = body_of(c);
     const std::string sub = text(cmd, "subtype");
     if (sub == "AT_DropNotNull")
       s.hit(RuleId::drop_not_null, s.at(c),

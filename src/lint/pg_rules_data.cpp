@@ -7,7 +7,7 @@ namespace migrate::lint::pg {
 
 namespace {
 
-std::string where_problem(const json& where) {
+std::string where_problem(Value where) {
   if (where.is_null()) return "without WHERE";
   if (is_constant_true(where)) return "with a WHERE that is always true";
   return "";
@@ -15,7 +15,7 @@ std::string where_problem(const json& where) {
 
 }  // namespace
 
-void check_dml(const Statement& s, const json& body, std::string_view kind, std::size_t at,
+void check_dml(const Statement& s, Value body, std::string_view kind, std::size_t at,
                const std::string& context) {
   if (kind == "DeleteStmt" || kind == "UpdateStmt") {
     const std::string problem = where_problem(field(body, "whereClause"));
@@ -32,8 +32,8 @@ void check_dml(const Statement& s, const json& body, std::string_view kind, std:
   if (kind == "MergeStmt") {
     if (!is_constant_true(field(body, "joinCondition"))) return;
     if (s.rows_are_the_runs(table_of(field(body, "relation")))) return;
-    for (const auto& w : field(body, "mergeWhenClauses")) {
-      const json& c = body_of(w);
+    for (Value w : field(body, "mergeWhenClauses")) {
+      Value c = body_of(w);
       const std::string cmd = text(c, "commandType");
       if (!flag(c, "matched") || !field(c, "condition").is_null()) continue;
       if (cmd != "CMD_UPDATE" && cmd != "CMD_DELETE") continue;
@@ -48,9 +48,9 @@ void check_dml(const Statement& s, const json& body, std::string_view kind, std:
 
 namespace {
 
-std::string names_of_drop(const json& body) {
+std::string names_of_drop(Value body) {
   std::string out;
-  for (const auto& o : field(body, "objects")) {
+  for (Value o : field(body, "objects")) {
     std::string name =
         kind_of(o) == "List" ? last_name(field(body_of(o), "items")) : text(body_of(o), "sval");
     out += (out.empty() ? "" : ", ") + name;
@@ -61,13 +61,13 @@ std::string names_of_drop(const json& body) {
 }  // namespace
 
 void check_data(const Statement& s) {
-  const json& b = s.body;
+  Value b = s.body;
   // DML, also as the main statement of a CTE's WITH (the tree is the same).
   check_dml(s, b, s.kind, s.begin, "");
   // Data-modifying CTEs: WITH gone AS (DELETE FROM t RETURNING *) SELECT ...
-  if (const json& with = field(b, "withClause"); with.is_object()) {
-    for (const auto& cte : field(with, "ctes")) {
-      const json& q = field(body_of(cte), "ctequery");
+  if (Value with = field(b, "withClause"); with.is_object()) {
+    for (Value cte : field(with, "ctes")) {
+      Value q = field(body_of(cte), "ctequery");
       check_dml(s, body_of(q), kind_of(q), s.at(cte), " (in a WITH query)");
     }
   }
@@ -76,7 +76,7 @@ void check_data(const Statement& s) {
     std::string tables;
     bool all_new = true;
     std::size_t n = 0;
-    for (const auto& r : field(b, "relations")) {
+    for (Value r : field(b, "relations")) {
       ++n;
       const std::string t = table_of(body_of(r));
       all_new = all_new && s.is_new(t);
@@ -96,7 +96,7 @@ void check_data(const Statement& s) {
     const std::string type = text(b, "removeType");
     if (type == "OBJECT_TABLE") {
       std::string old;
-      for (const auto& o : field(b, "objects")) {
+      for (Value o : field(b, "objects")) {
         const std::string t = last_name(field(body_of(o), "items"));
         if (!s.is_new(t)) old += (old.empty() ? "" : ", ") + t;
       }
@@ -118,15 +118,15 @@ void check_data(const Statement& s) {
 
   if (s.kind == "AlterTableStmt") {
     const std::string table = table_of(field(b, "relation"));
-    for (const auto& c : field(b, "cmds")) {
-      const json& cmd = body_of(c);
+    for (Value c : field(b, "cmds")) {
+      Value cmd = body_of(c);
       const std::string sub = text(cmd, "subtype");
       if (sub == "AT_DropColumn" && !s.is_new(table))
         s.hit(RuleId::drop_column, s.at(c),
               fmt::format("DROP COLUMN {}.{}: its data is gone, and code still reading it breaks",
                           table, text(cmd, "name")));
       if (sub == "AT_AddConstraint" && !s.is_new(table)) {
-        const json& con = body_of(field(cmd, "def"));
+        Value con = body_of(field(cmd, "def"));
         const std::string type = text(con, "contype");
         if ((type == "CONSTR_UNIQUE" || type == "CONSTR_PRIMARY") && text(con, "indexname").empty())
           s.hit(RuleId::unique_on_existing_data, s.at(c),

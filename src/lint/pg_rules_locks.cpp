@@ -33,9 +33,9 @@ bool is_volatile_function(const std::string& name) {
 // The first volatile function called in `expr`; "". What the server (or
 // the config's `lint.functions`) says about a function comes first; the
 // built-in list covers the rest.
-std::string volatile_call(const Statement& s, const json& expr) {
+std::string volatile_call(const Statement& s, Value expr) {
   std::string found;
-  walk(expr, [&](const json& n) {
+  walk(expr, [&](Value n) {
     if (!found.empty() || kind_of(n) != "FuncCall") return;
     const std::string f = last_name(field(body_of(n), "funcname"));
     const char known = s.settings.volatility(f);
@@ -73,15 +73,14 @@ std::string type_text(const std::string& type, const std::vector<long long>& mod
   return out;
 }
 
-void check_add_column(const Statement& s, const std::string& table, const json& cmd,
-                      std::size_t at) {
-  const json& col = body_of(field(cmd, "def"));
+void check_add_column(const Statement& s, const std::string& table, Value cmd, std::size_t at) {
+  Value col = body_of(field(cmd, "def"));
   const std::string name = text(col, "colname");
   const std::string type = type_of(field(col, "typeName"));
   bool not_null = false, has_default = false, identity = false;
   std::string volatile_fn;
-  for (const auto& c : field(col, "constraints")) {
-    const json& con = body_of(c);
+  for (Value c : field(col, "constraints")) {
+    Value con = body_of(c);
     const std::string t = text(con, "contype");
     if (t == "CONSTR_NOTNULL" || t == "CONSTR_PRIMARY") not_null = true;
     if (t == "CONSTR_DEFAULT") {
@@ -121,10 +120,9 @@ void check_add_column(const Statement& s, const std::string& table, const json& 
                       table, name, table));
 }
 
-void check_type_change(const Statement& s, const std::string& table, const json& cmd,
-                       std::size_t at) {
+void check_type_change(const Statement& s, const std::string& table, Value cmd, std::size_t at) {
   const std::string column = text(cmd, "name");
-  const json& def = body_of(field(cmd, "def"));
+  Value def = body_of(field(cmd, "def"));
   const std::string type = type_of(field(def, "typeName"));
   const std::vector<long long> mods = typmods_of(field(def, "typeName"));
   auto known = s.run.column_types.find(table + "." + column);
@@ -146,12 +144,12 @@ void check_type_change(const Statement& s, const std::string& table, const json&
 void check_alter_table(const Statement& s) {
   const std::string table = table_of(field(s.body, "relation"));
   if (s.is_new(table)) return;
-  for (const auto& c : field(s.body, "cmds")) {
-    const json& cmd = body_of(c);
+  for (Value c : field(s.body, "cmds")) {
+    Value cmd = body_of(c);
     const std::string sub = text(cmd, "subtype");
     const std::size_t at = s.at(c);
     if (sub == "AT_AddConstraint") {
-      const json& con = body_of(field(cmd, "def"));
+      Value con = body_of(field(cmd, "def"));
       const std::string type = text(con, "contype");
       const std::string name = text(con, "conname");
       if ((type == "CONSTR_CHECK" || type == "CONSTR_FOREIGN") && !flag(con, "skip_validation"))
@@ -198,7 +196,7 @@ void check_alter_table(const Statement& s) {
 }  // namespace
 
 void check_locks(const Statement& s) {
-  const json& b = s.body;
+  Value b = s.body;
   if (s.kind == "IndexStmt") {
     const std::string table = table_of(field(b, "relation"));
     if (!flag(b, "concurrent") && !s.is_new(table))
@@ -208,7 +206,7 @@ void check_locks(const Statement& s) {
                         text(b, "idxname").empty() ? "" : " " + text(b, "idxname"), table));
   } else if (s.kind == "DropStmt" && text(b, "removeType") == "OBJECT_INDEX" &&
              !flag(b, "concurrent")) {
-    for (const auto& o : field(b, "objects")) {
+    for (Value o : field(b, "objects")) {
       const std::string index = last_name(field(body_of(o), "items"));
       if (s.run.new_indexes.count(index)) continue;
       s.hit(RuleId::drop_index_without_concurrently, s.begin,
@@ -219,7 +217,7 @@ void check_locks(const Statement& s) {
     }
   } else if (s.kind == "ReindexStmt") {
     bool concurrently = false;
-    for (const auto& p : field(b, "params"))
+    for (Value p : field(b, "params"))
       concurrently = concurrently || text(body_of(p), "defname") == "concurrently";
     const std::string name = table_of(field(b, "relation"));
     if (!concurrently && !s.is_new(name) && !s.run.new_indexes.count(name))
@@ -230,7 +228,7 @@ void check_locks(const Statement& s) {
     check_alter_table(s);
   } else if (s.kind == "VacuumStmt") {
     bool full = false;
-    for (const auto& o : field(b, "options")) full = full || text(body_of(o), "defname") == "full";
+    for (Value o : field(b, "options")) full = full || text(body_of(o), "defname") == "full";
     if (full)
       s.hit(RuleId::vacuum_full, s.begin,
             "VACUUM FULL rewrites the table under an ACCESS EXCLUSIVE lock (reads block too)");

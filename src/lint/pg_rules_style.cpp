@@ -9,8 +9,7 @@ namespace migrate::lint::pg {
 
 namespace {
 
-void check_type(const Statement& s, const std::string& column, const json& type_name,
-                std::size_t at) {
+void check_type(const Statement& s, const std::string& column, Value type_name, std::size_t at) {
   const std::string type = type_of(type_name);
   if (type == "int4" || type == "int2")
     s.hit(RuleId::prefer_bigint, at,
@@ -29,7 +28,7 @@ void check_type(const Statement& s, const std::string& column, const json& type_
           fmt::format("column {} is {}: prefer GENERATED ALWAYS AS IDENTITY", column, type));
 }
 
-void check_column_def(const Statement& s, const json& def, std::size_t at) {
+void check_column_def(const Statement& s, Value def, std::size_t at) {
   check_type(s, text(def, "colname"), field(def, "typeName"), at);
 }
 
@@ -37,13 +36,13 @@ void check_column_def(const Statement& s, const json& def, std::size_t at) {
 
 void check_style(const Statement& s) {
   if (s.kind == "CreateStmt") {
-    for (const auto& e : field(s.body, "tableElts"))
+    for (Value e : field(s.body, "tableElts"))
       if (kind_of(e) == "ColumnDef") check_column_def(s, body_of(e), s.at(e));
   } else if (s.kind == "AlterTableStmt") {
-    for (const auto& c : field(s.body, "cmds")) {
-      const json& cmd = body_of(c);
+    for (Value c : field(s.body, "cmds")) {
+      Value cmd = body_of(c);
       const std::string sub = text(cmd, "subtype");
-      const json& def = body_of(field(cmd, "def"));
+      Value def = body_of(field(cmd, "def"));
       if (sub == "AT_AddColumn")
         check_column_def(s, def, s.at(c));
       else if (sub == "AT_AlterColumnType")

@@ -10,15 +10,15 @@ namespace migrate::lint::pg {
 
 namespace {
 
-bool has_concurrently_param(const json& reindex) {
-  for (const auto& p : field(reindex, "params"))
+bool has_concurrently_param(Value reindex) {
+  for (Value p : field(reindex, "params"))
     if (text(body_of(p), "defname") == "concurrently") return true;
   return false;
 }
 
 // What in the statement PostgreSQL refuses inside a transaction block; "".
 std::string refused_in_transaction(const Statement& s) {
-  const json& b = s.body;
+  Value b = s.body;
   if (s.kind == "IndexStmt" && flag(b, "concurrent")) return "CREATE INDEX CONCURRENTLY";
   if (s.kind == "DropStmt" && flag(b, "concurrent")) return "DROP INDEX CONCURRENTLY";
   if (s.kind == "ReindexStmt" && has_concurrently_param(b)) return "REINDEX CONCURRENTLY";

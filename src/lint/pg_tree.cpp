@@ -7,72 +7,79 @@ namespace migrate::lint::pg {
 
 namespace {
 
-const json& null_json() {
-  static const json n;
-  return n;
-}
-
 // A constant's value as comparable text ("i:1", "s:a", "b:1"), or "" when
 // `e` is not a plain constant.
-std::string const_key(const json& e) {
+std::string const_key(Value e) {
   if (kind_of(e) != "A_Const") return "";
-  const json& c = body_of(e);
-  if (c.contains("ival")) return "i:" + std::to_string(c["ival"].value("ival", 0LL));
-  if (c.contains("sval")) return "s:" + c["sval"].value("sval", std::string());
-  if (c.contains("fval")) return "f:" + c["fval"].value("fval", std::string());
-  if (c.contains("boolval")) return c["boolval"].value("boolval", false) ? "b:1" : "b:0";
+  const Value c = body_of(e);
+  if (c.contains("ival")) return "i:" + std::to_string(c["ival"]["ival"].integer());
+  if (c.contains("sval")) return "s:" + text(c["sval"], "sval");
+  if (c.contains("fval")) return "f:" + text(c["fval"], "fval");
+  if (c.contains("boolval")) return flag(c["boolval"], "boolval") ? "b:1" : "b:0";
   return "";
 }
 
 }  // namespace
 
-std::string_view kind_of(const json& node) {
+const Node& Value::null_node() {
+  static const Node n;
+  return n;
+}
+
+Value Value::operator[](std::string_view key) const {
+  // Members are sorted by key, and few (at most a few dozen).
+  for (const Member* m = members_begin(); m != members_end(); ++m) {
+    const int c = compare_keys(m->key, key);
+    if (c == 0) return Value(&m->value);
+    if (c > 0) break;
+  }
+  return Value();
+}
+
+bool Value::contains(std::string_view key) const {
+  for (const Member* m = members_begin(); m != members_end(); ++m) {
+    const int c = compare_keys(m->key, key);
+    if (c == 0) return true;
+    if (c > 0) break;
+  }
+  return false;
+}
+
+std::string_view kind_of(Value node) {
   if (!node.is_object() || node.size() != 1) return {};
-  return node.begin().key();
+  return node.members_begin()->key;
 }
 
-const json& body_of(const json& node) {
-  if (!node.is_object() || node.size() != 1) return null_json();
-  return node.begin().value();
+Value body_of(Value node) {
+  if (!node.is_object() || node.size() != 1) return Value();
+  return Value(&node.members_begin()->value);
 }
 
-const json& field(const json& node, const char* key) {
-  if (!node.is_object()) return null_json();
-  auto it = node.find(key);
-  return it == node.end() ? null_json() : *it;
-}
+std::string text(Value node, const char* key) { return std::string(field(node, key).string()); }
 
-std::string text(const json& node, const char* key) {
-  const json& f = field(node, key);
-  return f.is_string() ? f.get<std::string>() : std::string();
-}
+bool flag(Value node, const char* key) { return field(node, key).boolean(); }
 
-bool flag(const json& node, const char* key) {
-  const json& f = field(node, key);
-  return f.is_boolean() && f.get<bool>();
-}
+std::string table_of(Value range_var) { return text(range_var, "relname"); }
 
-std::string table_of(const json& range_var) { return text(range_var, "relname"); }
-
-std::string last_name(const json& names) {
+std::string last_name(Value names) {
   if (!names.is_array() || names.empty()) return "";
-  return text(body_of(names.back()), "sval");
+  return text(body_of(names[names.size() - 1]), "sval");
 }
 
-std::string type_of(const json& type_name) { return last_name(field(type_name, "names")); }
+std::string type_of(Value type_name) { return last_name(field(type_name, "names")); }
 
-std::vector<long long> typmods_of(const json& type_name) {
+std::vector<long long> typmods_of(Value type_name) {
   std::vector<long long> out;
-  for (const auto& m : field(type_name, "typmods")) {
-    const json& c = body_of(m);
-    if (kind_of(m) == "A_Const" && c.contains("ival")) out.push_back(c["ival"].value("ival", 0LL));
+  for (Value m : field(type_name, "typmods")) {
+    Value c = body_of(m);
+    if (kind_of(m) == "A_Const" && c.contains("ival")) out.push_back(c["ival"]["ival"].integer());
   }
   return out;
 }
 
-bool is_constant_true(const json& expr) {
+bool is_constant_true(Value expr) {
   const std::string_view k = kind_of(expr);
-  const json& e = body_of(expr);
+  Value e = body_of(expr);
   if (k == "A_Const") {
     const std::string key = const_key(expr);
     // true, or a non-zero number used as a condition (SQLite-style; PostgreSQL refuses it).
@@ -95,14 +102,14 @@ bool is_constant_true(const json& expr) {
   }
   if (k == "BoolExpr") {
     const std::string op = text(e, "boolop");
-    const json& args = field(e, "args");
+    Value args = field(e, "args");
     if (op == "OR_EXPR") {
-      for (const auto& a : args)
+      for (Value a : args)
         if (is_constant_true(a)) return true;
       return false;
     }
     if (op == "AND_EXPR") {
-      for (const auto& a : args)
+      for (Value a : args)
         if (!is_constant_true(a)) return false;
       return !args.empty();
     }
@@ -118,17 +125,17 @@ bool is_constant_true(const json& expr) {
   return false;
 }
 
-std::size_t location_in(const json& node, std::size_t fallback) {
+std::size_t location_in(Value node, std::size_t fallback) {
   if (node.is_object()) {
-    auto it = node.find("location");
-    if (it != node.end() && it->is_number_integer() && it->get<long long>() >= 0)
-      return static_cast<std::size_t>(it->get<long long>());
-    for (const auto& [k, v] : node.items()) {
-      std::size_t at = location_in(v, SIZE_MAX);
+    const Value loc = node["location"];
+    if (loc.is_number_integer() && loc.integer() >= 0)
+      return static_cast<std::size_t>(loc.integer());
+    for (const Member* m = node.members_begin(); m != node.members_end(); ++m) {
+      std::size_t at = location_in(Value(&m->value), SIZE_MAX);
       if (at != SIZE_MAX) return at;
     }
   } else if (node.is_array()) {
-    for (const auto& v : node) {
+    for (Value v : node) {
       std::size_t at = location_in(v, SIZE_MAX);
       if (at != SIZE_MAX) return at;
     }
