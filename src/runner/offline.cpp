@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "runner/offline_backfill.h"
 #include "runner/runner.h"
 #include "runner/step_guards.h"
 #include "util/error.h"
@@ -120,7 +121,8 @@ void OfflineWriter::write_plan(bool upgrade, const std::vector<std::string>& fro
     if (step.upgrade && file.phase == script::Phase::kBackfill)
       out_ << "-- phase: backfill. Its rows are filled by migrate's backfill engine in short,\n"
               "-- resumable batches, which needs a live connection: run `migrate upgrade` for\n"
-              "-- this step. Only the revision's own SQL is printed here.\n";
+              "-- this step. Only the revision's own SQL is printed here; the script stops\n"
+              "-- before the version change while rows are left to fill.\n";
     // A non-transactional step runs outside any transaction, as it does online.
     if (file.transactional) out_ << dialect_.begin_sql() << ";\n";
     // The step's timeouts, as online: SET LOCAL inside the transaction, or
@@ -139,6 +141,11 @@ void OfflineWriter::write_plan(bool upgrade, const std::vector<std::string>& fro
     if (file.transactional)
       for (const auto& sql : dialect_.offline_step_checks_sql(file.path, label_of(step)))
         out_ << sql << ";\n";
+    if (step.upgrade && file.phase == script::Phase::kBackfill && file.backfill) {
+      const std::string check =
+          offline_backfill_check_sql(dialect_, *file.backfill, file.path, file.id);
+      if (!check.empty()) out_ << check << ";\n";
+    }
     // The step may have changed search_path (a pg_dump sets it to ''):
     // migrate's own statements run under the session's settings again.
     for (const auto& sql : dialect_.restore_session_sql()) out_ << sql << ";\n";

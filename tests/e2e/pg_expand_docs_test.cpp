@@ -70,4 +70,15 @@ TEST_CASE("docs/zero-downtime.md: the example plan runs as documented", "[e2e][p
   REQUIRE_THAT(w.run({"downgrade", "b_backfill"}), ExitedWith(0));
   REQUIRE_THAT(w.run({"downgrade", "a1"}), ExitedWith(0));
   CHECK(w.sync_objects() == "0/0");
+
+  // The offline script, run by psql from a1: the expand commits, the
+  // backfill's check stops it before the backfill is recorded.
+  testsupport::write_file(w.p.path("up.sql"), sql.out);
+  auto psql = testsupport::run_program(
+      w.p.dir.path(), {"psql", w.db.url(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "up.sql"});
+  CHECK_THAT(psql, ExitedWith(3));
+  CHECK_THAT(psql.err, Contains("backfill b_backfill needs a live connection: rows of "
+                                "public.users are not filled yet; run `migrate upgrade "
+                                "b_backfill`"));
+  CHECK(w.db.version() == V{"b_expand"});
 }

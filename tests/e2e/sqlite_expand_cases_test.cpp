@@ -126,6 +126,37 @@ TEST_CASE("sqlite expand: offline --sql of a rebuild says the copy needs a live 
   CHECK_THAT(sql.out, Contains("ALTER TABLE migrate_new_users RENAME TO users;"));
 }
 
+TEST_CASE("sqlite expand: an offline script stops before recording a backfill it cannot do",
+          "[e2e][expand]") {
+  SqliteWindow w(kBase);
+  REQUIRE_THAT(w.plan("table: users\noperations:\n  - rename_column: {from: phone, to: tel}\n"),
+               ExitedWith(0));
+  auto sql = w.run({"upgrade", "a1:b_contract", "--sql"});
+  REQUIRE_THAT(sql, ExitedWith(0));
+  testsupport::write_file(w.p.path("script.sql"), sql.out);
+  auto bail = [&](const std::string& script) {
+    return testsupport::run_program(w.p.dir.path(),
+                                    {"sh", "-c", "sqlite3 -bail " + w.p.db() + " < " + script});
+  };
+  // Run as it is: the expand is done, the backfill refuses to be recorded
+  // (the row ('a@x', '1') has no tel yet), the contract never starts.
+  auto run = bail("script.sql");
+  CHECK_THAT(run, ExitedWith(1));
+  CHECK_THAT(run.err, Contains("backfill b_backfill needs a live connection: rows of main.users "
+                               "are not filled yet; run `migrate upgrade b_backfill`"));
+  CHECK_THAT(run.err, Contains("1 row(s)"));
+  CHECK(w.p.version() == V{"b_expand"});
+  CHECK(w.columns("users") == "id,email,phone,nick,tel");
+  // Online, the engine fills the rows; the rest of the script then runs.
+  REQUIRE_THAT(w.run({"upgrade", "b_backfill"}), ExitedWith(0));
+  auto rest = w.run({"upgrade", "b_backfill:b_contract", "--sql"});
+  REQUIRE_THAT(rest, ExitedWith(0));
+  testsupport::write_file(w.p.path("rest.sql"), rest.out);
+  REQUIRE_THAT(bail("rest.sql"), ExitedWith(0));
+  CHECK(w.p.version() == V{"b_contract"});
+  CHECK(w.columns("users") == "id,email,tel,nick");
+}
+
 TEST_CASE("docs/zero-downtime.md: the SQLite example plan runs as documented", "[e2e][expand]") {
   const std::string doc =
       testsupport::read_file(std::string(MIGRATE_REPO_DIR) + "/docs/zero-downtime.md");
