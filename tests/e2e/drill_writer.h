@@ -114,6 +114,30 @@ class DrillWriter {
 
 using DrillWriters = std::vector<std::unique_ptr<DrillWriter>>;
 
+// Waits until every writer of `group` has done at least `more` statements
+// beyond `since` (statements() when the phase began; empty: from zero), or
+// has failed, or 60 s have passed. The drills give each phase a fixed time
+// first; on a loaded machine a writer may have done only a few statements in
+// it, and check_ledger() needs each writer to have got work done in every
+// phase it spans.
+inline void wait_for_statements(const DrillWriters& group, long long more,
+                                const std::vector<long long>& since = {}) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    const long long target = (i < since.size() ? since[i] : 0) + more;
+    while (group[i]->statements() < target && group[i]->failures() == 0 &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+inline std::vector<long long> statements_of(const DrillWriters& group) {
+  std::vector<long long> out;
+  out.reserve(group.size());
+  for (const auto& wr : group) out.push_back(wr->statements());
+  return out;
+}
+
 // No application statement failed, each writer got work done, and every
 // acknowledged write is in `now` (id -> "email|cents" read through the new
 // columns) as last written, or absent when deleted. A row of one writer is

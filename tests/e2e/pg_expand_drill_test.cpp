@@ -91,14 +91,18 @@ TEST_CASE(
            " AND (email_address IS DISTINCT FROM email OR amount IS DISTINCT FROM "
            "(amount_cents / 100.0))");
   settle(std::chrono::milliseconds(500));
+  e2e::wait_for_statements(old_writers, 11);
+  e2e::wait_for_statements(new_writers, 6);
   for (auto& wr : old_writers) wr->stop();
   // Every row, whoever wrote it, holds both sides in step.
   CHECK(w.one("SELECT count(*) FROM users WHERE email_address IS DISTINCT FROM email OR amount "
               "IS DISTINCT FROM amount_cents / 100.0 OR amount_cents IS DISTINCT FROM "
               "round(amount * 100)::bigint") == "0");
+  const auto before_contract = e2e::statements_of(new_writers);
   auto contract = w.run({"upgrade", "heads", "--contract"});
   REQUIRE_THAT(contract, ExitedWith(0));
   settle(std::chrono::milliseconds(300));
+  e2e::wait_for_statements(new_writers, 5, before_contract);
   for (auto& wr : new_writers) wr->stop();
 
   // No statement failed, every acknowledged write is there (through the new columns).

@@ -107,12 +107,16 @@ void drill(const std::string& more, const std::string& columns,
   REQUIRE_THAT(up, ExitedWith(0));
   for (int i = 0; i < 3; ++i) new_writers.push_back(std::make_unique<Writer>(w.p.db(), true, i));
   settle(std::chrono::milliseconds(800));
+  e2e::wait_for_statements(old_writers, 11);
+  e2e::wait_for_statements(new_writers, 6);
   for (auto& wr : old_writers) wr->stop();
   // Every row, whoever wrote it, holds both sides in step.
   CHECK(w.one(kInStep) == "0");
+  const auto before_contract = e2e::statements_of(new_writers);
   auto contract = w.run({"upgrade", "heads", "--contract"});
   REQUIRE_THAT(contract, ExitedWith(0));
   settle(std::chrono::milliseconds(500));
+  e2e::wait_for_statements(new_writers, 5, before_contract);
   for (auto& wr : new_writers) wr->stop();
 
   // No statement failed, every acknowledged write is there (through the new columns).
