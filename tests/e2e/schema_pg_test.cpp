@@ -377,3 +377,21 @@ TEST_CASE("pg dev database: created on the server, applies a file, dropped after
   pqxx::nontransaction tx(c);
   CHECK(tx.exec("SELECT 1 FROM pg_database WHERE datname = " + tx.quote(name)).empty());
 }
+
+TEST_CASE("pg diff: a foreign key on the columns of a unique index that is no constraint",
+          "[schema][pg]") {
+  // Rails' structure.sql writes unique indexes, and foreign keys on them:
+  // the foreign key is added after the index it needs.
+  round_trip({
+      "CREATE TABLE logins (id bigint PRIMARY KEY);",
+      "CREATE TABLE logins (id bigint PRIMARY KEY, login_id text, region int);"
+      "CREATE UNIQUE INDEX logins_login_idx ON logins (region, login_id);"
+      "CREATE TABLE events (id bigint PRIMARY KEY, login_id text, region int,"
+      " CONSTRAINT events_login_fk FOREIGN KEY (login_id, region)"
+      " REFERENCES logins (login_id, region));",
+      "INSERT INTO logins VALUES (1)",
+      "INSERT INTO logins VALUES (1, 'a', 1); INSERT INTO events VALUES (1, 'a', 1)",
+      "SELECT id FROM logins",
+      "SELECT id FROM logins",
+  });
+}

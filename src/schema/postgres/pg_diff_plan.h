@@ -42,6 +42,7 @@ enum Phase {
   kCreateSqlFunctions,  // LANGUAGE sql bodies are parsed against the tables
   kCreateViews,         // dependency order, then materialized views' indexes
   kCreateIndexes,
+  kAddForeignKeysOnIndexes,  // those whose referenced columns only a unique index covers
   kCreateTriggers,
   kComments,
   kPhaseCount

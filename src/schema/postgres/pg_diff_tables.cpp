@@ -203,7 +203,23 @@ class TableDiffer {
   }
 
   void add_constraint(const QualifiedName& table, const Constraint& k, bool reported) {
-    plan_.add(is_fk(k) ? kAddForeignKeys : kTables, ops::AddConstraint{table, k, false}, reported);
+    const Phase phase =
+        !is_fk(k) ? kTables : (on_unique_index(k) ? kAddForeignKeysOnIndexes : kAddForeignKeys);
+    plan_.add(phase, ops::AddConstraint{table, k, false}, reported);
+  }
+  // A foreign key may reference the columns of a unique index that is no
+  // constraint (Rails' structure.sql does): it comes after the indexes.
+  bool on_unique_index(const Constraint& fk) const {
+    const Table* ref = to_.table(fk.ref_table);
+    if (!ref) return false;
+    std::vector<std::string> want = fk.ref_columns;
+    std::sort(want.begin(), want.end());
+    for (const auto& i : ref->indexes) {
+      std::vector<std::string> cols = i.columns;
+      std::sort(cols.begin(), cols.end());
+      if (i.unique && i.where.empty() && cols == want) return true;
+    }
+    return false;
   }
   void constraint_comment(const QualifiedName& table, const Constraint& k, bool reported) {
     plan_.add(kComments, ops::Comment{ops::Comment::On::kConstraint, table, k.name, "", k.comment},
