@@ -164,3 +164,156 @@ TEST_CASE("pg: autogenerate offers an expand/contract plan for a rename or a typ
   CHECK_THAT(ec, ExitedWith(0));
   CHECK(generated(p).size() == 3);
 }
+
+namespace {
+
+// Generates from `schema`, then: no warning of its own lint, `lint --strict`
+// clean, upgrade, check, down to a1 (the database is a1's schema again) and
+// up once more. Returns the text of what it wrote.
+std::string generate_lint_apply(const e2e::Project& p, const TempPgDatabase& db,
+                                const std::string& schema) {
+  testsupport::write_file(p.path("schema.sql"), schema);
+  auto gen = run(p, db, {"revision", "--autogenerate", "-m", "keys"});
+  INFO(gen.out << gen.err);
+  REQUIRE_THAT(gen, ExitedWith(0));
+  CHECK_THAT(gen.err, !Contains("warning"));
+  const std::string text = all_text(generated(p));
+  INFO(text);
+  auto lint = run(p, db, {"lint", "--strict"});
+  INFO(lint.out << lint.err);
+  CHECK_THAT(lint, ExitedWith(0));
+  CHECK_THAT(lint.out, Contains("0 errors, 0 warnings"));
+  auto up = run(p, db, {"upgrade", "heads"});
+  INFO(up.out << up.err);
+  REQUIRE_THAT(up, ExitedWith(0));
+  auto check = run(p, db, {"check"});
+  INFO(check.out << check.err);
+  CHECK_THAT(check, ExitedWith(0));
+  auto down = run(p, db, {"downgrade", "a1"});
+  INFO(down.out << down.err);
+  REQUIRE_THAT(down, ExitedWith(0));
+  auto same = run(p, db, {"diff", "--to", "rev:a1", "--exit-code"});
+  INFO(same.out << same.err);
+  CHECK_THAT(same, ExitedWith(0));
+  REQUIRE_THAT(run(p, db, {"upgrade", "heads"}), ExitedWith(0));
+  CHECK_THAT(run(p, db, {"check"}), ExitedWith(0));
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("pg: autogenerate puts a foreign key after the concurrent key it references",
+          "[e2e][postgres][lint][autogenerate]") {
+  // The keys are built CONCURRENTLY in the non-transactional revision; a
+  // foreign key on one of them in an earlier revision fails ("there is no
+  // unique constraint matching given keys"), so it goes after them.
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add({"a1",
+         {},
+         "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL);\n"
+         "CREATE TABLE codes (a int NOT NULL, b int NOT NULL, label text);\n"
+         "CREATE TABLE orders (id bigint PRIMARY KEY, user_email text, code_a int, code_b int);",
+         "DROP TABLE orders;\nDROP TABLE codes;\nDROP TABLE users;"});
+  REQUIRE_THAT(run(p, db, {"upgrade", "heads"}), ExitedWith(0));
+  db.exec(
+      "INSERT INTO users VALUES (1, 'a@x'), (2, 'b@x');"
+      "INSERT INTO codes VALUES (1, 2, 'x'), (3, 4, 'y');"
+      "INSERT INTO orders VALUES (1, 'a@x', 1, 2), (2, 'b@x', NULL, NULL)");
+  const std::string text = generate_lint_apply(
+      p, db,
+      "CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL,\n"
+      "  CONSTRAINT users_email_key UNIQUE (email));\n"
+      "CREATE TABLE codes (a int NOT NULL, b int NOT NULL, label text);\n"
+      "CREATE UNIQUE INDEX codes_a_b_idx ON codes (a, b);\n"
+      "CREATE TABLE orders (id bigint PRIMARY KEY,\n"
+      "  user_email text CONSTRAINT orders_user_fk REFERENCES users (email),\n"
+      "  code_a int, code_b int,\n"
+      "  CONSTRAINT orders_code_fk FOREIGN KEY (code_b, code_a) REFERENCES codes (b, a));\n"
+      "CREATE TABLE reviews (id bigint PRIMARY KEY,\n"
+      "  author text CONSTRAINT reviews_author_fk REFERENCES users (email));\n");
+  // In the last revision, each foreign key after the index it needs.
+  const auto key = text.find("ADD CONSTRAINT users_email_key UNIQUE USING INDEX users_email_key");
+  const auto fk = text.find("ADD CONSTRAINT orders_user_fk FOREIGN KEY");
+  const auto new_fk = text.find("ADD CONSTRAINT reviews_author_fk FOREIGN KEY");
+  const auto codes = text.find("CREATE UNIQUE INDEX CONCURRENTLY codes_a_b_idx");
+  const auto code_fk = text.find("ADD CONSTRAINT orders_code_fk FOREIGN KEY");
+  REQUIRE(key != std::string::npos);
+  REQUIRE(fk != std::string::npos);
+  REQUIRE(new_fk != std::string::npos);
+  REQUIRE(codes != std::string::npos);
+  REQUIRE(code_fk != std::string::npos);
+  CHECK(key < fk);
+  CHECK(key < new_fk);
+  CHECK(codes < code_fk);
+  CHECK(text.find("VALIDATE CONSTRAINT orders_user_fk") > fk);
+  CHECK(db.rows("SELECT conname, convalidated FROM pg_constraint WHERE contype = 'f' ORDER BY 1") ==
+        V{"orders_code_fk|t", "orders_user_fk|t", "reviews_author_fk|t"});
+}
+
+TEST_CASE("pg: autogenerate builds keys with options concurrently and attaches them",
+          "[e2e][postgres][lint][autogenerate]") {
+  // INCLUDE and NULLS NOT DISTINCT (PostgreSQL 15) go on the
+  // concurrent index; DEFERRABLE on the ADD CONSTRAINT ... USING INDEX. A
+  // PRIMARY KEY on a nullable column waits for the column's SET NOT NULL.
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add({"a1",
+         {},
+         "CREATE TABLE items (id int NOT NULL, code text, x int);\n"
+         "CREATE TABLE tags (name text, note text);",
+         "DROP TABLE tags;\nDROP TABLE items;"});
+  REQUIRE_THAT(run(p, db, {"upgrade", "heads"}), ExitedWith(0));
+  db.exec(
+      "INSERT INTO items VALUES (1, 'a', 10), (2, NULL, 20);"
+      "INSERT INTO tags VALUES ('red', NULL), ('blue', 'b')");
+  const std::string text =
+      generate_lint_apply(p, db,
+                          "CREATE TABLE items (id int NOT NULL, code text, x int,\n"
+                          "  CONSTRAINT items_pkey PRIMARY KEY (id) INCLUDE (x),\n"
+                          "  CONSTRAINT items_code_key UNIQUE NULLS NOT DISTINCT (code)\n"
+                          "    DEFERRABLE INITIALLY DEFERRED);\n"
+                          "CREATE TABLE tags (name text PRIMARY KEY, note text);\n");
+  CHECK_THAT(text, Contains("CREATE UNIQUE INDEX CONCURRENTLY items_pkey ON public.items USING "
+                            "btree (id) INCLUDE (x);"));
+  CHECK_THAT(text, Contains("ADD CONSTRAINT items_pkey PRIMARY KEY USING INDEX items_pkey"));
+  CHECK_THAT(text, Contains("CREATE UNIQUE INDEX CONCURRENTLY items_code_key ON public.items "
+                            "USING btree (code) NULLS NOT DISTINCT"));
+  CHECK_THAT(text, Contains("UNIQUE USING INDEX items_code_key DEFERRABLE INITIALLY DEFERRED"));
+  // tags.name: proved NOT NULL by a validated check before the key takes it.
+  const auto set = text.find("ALTER COLUMN name SET NOT NULL");
+  const auto attach = text.find("ADD CONSTRAINT tags_pkey PRIMARY KEY USING INDEX tags_pkey");
+  REQUIRE(set != std::string::npos);
+  REQUIRE(attach != std::string::npos);
+  CHECK(set < attach);
+  CHECK(db.rows("SELECT conname, condeferrable, condeferred FROM pg_constraint WHERE contype IN "
+                "('p', 'u') AND conrelid IN ('items'::regclass, 'tags'::regclass) ORDER BY 1") ==
+        V{"items_code_key|t|t", "items_pkey|f|f", "tags_pkey|f|f"});
+}
+
+TEST_CASE("pg: autogenerate moves a new identity past the values its column holds",
+          "[e2e][postgres][lint][autogenerate]") {
+  // ADD IDENTITY starts its sequence at 1: setval follows it in the same
+  // transaction. A nullable column is made NOT NULL (the validated check)
+  // first: the identity then comes in a last transactional revision.
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add({"a1",
+         {},
+         "CREATE TABLE tickets (id int, label text);\n"
+         "CREATE TABLE seats (id int PRIMARY KEY, label text);",
+         "DROP TABLE seats;\nDROP TABLE tickets;"});
+  REQUIRE_THAT(run(p, db, {"upgrade", "heads"}), ExitedWith(0));
+  db.exec(
+      "INSERT INTO tickets VALUES (1, 'a'), (7, 'b');"
+      "INSERT INTO seats VALUES (3, 'a'), (5, 'b')");
+  const std::string text = generate_lint_apply(
+      p, db,
+      "CREATE TABLE tickets (id int GENERATED BY DEFAULT AS IDENTITY, label text);\n"
+      "CREATE TABLE seats (id int GENERATED ALWAYS AS IDENTITY PRIMARY KEY, label text);\n");
+  CHECK_THAT(text, Contains("-- migrate:lint-ignore work-after-access-exclusive"));
+  CHECK_THAT(text, Contains("SELECT setval(pg_get_serial_sequence('public.tickets', 'id')"));
+  db.exec("INSERT INTO tickets (label) VALUES ('c'); INSERT INTO seats (label) VALUES ('c')");
+  CHECK(db.rows("SELECT id FROM tickets WHERE label = 'c'") == V{"8"});
+  CHECK(db.rows("SELECT id FROM seats WHERE label = 'c'") == V{"6"});
+}

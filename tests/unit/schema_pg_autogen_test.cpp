@@ -6,6 +6,7 @@
 #include "lint_support.h"
 #include "schema/diff.h"
 #include "schema/postgres/pg_autogen.h"
+#include "schema/postgres/pg_key_index.h"
 
 namespace {
 
@@ -99,4 +100,32 @@ TEST_CASE("autogenerate: a new table stays as the diff writes it", "[unit][schem
   CHECK(plan.steps[0].transactional);
   CHECK(plan.steps[0].statements.at(1).sql == "CREATE INDEX n_id_idx ON public.n USING btree (id)");
   CHECK(linttest::rules_of(lint_plan(plan)).empty());
+}
+
+TEST_CASE("autogenerate: a key's index from its canonical definition",
+          "[unit][schema][autogenerate]") {
+  using migrate::schema::postgres::key_index;
+  const QualifiedName t{"public", "t"};
+  Constraint k;
+  k.name = "t_key";
+  k.kind = ConstraintKind::Unique;
+  k.definition = "UNIQUE NULLS NOT DISTINCT (a, \"b) INCLUDE (\") INCLUDE (c) DEFERRABLE";
+  auto ki = key_index(t, k);
+  REQUIRE(ki);
+  CHECK(ki->create_index ==
+        "CREATE UNIQUE INDEX t_key ON public.t USING btree (a, \"b) INCLUDE (\") INCLUDE (c) "
+        "NULLS NOT DISTINCT");
+  CHECK(ki->attach == "UNIQUE USING INDEX t_key DEFERRABLE");
+  k.kind = ConstraintKind::PrimaryKey;
+  k.definition = "PRIMARY KEY (id)";
+  ki = key_index(t, k);
+  REQUIRE(ki);
+  CHECK(ki->create_index == "CREATE UNIQUE INDEX t_key ON public.t USING btree (id)");
+  CHECK(ki->attach == "PRIMARY KEY USING INDEX t_key");
+  // What it does not know is written as the schema file has it.
+  k.definition = "PRIMARY KEY (id) WITH (fillfactor='70')";
+  CHECK_FALSE(key_index(t, k));
+  k.kind = ConstraintKind::Exclusion;
+  k.definition = "EXCLUDE USING gist (c WITH &&)";
+  CHECK_FALSE(key_index(t, k));
 }

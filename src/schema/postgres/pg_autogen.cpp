@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "schema/postgres/pg_key_index.h"
 #include "schema/postgres/pg_quote.h"
 #include "schema/postgres/pg_render.h"
 #include "util/strings.h"
@@ -13,11 +14,31 @@ namespace migrate::schema::postgres {
 
 namespace {
 
-// An operation and the lint-ignore its statement needs ("RULE REASON").
+// Where an operation of the non-transactional step goes in it: the slow
+// index builds first, then what they make possible, in this order.
+enum class Late {
+  kBuild,               // CREATE / DROP INDEX CONCURRENTLY
+  kValidate,            // VALIDATE CONSTRAINT, SET NOT NULL proved by a check
+  kAttach,              // ADD CONSTRAINT ... USING INDEX (after SET NOT NULL: a key's columns)
+  kForeignKey,          // a foreign key on a key built above, NOT VALID
+  kForeignKeyValidate,  // ... and validated
+  kComment,             // on an index or constraint made above
+};
+
+// An operation and the lint-ignore its statement needs ("RULE REASON"),
+// put on the statement containing `anchor` (else the first one).
 struct Item {
   ops::Operation op;
   std::string lint_ignore;
+  Late rank = Late::kBuild;
+  std::string anchor = " TYPE ";
 };
+
+// A key's columns as a set: a foreign key may name them in another order.
+std::vector<std::string> sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
 
 // (type name, modifiers) of a canonical type text: "character varying(20)"
 // -> ("character varying", {20}).
@@ -54,15 +75,18 @@ class Planner {
 
   AutogenPlan run() {
     collect_dropped_columns();
-    collect_referenced_keys();
+    collect_late_keys();
     for (const auto& op : up_.operations) place(op);
     AutogenPlan plan;
     plan.offers = std::move(offers_);
-    cut_transactional(plan);
+    cut_transactional(txn_, plan, "");
+    std::stable_sort(last_.begin(), last_.end(),
+                     [](const Item& a, const Item& b) { return a.rank < b.rank; });
     if (!last_.empty()) {
       AutogenStep step{false, render(last_), "concurrent indexes and validations"};
       if (!step.statements.empty()) plan.steps.push_back(std::move(step));
     }
+    cut_transactional(final_, plan, "identity columns");
     return plan;
   }
 
@@ -74,13 +98,21 @@ class Planner {
       if (auto* d = std::get_if<ops::DropColumn>(&op.op))
         dropped_columns_.insert({d->table, d->column.name});
   }
-  // The keys a foreign key added in this diff points at: a UNIQUE on one
-  // stays in the transactional step, before the foreign key that needs it.
-  void collect_referenced_keys() {
-    for (const auto& op : up_.operations)
-      if (auto* a = std::get_if<ops::AddConstraint>(&op.op))
-        if (a->constraint.kind == ConstraintKind::ForeignKey)
-          referenced_.insert({a->constraint.ref_table, a->constraint.ref_columns});
+  // The keys this plan builds in the non-transactional step (a PRIMARY KEY,
+  // a UNIQUE constraint or a unique index on an existing table): a foreign
+  // key that points at one must come after it there, or it fails for want
+  // of a unique index on the referenced columns.
+  void collect_late_keys() {
+    for (const auto& op : up_.operations) {
+      if (auto* a = std::get_if<ops::AddConstraint>(&op.op)) {
+        if (existing(a->table) && !a->not_valid && key_index(a->table, a->constraint))
+          late_keys_.insert({a->table, sorted(a->constraint.columns)});
+      } else if (auto* c = std::get_if<ops::CreateIndex>(&op.op)) {
+        const Index& i = c->index;
+        if (existing(i.table) && i.unique && i.where.empty() && !i.columns.empty())
+          late_keys_.insert({i.table, sorted(i.columns)});
+      }
+    }
   }
 
   void place(const ops::Operation& op) {
@@ -94,7 +126,7 @@ class Planner {
     if (auto* o = std::get_if<ops::Comment>(&op.op))
       if ((o->on == ops::Comment::On::kIndex || o->on == ops::Comment::On::kConstraint) &&
           moved_.count(o->member))
-        return last_.push_back({op, ""});  // after what it comments on
+        return last_.push_back({op, "", Late::kComment});  // after what it comments on
     txn_.push_back({op, ""});
   }
 
@@ -103,7 +135,8 @@ class Planner {
     ops::Operation c = op;
     std::get<ops::CreateIndex>(c.op).concurrently = true;
     moved_.insert(o.index.name);
-    last_.push_back({c, o.index.unique ? unique_ignore(o.index.table, o.index.columns) : ""});
+    last_.push_back(
+        {c, o.index.unique ? unique_ignore(o.index.table, o.index.columns) : "", Late::kBuild});
   }
 
   void drop_index(const ops::Operation& op, const ops::DropIndex& o) {
@@ -115,39 +148,55 @@ class Planner {
       if (dropped_columns_.count({o.index.table, c})) return;
     ops::Operation d = op;
     std::get<ops::DropIndex>(d.op).concurrently = true;
-    last_.push_back({d, ""});
+    last_.push_back({d, "", Late::kBuild});
   }
 
   void add_constraint(const ops::Operation& op, const ops::AddConstraint& o) {
     const Constraint& k = o.constraint;
+    if (k.kind == ConstraintKind::ForeignKey &&
+        late_keys_.count({k.ref_table, sorted(k.ref_columns)}))
+      return foreign_key_after_its_key(op, o);
     if (!existing(o.table) || o.not_valid) return txn_.push_back({op, ""});
     if (k.kind == ConstraintKind::Check || k.kind == ConstraintKind::ForeignKey) {
       ops::Operation a = op;
       std::get<ops::AddConstraint>(a.op).not_valid = true;
       txn_.push_back({a, ""});
-      last_.push_back({ops::Operation{ops::ValidateConstraint{o.table, k.name}, false}, ""});
+      last_.push_back(
+          {ops::Operation{ops::ValidateConstraint{o.table, k.name}, false}, "", Late::kValidate});
       return;
     }
-    std::string cols;
-    for (const auto& c : k.columns) cols += (cols.empty() ? "" : ", ") + ident(c);
-    if (k.kind == ConstraintKind::Unique && k.definition == "UNIQUE (" + cols + ")" &&
-        !referenced_.count({o.table, k.columns})) {
+    if (auto key = key_index(o.table, k)) {
       Index index;
       index.name = k.name;
       index.table = o.table;
       index.unique = true;
       index.method = "btree";
       index.columns = k.columns;
+      index.definition = key->create_index;
       last_.push_back({ops::Operation{ops::CreateIndex{index, true, false}, false},
-                       unique_ignore(o.table, k.columns)});
+                       unique_ignore(o.table, k.columns), Late::kBuild});
       ops::Operation a = op;
-      std::get<ops::AddConstraint>(a.op).constraint.definition =
-          "UNIQUE USING INDEX " + ident(k.name);
-      last_.push_back({a, ""});
+      std::get<ops::AddConstraint>(a.op).constraint.definition = key->attach;
+      last_.push_back({a, "", Late::kAttach});
       moved_.insert(k.name);
       return;
     }
-    txn_.push_back({op, ""});  // PRIMARY KEY, EXCLUDE, UNIQUE with options: as written
+    txn_.push_back({op, ""});  // EXCLUDE, or a key this cannot rebuild: as written
+  }
+
+  // A foreign key on a key the non-transactional step builds goes there,
+  // after it: NOT VALID, then validated (each statement commits on its own,
+  // so the validation holds no lock of the add).
+  void foreign_key_after_its_key(const ops::Operation& op, const ops::AddConstraint& o) {
+    if (!existing(o.table) || o.not_valid) {
+      last_.push_back({op, "", Late::kForeignKey});
+      return;
+    }
+    ops::Operation a = op;
+    std::get<ops::AddConstraint>(a.op).not_valid = true;
+    last_.push_back({a, "", Late::kForeignKey});
+    last_.push_back({ops::Operation{ops::ValidateConstraint{o.table, o.constraint.name}, false}, "",
+                     Late::kForeignKeyValidate});
   }
 
   void alter_column(const ops::Operation& op, const ops::AlterColumn& o) {
@@ -165,29 +214,54 @@ class Planner {
     }
     const bool set_not_null = o.to.not_null && !o.from.not_null;
     if (set_not_null) rest.to.not_null = false;
+    // ADD IDENTITY (and the setval after it) apart: it needs the column
+    // NOT NULL first, and its own lint-ignore.
+    std::optional<ops::AlterColumn> identity;
+    if (!o.to.identity.empty() && o.from.identity.empty()) {
+      identity = rest;
+      rest.to.identity.clear();
+      identity->from = rest.to;
+      identity->using_expr.clear();
+      identity->rebuilt_type = false;
+    }
     if (!rest_is_empty(rest)) {
       ops::Operation r = op;
       r.op = rest;
       txn_.push_back({r, ignore});
     }
-    if (!set_not_null) return;
-    // CHECK (col IS NOT NULL) NOT VALID now, validated later, proves the
-    // column for SET NOT NULL (PostgreSQL 12+: no scan under the lock).
+    if (set_not_null) prove_not_null(o);
+    if (!identity) return;
+    // The new sequence starts at 1: setval moves it past the column's
+    // values in the same transaction, before an insert can take one of them.
+    // A column made NOT NULL above gets it in a last transactional step.
+    Item item{ops::Operation{*identity, false},
+              fmt::format("work-after-access-exclusive the new identity sequence must start above "
+                          "max({}) before any insert uses it, so it is read under the lock ADD "
+                          "IDENTITY took (written by autogenerate)",
+                          ident(o.to.name)),
+              Late::kBuild, "SELECT setval("};
+    (set_not_null ? final_ : txn_).push_back(std::move(item));
+  }
+
+  // CHECK (col IS NOT NULL) NOT VALID now, validated later, proves the
+  // column for SET NOT NULL (PostgreSQL 12+: no scan under the lock).
+  void prove_not_null(const ops::AlterColumn& o) {
     const std::string name = lower_cut(o.table.name + "_" + o.to.name + "_not_null_check");
     Constraint check;
     check.name = name;
     check.kind = ConstraintKind::Check;
     check.definition = "CHECK ((" + ident(o.to.name) + " IS NOT NULL))";
     txn_.push_back({ops::Operation{ops::AddConstraint{o.table, check, true}, false}, ""});
-    last_.push_back({ops::Operation{ops::ValidateConstraint{o.table, name}, false}, ""});
+    last_.push_back(
+        {ops::Operation{ops::ValidateConstraint{o.table, name}, false}, "", Late::kValidate});
     ops::AlterColumn set = o;
     set.from = o.to;
     set.from.not_null = false;
     set.using_expr.clear();
     set.rebuilt_type = false;
-    last_.push_back({ops::Operation{set, false}, ""});
-    last_.push_back(
-        {ops::Operation{ops::DropConstraint{o.table, check, std::nullopt, {}}, false}, ""});
+    last_.push_back({ops::Operation{set, false}, "", Late::kValidate});
+    last_.push_back({ops::Operation{ops::DropConstraint{o.table, check, std::nullopt, {}}, false},
+                     "", Late::kValidate});
   }
 
   static bool rest_is_empty(const ops::AlterColumn& o) {
@@ -231,16 +305,16 @@ class Planner {
   // work-after-access-exclusive rule would fire: once a statement holds an
   // ACCESS EXCLUSIVE lock on an existing table, only cheap statements (new
   // objects, more changes to the same table) follow it in the step.
-  void cut_transactional(AutogenPlan& plan) {
+  void cut_transactional(std::vector<Item>& items, AutogenPlan& plan, const std::string& purpose) {
     std::vector<Item> step;
     std::optional<QualifiedName> locked;
     auto flush = [&] {
       std::vector<DiffStatement> s = render(step);
-      if (!s.empty()) plan.steps.push_back({true, std::move(s), ""});
+      if (!s.empty()) plan.steps.push_back({true, std::move(s), purpose});
       step.clear();
       locked.reset();
     };
-    for (auto& item : txn_) {
+    for (auto& item : items) {
       const ops::Operation& op = item.op;
       const std::optional<QualifiedName> rel = altered_relation(op);
       bool cheap = is_cheap_kind(op) || (rel && (!existing(*rel) || (locked && *rel == *locked)));
@@ -297,10 +371,11 @@ class Planner {
       const std::size_t first = out.size();
       render_statements(item.op, out);
       if (item.lint_ignore.empty() || first == out.size()) continue;
-      // On the statement the finding is about: the type change, or the only one.
+      // On the statement the finding is about (the type change, the
+      // setval), or the only one.
       std::size_t at = first;
       for (std::size_t i = first; i < out.size(); ++i)
-        if (out[i].sql.find(" TYPE ") != std::string::npos) at = i;
+        if (out[i].sql.find(item.anchor) != std::string::npos) at = i;
       out[at].lint_ignore = item.lint_ignore;
     }
     return out;
@@ -308,10 +383,10 @@ class Planner {
 
   const Diff& up_;
   std::set<QualifiedName> existing_;
-  std::set<std::pair<QualifiedName, std::vector<std::string>>> referenced_;
+  std::set<std::pair<QualifiedName, std::vector<std::string>>> late_keys_;
   std::set<std::pair<QualifiedName, std::string>> dropped_columns_;
-  std::set<std::string> moved_;  // indexes and constraints created in the last step
-  std::vector<Item> txn_, last_;
+  std::set<std::string> moved_;           // indexes and constraints created in the last step
+  std::vector<Item> txn_, last_, final_;  // steps: transactional, not, transactional
   std::vector<ExpandOffer> offers_;
 };
 

@@ -8,8 +8,14 @@
 //  - SET NOT NULL on an existing column: CHECK (col IS NOT NULL) NOT VALID,
 //    then (last step) VALIDATE, SET NOT NULL (proved by the check: no scan)
 //    and the check dropped;
-//  - UNIQUE on an existing table: CREATE UNIQUE INDEX CONCURRENTLY, then ADD
-//    CONSTRAINT ... UNIQUE USING INDEX (last step);
+//  - UNIQUE / PRIMARY KEY on an existing table: CREATE UNIQUE INDEX
+//    CONCURRENTLY with the key's options (pg_key_index.h), then ADD
+//    CONSTRAINT ... USING INDEX after the SET NOT NULLs (last step);
+//  - a FOREIGN KEY on a key the last step builds: in the last step after it
+//    (NOT VALID, then VALIDATE), or it would fail for want of the key;
+//  - ADD IDENTITY with its setval (the sequence past max(col)) in one
+//    transaction, the setval lint-ignored; on a column made NOT NULL in the
+//    same run, in a transactional step after the last one;
 //  - a column rename or a type change that rewrites: not written, offered as
 //    an expand/contract plan; a binary-compatible type change is written
 //    with the lint-ignore that says why it is safe;
