@@ -160,6 +160,9 @@ struct Function {
   std::string definition;         // pg_get_functiondef (a full CREATE OR REPLACE)
   std::string kind = "function";  // "function" | "procedure" | "aggregate"
   std::string comment;
+  // PostgreSQL: an argument or the result is a table's row type (RETURNS
+  // SETOF customer), so the function can only exist while the table does.
+  bool signature_uses_table = false;
 };
 
 struct Trigger {

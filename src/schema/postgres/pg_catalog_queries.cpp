@@ -58,7 +58,11 @@ const char* const kSequences =
 // Aggregates and window functions have no pg_get_functiondef: not modelled.
 const char* const kFunctions =
     "SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),"
-    " pg_get_functiondef(p.oid), p.prokind, ds.description"
+    " pg_get_functiondef(p.oid), p.prokind, ds.description,"
+    " EXISTS (SELECT 1 FROM pg_depend d JOIN pg_type t ON t.oid = d.refobjid"
+    "  JOIN pg_class c ON c.oid = t.typrelid AND c.relkind IN ('r', 'p')"
+    "  WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid"
+    "  AND d.refclassid = 'pg_type'::regclass)"
     " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
     DESCRIPTION("ds", "pg_proc", "p.oid", "0")
     " WHERE p.prokind IN ('f', 'p') AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(

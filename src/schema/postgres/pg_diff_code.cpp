@@ -48,11 +48,12 @@ bool used_by_tables(const Function& f, const Schema& to) {
 }
 
 // LANGUAGE sql bodies are parsed (and BEGIN ATOMIC bodies bound) against the
-// tables when created, so they come after the tables and views -- unless a
-// table itself calls the function; then it must come first (and may read
-// only what exists by then).
+// tables when created, and a table's row type in the signature must exist,
+// so these come after the tables -- unless a table itself calls the
+// function; then it must come first (and may read only what exists by then).
 Phase create_phase(const Function& f, const Schema& to) {
-  if (f.definition.find("\n LANGUAGE sql\n") == std::string::npos) return kCreateFunctions;
+  const bool sql = f.definition.find("\n LANGUAGE sql\n") != std::string::npos;
+  if (!sql && !f.signature_uses_table) return kCreateFunctions;
   return used_by_tables(f, to) ? kCreateFunctions : kCreateSqlFunctions;
 }
 

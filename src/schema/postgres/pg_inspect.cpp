@@ -145,6 +145,7 @@ class Inspector {
       f.definition = text(r[3]);
       f.kind = text(r[4]) == "p" ? "procedure" : "function";
       f.comment = text(r[5]);
+      f.signature_uses_table = flag(r[6]);
       schema_.functions.push_back(std::move(f));
     }
   }
