@@ -67,6 +67,10 @@ struct Plan {
   // in the same script), with whether they lose labels: their columns are
   // converted through text.
   std::map<QualifiedName, bool> rebuilt_enums;
+  // Every enum type of either side, as format_type writes it: a column
+  // moved from one enum to another is converted through text (the server
+  // has no cast between two enums).
+  std::set<std::string> enum_types;
   // Functions dropped and created again (signature change): triggers on
   // them are recreated.
   std::set<QualifiedName> recreated_functions;

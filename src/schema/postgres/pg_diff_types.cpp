@@ -91,6 +91,8 @@ bool same_options(const Sequence& a, const Sequence& b) {
 }  // namespace
 
 void diff_enums(const Schema& from, const Schema& to, Plan& plan) {
+  for (const auto* s : {&from, &to})
+    for (const auto& e : s->enums) plan.enum_types.insert(qualified(e.name));
   std::map<QualifiedName, const EnumType*> old_enums;
   for (const auto& e : from.enums) old_enums[e.name] = &e;
   std::set<QualifiedName> kept;
