@@ -395,3 +395,35 @@ TEST_CASE("pg diff: a foreign key on the columns of a unique index that is no co
       "SELECT id FROM logins",
   });
 }
+
+TEST_CASE("pg diff: a function whose signature uses a table's row type", "[schema][pg]") {
+  // Pagila's rewards_report() RETURNS SETOF customer: created after the
+  // table, dropped before it (plpgsql: its body is not what orders it).
+  round_trip({
+      "CREATE TABLE other (id int);",
+      "CREATE TABLE customer (id int PRIMARY KEY, name text);"
+      "CREATE FUNCTION top_customers(n int) RETURNS SETOF customer LANGUAGE plpgsql AS"
+      " $$ BEGIN RETURN QUERY SELECT * FROM customer LIMIT n; END $$;"
+      "CREATE FUNCTION rename_customer(c customer) RETURNS text LANGUAGE plpgsql AS"
+      " $$ BEGIN RETURN c.name; END $$;",
+      "",
+      "",
+      "",
+      "",
+  });
+}
+
+TEST_CASE("pg diff: a column moves from one enum type to another", "[schema][pg]") {
+  // No cast between two enums: the conversion goes through text.
+  const std::string types =
+      "CREATE TYPE mood AS ENUM ('sad', 'ok');"
+      "CREATE TYPE feeling AS ENUM ('ok', 'sad', 'happy');";
+  round_trip({
+      types + "CREATE TABLE t (id int PRIMARY KEY, m mood, ms mood[]);",
+      types + "CREATE TABLE t (id int PRIMARY KEY, m feeling, ms feeling[]);",
+      "INSERT INTO t VALUES (1, 'ok', '{sad,ok}')",
+      "INSERT INTO t VALUES (1, 'sad', '{ok}')",
+      "SELECT id, m::text, ms::text FROM t",
+      "SELECT id, m::text, ms::text FROM t",
+  });
+}
