@@ -1,7 +1,8 @@
 // Issue 12 on SQLite: refused runs create nothing, a TEMP table named like
 // the version table diverts nothing (main.), ambiguous `downgrade -1` and
 // "upgrade to an ancestor" say what they mean, and a second runner says it
-// waits for the lock.
+// waits for the lock (the run lock file, and the database lock another
+// process holds).
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -166,4 +167,64 @@ TEST_CASE("sqlite: a second runner says it waits for the run lock", "[e2e][sessi
   auto free_run = p.run({"upgrade", "head"});
   REQUIRE_THAT(free_run, ExitedWith(0));
   CHECK(free_run.err.find("waiting for") == std::string::npos);
+}
+
+namespace {
+
+// Another process (python3's sqlite3 module, as an application would)
+// holds the database's write lock for `hold` seconds while migrate upgrades:
+// two real processes on one file.
+testsupport::RunResult upgrade_while_locked(const e2e::Project& p, const std::string& hold) {
+  const std::string holder = R"(import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+open(sys.argv[2], "w").close()
+time.sleep(float(sys.argv[3]))
+c.execute("COMMIT")
+)";
+  const std::string script =
+      "python3 -c \"$HOLDER\" app.db held " + hold +
+      " &\n"
+      "for i in $(seq 400); do [ -e held ] && break; sleep 0.05; done\n"
+      "[ -e held ] || { echo 'the holder never took the lock' >&2; exit 99; }\n"
+      "\"$MIGRATE\" upgrade head\nrc=$?\nwait\nexit $rc\n";
+  return testsupport::run_program(p.dir.path(), {"bash", "-c", script},
+                                  {{"HOLDER", holder}, {"MIGRATE", MIGRATE_BINARY}});
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+  std::size_t n = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("sqlite: a runner waiting for the database lock says so once, and who holds it",
+          "[e2e][session]") {
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  create_db(p);
+
+  auto r = upgrade_while_locked(p, "4");
+  INFO(r.err);
+  REQUIRE_THAT(r, ExitedWith(0));
+  CHECK_THAT(r.err, Contains("migrate: waiting for the database lock on sqlite:///app.db "
+                             "(another connection, pid "));
+  CHECK_THAT(r.err, Contains(" (python3) holds it; up to 30 s) ..."));
+  CHECK(count_of(r.err, "waiting for the database lock") == 1);
+  // It went on once the lock was free.
+  CHECK(p.version() == V{"a1"});
+  CHECK(p.tables() == V{"t_a1"});
+}
+
+TEST_CASE("sqlite: a short wait for the database lock says nothing", "[e2e][session]") {
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  create_db(p);
+
+  auto r = upgrade_while_locked(p, "0.2");
+  REQUIRE_THAT(r, ExitedWith(0));
+  CHECK(r.err.find("waiting for") == std::string::npos);
+  CHECK(p.version() == V{"a1"});
 }

@@ -45,8 +45,10 @@ SqliteDatabase::SqliteDatabase(OpenOptions options) : options_(std::move(options
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
   if (options_.create_if_missing || memory) flags |= SQLITE_OPEN_CREATE;
   conn_ = std::make_unique<Connection>(options_.path, flags, options_.describe);
-  // A second process waits for the write lock instead of failing at once.
-  sqlite3_busy_timeout(conn_->get(), static_cast<int>(options_.busy_timeout.count()));
+  // A second process waits for the write lock instead of failing at once,
+  // and says so when the wait is long.
+  busy_ = std::make_unique<BusyWait>(options_.busy_timeout, options_.path, options_.describe);
+  busy_->install(conn_->get());
   store_ = std::make_unique<VersionStore>(*conn_, dialect_, options_.tables);
 }
 

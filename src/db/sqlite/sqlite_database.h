@@ -1,6 +1,7 @@
 // The SQLite backend of db::Database: one connection, one transaction per
 // step (BEGIN IMMEDIATE), foreign keys off around each step and checked
-// before COMMIT, a busy timeout so concurrent runs wait instead of failing,
+// before COMMIT, a busy handler so concurrent runs wait instead of failing
+// (and say so after a second, sqlite_busy.h),
 // and a whole-run flock beside the database file.
 #pragma once
 
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "db/database.h"
+#include "db/sqlite/sqlite_busy.h"
 #include "db/sqlite/sqlite_connection.h"
 #include "db/sqlite/sqlite_dialect.h"
 #include "db/sqlite/sqlite_version_store.h"
@@ -79,6 +81,8 @@ class SqliteDatabase : public Database {
 
   OpenOptions options_;
   SqliteDialect dialect_;
+  // The connection's busy handler: declared before conn_, so it outlives it.
+  std::unique_ptr<BusyWait> busy_;
   std::unique_ptr<Connection> conn_;  // null when the file is absent
   // Refers to conn_, so it is declared after it and destroyed before it.
   std::unique_ptr<VersionStore> store_;
