@@ -12,24 +12,38 @@ Convention (docs/README.md, "Examples are tests"):
     blocks run in order, the working folder carried from command to
     command (`cd` works). $REPO is the repository (sample_project/ is
     copied from there); `migrate` is the binary under test, on PATH.
-  - <!-- docs-test: skip --> on the line before a block: not run (an
-    example that needs a server, or shows a shape, not a session).
+  - <!-- docs-test: skip REASON --> on the line before a block: not run (an
+    example that needs another machine, or shows a shape, not a session).
   - <!-- docs-test: write PATH --> on the line before a block of any
     language: its text is written to PATH (a glob, relative to the
     working folder, may name one existing file), as a reader would edit it.
+  - <!-- docs-test: exec --> on the line before a block of commands that
+    shows no output (```sh): the block runs with `bash -e`, and must exit 0.
   - <!-- docs-test: run COMMAND --> on a line of its own: COMMAND runs
-    there, unseen and unchecked (an edit the text describes in words).
+    there, unseen and unchecked (an edit the text describes in words, or
+    the state an example starts from).
+  - <!-- docs-test: postgres --> on a line of its own: from there on the
+    page's commands run with $DATABASE_URL naming a new, empty database on
+    the test server ($MIGRATE_TEST_PG_URL), dropped at the end. Without a
+    test server the rest of the page is not run, and the runner says so.
+Every block is accounted for: a fenced block of another language that
+shows a `migrate` command must be run (console, exec), be marked skip, or
+carry the mark of the test that runs it (see OTHER_RUNNERS); an indented
+block of `$ ` commands is refused (write it as a console block).
 Revision ids: a `migrate revision` or `migrate merge` whose page output
 shows "Generating .../<id>_..." is run with `--rev-id <id>`, so the page's
 ids are the real ones. Output is compared after normalising what differs
 from run to run: the session's folder (shown as /tmp), timestamps,
-durations, checksums, user@host. Exits 1 with a diff for each command whose
-output differs, naming the page and line.
+durations, checksums, user@host, the test server's database URL (shown as
+postgresql://app@db/app), and runs of spaces inside a line (table columns
+widen with the values). Exits 1 with a diff for each command whose output
+differs, naming the page and line.
 """
 import argparse
 import difflib
 import glob
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -37,36 +51,76 @@ import sys
 import tempfile
 
 MARK = re.compile(r"<!--\s*docs-test:\s*(\w+)\s*(.*?)\s*-->")
+# Marks of the other tests that run a page's blocks: such a block is theirs.
+OTHER_RUNNERS = re.compile(
+    r"<!--\s*(exercise:|lint-example:|guard-example|dry-run-example|backfill-example|"
+    r"checked by )")
 FENCE = re.compile(r"^```(\w*)\s*$")
 GENERATING = re.compile(r"Generating (\S*/)?([0-9a-f]{12})_\S*\.sql")
+# A `migrate` command in a block's text: at a line's start, after a prompt,
+# a pipe, `&&`, `run:`, a YAML list's `- ` or `$(`.
+SHOWS_MIGRATE = re.compile(r"(^|\$ |\| |&& |run: |- |\$\()\s*migrate\s+[a-z-]", re.M)
 NORMALISE = [
     (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d(:?\d\d)?)?"), "<TIME>"),
     (re.compile(r"\b\d+(\.\d+)? ?(ms|s|µs)\b"), "<DURATION>"),
-    (re.compile(r"\b[\w.-]+@[\w.-]+\b(?=[ |,\":])"), "<USER@HOST>"),
+    (re.compile(r"\b[\w.-]+@[\w.-]+\b(?=[ |,\":]|$)"), "<USER@HOST>"),
     (re.compile(r"\b[0-9a-f]{12}…"), "<CHECKSUM>…"),
+    (re.compile(r"(?<=\S)  +"), "  "),
 ]
+
+
+def read_text(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
 
 
 def blocks(path):
     """(line, language, mark, mark_arg, text lines) for each fenced block and
-    each `run` mark, in page order."""
-    lines = open(path, encoding="utf-8").read().split("\n")
+    each `run` or `postgres` mark, in page order."""
+    lines = read_text(path).split("\n")
     out, i = [], 0
     while i < len(lines):
         m = FENCE.match(lines[i])
         if not m or not m.group(1):
             mark = MARK.search(lines[i])
-            if mark and mark.group(1) == "run":
-                out.append((i + 1, None, "run", mark.group(2), []))
+            if mark and mark.group(1) in ("run", "postgres"):
+                out.append((i + 1, None, mark.group(1), mark.group(2), []))
             i += 1
             continue
-        mark = MARK.search(lines[i - 1]) if i > 0 else None
+        before = lines[i - 1] if i > 0 else ""
+        mark = MARK.search(before)
+        if mark and mark.group(1) in ("run", "postgres"):
+            mark = None  # a mark of its own line, not of the block
+        if not mark and OTHER_RUNNERS.search(before):
+            mark_name = "elsewhere"
+        else:
+            mark_name = mark.group(1) if mark else None
         j = i + 1
         while j < len(lines) and lines[j].rstrip() != "```":
             j += 1
-        out.append((i + 1, m.group(1), mark.group(1) if mark else None,
-                    mark.group(2) if mark else "", lines[i + 1:j]))
+        out.append((i + 1, m.group(1), mark_name, mark.group(2) if mark else "", lines[i + 1:j]))
         i = j + 1
+    return out
+
+
+def unaccounted(path):
+    """Messages for the blocks of the page that show a `migrate` command and
+    that no test runs, nor a mark explains."""
+    out = []
+    for line, lang, mark, _, text in blocks(path):
+        if lang is None or lang == "console" or mark is not None:
+            continue
+        if SHOWS_MIGRATE.search("\n".join(text)):
+            out.append("%s:%d: a ```%s block shows a migrate command that no test runs: make it "
+                       "a console block, mark it <!-- docs-test: exec --> or "
+                       "<!-- docs-test: skip REASON -->" % (path, line, lang))
+    fenced = False
+    for n, l in enumerate(read_text(path).split("\n"), 1):
+        if FENCE.match(l):
+            fenced = not fenced
+        elif not fenced and l.startswith("    $ "):
+            out.append("%s:%d: an indented block of `$ ` commands is not run: write it as a "
+                       "```console block" % (path, n))
     return out
 
 
@@ -74,28 +128,52 @@ class Session:
     def __init__(self, migrate, repo):
         self.root = tempfile.mkdtemp(prefix="migrate-docs-")
         self.cwd = self.root
+        self.pg_url = None  # the page's own database, once a `postgres` mark made it
+        self.server = os.environ.get("MIGRATE_TEST_PG_URL", "")
         bindir = os.path.dirname(os.path.abspath(migrate))
         self.env = dict(os.environ, REPO=repo, PATH=bindir + os.pathsep + os.environ["PATH"],
                         COLUMNS="100", TZ="UTC", LC_ALL="C.UTF-8")
-        for k in ("DATABASE_URL", "MIGRATE_CONFIG", "MIGRATE_NO_CACHE", "PGPASSWORD"):
+        for k in ("DATABASE_URL", "MIGRATE_CONFIG", "MIGRATE_NO_CACHE", "PGPASSWORD",
+                  "MIGRATE_TEST_PG_URL", "MIGRATE_TEST_PG_DIR", "MIGRATE_TEST_PG_PASSWORD"):
             self.env.pop(k, None)
 
     def to_real(self, text):
         return text.replace("/tmp", self.root)
 
     def to_page(self, text):
-        return text.replace(self.root, "/tmp")
+        text = text.replace(self.root, "/tmp")
+        if self.pg_url:
+            text = text.replace(self.redacted(self.pg_url), "postgresql://app@db/app")
+        return text
 
-    def run(self, command):
+    @staticmethod
+    def redacted(url):
+        """The URL as migrate prints it: the password as ***."""
+        return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)
+
+    def use_postgres(self):
+        """A new database on the test server for the rest of the page;
+        False when there is no test server."""
+        if not self.server:
+            return False
+        name = "docs_%d" % random.randrange(10**9)
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", self.server, "-c",
+                        "CREATE DATABASE " + name], check=True, stdout=subprocess.DEVNULL)
+        self.pg_name = name
+        self.pg_url = re.sub(r"/[^/?]*(\?|$)", "/" + name + r"\1", self.server, count=1)
+        self.env["DATABASE_URL"] = self.pg_url
+        return True
+
+    def run(self, command, check=False):
         pwd_file = os.path.join(self.root, ".docs-test-pwd")
         script = 'cd "$1" || exit 97\n%s\n__rc=$?\npwd > "$2"\nexit $__rc\n' % command
         p = subprocess.run(["bash", "-c", script, "docs-test", self.cwd, pwd_file],
                            env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            timeout=120)
         if os.path.exists(pwd_file):
-            self.cwd = open(pwd_file).read().strip()
+            self.cwd = read_text(pwd_file).strip()
             os.unlink(pwd_file)
-        return p.stdout.decode("utf-8", "replace")
+        return p.returncode, p.stdout.decode("utf-8", "replace")
 
     def write(self, pattern, text):
         target = self.to_real(pattern)
@@ -106,6 +184,10 @@ class Session:
 
     def close(self):
         shutil.rmtree(self.root, ignore_errors=True)
+        if self.pg_url:
+            subprocess.run(["psql", "-X", "-q", self.server, "-c",
+                            "DROP DATABASE IF EXISTS %s WITH (FORCE)" % self.pg_name],
+                           stdout=subprocess.DEVNULL)
 
 
 def normalise(text):
@@ -151,16 +233,25 @@ def commands(lines, first):
 
 
 def run_page(path, migrate, repo, update):
-    """Runs the page; returns the number of commands whose output differs.
-    With `update`, rewrites those outputs in the page with what migrate
-    printed (a way to refresh a page after a deliberate change: read the
-    diff before committing it)."""
-    failures = 0
+    """Runs the page; returns the number of commands whose output differs
+    (and of blocks no test accounts for). With `update`, rewrites those
+    outputs in the page with what migrate printed (a way to refresh a page
+    after a deliberate change: read the diff before committing it)."""
+    problems = unaccounted(path)
+    for p in problems:
+        print(p)
+    failures = len(problems)
     edits = []
     s = Session(migrate, repo)
     try:
         for line, lang, mark, arg, text in blocks(path):
-            if mark == "skip":
+            if mark in ("skip", "elsewhere"):
+                continue
+            if mark == "postgres":
+                if not s.use_postgres():
+                    print("%s:%d: the rest of the page needs the PostgreSQL test server "
+                          "($MIGRATE_TEST_PG_URL): not run" % (path, line))
+                    break
                 continue
             if mark == "run":
                 s.run(s.to_real(arg))
@@ -168,10 +259,17 @@ def run_page(path, migrate, repo, update):
             if mark == "write":
                 s.write(arg, "\n".join(text) + "\n")
                 continue
+            if mark == "exec":
+                rc, out = s.run("set -e\n" + s.to_real("\n".join(text)))
+                if rc != 0:
+                    failures += 1
+                    print("%s:%d: the block exited %d:" % (path, line, rc))
+                    print("\n".join("    " + l for l in s.to_page(out).rstrip("\n").split("\n")))
+                continue
             if lang != "console":
                 continue
             for command, expected, at, count in commands(text, line):
-                actual = s.run(s.to_real(pin_id(command, expected)))
+                _, actual = s.run(s.to_real(pin_id(command, expected)))
                 shown = s.to_page(actual)
                 if not matches(normalise("\n".join(expected)), normalise(shown)):
                     failures += 1
@@ -183,7 +281,7 @@ def run_page(path, migrate, repo, update):
     finally:
         s.close()
     if update and edits:
-        lines = open(path, encoding="utf-8").read().split("\n")
+        lines = read_text(path).split("\n")
         for at, count, got in reversed(edits):
             lines[at:at + count] = got
         with open(path, "w", encoding="utf-8") as f:
