@@ -138,6 +138,13 @@ class Dialect {
   // comes before each step's version-table and history statements. Advisory
   // locks and prepared statements are not settings: they stay. None for SQLite.
   virtual std::vector<std::string> restore_session_sql() const { return {}; }
+  // Offline `--sql`: what the script runs first, before it creates the
+  // version and history tables (PostgreSQL without version_table_schema:
+  // the check that the session's current schema is the one the script names
+  // them in). None by default.
+  virtual std::vector<std::string> offline_preamble_sql(const TableNames& /*t*/) const {
+    return {};
+  }
   // Offline `--sql`: what a transactional step's script runs after its
   // statements and before its version change, to fail (under `sqlite3
   // -bail` / `psql -v ON_ERROR_STOP=1`) where the online step would roll

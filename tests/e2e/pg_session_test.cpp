@@ -2,11 +2,13 @@
 // search_path) leak neither into the next step nor into migrate's own
 // statements, online or offline; a permission-denied step (42501) is
 // reported with its file, line, step and the steps committed before it; a
-// refused run creates no table.
+// refused run creates no table. An offline script names the schema of
+// migrate's tables in every statement it writes.
 #include <cstdio>
 #include <random>
 
 #include "e2e/pg_fixture.h"
+#include "e2e/pg_session_helpers.h"
 
 using Catch::Matchers::Contains;
 using e2e::run_pg;
@@ -75,7 +77,7 @@ TEST_CASE("pg: the offline script restores the session before migrate's own stat
   auto script = run_pg(p, db, {"upgrade", "head", "--sql"});
   REQUIRE_THAT(script, ExitedWith(0));
   CHECK_THAT(script.out, Contains("CREATE TABLE public.t_a1 (id integer);\nRESET ALL;\nINSERT INTO "
-                                  "\"migrate_version\""));
+                                  "\"public\".\"migrate_version\""));
   testsupport::write_file(p.path("up.sql"), script.out);
   auto applied = testsupport::run_program(
       p.dir.path(), {"psql", db.url(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "up.sql"});
@@ -167,4 +169,107 @@ TEST_CASE("pg: a step's progress line comes when it commits, not when the messag
   CHECK_THAT(rest, Contains("Running upgrade a1 -> b2"));
   CHECK_THAT(rest, Contains("Running upgrade b2 -> c3"));
   CHECK(db.version() == V{"c3"});
+}
+
+namespace {
+
+// Where migrate's own tables are named in `script` without `schema` before
+// them (the primary key's name excepted): none when every statement it
+// writes names their schema.
+std::vector<std::string> unqualified(const std::string& script, const std::string& schema) {
+  std::vector<std::string> out;
+  for (const std::string table : {"\"migrate_version\"", "\"migrate_history\""})
+    for (std::size_t at = script.find(table); at != std::string::npos;
+         at = script.find(table, at + 1))
+      if (at < schema.size() + 1 ||
+          script.compare(at - schema.size() - 1, schema.size() + 1, schema + ".") != 0)
+        out.push_back(script.substr(script.rfind('\n', at) + 1, 80));
+  return out;
+}
+
+testsupport::RunResult psql_file(const e2e::Project& p, const TempPgDatabase& db,
+                                 const std::string& file, const std::string& pgoptions) {
+  return testsupport::run_program(
+      p.dir.path(), {"psql", db.url(), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", file},
+      {{"PGOPTIONS", pgoptions}});
+}
+
+V migrate_tables(const TempPgDatabase& db) {
+  return db.rows(
+      "SELECT schemaname || '.' || tablename FROM pg_tables WHERE tablename LIKE 'migrate\\_%' "
+      "ORDER BY 1");
+}
+
+}  // namespace
+
+TEST_CASE("pg: an offline script names the schema of migrate's tables in every statement",
+          "[e2e][postgres][session]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  // Revisions as pg_dump writes them: every name qualified, search_path
+  // emptied at the start.
+  p.add({"a1", {}, kDumpStep, "DROP TABLE public.t_a1;"});
+  p.add({"b2", {"a1"}, "CREATE TABLE public.t_b2 (id integer);", "DROP TABLE public.t_b2;"});
+  p.add({"c3", {"b2"}, "SELECT pg_catalog.set_config('search_path', '', false);", ""});
+  auto script = run_pg(p, db, {"upgrade", "head", "--sql"});
+  REQUIRE_THAT(script, ExitedWith(0));
+  // Without version_table_schema: "public", checked at the script's start.
+  CHECK(unqualified(script.out, "\"public\"").empty());
+  testsupport::write_file(p.path("up.sql"), script.out);
+  auto stamp = run_pg(p, db, {"stamp", "a1:c3", "--sql"});
+  REQUIRE_THAT(stamp, ExitedWith(0));
+  CHECK(unqualified(stamp.out, "\"public\"").empty());
+  auto down = run_pg(p, db, {"downgrade", "c3:base", "--sql"});
+  REQUIRE_THAT(down, ExitedWith(0));
+  CHECK(unqualified(down.out, "\"public\"").empty());
+  testsupport::write_file(p.path("down.sql"), down.out);
+
+  SECTION("a session whose current schema is not public is refused before anything runs") {
+    db.exec("CREATE SCHEMA other");
+    for (const auto& [options, shown] : std::vector<std::pair<std::string, std::string>>{
+             {"-c search_path=", "none (no schema of search_path exists)"},
+             {"-c search_path=other,public", "other"}}) {
+      auto refused = psql_file(p, db, "up.sql", options);
+      INFO(options);
+      CHECK_THAT(refused, ExitedWith(3));
+      CHECK_THAT(refused.err,
+                 Contains("migrate: this script keeps its version table in "
+                          "\"public\".\"migrate_version\" (version_table_schema is not set), but "
+                          "this session's current schema is " +
+                          shown + ", where an online run would keep it"));
+      CHECK(migrate_tables(db).empty());
+      CHECK(db.tables().empty());
+    }
+  }
+
+  SECTION("a session on public runs it, the steps' own set_config notwithstanding") {
+    auto applied = psql_file(p, db, "up.sql", "");
+    INFO(applied.err);
+    REQUIRE_THAT(applied, ExitedWith(0));
+    CHECK(db.version() == V{"c3"});
+    CHECK(db.tables() == V{"t_a1", "t_b2"});
+    CHECK(migrate_tables(db) == V{"public.migrate_history", "public.migrate_version"});
+    // Online, migrate finds what the script recorded.
+    auto current = run_pg(p, db, {"current"});
+    REQUIRE_THAT(current, ExitedWith(0));
+    CHECK(current.out == "c3 (head)\n");
+    REQUIRE_THAT(psql_file(p, db, "down.sql", ""), ExitedWith(0));
+    CHECK(db.version().empty());
+    CHECK(db.tables().empty());
+  }
+
+  SECTION("with version_table_schema, the script runs in a session with no search_path") {
+    db.exec("CREATE SCHEMA audit");
+    e2e::add_config(p, "version_table_schema: audit");
+    auto configured = run_pg(p, db, {"upgrade", "head", "--sql"});
+    REQUIRE_THAT(configured, ExitedWith(0));
+    CHECK(unqualified(configured.out, "\"audit\"").empty());
+    CHECK(configured.out.find("current_schema") == std::string::npos);
+    testsupport::write_file(p.path("audit.sql"), configured.out);
+    auto applied = psql_file(p, db, "audit.sql", "-c search_path=");
+    INFO(applied.err);
+    REQUIRE_THAT(applied, ExitedWith(0));
+    CHECK(migrate_tables(db) == V{"audit.migrate_history", "audit.migrate_version"});
+    CHECK(db.rows("SELECT version_num FROM audit.migrate_version") == V{"c3"});
+  }
 }

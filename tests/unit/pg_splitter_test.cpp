@@ -164,9 +164,12 @@ TEST_CASE("pg: COPY FROM STDIN and TO STDOUT are refused in any step", "[pg][spl
 TEST_CASE("pg dialect: quoting and schema-qualified names", "[pg][dialect]") {
   migrate::db::postgres::PostgresDialect d;
   migrate::db::TableNames t;
-  CHECK(d.qualified(t, "migrate_version") == "\"migrate_version\"");
+  // Without a schema (offline only): public, which the script checks first.
+  CHECK(d.qualified(t, "migrate_version") == "\"public\".\"migrate_version\"");
+  CHECK(d.offline_preamble_sql(t).size() == 1);
   t.schema = "My\"Schema";
   CHECK(d.qualified(t, "v") == "\"My\"\"Schema\".\"v\"");
+  CHECK(d.offline_preamble_sql(t).empty());
   CHECK(d.quote_literal("it's") == "'it''s'");
   CHECK(d.begin_sql() == "BEGIN");
   migrate::graph::VersionOp ins{migrate::graph::VersionOp::kInsert, "", "abc"};

@@ -12,6 +12,10 @@ namespace migrate::db::postgres {
 
 namespace {
 
+// Where an offline script keeps the version and history tables when
+// version_table_schema is not set: PostgreSQL's default schema.
+constexpr const char* kDefaultSchema = "public";
+
 // A DO block: runs `body` (PL/pgSQL statements) with `declare` in scope.
 std::string do_block(const std::string& declare, const std::string& body) {
   return fmt::format("DO $migrate$\nDECLARE\n  {}\nBEGIN\n{}END\n$migrate$", declare, body);
@@ -42,8 +46,28 @@ std::vector<std::string> PostgresDialect::reset_step_settings_sql() const {
 }
 
 std::string PostgresDialect::qualified(const TableNames& t, const std::string& table) const {
-  if (t.schema.empty()) return quote_ident(table);
-  return quote_ident(t.schema) + "." + quote_ident(table);
+  return quote_ident(t.schema.empty() ? std::string(kDefaultSchema) : t.schema) + "." +
+         quote_ident(table);
+}
+
+std::vector<std::string> PostgresDialect::offline_preamble_sql(const TableNames& t) const {
+  if (!t.schema.empty()) return {};
+  // RAISE reads % in its message as a placeholder.
+  std::string table = qualified(t, t.version_table);
+  for (std::size_t at = 0; (at = table.find('%', at)) != std::string::npos; at += 2)
+    table.insert(at, 1, '%');
+  const std::string message = fmt::format(
+      "migrate: this script keeps its version table in {} (version_table_schema is not set), "
+      "but this session's current schema is %, where an online run would keep it; set "
+      "version_table_schema and generate the script again",
+      table);
+  return {do_block(
+      "here name := pg_catalog.current_schema();",
+      fmt::format("  IF here IS DISTINCT FROM {} THEN\n"
+                  "    RAISE EXCEPTION {}, coalesce(pg_catalog.quote_ident(here), 'none (no "
+                  "schema of search_path exists)');\n"
+                  "  END IF;\n",
+                  quote_literal(kDefaultSchema), quote_literal(message)))};
 }
 
 std::vector<std::string> PostgresDialect::create_tables_sql(const TableNames& t) const {

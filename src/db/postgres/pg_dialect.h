@@ -24,8 +24,17 @@ class PostgresDialect : public Dialect {
   // Always quoted, so names keep their case.
   std::string quote_ident(const std::string& ident) const override;
   std::string quote_literal(const std::string& text) const override;
-  // "schema"."table", or "table" (found through search_path) without a schema.
+  // "schema"."table"; without a schema, "public"."table". Every statement
+  // migrate writes names the schema, so a step that changes search_path (a
+  // pg_dump's set_config('search_path', '', false)) cannot send them
+  // elsewhere. Online the backend always has a schema (the configured one,
+  // else the session's current_schema() at connect); only offline scripts
+  // default to "public", and check it (offline_preamble_sql).
   std::string qualified(const TableNames& t, const std::string& table) const override;
+  // Without a configured schema: a DO block that fails unless the session's
+  // current_schema() is "public", where the script keeps its tables, so a
+  // script never keeps them elsewhere than an online run would.
+  std::vector<std::string> offline_preamble_sql(const TableNames& t) const override;
   std::vector<std::string> create_tables_sql(const TableNames& t) const override;
   std::string version_op_sql(const TableNames& t, const graph::VersionOp& op) const override;
   std::string begin_sql() const override { return "BEGIN"; }
