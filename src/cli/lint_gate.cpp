@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/lint_run.h"
+#include "lint/server_facts.h"
 #include "lint/settings.h"
 #include "util/error.h"
 
@@ -16,10 +17,13 @@ runner::Runner::PlanCheck make_upgrade_gate(Context& ctx) {
   // reported before the run lock is taken.
   auto settings = std::make_shared<lint::Settings>(cfg.lint);
   const lint::Dialect dialect = lint_dialect(ctx);
-  return [&ctx, settings, dialect, refuse](const std::vector<db::PlannedStep>& steps) {
-    // The `lint:` config's facts: asking the server would cost the run a
-    // connection and round trips of its own (migrate lint asks).
-    lint::Linter linter(dialect, *settings);
+  return [&ctx, settings, dialect, refuse](const std::vector<db::PlannedStep>& steps,
+                                           db::Database& db) {
+    // The server's facts over the config's, as `migrate lint` takes them:
+    // asked on the run's own connection, one round trip.
+    lint::Settings run_settings = *settings;
+    if (lint::has_server_facts(dialect)) lint::apply_server_facts(dialect, db, run_settings);
+    lint::Linter linter(dialect, std::move(run_settings));
     std::vector<lint::Finding> findings;
     for (const auto& source : sources_of_plan(ctx, steps)) linter.lint(source, findings);
     std::string lines;

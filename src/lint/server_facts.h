@@ -14,9 +14,10 @@ namespace migrate::lint {
 // Whether the dialect has such facts (PostgreSQL): whether to ask at all.
 bool has_server_facts(Dialect dialect);
 
-// Reads them through `db` (a read-only transaction, rolled back) into
-// `settings`. Nothing for a dialect without such facts (SQLite). Throws
-// migrate::Error naming the query when the server refuses one.
+// Reads them through `db` (one read-only query outside a transaction: one
+// round trip) into `settings`. Nothing for a dialect without such facts
+// (SQLite). Throws migrate::Error naming the query when the server refuses
+// it.
 void apply_server_facts(Dialect dialect, db::Database& db, Settings& settings);
 
 }  // namespace migrate::lint

@@ -76,7 +76,7 @@ std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
     backfills = backfills || touches_backfill(scripts_, step.revision, step.upgrade);
   std::vector<db::PlannedStep> steps = plan_steps(plan, heads, backfills);
 
-  if (upgrade && upgrade_check_ && !steps.empty()) upgrade_check_(steps);
+  if (upgrade && upgrade_check_ && !steps.empty()) upgrade_check_(steps, db_);
   // Only now, when every check has passed and there is something to run:
   // a refused run ("Nothing was run") or an empty plan creates nothing.
   if (steps.empty()) return {};

@@ -42,8 +42,9 @@ class Runner {
  public:
   using Progress = std::function<void(const StepReport&)>;
   // Looks at an upgrade's planned steps before the first one runs (the
-  // linter's gate, cli/lint_gate.h); throwing refuses the whole run.
-  using PlanCheck = std::function<void(const std::vector<db::PlannedStep>&)>;
+  // linter's gate, cli/lint_gate.h), with the run's database to ask (under
+  // the run lock, outside any transaction); throwing refuses the whole run.
+  using PlanCheck = std::function<void(const std::vector<db::PlannedStep>&, db::Database&)>;
 
   Runner(db::Database& db, const script::ScriptDirectory& scripts, Progress on_step,
          std::chrono::milliseconds lock_wait);

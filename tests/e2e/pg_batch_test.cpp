@@ -66,8 +66,9 @@ TEST_CASE("pg: a long run of small steps takes a round trip per batch, not per s
   // the version table and the history.
   REQUIRE_THAT(p.run({"--url", url, "upgrade", "head"}), ExitedWith(0));
   const long setup_turns = proxy.client_turns() - run_turns;
-  // The 120 steps take three messages (50 + 50 + 20); at one step per
-  // message they would take 120, at 10 per message 12.
+  // The 120 steps take three messages (50 + 50 + 20), and the upgrade
+  // gate's server facts one (cli/lint_gate.h); at one step per message they
+  // would take 120, at 10 per message 12.
   INFO("client turns: " << run_turns << ", of which setting up about " << setup_turns);
   CHECK(run_turns - setup_turns <= 4);
   CHECK(db.version() == V{rid(n)});

@@ -51,3 +51,31 @@ TEST_CASE("pg: lint takes the version and function volatility from the server wh
   CHECK_THAT(off.out, Contains(file + ":11:") && Contains("pinned_code()"));
   CHECK_THAT(off.out, Contains("3 warnings"));
 }
+
+TEST_CASE("pg: the upgrade gate takes the server's facts over the config's",
+          "[e2e][postgres][lint]") {
+  e2e::TempPgDatabase db;
+  e2e::Project p;
+  // The config says PostgreSQL 10 (where any ADD COLUMN ... DEFAULT
+  // rewrites the table) and makes that finding an error; the server, 11
+  // or later, says a constant default rewrites nothing.
+  std::string yaml = testsupport::read_file(p.path("migrate.yaml"));
+  yaml += "lint:\n  postgres_version: 10\n  rules:\n    volatile-default: error\n";
+  testsupport::write_file(p.path("migrate.yaml"), yaml);
+  db.exec("CREATE TABLE t (id bigint PRIMARY KEY)");
+  p.add({"a1", {}, "ALTER TABLE t ADD COLUMN a integer DEFAULT 0;", ""});
+
+  // Without the server (the linter alone), the config's version: an error.
+  auto off = p.run({"--url", "postgresql://nobody@127.0.0.1:1/nowhere", "lint", p.rev_path("a1")});
+  INFO(off.out << off.err);
+  CHECK_THAT(off, ExitedWith(1));
+  CHECK_THAT(off.out, Contains("lint.postgres_version: 10"));
+
+  // The gate asks the server it runs against: nothing to refuse.
+  auto r = e2e::run_pg(p, db, {"upgrade", "head"});
+  INFO(r.out << r.err);
+  CHECK_THAT(r, ExitedWith(0));
+  CHECK_THAT(r.err, !Contains("refusing to upgrade"));
+  CHECK(db.rows("SELECT count(*) FROM information_schema.columns WHERE table_name = 't' AND "
+                "column_name = 'a'") == std::vector<std::string>{"1"});
+}
