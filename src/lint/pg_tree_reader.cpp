@@ -53,6 +53,8 @@ class Reader {
   Reader(const char* begin, const char* end, Arena& arena) : p_(begin), end_(end), arena_(arena) {}
 
   Node document() {
+    // A byte order mark, as nlohmann::json skips it.
+    if (end_ - p_ >= 3 && std::memcmp(p_, "\xEF\xBB\xBF", 3) == 0) p_ += 3;
     Node root;
     enum class Next { value, key, after } next = Next::value;
     for (;;) {

@@ -90,7 +90,19 @@ def main():
     for t in ("header_cache", "target_grammar"):
         for n in (16, 64, 256, 1024):
             put(t, bytes(rng.randrange(256) for _ in range(n)))
+    lint_tree_seeds()
     return 0
+
+
+def lint_tree_seeds():
+    """lint_tree reads its input as SQL and as JSON: the lint corpus's
+    upgrade sections, and JSON with escapes, numbers and nesting."""
+    for f in sorted(glob.glob(os.path.join(REPO, "tests/lint_corpus/*/*.sql"))):
+        put("lint_tree", sections(f)[0])
+    put("lint_tree", "SELECT E'\\t\\u00e9', U&'\\0041', 1.5e3, $1, '';"
+        " CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC DELETE FROM t; END;")
+    put("lint_tree", '{"b": [1, -2, 3.5e-1, true, false, null, {}, []], "a": "x\\u00e9\\ud83d'
+        '\\ude00\\n", "c": {"z": 1, "y": [[{"k": "v"}]]}, "b": 0, "d": 18446744073709551615}')
 
 
 if __name__ == "__main__":

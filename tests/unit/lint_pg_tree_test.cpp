@@ -109,6 +109,9 @@ TEST_CASE("the lint tree reads any JSON as nlohmann::json does", "[unit][lint]")
   CHECK(difference(expected, tree.root()) == "");
   CHECK(pg::field(tree.root(), "b").string() == "last wins");
   CHECK(pg::field(tree.root(), "a").string() == "x\xc3\xa9\xf0\x9f\x98\x80\n\"\\/");
+  // A byte order mark is skipped, as nlohmann::json skips it.
+  const std::string bom = "\xEF\xBB\xBF{\"a\": [1]}";
+  CHECK(difference(json::parse(bom), pg::read_tree(bom).root()) == "");
 
   for (const std::string bad :
        {"", "{", "[1,]", "{\"a\":}", "{\"a\" 1}", "01", "1.", "-", "tru", "\"\\ud800\"",
