@@ -136,8 +136,8 @@ class Tree {
 // sql::postgres::ParseError where the parser rejects it, as
 // sql::postgres::parse() does.
 Tree parse_tree(const std::string& sql);
-// `json` (libpg_query's output, or any JSON document) read into a Tree;
-// throws migrate::Error when it is not JSON. For tests.
+// `json` (libpg_query's output, or any JSON document) up to its first NUL
+// byte read into a Tree; throws migrate::Error when it is not JSON.
 Tree read_tree(const std::string& json);
 
 // {"DeleteStmt": {...}} -> "DeleteStmt"; "" for anything else.

@@ -418,7 +418,9 @@ Tree parse_tree(const std::string& sql) {
 
 Tree read_tree(const std::string& json) {
   auto impl = std::make_unique<Tree::Impl>();
-  impl->text = json;
+  // Up to the first NUL byte, as from a C string (libpg_query's text; and
+  // nlohmann::json reads a NUL as the end of its input).
+  impl->text = json.substr(0, json.find('\0'));
   const char* p = impl->text.data();
   impl->root = Reader(p, p + impl->text.size(), impl->arena).document();
   return Tree(std::move(impl));

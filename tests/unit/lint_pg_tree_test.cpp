@@ -109,7 +109,10 @@ TEST_CASE("the lint tree reads any JSON as nlohmann::json does", "[unit][lint]")
   CHECK(difference(expected, tree.root()) == "");
   CHECK(pg::field(tree.root(), "b").string() == "last wins");
   CHECK(pg::field(tree.root(), "a").string() == "x\xc3\xa9\xf0\x9f\x98\x80\n\"\\/");
-  // A byte order mark is skipped, as nlohmann::json skips it.
+  // A NUL ends the input, and a byte order mark is skipped, as
+  // nlohmann::json does.
+  const std::string nul("2\0garbage", 9);
+  CHECK(difference(json::parse(nul), pg::read_tree(nul).root()) == "");
   const std::string bom = "\xEF\xBB\xBF{\"a\": [1]}";
   CHECK(difference(json::parse(bom), pg::read_tree(bom).root()) == "");
 
