@@ -46,6 +46,10 @@ def main():
             print(f"\ntrigger cost at {n:,} rows: "
                   f"{1e6 * (upd['s'] - notrig['s']) / n:.2f} us/row "
                   f"({(upd['s'] - notrig['s']) / upd['s']:.0%} of the UPDATE)")
+            bf = by.get((n, "backfill"))
+            if bf:
+                print(f"backfill at {n:,} rows: {upd['s'] / bf['s']:.0%} of the UPDATE's rows/s "
+                      f"with the trigger, {notrig['s'] / bf['s']:.0%} without\n")
     json.dump(runs, open(sys.argv[1], "w"), indent=1)
 
 

@@ -68,12 +68,63 @@ class SqliteBatchSql : public BatchSql {
  public:
   using BatchSql::BatchSql;
   std::string estimate_rows_sql() const override { return "SELECT count(*) FROM " + table_; }
-  // SQLite's lock is not fair: a writer waiting in its busy handler sleeps
-  // up to 50 ms at a time in its first ~230 ms, and would find the lock
-  // taken again at once after every COMMIT. A gap of a third of the batch
-  // time lets it in within about one batch.
+  // SQLite's lock is not fair: a writer waiting in its busy handler
+  // (sqlite3_busy_timeout's) tries again 0, 1, 3, 8, 18, 33, 53, 78, 103,
+  // 128, 178, 228 ms after its first try, then every 100 ms, and would find
+  // the lock taken again at once after every COMMIT. The engine leaves it
+  // free for a pause after each batch_time of batches. A pause longer than
+  // the 25 ms between the tries from 53 to 128 ms is certain to meet one of
+  // them, and the early tries cover the rest of a cycle of up to 128 + pause
+  // ms: 100 ms of batches and 30 ms of pause let a writer in within 130 ms,
+  // at 77% of the time for the batches. (150 and 50 do within 178 ms, but
+  // only just: a few ms of jitter and the writer's tries fall 100 ms apart,
+  // in step with the batches, for seconds. Pauses of a few ms let most
+  // tries miss them.) bench/backfill_sqlite.sh measures it.
+  std::chrono::milliseconds default_batch_time() const override {
+    return std::chrono::milliseconds(100);
+  }
   std::chrono::milliseconds default_pause(std::chrono::milliseconds batch_time) const override {
-    return std::max(std::chrono::milliseconds(5), batch_time / 3);
+    return std::max(std::chrono::milliseconds(5), batch_time * 3 / 10);
+  }
+
+  // In WAL mode the committing connection copies the WAL back into the
+  // database once it holds more than wal_autocheckpoint pages, inside its
+  // COMMIT but after the write lock is released. The engine turns that off
+  // for its own connection and checkpoints right after each batch: the same
+  // work at the same moment, but timed apart from the batch (whose time is
+  // the write lock's) and counted in the pause, during which a waiting
+  // writer gets the lock. (A writer's commit still checkpoints if the WAL is
+  // past its limit, as it would anyway.)
+  //
+  // synchronous = NORMAL: in WAL mode a commit then writes the WAL without
+  // fsync (the checkpoint syncs it, between batches, outside the lock). A
+  // power loss or an OS crash may lose the last batches, never corrupt the
+  // file; each batch's checkpoint row is in its own transaction, so the lost
+  // batches' positions go with them and the next run redoes them (`set` is
+  // idempotent). A killed process loses nothing (the WAL is in the OS's
+  // cache). The version move after the last batch commits with the
+  // connection's own setting again, and its fsync covers every frame before.
+  std::vector<Setting> batch_settings() const override {
+    const auto pragma = [](const char* name) {
+      return [name](const std::string& v) { return std::string("PRAGMA ") + name + " = " + v; };
+    };
+    return {{"PRAGMA wal_autocheckpoint", pragma("wal_autocheckpoint"), "0", std::nullopt},
+            {"PRAGMA synchronous", pragma("synchronous"), "1",
+             std::make_pair(std::string("PRAGMA journal_mode"), std::string("wal"))}};
+  }
+  std::optional<std::string> checkpoint_sql() const override {
+    return std::string("PRAGMA wal_checkpoint(PASSIVE)");
+  }
+
+  // SQLite materialises the window query's subquery and sorts it again to
+  // find its last row: per key, that cost 2.5 times the batch's UPDATE
+  // (bench/backfill_sqlite.sh). An OFFSET only steps through the key's
+  // index (for an INTEGER PRIMARY KEY, the table's own b-tree).
+  std::optional<std::string> full_batch_end_sql(const std::optional<std::string>& position,
+                                                const std::string& bound,
+                                                long long rows) const override {
+    return fmt::format("SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT 1 OFFSET {}", key_json(""),
+                       table_, range(position, bound), key_order_, std::max(0LL, rows - 1));
   }
 
  protected:
@@ -136,6 +187,20 @@ std::string BatchSql::batch_end_sql(const std::optional<std::string>& position,
       "SELECT {}, count(*) OVER () FROM (SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT {}) b "
       "ORDER BY {} LIMIT 1",
       key_json("b."), key_order_, table_, range(position, bound), key_order_, rows, key_desc_);
+}
+
+std::optional<std::string> BatchSql::full_batch_end_sql(
+    const std::optional<std::string>& /*position*/, const std::string& /*bound*/,
+    long long /*rows*/) const {
+  return std::nullopt;
+}
+
+std::string BatchSql::rest_sql(const std::optional<std::string>& position,
+                               const std::string& bound) const {
+  return fmt::format("SELECT (SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT 1), (SELECT count(*) "
+                     "FROM {} WHERE {})",
+                     key_json(""), table_, range(position, bound), key_desc_, table_,
+                     range(position, bound));
 }
 
 std::optional<std::string> BatchSql::update_sql(const std::optional<std::string>& position,

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -39,6 +40,13 @@ class BatchSql {
   // (json, count) or none when no key is left.
   std::string batch_end_sql(const std::optional<std::string>& position, const std::string& bound,
                             long long rows) const;
+  // The `rows`-th key after `position` up to `bound` (one JSON column), no
+  // row when fewer are left (then batch_end_sql finds the tail): the batch
+  // walks exactly `rows` keys, and nothing needs counting. nullopt when the
+  // dialect counts in batch_end_sql every time.
+  virtual std::optional<std::string> full_batch_end_sql(const std::optional<std::string>& position,
+                                                        const std::string& bound,
+                                                        long long rows) const;
   // The UPDATE of the keys in (position, end], filtered by the spec's where;
   // nullopt when the spec sets nothing.
   std::optional<std::string> update_sql(const std::optional<std::string>& position,
@@ -66,10 +74,32 @@ class BatchSql {
   // The replay lag of the most lagging standby in milliseconds (one value),
   // when the dialect has standbys to ask.
   virtual std::optional<std::string> replica_lag_sql() const { return std::nullopt; }
-  // The pause between batches when the revision sets none.
+  // The target time per batch when the revision sets none.
+  virtual std::chrono::milliseconds default_batch_time() const {
+    return std::chrono::milliseconds(150);
+  }
+  // The pause between batches when the revision sets none (the engine
+  // takes it after each stretch of about batch_time of batches).
   virtual std::chrono::milliseconds default_pause(std::chrono::milliseconds /*batch_time*/) const {
     return std::chrono::milliseconds(0);
   }
+  // Connection settings for the batches, restored after them: each with the
+  // statement that reads it (one value) and the one that sets it.
+  struct Setting {
+    std::string read;
+    std::function<std::string(const std::string&)> set;
+    std::string value;  // during the batches
+    // Only when this statement's one value is `only_if.second`.
+    std::optional<std::pair<std::string, std::string>> only_if;
+  };
+  virtual std::vector<Setting> batch_settings() const { return {}; }
+  // What the engine runs between batches, outside their transactions (the
+  // SQLite WAL checkpoint); nullopt = nothing.
+  virtual std::optional<std::string> checkpoint_sql() const { return std::nullopt; }
+  // The last key up to `bound` and how many keys are left after `position`
+  // (json or NULL, count): the batch end when fewer than a full batch are
+  // left (full_batch_end_sql found none).
+  std::string rest_sql(const std::optional<std::string>& position, const std::string& bound) const;
 
  protected:
   // SQL of the key columns as one JSON array value.
@@ -84,7 +114,7 @@ class BatchSql {
   std::string key_order_;  // "k1", "k2"
   std::string key_desc_;   // "k1" DESC, "k2" DESC
 
- private:
+  // `key > after AND key <= upto` (no lower bound when `after` is nullopt).
   std::string range(const std::optional<std::string>& after, const std::string& upto) const;
 };
 

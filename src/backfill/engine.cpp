@@ -52,8 +52,11 @@ Engine::Engine(db::Database& db, const script::BackfillSpec& spec, std::string r
       options_(std::move(options)),
       events_(std::move(events)),
       sql_(make_batch_sql(db.dialect(), spec, db.tables())),
-      size_(std::max(1LL, options_.batch_rows)) {
-  const long long target = options_.batch_time.count();
+      size_(std::max(1LL, options_.batch_rows)),
+      batch_time_(options_.batch_time.value_or(sql_->default_batch_time())),
+      pause_(options_.pause.value_or(sql_->default_pause(batch_time_))),
+      pause_every_batch_(options_.pause.has_value()) {
+  const long long target = batch_time_.count();
   if (options_.lock_timeout.empty()) options_.lock_timeout = ms_text(std::max(50LL, target));
   if (options_.statement_timeout.empty())
     options_.statement_timeout = ms_text(std::max(2000LL, 20 * target));
@@ -123,16 +126,62 @@ Checkpoint Engine::start(const std::vector<db::Statement>& first_statements, boo
   }
 }
 
+namespace {
+
+// The batches' connection settings (BatchSql::batch_settings) while it
+// lives, back to what they were after: the runner goes on with this
+// connection.
+class BatchSettings {
+ public:
+  BatchSettings(db::Database& db, const BatchSql& sql) : db_(db) {
+    for (auto& s : sql.batch_settings()) {
+      if (s.only_if) {
+        auto c = autocommit().exec(s.only_if->first);
+        if (c.rows.empty() || c.rows[0][0] != s.only_if->second) continue;
+      }
+      auto r = autocommit().exec(s.read);
+      if (r.rows.empty() || !r.rows[0][0]) continue;
+      autocommit().exec(s.set(s.value));
+      restore_.push_back(s.set(*r.rows[0][0]));
+    }
+  }
+  ~BatchSettings() {
+    for (const auto& sql : restore_) {
+      try {
+        autocommit().exec(sql);
+      } catch (const std::exception&) {
+        // A setting lives only as long as the connection: nothing to undo
+        // in the database.
+      }
+    }
+  }
+  BatchSettings(const BatchSettings&) = delete;
+  BatchSettings& operator=(const BatchSettings&) = delete;
+
+ private:
+  db::Work& autocommit() {
+    db::WorkOptions o;
+    o.transaction = false;
+    work_ = db_.begin_work(o);
+    return *work_;
+  }
+  db::Database& db_;
+  std::unique_ptr<db::Work> work_;
+  std::vector<std::string> restore_;
+};
+
+}  // namespace
+
 Progress Engine::run(const std::vector<db::Statement>& first_statements, bool transactional) {
   started_ = Clock::now();
   Checkpoint cp = start(first_statements, transactional);
   walked_at_start_ = cp.rows_walked;
-  const std::chrono::milliseconds pause =
-      options_.pause ? *options_.pause : sql_->default_pause(options_.batch_time);
   if (cp.bound) {
+    BatchSettings settings(db_, *sql_);
     while (batch(cp)) {
+      between_batches();
+      if (events_.batch) events_.batch(stat_);
       report(cp, false);
-      if (pause.count() > 0) std::this_thread::sleep_for(pause);
       if (options_.max_replica_lag) wait_for_replicas();
     }
   }
@@ -148,6 +197,33 @@ Progress Engine::run(const std::vector<db::Statement>& first_statements, bool tr
   return p;
 }
 
+void Engine::between_batches() {
+  // The default pause is there for writers waiting for the lock (SQLite):
+  // what they wait through is the time the lock was held since the last
+  // pause, so the first, short batches run back to back up to about
+  // batch_time, and one pause follows.
+  held_ms_ += stat_.ms;
+  const double target = static_cast<double>(batch_time_.count());
+  const bool pause = pause_.count() > 0 && (pause_every_batch_ || held_ms_ + next_ms_ > target);
+  stat_.checkpoint_ms = 0;
+  if (!pause && pause_.count() > 0) return;  // the checkpoint waits for the pause
+  held_ms_ = 0;
+  if (auto checkpoint = sql_->checkpoint_sql()) {
+    const auto t0 = Clock::now();
+    db::WorkOptions autocommit;
+    autocommit.transaction = false;
+    try {
+      db_.begin_work(autocommit)->exec(*checkpoint);
+    } catch (const db::WorkConflict&) {
+      // Another connection is checkpointing: the WAL is in hand.
+    }
+    stat_.checkpoint_ms = ms_since(t0);
+  }
+  if (!pause) return;
+  const auto left = committed_ + pause_ - Clock::now();
+  if (left > Clock::duration::zero()) std::this_thread::sleep_for(left);
+}
+
 bool Engine::batch(Checkpoint& cp) {
   db::WorkOptions wopts;
   wopts.lock_timeout = options_.lock_timeout;
@@ -155,28 +231,58 @@ bool Engine::batch(Checkpoint& cp) {
   wopts.backfill_flag = true;
   for (int attempt = 1;; ++attempt) {
     try {
+      const auto asked = Clock::now();
       auto work = db_.begin_work(wopts);
       const auto t0 = Clock::now();
-      auto end = work->exec(sql_->batch_end_sql(cp.position, *cp.bound, size_));
-      if (end.rows.empty() || !end.rows[0][0]) {
-        work->commit();
-        return false;
+      // The batch's last key and how many keys it walks: the size_-th key
+      // when that many are left, else the last (on PostgreSQL: counted).
+      std::optional<std::string> last;
+      long long walked = size_;
+      std::optional<std::string> end_sql;
+      if (auto full = sql_->full_batch_end_sql(cp.position, *cp.bound, size_)) {
+        auto end = work->exec(*full);
+        if (!end.rows.empty()) last = end.rows[0][0];
+        if (!last) end_sql = sql_->rest_sql(cp.position, *cp.bound);
+      } else {
+        end_sql = sql_->batch_end_sql(cp.position, *cp.bound, size_);
       }
-      const std::string last = *end.rows[0][0];
-      const long long walked = std::stoll(end.rows[0][1].value_or("0"));
+      if (end_sql) {
+        auto end = work->exec(*end_sql);
+        if (end.rows.empty() || !end.rows[0][0]) {
+          work->commit();
+          return false;
+        }
+        last = *end.rows[0][0];
+        walked = std::stoll(end.rows[0][1].value_or("0"));
+      }
+      const auto t1 = Clock::now();
       long long updated = 0;
-      if (auto update = sql_->update_sql(cp.position, last))
+      if (auto update = sql_->update_sql(cp.position, *last))
         updated += work->exec(*update).affected;
-      if (auto copy = sql_->copy_sql(cp.position, last)) updated += work->exec(*copy).affected;
+      if (auto copy = sql_->copy_sql(cp.position, *last)) updated += work->exec(*copy).affected;
       work->exec(
-          sql_->advance_checkpoint_sql(revision_, last, updated, walked, util::iso8601_utc_now()));
+          sql_->advance_checkpoint_sql(revision_, *last, updated, walked, util::iso8601_utc_now()));
+      const auto t2 = Clock::now();
       work->commit();
+      committed_ = Clock::now();
       const double ms = ms_since(t0);
-      cp.position = last;
+      cp.position = *last;
       cp.rows_walked += walked;
       cp.rows_updated += updated;
       ++cp.batches;
-      if (events_.batch) events_.batch({ms, walked, updated, size_, attempt});
+      const auto between = [](Clock::time_point a, Clock::time_point b) {
+        return std::chrono::duration<double, std::milli>(b - a).count();
+      };
+      stat_ = {ms,
+               walked,
+               updated,
+               size_,
+               attempt,
+               between(asked, t0),
+               between(t0, t1),
+               between(t1, t2),
+               between(t2, committed_),
+               0};
       // Towards batch_time: the cost of a row is the slower of this batch's
       // and a moving average (one fast batch on cached pages proves little,
       // and a shared machine's noise must not push the next batch past the
@@ -185,11 +291,12 @@ bool Engine::batch(Checkpoint& cp) {
         const double per_row = std::max(ms, 0.1) / static_cast<double>(walked);
         ms_per_row_ = ms_per_row_ > 0 ? 0.7 * ms_per_row_ + 0.3 * per_row : per_row;
         if (walked == size_) {
-          const double target = static_cast<double>(options_.batch_time.count());
+          const double target = static_cast<double>(batch_time_.count());
           const double ideal = target / std::max(per_row, ms_per_row_);
           size_ = static_cast<long long>(std::min(ideal, 2.0 * static_cast<double>(size_)));
           size_ = std::clamp(size_, 1LL, options_.max_batch_rows);
         }
+        next_ms_ = static_cast<double>(size_) * std::max(per_row, ms_per_row_);
       }
       return true;
     } catch (const db::WorkConflict& e) {

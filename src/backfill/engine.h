@@ -18,8 +18,13 @@
 //    growing at most twofold from one batch to the next.
 //  - Time is measured from BEGIN's return (on SQLite: once the write lock
 //    is held) to COMMIT's: how long the batch holds what others wait for.
-//  - Throttle: `pause` between batches; with `max_replica_lag`, waits while
-//    a standby's replay lag (pg_stat_replication) is above it.
+//  - Throttle: a `pause` given by the revision follows every batch; the
+//    dialect's default pause (SQLite's: see BatchSql::default_pause)
+//    follows each stretch of about `batch_time` of batches, so the short
+//    first batches do not pay one each. A pause is counted from the last
+//    COMMIT, and the WAL checkpoint the engine runs there on SQLite counts
+//    towards it. With `max_replica_lag`, waits while a standby's replay lag
+//    (pg_stat_replication) is above it.
 //  - It writes only the `set` columns, never the key.
 #pragma once
 
@@ -38,9 +43,11 @@ namespace migrate::backfill {
 
 struct Options {
   long long batch_rows = 1000;  // the first batch
-  std::chrono::milliseconds batch_time{150};
+  // Unset = the dialect's default (BatchSql::default_batch_time: 150ms on
+  // PostgreSQL, 100ms on SQLite).
+  std::optional<std::chrono::milliseconds> batch_time;
   // Between batches; unset = the dialect's default (BatchSql::default_pause:
-  // none on PostgreSQL, a third of batch_time on SQLite).
+  // none on PostgreSQL, 30% of batch_time on SQLite).
   std::optional<std::chrono::milliseconds> pause;
   std::optional<std::chrono::milliseconds> max_replica_lag;
   int max_attempts = 20;  // tries per batch before the run fails
@@ -64,11 +71,14 @@ struct Progress {
 };
 
 // One committed batch, for statistics (bench/): its transaction's time,
-// size and rows changed.
+// size and rows changed, and where the time went: waiting for BEGIN (on
+// SQLite, for the write lock), finding the batch's last key, the UPDATE (and
+// copy), COMMIT, and the checkpoint after it (SQLite).
 struct BatchStat {
   double ms = 0;
   long long rows_walked = 0, rows_updated = 0, size = 0;
   int attempts = 1;
+  double begin_ms = 0, end_ms = 0, update_ms = 0, commit_ms = 0, checkpoint_ms = 0;
 };
 
 struct Events {
@@ -99,8 +109,10 @@ class Engine {
 
  private:
   Checkpoint start(const std::vector<db::Statement>& first_statements, bool transactional);
-  // One batch with its retries; false when no key was left.
+  // One batch with its retries; false when no key was left. Fills stat_.
   bool batch(Checkpoint& cp);
+  // After a batch: the checkpoint (SQLite) and the pause, when due.
+  void between_batches();
   void wait_for_replicas();
   void report(const Checkpoint& cp, bool done);
 
@@ -114,6 +126,12 @@ class Engine {
   std::chrono::steady_clock::time_point started_;
   long long walked_at_start_ = 0;
   double ms_per_row_ = 0;  // moving average of a batch's time per key walked
+  BatchStat stat_;         // the last committed batch's
+  std::chrono::steady_clock::time_point committed_;  // its COMMIT's return
+  std::chrono::milliseconds batch_time_, pause_;
+  bool pause_every_batch_ = true;  // else after about batch_time of batches
+  double held_ms_ = 0;             // batches' time since the last pause
+  double next_ms_ = 0;             // the next batch's expected time
   unsigned rng_state_ = 0x9e3779b9u;
 };
 
