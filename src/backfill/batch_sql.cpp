@@ -197,10 +197,10 @@ std::optional<std::string> BatchSql::full_batch_end_sql(
 
 std::string BatchSql::rest_sql(const std::optional<std::string>& position,
                                const std::string& bound) const {
-  return fmt::format("SELECT (SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT 1), (SELECT count(*) "
-                     "FROM {} WHERE {})",
-                     key_json(""), table_, range(position, bound), key_desc_, table_,
-                     range(position, bound));
+  return fmt::format(
+      "SELECT (SELECT {} FROM {} WHERE {} ORDER BY {} LIMIT 1), (SELECT count(*) "
+      "FROM {} WHERE {})",
+      key_json(""), table_, range(position, bound), key_desc_, table_, range(position, bound));
 }
 
 std::optional<std::string> BatchSql::update_sql(const std::optional<std::string>& position,

@@ -79,6 +79,19 @@ std::string Engine::delete_checkpoint_sql(db::Database& db, const std::string& r
 Checkpoint Engine::start(const std::vector<db::Statement>& first_statements, bool transactional) {
   db::WorkOptions wopts;
   wopts.lock_timeout = options_.lock_timeout;
+  // The row estimate of a first start is read before its transaction: on
+  // SQLite it is a count, which over 10M rows held the write lock (BEGIN
+  // IMMEDIATE) for up to a second under load. Only progress reads it.
+  std::optional<long long> estimate;
+  {
+    db::WorkOptions autocommit;
+    autocommit.transaction = false;
+    auto read = db_.begin_work(autocommit);
+    if (read->exec(sql_->read_checkpoint_sql(revision_)).rows.empty()) {
+      auto est = read->exec(sql_->estimate_rows_sql());
+      if (!est.rows.empty() && est.rows[0][0]) estimate = std::stoll(*est.rows[0][0]);
+    }
+  }
   for (int attempt = 1;; ++attempt) {
     try {
       auto work = db_.begin_work(wopts);
@@ -104,9 +117,6 @@ Checkpoint Engine::start(const std::vector<db::Statement>& first_statements, boo
       auto last = work->exec(sql_->last_key_sql());
       std::optional<std::string> bound;
       if (!last.rows.empty()) bound = last.rows[0][0];
-      std::optional<long long> estimate;
-      auto est = work->exec(sql_->estimate_rows_sql());
-      if (!est.rows.empty() && est.rows[0][0]) estimate = std::stoll(*est.rows[0][0]);
       const std::string now = util::iso8601_utc_now();
       work->exec(sql_->insert_checkpoint_sql(revision_, bound, estimate, now));
       auto again = work->exec(sql_->read_checkpoint_sql(revision_));

@@ -81,8 +81,8 @@ backfill::Events backfill_events(std::ostream& err, bool tty) {
                      "{\"ms\": %.3f, \"rows\": %lld, \"updated\": %lld, \"size\": %lld, "
                      "\"attempts\": %d, \"begin_ms\": %.3f, \"end_ms\": %.3f, \"update_ms\": "
                      "%.3f, \"commit_ms\": %.3f, \"checkpoint_ms\": %.3f}\n",
-                     b.ms, b.rows_walked, b.rows_updated, b.size, b.attempts, b.begin_ms,
-                     b.end_ms, b.update_ms, b.commit_ms, b.checkpoint_ms);
+                     b.ms, b.rows_walked, b.rows_updated, b.size, b.attempts, b.begin_ms, b.end_ms,
+                     b.update_ms, b.commit_ms, b.checkpoint_ms);
       };
   }
   return ev;
