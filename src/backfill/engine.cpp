@@ -80,8 +80,8 @@ Checkpoint Engine::start(const std::vector<db::Statement>& first_statements, boo
   db::WorkOptions wopts;
   wopts.lock_timeout = options_.lock_timeout;
   // The row estimate of a first start is read before its transaction: on
-  // SQLite it is a count, which over 10M rows held the write lock (BEGIN
-  // IMMEDIATE) for up to a second under load. Only progress reads it.
+  // SQLite it is a count of every row, which every writer would wait for
+  // under BEGIN IMMEDIATE's write lock. Only progress reads it.
   std::optional<long long> estimate;
   {
     db::WorkOptions autocommit;
