@@ -379,17 +379,20 @@ class Reader {
   std::vector<Node> elements_;   // of the open arrays, innermost last
 };
 
-struct ParseResultFree {
-  void operator()(PgQueryParseResult* r) const {
-    pg_query_free_parse_result(*r);
-    delete r;
-  }
+// Owns libpg_query's result; a member of Tree::Impl, which is allocated
+// before the parse, so a failed allocation cannot leak a result.
+struct OwnedParse {
+  PgQueryParseResult r{};
+  OwnedParse() = default;
+  OwnedParse(const OwnedParse&) = delete;
+  OwnedParse& operator=(const OwnedParse&) = delete;
+  ~OwnedParse() { pg_query_free_parse_result(r); }
 };
 
 }  // namespace
 
 struct Tree::Impl {
-  std::unique_ptr<PgQueryParseResult, ParseResultFree> result;  // parse_tree()
+  OwnedParse result;                                            // parse_tree()
   std::string text;                                             // read_tree()
   Arena arena;
   Node root;
@@ -404,13 +407,12 @@ Tree::~Tree() = default;
 Value Tree::root() const { return impl_ ? Value(&impl_->root) : Value(); }
 
 Tree parse_tree(const std::string& sql) {
-  if (std::size_t nul = sql.find('\0'); nul != std::string::npos)
-    throw sql::postgres::ParseError("the SQL contains a NUL byte", nul, sql);
+  sql::postgres::check_parser_input(sql);
   auto impl = std::make_unique<Tree::Impl>();
-  impl->result.reset(new PgQueryParseResult(pg_query_parse(sql.c_str())));
-  if (const PgQueryError* err = impl->result->error)
+  impl->result.r = pg_query_parse(sql.c_str());
+  if (const PgQueryError* err = impl->result.r.error)
     throw sql::postgres::ParseError::at_cursor(err->message, err->cursorpos, sql);
-  const char* json = impl->result->parse_tree ? impl->result->parse_tree : "{}";
+  const char* json = impl->result.r.parse_tree ? impl->result.r.parse_tree : "{}";
   impl->root = Reader(json, json + std::strlen(json), impl->arena).document();
   if (impl->root.type != Node::Type::object) not_json();
   return Tree(std::move(impl));

@@ -7,7 +7,7 @@ namespace {
 constexpr Severity E = Severity::error;
 constexpr Severity W = Severity::warning;
 constexpr bool kOn = true, kOff = false;
-constexpr bool kPg = true, kNoPg = false, kLite = true, kNoLite = false;
+constexpr bool kPg = true, kLite = true, kNoLite = false;
 
 // In RuleId order (checked by the unit test).
 const std::vector<Rule>& catalogue() {

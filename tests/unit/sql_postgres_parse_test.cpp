@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "lint/pg_tree.h"
 #include "sql/postgres/parse.h"
 #include "sql/postgres/split.h"
 
@@ -56,6 +57,26 @@ TEST_CASE("pg parse: a syntax error names the parser's message and position", "[
 
   e = parse_error([] { parse(std::string("SELECT 1;\0", 10)); });
   CHECK(std::string(e.what()) == "the SQL contains a NUL byte (line 1, column 10)");
+}
+
+// Found by the fuzz target offline_sql in CI's run of 2026-12-06: libpg_query
+// copies bytes that are not UTF-8 into its JSON tree, which no JSON reader
+// accepts, and the error ("not JSON") had no position; a revision with such
+// a byte in a CREATE INDEX stopped `upgrade --sql` and `lint` without
+// file:line. They are the parser's error now, at their offset, on every
+// entry to libpg_query, as a UTF-8 server would refuse them.
+TEST_CASE("pg parse: bytes that are not UTF-8 are a parse error at their offset",
+          "[sql][pg][parse]") {
+  const std::string sql = "SELECT 1;\nCREATE INDEX \"a\xff\" ON t (a)";
+  ParseError e = parse_error([&] { parse(sql); });
+  CHECK(e.offset() == 25);
+  CHECK(std::string(e.what()) ==
+        "invalid byte sequence for encoding \"UTF8\": 0xff (the file must be UTF-8) "
+        "(line 2, column 16)");
+  CHECK(parse_error([&] { migrate::sql::postgres::split(sql); }).offset() == 25);
+  CHECK(parse_error([&] { migrate::lint::pg::parse_tree(sql); }).offset() == 25);
+  CHECK(parse_one(sql).is_null());
+  CHECK_NOTHROW(parse("SELECT 'é', \"ü\""));
 }
 
 TEST_CASE("pg split: statements without comments around them or semicolons", "[sql][pg][split]") {

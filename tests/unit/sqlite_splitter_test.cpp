@@ -276,3 +276,21 @@ TEST_CASE("a $name(...) parameter holding a quote, comment or ; is refused", "[s
   CHECK(texts(split_sql("SELECT $a(b.c);\nSELECT 2", 1, "p.sql")) ==
         std::vector<std::string>{"SELECT $a(b.c)", "SELECT 2"});
 }
+
+// Found by the fuzz target sqlite_split in CI's run of 2026-12-06
+// (tests/fuzz/sqlite_split/vtab-before-trigger): after "\n\v" SQLite's
+// tokenizer still reads CREATE TRIGGER, but sqlite3_complete() reads the \v
+// as a word and ends the statement at the body's first ';'. The --sql
+// rewrite drops the space before the statement, and then the same text
+// is a trigger that needs its END: the script did not split again.
+TEST_CASE("a \\v in the space before a statement is refused", "[sqlite][splitter]") {
+  CHECK_THROWS_WITH(split_sql("SELECT 1;\n\n\x0b\nCREATE TRIGGER t;E;", 2, "v.sql"),
+                    Catch::Matchers::StartsWith("v.sql:4: a vertical tab (\\v) in the space "
+                                                "before a statement"));
+  CHECK_THROWS_WITH(split_sql(" \x0b SELECT 1;", 1, "v.sql"),
+                    Catch::Matchers::Contains("replace it with a space"));
+  // Inside a statement (kept in place by the rewrite), in a comment, a
+  // string, and after the last statement, it changes nothing.
+  CHECK(texts(split_sql("SELECT\x0b 1; -- \x0b\nSELECT '\x0b'; \x0b ", 1, "v.sql")) ==
+        std::vector<std::string>{"SELECT\x0b 1", "SELECT '\x0b'"});
+}

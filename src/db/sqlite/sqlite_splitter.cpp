@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <string_view>
+
 #include "sql/position.h"
 #include "sql/sqlite/text.h"
 #include "sql/sqlite/tokenizer.h"
@@ -31,7 +33,10 @@ class Splitter {
     for (std::size_t pos = 0; pos < n;) {
       const RawToken t = sql::sqlite::token_at(sql_, pos);
       pos = t.end;
-      if (t.kind == Kind::space) continue;
+      if (t.kind == Kind::space) {
+        note_vertical_tab(t);
+        continue;
+      }
       if (t.kind == Kind::comment) {
         if (!sql::sqlite::unterminated(sql_, t).empty()) unclosed_comment = t.begin;
         continue;
@@ -43,7 +48,10 @@ class Splitter {
       if (t.kind == Kind::illegal && !sql::sqlite::unterminated(sql_, t).empty())
         unterminated_quote(t);
       if (t.kind == Kind::variable) refuse_ambiguous_parameter(t);
-      if (stmt_start_ == std::string::npos) stmt_start_ = t.begin;
+      if (stmt_start_ == std::string::npos) {
+        refuse_vertical_tab_before_statement();
+        stmt_start_ = t.begin;
+      }
       last_token_end_ = t.end;
     }
     // A comment left open after the last statement is harmless, as it is to
@@ -63,6 +71,7 @@ class Splitter {
     }
     emit();
     segment_start_ = pos + 1;
+    vtab_before_ = std::string::npos;
   }
 
   // Whether the text from the segment start through `end` (exclusive) is a
@@ -119,6 +128,29 @@ class Splitter {
         file_, line_at(t.begin), text));
   }
 
+  // SQLite's tokenizer reads a \v inside a run of spaces as a space, but
+  // sqlite3_complete(), which decides where a statement ends, reads it as a
+  // word: after "\n\v", "CREATE TRIGGER" does not start a trigger to it, so
+  // the body's first ';' ends the statement. Written back by --sql without
+  // the space before it, the same statement is a trigger and splits
+  // differently. So a \v in the space before a statement is refused (in a
+  // statement, the --sql rewrite keeps it where it was; after the last one
+  // it is harmless).
+  void note_vertical_tab(const RawToken& t) {
+    if (stmt_start_ != std::string::npos || vtab_before_ != std::string::npos) return;
+    const std::size_t at = std::string_view(sql_).substr(t.begin, t.end - t.begin).find('\v');
+    if (at != std::string_view::npos) vtab_before_ = t.begin + at;
+  }
+
+  void refuse_vertical_tab_before_statement() {
+    if (vtab_before_ == std::string::npos) return;
+    throw Error(fmt::format(
+        "{}:{}: a vertical tab (\\v) in the space before a statement, which SQLite's tokenizer "
+        "reads as a space and sqlite3_complete() as a word, so the two would end the statement "
+        "in different places; replace it with a space",
+        file_, line_at(vtab_before_)));
+  }
+
   [[noreturn]] void unterminated_quote(const RawToken& t) {
     const std::size_t pos = t.begin;
     std::size_t start = stmt_start_ == std::string::npos ? pos : stmt_start_;
@@ -150,6 +182,7 @@ class Splitter {
   std::size_t segment_start_ = 0;
   std::size_t stmt_start_ = std::string::npos;
   std::size_t last_token_end_ = 0;
+  std::size_t vtab_before_ = std::string::npos;  // a \v in the space since the last statement
   std::size_t line_pos_ = 0;
 };
 

@@ -3,21 +3,24 @@
 #include <fmt/format.h>
 #include <pg_query.h>
 
-#include <memory>
 #include <utility>
 
 #include "sql/position.h"
 #include "sql/postgres/position.h"
+#include "util/strings.h"
 
 namespace migrate::sql::postgres {
 
 namespace {
 
-struct ParseResultFree {
-  void operator()(PgQueryParseResult* r) const {
-    pg_query_free_parse_result(*r);
-    delete r;
-  }
+// Owns libpg_query's result. Allocated before the parse, so that a failed
+// allocation cannot leak a result already made.
+struct OwnedParse {
+  PgQueryParseResult r{};
+  OwnedParse() = default;
+  OwnedParse(const OwnedParse&) = delete;
+  OwnedParse& operator=(const OwnedParse&) = delete;
+  ~OwnedParse() { pg_query_free_parse_result(r); }
 };
 
 }  // namespace
@@ -32,15 +35,24 @@ ParseError ParseError::at_cursor(const char* message, int cursorpos, const std::
   return ParseError(message ? message : "syntax error", byte_offset_of_cursor(sql, cursorpos), sql);
 }
 
-nlohmann::json parse(const std::string& sql) {
+void check_parser_input(const std::string& sql) {
   if (std::size_t nul = sql.find('\0'); nul != std::string::npos)
     throw ParseError("the SQL contains a NUL byte", nul, sql);
-  std::unique_ptr<PgQueryParseResult, ParseResultFree> result(
-      new PgQueryParseResult(pg_query_parse(sql.c_str())));
-  if (const PgQueryError* err = result->error)
+  if (std::size_t bad = util::invalid_utf8_at(sql); bad != std::string::npos)
+    throw ParseError(fmt::format("invalid byte sequence for encoding \"UTF8\": 0x{:02x} (the "
+                                 "file must be UTF-8)",
+                                 static_cast<unsigned char>(sql[bad])),
+                     bad, sql);
+}
+
+nlohmann::json parse(const std::string& sql) {
+  check_parser_input(sql);
+  OwnedParse result;
+  result.r = pg_query_parse(sql.c_str());
+  if (const PgQueryError* err = result.r.error)
     throw ParseError::at_cursor(err->message, err->cursorpos, sql);
   nlohmann::json tree =
-      nlohmann::json::parse(result->parse_tree ? result->parse_tree : "{}", nullptr, false);
+      nlohmann::json::parse(result.r.parse_tree ? result.r.parse_tree : "{}", nullptr, false);
   if (tree.is_discarded() || !tree.is_object())
     throw Error("libpg_query returned a parse tree that is not JSON");
   return tree;

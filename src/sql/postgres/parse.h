@@ -31,6 +31,13 @@ class ParseError : public Error {
   std::size_t offset_;
 };
 
+// Throws ParseError when `sql` cannot go to libpg_query whole: a NUL byte
+// (the C string would end there, and the rest would go unseen) or bytes
+// that are not UTF-8 (the parser copies them into its JSON tree, which no
+// JSON reader accepts; a UTF-8 server refuses them as well). Every entry
+// to libpg_query (parse, parse_tree, split) calls it first.
+void check_parser_input(const std::string& sql);
+
 // The parse tree of `sql`: {"version": N, "stmts": [{"stmt": {"IndexStmt":
 // {...}}, "stmt_location": N, "stmt_len": N}, ...]} (location and length
 // are left out where they are 0). Throws ParseError.

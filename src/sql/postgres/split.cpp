@@ -12,20 +12,23 @@ namespace migrate::sql::postgres {
 
 namespace {
 
-struct SplitResultFree {
-  void operator()(PgQuerySplitResult* r) const {
-    pg_query_free_split_result(*r);
-    delete r;
-  }
+// Owns libpg_query's result (made in place, so nothing can leak between
+// the split and its owner).
+struct OwnedSplit {
+  PgQuerySplitResult r{};
+  OwnedSplit() = default;
+  OwnedSplit(const OwnedSplit&) = delete;
+  OwnedSplit& operator=(const OwnedSplit&) = delete;
+  ~OwnedSplit() { pg_query_free_split_result(r); }
 };
 
 }  // namespace
 
 std::vector<StatementRange> split(const std::string& sql) {
-  if (std::size_t nul = sql.find('\0'); nul != std::string::npos)
-    throw ParseError("the SQL contains a NUL byte", nul, sql);
-  std::unique_ptr<PgQuerySplitResult, SplitResultFree> result(
-      new PgQuerySplitResult(pg_query_split_with_parser(sql.c_str())));
+  check_parser_input(sql);
+  OwnedSplit owned;
+  owned.r = pg_query_split_with_parser(sql.c_str());
+  const PgQuerySplitResult* result = &owned.r;
   if (const PgQueryError* err = result->error)
     throw ParseError::at_cursor(err->message, err->cursorpos, sql);
   // The parser accepted the text, so the lexer does too.
