@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets of tests/fuzz/ (see tests/fuzz/README.md):
-#   scripts/fuzz.sh [SECONDS] [TARGET...]
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     a campaign: SECONDS per target
+#   scripts/fuzz.sh --runs N [TARGET...]      the reproducible run CI makes
 # SECONDS per target (default 15); TARGETs by name (revision_file, url, ...;
-# default all). Builds them with clang in $FUZZ_BUILD_DIR (default
+# default all). --runs N runs exactly N inputs per target with a fixed
+# random seed, from the committed seeds only (not the grown corpus), so
+# the same commit explores the same inputs on every machine: a finding is
+# never luck of the CI run, and a run that passes here passes there. Builds them with clang in $FUZZ_BUILD_DIR (default
 # build-fuzz), one process per target at a time (-jobs is not used, so the
 # run takes one core). Each target starts from its committed seeds
 # (tests/fuzz/<target>/) and the corpus grown by earlier runs
@@ -16,8 +20,15 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-SECONDS_EACH=${1:-15}
-shift || true
+RUNS=
+if [[ ${1:-} == --runs ]]; then
+  RUNS=${2:?--runs needs a number}
+  shift 2
+  SECONDS_EACH=600 # a cap that only a pathologically slow machine reaches
+else
+  SECONDS_EACH=${1:-15}
+  shift || true
+fi
 BUILD=${FUZZ_BUILD_DIR:-build-fuzz}
 ALL=$(cd tests/fuzz && for f in fuzz_*.cpp; do t=${f#fuzz_}; t=${t%.cpp}; [[ $t == support ]] || echo "$t"; done)
 TARGETS=("$@")
@@ -41,12 +52,18 @@ status=0
 printf '%-16s %12s %9s %7s  %s\n' target execs exec/s corpus result
 for t in "${TARGETS[@]}"; do
   corpus="$BUILD/corpus/$t"
+  limits=(-max_total_time="$SECONDS_EACH")
+  if [[ -n $RUNS ]]; then
+    corpus="$BUILD/corpus-ci/$t"
+    rm -rf "$corpus"
+    limits+=(-runs="$RUNS" -seed=1)
+  fi
   mkdir -p "$corpus"
   log="$BUILD/findings/$t.log"
   result=ok
   # -timeout: one input taking 10 s is a finding (a quadratic blow-up);
   # -rss_limit_mb: so is one needing 2 GB.
-  if ! "$BUILD/tests/fuzz/fuzz_$t" -max_total_time="$SECONDS_EACH" -max_len=4096 -timeout=10 \
+  if ! "$BUILD/tests/fuzz/fuzz_$t" "${limits[@]}" -max_len=4096 -timeout=10 \
       -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$BUILD/findings/$t-" \
       "$corpus" "tests/fuzz/$t" >"$log" 2>&1; then
     result="FINDING (see $log)"
