@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "build_paths.h"
 #include "script/revision_header.h"
 #include "util/error.h"
 #include "util/file_io.h"

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "test_paths.h"
 #include "e2e/project_fixture.h"
 
 namespace e2e {

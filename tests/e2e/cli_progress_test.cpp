@@ -1,6 +1,7 @@
 // Issue 12, progress: off a terminal one plain line per finished step and
 // nothing else (tests and docs compare it); on a terminal (run under
 // script(1)) a live line for a step running longer than a second.
+#include "test_paths.h"
 #include "e2e/project_fixture.h"
 
 using Catch::Matchers::Contains;

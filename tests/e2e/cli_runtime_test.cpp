@@ -2,6 +2,7 @@
 // concurrent runners, and the shipped sample project.
 #include <filesystem>
 
+#include "test_paths.h"
 #include "e2e/project_fixture.h"
 #include "support/matchers.h"
 

@@ -7,6 +7,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "test_paths.h"
 #include "e2e/project_fixture.h"
 
 using Catch::Matchers::Contains;

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "test_paths.h"
 #include "e2e/project_fixture.h"
 #include "support/matchers.h"
 #include "support/test_support.h"

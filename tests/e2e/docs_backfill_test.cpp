@@ -3,6 +3,7 @@
 // copied into a project whose base revision creates `users`.
 #include <catch2/catch.hpp>
 
+#include "test_paths.h"
 #include "e2e/project_fixture.h"
 
 using e2e::Project;

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "test_paths.h"
 #include "support/matchers.h"
 #include "support/test_support.h"
 

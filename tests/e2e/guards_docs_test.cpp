@@ -5,6 +5,7 @@
 // applied.
 #include <catch2/catch.hpp>
 
+#include "test_paths.h"
 #include "e2e/project_fixture.h"
 #include "support/matchers.h"
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "test_paths.h"
 #include "e2e/project_fixture.h"
 #include "support/matchers.h"
 

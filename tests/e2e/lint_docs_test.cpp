@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "test_paths.h"
 #include "e2e/project_fixture.h"
 #include "lint/rules.h"
 #include "support/matchers.h"

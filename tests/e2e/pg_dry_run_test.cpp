@@ -4,6 +4,7 @@
 // nothing persists, history included.
 #include <nlohmann/json.hpp>
 
+#include "test_paths.h"
 #include "e2e/pg_fixture.h"
 #include "support/matchers.h"
 #include "util/strings.h"

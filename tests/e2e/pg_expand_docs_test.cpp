@@ -3,6 +3,7 @@
 // contracted and downgraded, and the lines the document quotes appear.
 #include <regex>
 
+#include "test_paths.h"
 #include "e2e/pg_expand_window.h"
 #include "support/matchers.h"
 

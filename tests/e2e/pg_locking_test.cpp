@@ -14,6 +14,7 @@
 #include <pqxx/pqxx>
 #include <thread>
 
+#include "test_paths.h"
 #include "e2e/pg_fixture.h"
 #include "e2e/pg_session_helpers.h"
 #include "support/matchers.h"

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <pqxx/pqxx>
 
+#include "test_paths.h"
 #include "e2e/pg_fixture.h"
 #include "support/matchers.h"
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <random>
 
+#include "test_paths.h"
 #include "e2e/pg_fixture.h"
 #include "e2e/pg_session_helpers.h"
 

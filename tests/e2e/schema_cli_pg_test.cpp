@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "test_paths.h"
 #include "e2e/pg_fixture.h"
 #include "support/matchers.h"
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "test_paths.h"
 #include "e2e/project_fixture.h"
 #include "support/matchers.h"
 

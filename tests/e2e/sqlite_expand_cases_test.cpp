@@ -4,6 +4,7 @@
 // --sql of the three phases.
 #include <filesystem>
 
+#include "test_paths.h"
 #include "e2e/backfill_fixture.h"
 #include "e2e/sqlite_expand_window.h"
 

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "build_paths.h"
 #include "db/postgres/pg_dialect.h"
 #include "db/sqlite/sqlite_dialect.h"
 #include "fuzz_support.h"

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "test_paths.h"
 #include "lint/pg_tree.h"
 #include "sql/postgres/parse.h"
 #include "util/error.h"

@@ -1,6 +1,7 @@
 // Templates: lookup, list-templates, init, and that every shipped template
 // gives a working project (its migrate.yaml loads, its script.sql.tmpl
 // writes revisions that read back).
+#include "test_paths.h"
 #include "script/templates.h"
 
 #include <catch2/catch.hpp>
