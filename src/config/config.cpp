@@ -107,8 +107,11 @@ const std::map<std::string, Setter>& known_keys() {
            throw Error(where + ": `lint_on_upgrade` must be error, warn or off, not '" + v + "'");
          c.lint_on_upgrade = t;
        }},
-      // A mapping, read by load_lint_config() (the loop below hands it over).
+      // Mappings, read by load_lint_config() and read_databases_map() (the
+      // loop below hands them over).
       {"lint", nullptr},
+      {"databases", nullptr},
+      {"databases_file", path_field(&Config::databases_file)},
       {"lock_retries",
        [](Config& c, const std::string& v, const std::string& where) {
          std::string_view t = util::trim(v);
@@ -157,6 +160,19 @@ void check_table_names(const Config& cfg) {
     throw Error(cfg.where("history_table") + ": `history_table` and `version_table` are both '" +
                 cfg.history_table + "'; they must be two different tables");
   }
+}
+
+// `databases_file:` (config/databases.h), read once the whole config is:
+// its entries come after those of `databases:`, and a name in both is an
+// error naming both lines.
+void load_databases_file(Config& cfg) {
+  if (cfg.databases_file.empty()) return;
+  std::error_code ec;
+  if (!fs::is_regular_file(cfg.databases_file, ec))
+    throw Error(cfg.where("databases_file") + ": `databases_file` " + cfg.databases_file +
+                ": no such file");
+  add_databases(cfg.databases, parse_databases_file(util::read_file(cfg.databases_file),
+                                                    cfg.databases_file, cfg.dir));
 }
 
 }  // namespace
@@ -261,6 +277,10 @@ Config parse_config(const std::string& text, const std::string& file,
       cfg.lint = load_lint_config(value, file);
       continue;
     }
+    if (key == "databases") {
+      add_databases(cfg.databases, read_databases_map(value, file, cfg.dir));
+      continue;
+    }
     if (!value.IsScalar()) {
       throw Error(at(file, value.Mark()) + ": `" + key + "` must be a single value, not a " +
                   (value.IsSequence() ? "list" : "mapping"));
@@ -279,6 +299,7 @@ Config parse_config(const std::string& text, const std::string& file,
                 ": `script_location` is not set (the folder holding versions/)");
   }
   check_table_names(cfg);
+  load_databases_file(cfg);
   if (url_override) cfg.database_url = *url_override;
   return cfg;
 }

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "config/databases.h"
 #include "config/lint_config.h"
 
 namespace migrate::config {
@@ -41,6 +42,10 @@ struct Config {
   std::string lint_on_upgrade = "error";
   // The `lint:` section (config/lint_config.h), as written.
   LintConfig lint;
+  // The named targets of `databases:` and `databases_file:` (in that order;
+  // config/databases.h), chosen by --db / --all-databases.
+  std::vector<NamedDatabase> databases;
+  std::string databases_file;  // absolute, or empty
 
   // The 1-based line of each key present in the file, so that a later
   // check (a bad timeout, say) can point at it: see where().
