@@ -78,9 +78,14 @@ int run(int argc, char** argv) {
                "PostgreSQL: keep trying the first connection until the server accepts it, up "
                "to wait_timeout (default 60s); --wait DURATION (e.g. --wait 30s) sets the limit")
       ->option_text("[DURATION]");
+  // Set by a run on many databases for each of its children
+  // (cli/fanout_command.h); not for users, so not in --help.
+  app.add_option("--as-database", ctx.options.as_database)->group("");
+  app.add_option("--report-fd", ctx.options.report_fd)->group("");
   app.footer(
       "Exit codes: 0 done, 1 failed, 2 bad command line, 3 a check found the database not where it "
-      "should be.\nRun 'migrate COMMAND --help' for a command's options.");
+      "should be (with --db/--all-databases: 1 if any database failed, else 3 if any check "
+      "found one, else 0).\nRun 'migrate COMMAND --help' for a command's options.");
 
   Actions actions;
   add_project_commands(app, ctx, actions);
@@ -100,6 +105,7 @@ int run(int argc, char** argv) {
   }
 
   const std::vector<std::string> args = join_wait_values(argc, argv);
+  ctx.options.argv = args;
   std::vector<const char*> arg_ptrs;
   for (const std::string& a : args) arg_ptrs.push_back(a.c_str());
   try {

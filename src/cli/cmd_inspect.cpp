@@ -9,7 +9,9 @@
 
 #include "backfill/checkpoint.h"
 #include "cli/commands.h"
+#include "cli/fanout_command.h"
 #include "cli/format.h"
+#include "cli/target_report.h"
 #include "runner/phases.h"
 #include "runner/step_failures.h"
 #include "util/error.h"
@@ -85,6 +87,7 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
   current->add_flag("--check-heads", c->check_heads, "Exit 3 unless the database is at every head");
   actions[current] = graph_only([&ctx, c] {
     auto heads = known_current(ctx);
+    report(ctx, {{"from", heads}, {"to", heads}});
     RevisionFormatter fmt(ctx.scripts());
     auto script_heads = ctx.scripts().graph().heads();
     bool at_heads = as_set(heads) == as_set(script_heads);
@@ -110,6 +113,8 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
                                     fmt::join(heads, ", "), fmt::join(script_heads, ", ")));
     return exit_now(ctx, 0);
   });
+  actions[current] = fan_out(
+      ctx, add_fanout_options(current, &c->json), [] { return true; }, std::move(actions[current]));
 
   // heads
   struct HeadsArgs {
@@ -241,6 +246,7 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
     const auto& scripts = ctx.scripts();
     auto db = ctx.open_database(/*create_if_missing=*/false);
     auto cur = known_current(ctx, *db);
+    report(ctx, {{"from", cur}, {"to", cur}});
     // A failed non-transactional step may have left the database half
     // changed: worth saying on every status until someone deals with it.
     auto failures = runner::unresolved_failures(db->history());
@@ -344,6 +350,8 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
     }
     return 0;
   };
+  actions[status] = fan_out(
+      ctx, add_fanout_options(status, &s->json), [] { return true; }, std::move(actions[status]));
 }
 
 }  // namespace migrate::cli

@@ -9,6 +9,7 @@
 #include <cstdlib>
 
 #include "cli/commands.h"
+#include "cli/fanout_command.h"
 #include "cli/lint_run.h"
 #include "lint/report.h"
 #include "lint/rules.h"
@@ -131,7 +132,10 @@ void add_lint_command(CLI::App& app, Context& ctx, Actions& actions) {
       ->check(CLI::IsMember({"human", "json", "sarif", "github"}));
   cmd->add_flag("--strict", a->strict, "Exit 1 on warnings too");
   cmd->add_flag("--list-rules", a->list_rules, "List the rules (id, category, severity) and exit");
-  actions[cmd] = [&ctx, a] { return run_lint(ctx, *a); };
+  // With --db/--all-databases: the revisions pending on each database.
+  actions[cmd] = fan_out(
+      ctx, add_fanout_options(cmd, nullptr), [] { return false; },
+      [&ctx, a] { return run_lint(ctx, *a); });
 }
 
 }  // namespace migrate::cli

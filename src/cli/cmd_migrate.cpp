@@ -9,8 +9,10 @@
 #include "cli/backfill_progress.h"
 #include "cli/commands.h"
 #include "cli/dry_run_output.h"
+#include "cli/fanout_command.h"
 #include "cli/lint_gate.h"
 #include "cli/step_ticker.h"
+#include "cli/target_report.h"
 #include "config/duration.h"
 #include "runner/offline.h"
 #include "runner/runner.h"
@@ -46,7 +48,9 @@ void add_move_options(CLI::App* cmd, MoveArgs& a, const char* target_help) {
       "Run the plan's transactional steps in one transaction and roll it back: print each "
       "statement's rows affected and (PostgreSQL) the locks it took and the tables it rewrote; "
       "nothing is committed");
-  cmd->add_flag("--json", a.json, "With --dry-run: print JSON")->needs(dry);
+  cmd->add_flag("--json", a.json,
+                "With --dry-run: print JSON; with --db/--all-databases: one JSON object per "
+                "database");
   dry->excludes(cmd->get_option("--sql"));
   cmd->add_option("--lock-wait", a.lock_wait,
                   "How long to wait for another migrate run on the same database (e.g. 10s, 2min)")
@@ -99,6 +103,7 @@ void read_current_offline(Context& ctx, runner::OfflineWriter& writer) {
 
 int move(Context& ctx, const MoveArgs& a, bool upgrade) {
   // Options are checked before anything is opened or created.
+  if (a.json && !a.dry_run) throw UsageError("--json needs --dry-run (or --db/--all-databases)");
   const std::chrono::milliseconds wait = lock_wait(a.lock_wait);
   const auto& scripts = ctx.scripts();
   if (a.sql) {
@@ -119,6 +124,7 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
         "a FROM:TO range ('{}') is only for --sql; online, the database says where it is",
         a.target));
   auto db = ctx.open_database(/*create_if_missing=*/true);
+  if (reporting(ctx)) report(ctx, {{"from", db->current_heads()}, {"steps", 0}});
   // A live line on a terminal for a step that runs long (stderr, as the
   // backfill's); nothing otherwise.
   StepTicker ticker(ctx.err, &ctx.err == &std::cerr && isatty(2));
@@ -131,6 +137,7 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
         fmt::format_to(std::back_inserter(line), "  ({:.1f} ms)\n", r.duration_ms);
         ctx.out << line;
         ctx.out.flush();
+        report(ctx, {{"step", 1}});
       },
       wait);
   runner::ChangedFiles changed;
@@ -158,6 +165,7 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
   });
   if (upgrade) runner.set_upgrade_check(make_upgrade_gate(ctx));
   auto done = upgrade ? runner.upgrade(a.target) : runner.downgrade(a.target);
+  if (reporting(ctx)) report(ctx, {{"to", db->current_heads()}});
   for (const auto& id : runner.waiting_contracts())
     ctx.out << fmt::format(
         "Stopped before contract {} ({}): it drops what the old application still uses. Once "
@@ -181,12 +189,16 @@ void add_migrate_commands(CLI::App& app, Context& ctx, Actions& actions) {
   upgrade->add_option("--max-replica-lag", up->max_replica_lag,
                       "Backfills (PostgreSQL): pause between batches while a standby's replay "
                       "lag (pg_stat_replication) is above DURATION, e.g. 10s");
-  actions[upgrade] = [&ctx, up] { return move(ctx, *up, true); };
+  actions[upgrade] = fan_out(
+      ctx, add_fanout_options(upgrade, &up->json), [up] { return up->dry_run; },
+      [&ctx, up] { return move(ctx, *up, true); });
 
   auto down = std::make_shared<MoveArgs>();
   auto* downgrade = app.add_subcommand("downgrade", "Revert the database to an earlier revision");
   add_move_options(downgrade, *down, "Target: base, a revision id or prefix, -N, label@-N, ...");
-  actions[downgrade] = [&ctx, down] { return move(ctx, *down, false); };
+  actions[downgrade] = fan_out(
+      ctx, add_fanout_options(downgrade, &down->json), [down] { return down->dry_run; },
+      [&ctx, down] { return move(ctx, *down, false); });
 
   struct StampArgs {
     std::vector<std::string> targets;
@@ -225,8 +237,10 @@ void add_migrate_commands(CLI::App& app, Context& ctx, Actions& actions) {
     }
     const std::chrono::milliseconds wait = lock_wait(st->lock_wait);
     auto db = ctx.open_database(true);
+    if (reporting(ctx)) report(ctx, {{"from", db->current_heads()}});
     runner::Runner runner(*db, scripts, nullptr, wait);
     auto ops = runner.stamp(st->targets, st->purge);
+    if (reporting(ctx)) report(ctx, {{"to", db->current_heads()}});
     for (const auto& op : ops) {
       switch (op.kind) {
         case graph::VersionOp::kInsert:
@@ -243,6 +257,8 @@ void add_migrate_commands(CLI::App& app, Context& ctx, Actions& actions) {
     if (ops.empty()) ctx.out << "Nothing to do: the version table already says that.\n";
     return 0;
   };
+  actions[stamp] = fan_out(
+      ctx, add_fanout_options(stamp, nullptr), [] { return false; }, std::move(actions[stamp]));
 }
 
 }  // namespace migrate::cli

@@ -8,7 +8,9 @@
 #include "backend/backend.h"
 #include "backend/source.h"
 #include "cli/commands.h"
+#include "cli/fanout_command.h"
 #include "cli/schema_sources.h"
+#include "cli/target_report.h"
 #include "runner/phases.h"
 #include "schema/diff.h"
 #include "util/error.h"
@@ -83,6 +85,7 @@ int run_check(Context& ctx, const std::string& dev_url) {
     auto db = ctx.open_database(/*create_if_missing=*/false);
     current = db->current_heads();
   }
+  report(ctx, {{"from", current}, {"to", current}});
   std::sort(heads.begin(), heads.end());
   std::sort(current.begin(), current.end());
   auto sc = source_context(ctx, dev_url, true);
@@ -168,7 +171,9 @@ void add_schema_commands(CLI::App& app, Context& ctx, Actions& actions) {
       "Exit 3 when the database is not at its heads, has drifted from rev:heads, or schema_file "
       "differs from rev:heads (an autogenerate is due)");
   check->add_option("--dev-url", *dev_url, "Scratch database (default: dev_url, else temporary)");
-  actions[check] = [&ctx, dev_url] { return run_check(ctx, *dev_url); };
+  actions[check] = fan_out(
+      ctx, add_fanout_options(check, nullptr), [] { return false; },
+      [&ctx, dev_url] { return run_check(ctx, *dev_url); });
 }
 
 }  // namespace migrate::cli

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/fanout_command.h"
 #include "config/duration.h"
 #include "runner/checksums.h"
 #include "runner/runner.h"
@@ -129,7 +130,9 @@ void add_validate_command(CLI::App& app, Context& ctx, Actions& actions) {
                   "With --accept: how long to wait for another migrate run on the same database "
                   "(e.g. 10s)")
       ->capture_default_str();
-  actions[cmd] = [&ctx, a] { return validate(ctx, *a); };
+  actions[cmd] = fan_out(
+      ctx, add_fanout_options(cmd, &a->json), [] { return true; },
+      [&ctx, a] { return validate(ctx, *a); });
 }
 
 }  // namespace migrate::cli

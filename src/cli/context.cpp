@@ -14,6 +14,10 @@ const config::Config& Context::config() {
     std::optional<std::string> url;
     if (!options.url.empty()) url = options.url;
     config_ = config::load_config(config::config_path(cli_path), url);
+    if (!options.as_database.empty()) {
+      if (url) throw UsageError("--url and --as-database name two databases; give one");
+      config_->database_url = config::find_database(config_->databases, options.as_database).url;
+    }
   }
   return *config_;
 }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 #include "db/database.h"
@@ -21,6 +22,13 @@ struct GlobalOptions {
   // for a bare flag) = wait for wait_timeout, else config::kDefaultWaitTimeout.
   std::string wait;
   static constexpr const char* kWaitFlagAlone = "true";
+  // The command line as parsed (after --wait's value is joined), which a run
+  // on many databases repeats for each (cli/fanout_command.h).
+  std::vector<std::string> argv;
+  // Hidden, set by that parent for each child: the database of `databases:`
+  // to run on instead of database_url, and where to report (target_report.h).
+  std::string as_database;
+  int report_fd = -1;
 };
 
 class Context {
