@@ -82,8 +82,11 @@ Checkpoint Engine::start(const std::vector<db::Statement>& first_statements, boo
   // The row estimate of a first start is read before its transaction: on
   // SQLite it is a count of every row, which every writer would wait for
   // under BEGIN IMMEDIATE's write lock. Only progress reads it.
+  // It is outside the retries below, and optional: a conflict (a busy
+  // database, a lock or statement timeout) leaves the run without an
+  // estimate rather than failing it.
   std::optional<long long> estimate;
-  {
+  try {
     db::WorkOptions autocommit;
     autocommit.transaction = false;
     auto read = db_.begin_work(autocommit);
@@ -91,6 +94,10 @@ Checkpoint Engine::start(const std::vector<db::Statement>& first_statements, boo
       auto est = read->exec(sql_->estimate_rows_sql());
       if (!est.rows.empty() && est.rows[0][0]) estimate = std::stoll(*est.rows[0][0]);
     }
+  } catch (const db::WorkConflict& e) {
+    if (events_.note)
+      events_.note(fmt::format("backfill of {}: the row estimate hit a {}; going on without it",
+                               spec_.table, conflict_name(e.kind)));
   }
   for (int attempt = 1;; ++attempt) {
     try {
@@ -144,31 +151,41 @@ namespace {
 class BatchSettings {
  public:
   BatchSettings(db::Database& db, const BatchSql& sql) : db_(db) {
-    for (auto& s : sql.batch_settings()) {
-      if (s.only_if) {
-        auto c = autocommit().exec(s.only_if->first);
-        if (c.rows.empty() || c.rows[0][0] != s.only_if->second) continue;
+    try {
+      for (auto& s : sql.batch_settings()) {
+        if (s.only_if) {
+          auto c = autocommit().exec(s.only_if->first);
+          if (c.rows.empty() || c.rows[0][0] != s.only_if->second) continue;
+        }
+        auto r = autocommit().exec(s.read);
+        if (r.rows.empty() || !r.rows[0][0]) continue;
+        autocommit().exec(s.set(s.value));
+        restore_.push_back(s.set(*r.rows[0][0]));
       }
-      auto r = autocommit().exec(s.read);
-      if (r.rows.empty() || !r.rows[0][0]) continue;
-      autocommit().exec(s.set(s.value));
-      restore_.push_back(s.set(*r.rows[0][0]));
+    } catch (...) {
+      // No destructor runs for a constructor that throws: the settings
+      // already changed go back here.
+      restore();
+      throw;
     }
   }
-  ~BatchSettings() {
-    for (const auto& sql : restore_) {
-      try {
-        autocommit().exec(sql);
-      } catch (const std::exception&) {
-        // A setting lives only as long as the connection: nothing to undo
-        // in the database.
-      }
-    }
-  }
+  ~BatchSettings() { restore(); }
   BatchSettings(const BatchSettings&) = delete;
   BatchSettings& operator=(const BatchSettings&) = delete;
 
  private:
+  void restore() noexcept {
+    for (const auto& sql : restore_) {
+      try {
+        autocommit().exec(sql);
+      } catch (...) {
+        // A setting lives only as long as the connection: nothing to undo
+        // in the database.
+      }
+    }
+    restore_.clear();
+  }
+
   db::Work& autocommit() {
     db::WorkOptions o;
     o.transaction = false;

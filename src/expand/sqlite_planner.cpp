@@ -39,7 +39,7 @@ class SqlitePlanner {
       if (p.from.not_null && !p.from.default_expr) relaxed_.push_back(p.from.name);
     for (const auto& d : c_.dropped)
       if (d.column.not_null && !d.column.default_expr) relaxed_.push_back(d.column.name);
-    if (!relaxed_.empty()) relaxed_sql_ = relax_not_null(c_.table.sql, relaxed_);
+    if (!relaxed_.empty()) relaxed_sql_ = relax_not_null(c_.table.sql, relaxed_, &uncut_);
   }
 
   Phases run(const std::string& message) {
@@ -70,10 +70,16 @@ class SqlitePlanner {
   }
 
   void refuse() const {
-    if (!relaxed_.empty() && relaxed_sql_ == c_.table.sql)
-      refused(c_.pairs.empty() ? *c_.dropped.front().op : *c_.pairs.front().op,
-              "of a NOT NULL column without a default whose NOT NULL is not in the table's "
-              "CREATE TABLE text where migrate can make it nullable for the window");
+    // Each column that must be nullable in the window, and is not, refuses
+    // its own operation (not only when none could be relaxed).
+    auto not_relaxed = [&](const PlanOp& op, const std::string& col) {
+      if (std::find(uncut_.begin(), uncut_.end(), col) != uncut_.end())
+        refused(op, "of column " + col +
+                        ", NOT NULL without a default, whose NOT NULL is not in the table's "
+                        "CREATE TABLE text where migrate can make it nullable for the window");
+    };
+    for (const auto& p : c_.pairs) not_relaxed(*p.op, p.from.name);
+    for (const auto& d : c_.dropped) not_relaxed(*d.op, d.column.name);
     auto dropped_by = [&](const PlanOp& op, const std::string& col) {
       for (const auto& v : schema_.views)
         if (sql::sqlite::mentions(v.definition, c_.table.name.name) &&
@@ -435,6 +441,7 @@ class SqlitePlanner {
   SqliteRebuild rebuild_;
   std::vector<std::string> relaxed_;  // NOT NULL columns nullable in the window
   std::string relaxed_sql_;           // the table's CREATE TABLE text with them nullable
+  std::vector<std::string> uncut_;    // of relaxed_, those whose NOT NULL was not found
 };
 
 }  // namespace

@@ -20,8 +20,12 @@ namespace migrate::expand {
 // of each of `columns` (matched as SQLite folds names) removed: its `NOT`
 // token is dropped, leaving SQLite's no-op `NULL` constraint (and any
 // CONSTRAINT name or ON CONFLICT clause still valid). Only the column's own
-// top-level constraints change; a CHECK (x IS NOT NULL) stays.
+// top-level constraints change; a CHECK (x IS NOT NULL) stays. `uncut`,
+// when given, receives each of `columns` that had no NOT NULL to remove in
+// the text (the caller must refuse: the column would stay NOT NULL in the
+// window, and the new version's inserts would fail).
 std::string relax_not_null(const std::string& create_table,
-                           const std::vector<std::string>& columns);
+                           const std::vector<std::string>& columns,
+                           std::vector<std::string>* uncut = nullptr);
 
 }  // namespace migrate::expand

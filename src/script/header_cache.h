@@ -95,6 +95,13 @@ class HeaderCache {
 
   // A cache that is never read or written.
   HeaderCache() = default;
+  // Not copyable: the slots are views into bytes_, and a copy's would point
+  // into the original. A move keeps them valid (a cache with entries is
+  // far past the short-string buffer, so its bytes stay where they were).
+  HeaderCache(const HeaderCache&) = delete;
+  HeaderCache& operator=(const HeaderCache&) = delete;
+  HeaderCache(HeaderCache&&) noexcept = default;
+  HeaderCache& operator=(HeaderCache&&) noexcept = default;
   // Reads <script_location>/.migrate-cache/headers, if any and valid. Never
   // throws. With MIGRATE_NO_CACHE set (and not "0"), the cache is disabled.
   static HeaderCache open(const std::string& script_location);

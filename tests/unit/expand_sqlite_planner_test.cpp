@@ -210,6 +210,12 @@ TEST_CASE("sqlite planner: NOT NULL is made nullable only where the column says 
   CHECK(migrate::expand::relax_not_null(sql, {"A", "aa"}) ==
         "CREATE TABLE t (\n  id INTEGER PRIMARY KEY,\n  \"a\" TEXT CONSTRAINT a_nn NULL ON "
         "CONFLICT ABORT CHECK (a IS NOT NULL),\n  aa TEXT NULL,\n  b TEXT NOT NULL\n)");
+  // A column whose NOT NULL is not in the text (or that is not there) is
+  // reported, each one, so the planner refuses its operation even when
+  // another column could be relaxed.
+  std::vector<std::string> uncut;
+  migrate::expand::relax_not_null(sql, {"aa", "zz", "id"}, &uncut);
+  CHECK(uncut == std::vector<std::string>{"zz", "id"});
 }
 
 TEST_CASE("sqlite planner: what no rebuild makes safe is refused with the plan's line",

@@ -151,6 +151,31 @@ TEST_CASE("a failing statement rolls back its whole step and names file:line",
   CHECK(db->current_heads() == Rows{"a1"});
 }
 
+// The pragma is not undone by the rollback: a step that failed between
+// `PRAGMA writable_schema = ON` and its RESET (expand/contract's NOT NULL
+// relax does this on SQLite) left the connection able to rewrite
+// sqlite_schema in whatever ran on it next.
+TEST_CASE("a failed step leaves no writable_schema behind on its connection",
+          "[sqlite][database]") {
+  TempDir dir;
+  std::string path = dir / "app.db";
+  auto db = open_db(path);
+  db->run_step(step("a1", "CREATE TABLE t (id INTEGER);", {insert("a1")}), {});
+  CHECK_THAT(error_of([&] {
+               db->run_step(step("b2", "PRAGMA writable_schema = ON;\nINSERT INTO nope VALUES (1);",
+                                 {update("a1", "b2")}),
+                            {"a1"});
+             }),
+             Catch::Contains("no such table: nope"));
+  CHECK_THAT(error_of([&] {
+               db->run_step(step("c3", "UPDATE sqlite_schema SET sql = sql WHERE 0;",
+                                 {update("a1", "c3")}),
+                            {"a1"});
+             }),
+             Catch::Contains("may not be modified"));
+  CHECK(db->current_heads() == Rows{"a1"});
+}
+
 TEST_CASE("triggers, queries and comment-only tails run as SQLite reads them",
           "[sqlite][database]") {
   TempDir dir;

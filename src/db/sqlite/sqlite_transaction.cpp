@@ -15,9 +15,18 @@ Transaction::~Transaction() {
   // only roll back what is still open. A destructor must not throw, and a
   // failed ROLLBACK leaves nothing better to do than to let the connection's
   // close discard the transaction.
-  if (done_ || !conn_.in_transaction()) return;
+  if (done_) return;
   try {
-    conn_.cached("ROLLBACK").run();
+    if (conn_.in_transaction()) conn_.cached("ROLLBACK").run();
+  } catch (...) {
+  }
+  // A step that failed between `PRAGMA writable_schema = ON` and its RESET
+  // (expand/contract's NOT NULL relax, expand/sqlite_planner.cpp) would
+  // leave this connection able to write sqlite_schema for whatever runs
+  // next on it (migrate's history row): the pragma is not undone by the
+  // rollback. RESET also makes the connection read the schema again.
+  try {
+    conn_.cached("PRAGMA writable_schema = RESET").run();
   } catch (...) {
   }
 }
