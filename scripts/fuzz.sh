@@ -4,10 +4,12 @@
 #   scripts/fuzz.sh --runs N [TARGET...]      the reproducible run CI makes
 # SECONDS per target (default 15); TARGETs by name (revision_file, url, ...;
 # default all). --runs N runs exactly N inputs per target with a fixed
-# random seed, from the committed seeds only (not the grown corpus), so
-# the same commit explores the same inputs on every machine: a finding is
-# never luck of the CI run, and a run that passes here passes there. Builds them with clang in $FUZZ_BUILD_DIR (default
-# build-fuzz), one process per target at a time (-jobs is not used, so the
+# random seed, from the committed seeds only (not the grown corpus): the
+# run no longer depends on the machine's speed, a random seed or what
+# earlier runs grew, so a commit meets (nearly) the same inputs wherever it
+# runs. Not byte for byte: libFuzzer's coverage feedback keeps a few
+# different inputs from run to run. Builds them with clang in
+# $FUZZ_BUILD_DIR (default build-fuzz), one process per target at a time (-jobs is not used, so the
 # run takes one core). Each target starts from its committed seeds
 # (tests/fuzz/<target>/) and the corpus grown by earlier runs
 # ($FUZZ_BUILD_DIR/corpus/<target>/, new inputs go there, never into the

@@ -7,9 +7,9 @@
 #  2. the fuzz targets (tests/fuzz/, clang, libFuzzer + ASan + UBSan) in
 #     $BUILD_DIR-fuzz, each for MIGRATE_TEST_FUZZ_RUNS inputs (default
 #     20000) from its committed seeds with a fixed random seed
-#     (scripts/fuzz.sh --runs): the same inputs on every machine, so the
-#     result is the commit's, not the run's luck (campaigns that look for
-#     new findings are scripts/fuzz.sh SECONDS, by hand);
+#     (scripts/fuzz.sh --runs): nearly the same inputs on every machine,
+#     so the result is the commit's, not the run's luck (campaigns that
+#     look for new findings are scripts/fuzz.sh SECONDS, by hand);
 #  3. the sanitizer build (ASan + UBSan, Debug, -Werror) in $BUILD_DIR-sanitize:
 #     runs the unit and the SQLite end-to-end tests under it (ctest labels
 #     `unit` and `e2e-sqlite`; tests/CMakeLists.txt). Any sanitizer report

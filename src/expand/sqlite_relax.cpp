@@ -11,8 +11,7 @@ namespace migrate::expand {
 using sql::sqlite::fold;
 using sql::sqlite::Token;
 
-std::string relax_not_null(const std::string& create_table,
-                           const std::vector<std::string>& columns,
+std::string relax_not_null(const std::string& create_table, const std::vector<std::string>& columns,
                            std::vector<std::string>* uncut) {
   const std::vector<Token> t = sql::sqlite::tokenize(create_table);
   std::size_t open = 0;

@@ -24,8 +24,7 @@ namespace migrate::expand {
 // when given, receives each of `columns` that had no NOT NULL to remove in
 // the text (the caller must refuse: the column would stay NOT NULL in the
 // window, and the new version's inserts would fail).
-std::string relax_not_null(const std::string& create_table,
-                           const std::vector<std::string>& columns,
+std::string relax_not_null(const std::string& create_table, const std::vector<std::string>& columns,
                            std::vector<std::string>* uncut = nullptr);
 
 }  // namespace migrate::expand
