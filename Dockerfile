@@ -45,12 +45,14 @@ FROM debian:bookworm-slim
 # (libpg_query is linked statically); those of the PostgreSQL module
 # (lib/migrate/migrate_postgres.so, dlopen'ed for postgresql:// URLs only,
 # so they do not show in the binary's readelf -d NEEDED): libpqxx-6.4.so and
-# libpq.so.5; and ca-certificates for
-# sslrootcert=/etc/ssl/certs/ca-certificates.crt.
+# libpq.so.5; ca-certificates for
+# sslrootcert=/etc/ssl/certs/ca-certificates.crt; and graphviz, whose `dot`
+# program `migrate graph|erd --format svg` runs (the other formats need
+# nothing).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       libpqxx-6.4 libpq5 libsqlite3-0 libyaml-cpp0.7 libfmt9 \
-      libssl3 libstdc++6 ca-certificates \
+      libssl3 libstdc++6 ca-certificates graphviz \
  && rm -rf /var/lib/apt/lists/*
 
 # bin/migrate, lib/migrate/migrate_postgres.so and share/migrate/templates

@@ -6,12 +6,17 @@ set -euo pipefail
 BUILD_PKGS=(cmake g++ make pkg-config libcli11-dev libyaml-cpp-dev libsqlite3-dev libssl-dev
             libfmt-dev nlohmann-json3-dev catch2 libpqxx-dev libpg-query-dev libprotobuf-c-dev
             sqlite3)
+# Installed always (the tests need them too). graphviz: at run time,
+# `migrate graph|erd --format svg` runs its `dot` (every other format needs
+# nothing); the tests render every DOT picture with it, and
+# scripts/docs-pictures.sh draws docs/img/ with it.
+RUNTIME_PKGS=(graphviz)
 # jq: the pipeline examples of docs/ci-cd.md, which ctest docs/examples runs.
 # clang and its runtimes (libFuzzer): the fuzz targets (scripts/fuzz.sh) only.
 TEST_PKGS=(postgresql postgresql-client python3-alembic python3-psycopg2 python3-sqlalchemy jq
            clang libclang-rt-14-dev)
 
-want=("${BUILD_PKGS[@]}")
+want=("${BUILD_PKGS[@]}" "${RUNTIME_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PKGS[@]}"); fi
 
 missing=()

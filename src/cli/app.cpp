@@ -96,6 +96,7 @@ int run(int argc, char** argv) {
   add_validate_command(app, ctx, actions);
   add_lint_command(app, ctx, actions);
   add_log_command(app, ctx, actions);
+  add_picture_commands(app, ctx, actions);
   // CLI11 lists a parent's options only in the parent's help; every
   // command's --help says which global options it also takes.
   for (CLI::App* sub : app.get_subcommands({})) {

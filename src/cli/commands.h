@@ -25,5 +25,7 @@ void add_validate_command(CLI::App& app, Context& ctx,
                           Actions& actions);                           // validate
 void add_lint_command(CLI::App& app, Context& ctx, Actions& actions);  // lint
 void add_log_command(CLI::App& app, Context& ctx, Actions& actions);   // log
+void add_picture_commands(CLI::App& app, Context& ctx,
+                          Actions& actions);  // graph, erd
 
 }  // namespace migrate::cli
