@@ -44,8 +44,13 @@ class LaneDrawing {
       }
     if (col == lanes_.size()) {
       // A head: a new lane. Right below a base whose lane ended in the same
-      // column, a blank line keeps the two from reading as one line.
-      if (base_ended_at_ == col) row("");
+      // column, a row with that column empty (the other lanes go on) keeps
+      // the two from reading as one line.
+      if (base_ended_at_ == col) {
+        std::string s = blank(lanes_.size());
+        for (std::size_t i = 0; i < lanes_.size(); ++i) s[2 * i] = '|';
+        row(s);
+      }
       lanes_.push_back(id);
     }
     base_ended_at_ = kNone;
