@@ -13,8 +13,9 @@ BUILD_PKGS=(cmake g++ make pkg-config libcli11-dev libyaml-cpp-dev libsqlite3-de
 RUNTIME_PKGS=(graphviz)
 # jq: the pipeline examples of docs/ci-cd.md, which ctest docs/examples runs.
 # clang and its runtimes (libFuzzer): the fuzz targets (scripts/fuzz.sh) only.
+# pgbouncer: the tests through a pooler in transaction mode (scripts/pgbouncer.sh).
 TEST_PKGS=(postgresql postgresql-client python3-alembic python3-psycopg2 python3-sqlalchemy jq
-           clang libclang-rt-14-dev)
+           clang libclang-rt-14-dev pgbouncer)
 
 want=("${BUILD_PKGS[@]}" "${RUNTIME_PKGS[@]}")
 if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PKGS[@]}"); fi

@@ -42,6 +42,9 @@ db::SessionSettings Context::session() {
   s.lock_timeout = c.lock_timeout;
   s.statement_timeout = c.statement_timeout;
   s.lock_retries = c.lock_retries.value_or(config::kDefaultLockRetries);
+  s.pooler = c.pooler;
+  // Checked at load.
+  s.run_lock_lease = config::parse_duration_ms(c.run_lock_lease).value_or(s.run_lock_lease);
   // Waiting is asked for by --wait, or by a wait_timeout in the file (a
   // container's config says so once instead of on every command line).
   std::string wait = c.wait_timeout;

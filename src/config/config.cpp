@@ -83,6 +83,26 @@ Setter duration_field(std::string Config::*field, const char* key) {
   };
 }
 
+// `pooler:` and `run_lock_lease:` (the run lock behind PgBouncer).
+Setter pooler_field() {
+  return [](Config& c, const std::string& v, const std::string& where) {
+    std::string t(util::trim(v));
+    if (t != "auto" && t != "transaction" && t != "session")
+      throw Error(where + ": `pooler` must be auto, transaction or session, not '" + v + "'");
+    c.pooler = t;
+  };
+}
+
+Setter run_lock_lease_field() {
+  return [](Config& c, const std::string& v, const std::string& where) {
+    auto ms = parse_duration(v);
+    if (!ms) throw Error(where + ": " + bad_duration_message("run_lock_lease", v, "s"));
+    // Renewed every third of it: shorter would be renewals without pause.
+    if (*ms < 1000) throw Error(where + ": `run_lock_lease` must be at least 1s, not '" + v + "'");
+    c.run_lock_lease = std::string(util::trim(v));
+  };
+}
+
 const std::map<std::string, Setter>& known_keys() {
   static const std::map<std::string, Setter> keys = {
       {"script_location", path_field(&Config::script_location)},
@@ -107,6 +127,8 @@ const std::map<std::string, Setter>& known_keys() {
            throw Error(where + ": `lint_on_upgrade` must be error, warn or off, not '" + v + "'");
          c.lint_on_upgrade = t;
        }},
+      {"pooler", pooler_field()},
+      {"run_lock_lease", run_lock_lease_field()},
       // Mappings, read by load_lint_config() and read_databases_map() (the
       // loop below hands them over).
       {"lint", nullptr},

@@ -37,6 +37,11 @@ struct Config {
   // How long to wait for the database to accept the first connection
   // (config::parse_duration syntax; empty = do not wait unless --wait is given).
   std::string wait_timeout;
+  // PostgreSQL behind a connection pooler: `pooler: auto|transaction|session`
+  // (checked at load; db::SessionSettings::pooler says what each means),
+  // and the run lock's lease in transaction mode (a duration of at least 1s).
+  std::string pooler = "auto";
+  std::string run_lock_lease = "30s";
   // `lint_on_upgrade: error|warn|off` (checked at load): what `upgrade` does
   // when the linter finds an error in a step it is about to run.
   std::string lint_on_upgrade = "error";

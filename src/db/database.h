@@ -72,6 +72,14 @@ struct SessionSettings {
   int lock_retries = 3;
   // How long to keep trying the first connection; 0 = try once.
   std::chrono::milliseconds connect_wait{0};
+  // PostgreSQL behind a connection pooler (migrate.yaml `pooler:`):
+  // "transaction" (PgBouncer's transaction mode: a lease row for the run
+  // lock, SET LOCAL only), "session" (every connection keeps its server
+  // session: the advisory lock), or "auto" (transaction when the server's
+  // session is not the one the connection announced, else session).
+  std::string pooler = "auto";
+  // The run lock's lease in transaction mode (pg_lease_lock.h).
+  std::chrono::milliseconds run_lock_lease{30000};
 };
 
 // A row of the history table.

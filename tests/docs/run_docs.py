@@ -26,6 +26,9 @@ Convention (docs/README.md, "Examples are tests"):
     page's commands run with $DATABASE_URL naming a new, empty database on
     the test server ($MIGRATE_TEST_PG_URL), dropped at the end. Without a
     test server the rest of the page is not run, and the runner says so.
+    `<!-- docs-test: postgres pgbouncer -->`: the same database, reached
+    through the test PgBouncer ($MIGRATE_TEST_PGBOUNCER_URL, transaction
+    mode; shown as postgresql://app@pgbouncer:6432/app).
 Every block is accounted for: a fenced block of another language that
 shows a `migrate` command must be run (console, exec), be marked skip, or
 carry the mark of the test that runs it (see OTHER_RUNNERS); an indented
@@ -129,12 +132,15 @@ class Session:
         self.root = tempfile.mkdtemp(prefix="migrate-docs-")
         self.cwd = self.root
         self.pg_url = None  # the page's own database, once a `postgres` mark made it
+        self.bouncer_url = None  # the same through PgBouncer (`postgres pgbouncer`)
         self.server = os.environ.get("MIGRATE_TEST_PG_URL", "")
+        self.bouncer = os.environ.get("MIGRATE_TEST_PGBOUNCER_URL", "")
         bindir = os.path.dirname(os.path.abspath(migrate))
         self.env = dict(os.environ, REPO=repo, PATH=bindir + os.pathsep + os.environ["PATH"],
                         COLUMNS="100", TZ="UTC", LC_ALL="C.UTF-8")
         for k in ("DATABASE_URL", "MIGRATE_CONFIG", "MIGRATE_NO_CACHE", "PGPASSWORD",
-                  "MIGRATE_TEST_PG_URL", "MIGRATE_TEST_PG_DIR", "MIGRATE_TEST_PG_PASSWORD"):
+                  "MIGRATE_TEST_PG_URL", "MIGRATE_TEST_PG_DIR", "MIGRATE_TEST_PG_PASSWORD",
+                  "MIGRATE_TEST_PGBOUNCER_URL", "MIGRATE_TEST_PGBOUNCER_DIR"):
             self.env.pop(k, None)
 
     def to_real(self, text):
@@ -142,6 +148,9 @@ class Session:
 
     def to_page(self, text):
         text = text.replace(self.root, "/tmp")
+        if self.bouncer_url:
+            text = text.replace(self.redacted(self.bouncer_url),
+                                "postgresql://app@pgbouncer:6432/app")
         if self.pg_url:
             text = text.replace(self.redacted(self.pg_url), "postgresql://app@db/app")
         return text
@@ -151,10 +160,11 @@ class Session:
         """The URL as migrate prints it: the password as ***."""
         return re.sub(r"(//[^:/@]*:)[^@]*@", r"\1***@", url)
 
-    def use_postgres(self):
-        """A new database on the test server for the rest of the page;
-        False when there is no test server."""
-        if not self.server:
+    def use_postgres(self, through=""):
+        """A new database on the test server for the rest of the page
+        (`through` "pgbouncer": reached through the test PgBouncer); False
+        when there is no test server (or PgBouncer)."""
+        if not self.server or (through == "pgbouncer" and not self.bouncer):
             return False
         name = "docs_%d" % random.randrange(10**9)
         subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", self.server, "-c",
@@ -162,6 +172,10 @@ class Session:
         self.pg_name = name
         self.pg_url = re.sub(r"/[^/?]*(\?|$)", "/" + name + r"\1", self.server, count=1)
         self.env["DATABASE_URL"] = self.pg_url
+        if through == "pgbouncer":
+            self.bouncer_url = re.sub(r"/[^/?]*(\?|$)", "/" + name + r"\1", self.bouncer,
+                                      count=1)
+            self.env["DATABASE_URL"] = self.bouncer_url
         return True
 
     def run(self, command, check=False):
@@ -248,9 +262,10 @@ def run_page(path, migrate, repo, update):
             if mark in ("skip", "elsewhere"):
                 continue
             if mark == "postgres":
-                if not s.use_postgres():
+                if not s.use_postgres(arg):
                     print("%s:%d: the rest of the page needs the PostgreSQL test server "
-                          "($MIGRATE_TEST_PG_URL): not run" % (path, line))
+                          "($MIGRATE_TEST_PG_URL%s): not run"
+                          % (path, line, ", $MIGRATE_TEST_PGBOUNCER_URL" if arg else ""))
                     break
                 continue
             if mark == "run":

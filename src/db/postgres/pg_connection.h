@@ -43,6 +43,10 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   const std::string& describe() const { return describe_; }
+  // The server process id the server announced at connect (libpq's
+  // PQbackendPID). A pooler in between (PgBouncer) announces one of its own,
+  // which differs from the server's pg_backend_pid().
+  int announced_pid() const { return conn_ ? conn_->backendpid() : 0; }
 
   // Runs `sql` (one or more statements) in autocommit, one round trip.
   // Throws pqxx::sql_error with the SQLSTATE for every server error

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "db/postgres/pg_lease_lock.h"
 #include "db/postgres/pg_lock.h"
 #include "db/postgres/pg_lock_wait.h"
 #include "db/postgres/pg_row_count.h"
@@ -109,19 +110,39 @@ PostgresDatabase::PostgresDatabase(OpenOptions options)
       dialect_(options_.session),
       conn_(options_.target, options_.session.connect_wait),
       rng_(std::random_device{}()) {
-  // One round trip for both:
+  const std::string& pooler = options_.session.pooler;
+  const int announced = conn_.announced_pid();
+  // One round trip for all of them:
   //  - Without a configured schema, pin the one search_path resolves to now,
   //    so that a step changing search_path cannot send the version change to
   //    another table, and so every statement names the same table.
+  //  - Whether a pooler sits in between: its announced process id is its
+  //    own, not the server's.
   //  - If migrate dies (killed, OOM, a lost container) while a step's
   //    statement runs, the server would go on to run the rest of the step's
   //    message, COMMIT included, and only then find the client gone. With
   //    client_connection_check_interval (PostgreSQL 14+) it checks the socket
-  //    every second while a statement runs and rolls the step back.
-  pqxx::result r = conn_.query(
-      "SELECT current_schema(), CASE WHEN current_setting('server_version_num')::int >= 140000 "
-      "THEN set_config('client_connection_check_interval', '1000', false) END");
-  check_interval_ = !r[0][1].is_null();
+  //    every second while a statement runs and rolls the step back. Set for
+  //    the session only when the session is this connection's alone.
+  pqxx::result r = conn_.query(fmt::format(
+      "SELECT current_schema(), pg_backend_pid(), current_setting('server_version_num')::int >= "
+      "140000, CASE WHEN current_setting('server_version_num')::int >= 140000 AND {} THEN "
+      "set_config('client_connection_check_interval', '1000', false) END",
+      pooler == "transaction" ? "false"
+      : pooler == "session"   ? "true"
+                              : fmt::format("pg_backend_pid() = {}", announced)));
+  const bool behind_pooler = r[0][1].as<int>() != announced;
+  pooled_ = pooler == "transaction" || (pooler == "auto" && behind_pooler);
+  // Pooled: SET LOCAL in each transaction instead (restore_session_sql).
+  check_interval_ = pooled_ ? r[0][2].as<bool>() : !r[0][3].is_null();
+  if (pooled_ && pooler == "auto")
+    std::cerr << fmt::format(
+                     "migrate: note: {} is reached through a connection pooler (the server "
+                     "process id it announced is not the server's): taking the run lock as a "
+                     "lease row and setting nothing outside transactions, as for `pooler: "
+                     "transaction` (set `pooler:` in migrate.yaml to say which)",
+                     describe())
+              << std::endl;
   if (options_.tables.schema.empty()) {
     if (r[0][0].is_null())
       throw Error(fmt::format(
@@ -136,17 +157,39 @@ PostgresDatabase::~PostgresDatabase() = default;
 
 std::vector<std::string> PostgresDatabase::restore_session_sql() const {
   std::vector<std::string> out = dialect_.restore_session_sql();
-  // RESET ALL undoes this one too: it is migrate's own, set at connect.
-  if (check_interval_) out.emplace_back("SET client_connection_check_interval = 1000");
+  // RESET ALL undoes this one too: it is migrate's own, set at connect
+  // (pooled: for each transaction alone; RESET ALL there clears what
+  // another client of the pooler may have left in the server session).
+  if (check_interval_)
+    out.emplace_back(pooled_ ? "SET LOCAL client_connection_check_interval = 1000"
+                             : "SET client_connection_check_interval = 1000");
   return out;
 }
 
+std::optional<std::size_t> PostgresDatabase::add_fence(TransactionBatch& batch) const {
+  if (fence_sql_.empty()) return std::nullopt;
+  return batch.add(fence_sql_);
+}
+
 std::unique_ptr<Work> PostgresDatabase::begin_work(const WorkOptions& options) {
-  return std::make_unique<PgWork>(conn_, dialect_, options, restore_session_sql());
+  std::vector<std::string> start = restore_session_sql();
+  if (!fence_sql_.empty()) start.push_back(fence_sql_);
+  return std::make_unique<PgWork>(conn_, dialect_, options, start);
 }
 
 std::unique_ptr<RunLock> PostgresDatabase::lock(std::chrono::milliseconds wait) {
   const TableNames& t = options_.tables;
+  if (pooled_) {
+    LeaseLockSpec spec;
+    spec.table = dialect_.qualified(t, kRunLockTable);
+    spec.key = dialect_.qualified(t, t.version_table);
+    spec.lease = options_.session.run_lock_lease;
+    spec.target = options_.target;
+    auto held = std::make_unique<LeaseRunLock>(conn_, std::move(spec), wait,
+                                               [this] { fence_sql_.clear(); });
+    fence_sql_ = held->fence_sql();
+    return held;
+  }
   std::int64_t key = conn_.query("SELECT " + dialect_.run_lock_key_sql(t))[0][0].as<std::int64_t>();
   return std::make_unique<AdvisoryRunLock>(conn_, key, wait,
                                            dialect_.qualified(t, t.version_table));
@@ -272,13 +315,15 @@ PostgresDatabase::StepLayout PostgresDatabase::append_step(TransactionBatch& bat
                                                            std::size_t index) {
   const TableNames& t = options_.tables;
   const StepSpec& step = planned.spec;
-  // [BEGIN, session restored, SET LOCAL timeouts..., start mark, heads
-  // check, statements..., version ops..., history row, COMMIT].
+  // [BEGIN, session restored, SET LOCAL timeouts..., (pooled) the lease
+  // lock's fence, start mark, heads check, statements..., version ops...,
+  // history row, (pooled) the fence again, COMMIT].
   StepLayout at;
   at.step = index;
   batch.begin();
   for (const auto& sql : restore_session_sql()) batch.add(sql);
   for (auto& sql : dialect_.step_settings_sql(step, /*local=*/true)) batch.add(std::move(sql));
+  if (auto fence = add_fence(batch)) at.fence = *fence;
   batch.add(kMarkStepStart);
   at.check = batch.add(dialect_.check_heads_sql(t, planned.expected_heads_before));
   at.first_statement = batch.size();
@@ -300,6 +345,9 @@ PostgresDatabase::StepLayout PostgresDatabase::append_step(TransactionBatch& bat
           history_row(step.revision, step.upgrade ? "upgrade" : "downgrade", step.checksum, "ok"),
           kStepStarted, kStepDuration) +
       " RETURNING duration_ms");
+  // The lease runs from the COMMIT, however long the step took (the row was
+  // this transaction's all along, so the renewing thread could not).
+  add_fence(batch);
   // A guarded step's COMMIT waits for its counts (TransactionBatch::finish).
   at.commit = at.guarded ? batch.size() : batch.commit();
   return at;
@@ -425,7 +473,7 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
     return at.step;
   }
   const std::string& msg = failure->message;
-  if (i == at.check)
+  if (i == at.check || i == at.fence)
     throw Error(fmt::format("{}: {}; {} was not run", describe(), check_message(msg), label));
   if (failure->sqlstate == kRowGuardViolated)
     throw Error(msg + "\n  (the step was rolled back: nothing of it remains)");
@@ -504,18 +552,38 @@ void PostgresDatabase::run_autocommit(const StepSpec& step,
   const TableNames& t = options_.tables;
   const auto start = std::chrono::system_clock::now();
   const auto t0 = std::chrono::steady_clock::now();
-  // Checked before any statement runs, since none of them can be undone.
+  // Checked before any statement runs, since none of them can be undone
+  // (pooled: with the lease renewed, so it lasts the step's statements even
+  // if the renewing thread were late).
   try {
-    conn_.exec(dialect_.check_heads_sql(t, expected));
+    conn_.exec((fence_sql_.empty() ? "" : fence_sql_ + "; ") +
+               dialect_.check_heads_sql(t, expected));
   } catch (const pqxx::sql_error& e) {
     throw Error(fmt::format("{}: {}; {} was not run", describe(),
                             check_message(format_server_error(e.what())), label));
   }
   // Session-wide for the step's statements and its bookkeeping, then reset:
-  // the connection goes on to the next step.
-  std::vector<std::string> set = restore_session_sql();
-  for (auto& sql : dialect_.step_settings_sql(step, /*local=*/false)) set.push_back(std::move(sql));
-  SessionSettingsGuard settings(conn_, set, dialect_.reset_step_settings_sql());
+  // the connection goes on to the next step. Not behind a transaction
+  // pooler: each statement outside a transaction may run in another server
+  // session, and what was SET would stay behind for the pooler's other
+  // clients.
+  std::optional<SessionSettingsGuard> settings;
+  if (!pooled_) {
+    std::vector<std::string> set = restore_session_sql();
+    for (auto& sql : dialect_.step_settings_sql(step, /*local=*/false))
+      set.push_back(std::move(sql));
+    settings.emplace(conn_, set, dialect_.reset_step_settings_sql());
+  } else if (!said_no_timeouts_) {
+    std::cerr << fmt::format(
+                     "migrate: note: {} runs outside a transaction through a transaction pooler: "
+                     "migrate cannot set its lock_timeout ({}) and statement_timeout ({}) there; "
+                     "the server's settings for the role apply (ALTER ROLE ... SET lock_timeout "
+                     "= ...)",
+                     label, step.lock_timeout.value_or(options_.session.lock_timeout),
+                     step.statement_timeout.value_or(options_.session.statement_timeout))
+              << std::endl;
+    said_no_timeouts_ = true;
+  }
   for (const auto& st : statements) {
     try {
       conn_.exec(st.sql);
@@ -534,6 +602,7 @@ void PostgresDatabase::run_autocommit(const StepSpec& step,
   }
   TransactionBatch tx(conn_);
   tx.begin();
+  add_fence(tx);
   tx.add(dialect_.check_heads_sql(t, expected));
   for (const auto& op : step.version_ops) tx.add(dialect_.version_op_sql(t, op));
   tx.add(dialect_.history_row_sql(
@@ -556,6 +625,7 @@ void PostgresDatabase::stamp(const std::vector<graph::VersionOp>& ops,
   const TableNames& t = options_.tables;
   TransactionBatch tx(conn_);
   tx.begin();
+  add_fence(tx);
   tx.add(dialect_.check_heads_sql(t, expected_heads_before));
   for (const auto& op : ops) {
     tx.add(dialect_.version_op_sql(t, op));
@@ -574,6 +644,7 @@ void PostgresDatabase::record_accepted(const std::vector<AcceptedChecksum>& acce
   const TableNames& t = options_.tables;
   TransactionBatch tx(conn_);
   tx.begin();
+  add_fence(tx);
   for (const auto& a : accepted)
     tx.add(dialect_.history_row_sql(t, history_row(a.revision, "accept", a.checksum, "ok"), "now()",
                                     "0"));

@@ -32,13 +32,22 @@
 // Every transaction migrate opens goes through one guard (TransactionBatch,
 // pg_transaction.h): rolled back on any way out without its COMMIT.
 //
-// The run lock is a session advisory lock (pg_lock.h). The version and
-// history tables live in TableNames::schema when one is set; that schema
-// must already exist.
+// The run lock is a session advisory lock (pg_lock.h). Behind a pooler in
+// transaction mode (PgBouncer), where consecutive transactions may run in
+// different server sessions, it is a lease row instead (pg_lease_lock.h),
+// whose fence starts every transaction of the run; migrate's settings are
+// then only SET LOCAL inside transactions (nothing it sets can leak to the
+// pooler's other clients), and a non-transactional step runs under the
+// server's own lock_timeout and statement_timeout, which no SET can reach.
+// Such a pooler is recognized at connect: the server process id it
+// announces is not the server's pg_backend_pid(). The version and history
+// tables live in TableNames::schema when one is set; that schema must
+// already exist.
 #pragma once
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -98,6 +107,8 @@ class PostgresDatabase : public Database {
     // Batch indexes of the heads check, the first of the step's statements,
     // the first version op, the history row and COMMIT.
     std::size_t check = 0, first_statement = 0, first_bookkeeping = 0, history = 0, commit = 0;
+    // The lease lock's fence (pooler mode), else none.
+    std::size_t fence = static_cast<std::size_t>(-1);
     // A guarded step (row guards): the batch index of each statement (a
     // TRUNCATE's row count comes just before it), and no COMMIT in the
     // message: `commit` is the index the COMMIT sent after the check gets.
@@ -162,6 +173,9 @@ class PostgresDatabase : public Database {
   HistoryEntry history_row(const std::string& revision, const std::string& direction,
                            const std::string& checksum, const char* status);
   bool table_exists(const std::string& table);
+  // Pooler mode, while the lease lock is held: its fence, right after a
+  // transaction's BEGIN; its index, or none.
+  std::optional<std::size_t> add_fence(TransactionBatch& batch) const;
   const std::string& applied_by();
 
   OpenOptions options_;
@@ -172,6 +186,13 @@ class PostgresDatabase : public Database {
   // client_connection_check_interval was set at connect (PostgreSQL 14+).
   bool check_interval_ = false;
   std::string applied_by_;
+  // Behind a pooler in transaction mode (see above).
+  bool pooled_ = false;
+  // LeaseRunLock::fence_sql() while the run holds that lock.
+  std::string fence_sql_;
+  // The note that a non-transactional step runs without migrate's timeouts
+  // was given.
+  bool said_no_timeouts_ = false;
 };
 
 }  // namespace migrate::db::postgres
