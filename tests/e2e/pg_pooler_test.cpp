@@ -4,7 +4,7 @@
 // recognizes the pooler and takes its lease lock instead, that concurrent
 // runners apply every step once, that a killed runner's lock frees after
 // its lease, that the lease is renewed through a long non-transactional
-// step, and that a run whose lock was taken over stops before its next
+// step, and that a run whose lock was taken over stops at its next
 // step. Fails (never skips) when MIGRATE_TEST_PGBOUNCER_URL is not set.
 #include <fcntl.h>
 #include <signal.h>
@@ -243,33 +243,44 @@ TEST_CASE("pg pooler: the lease is renewed through a long non-transactional step
   CHECK(db.version() == V{"a1"});
 }
 
-TEST_CASE("pg pooler: a run whose lock was taken over stops before its next step",
+TEST_CASE("pg pooler: a run whose lock was taken over stops at its next transaction",
           "[e2e][postgres][pooler]") {
   TempPgDatabase db;
   e2e::Project p;
   e2e::add_config(p, "pooler: transaction\n");
-  p.add({"a1", {}, "SELECT pg_sleep(1.5);\nCREATE TABLE t_a1 (id integer);", "DROP TABLE t_a1;"});
-  // In a message of its own (outside a transaction), after a1 committed.
+  p.add_table_rev("a1", {});
+  // Outside a transaction, b2 waits for an advisory lock the test holds:
+  // the run holds no row lock then, and the test takes its lock over.
   p.add({"b2",
          {"a1"},
-         "CREATE TABLE t_b2 (id integer);",
+         "SELECT pg_advisory_xact_lock(777);\nCREATE TABLE t_b2 (id integer);",
          "DROP TABLE t_b2;",
          {},
          {},
          "transactional: false"});
+  p.add_table_rev("c3", {"b2"});
+  pqxx::connection gate(db.url());
+  pqxx::nontransaction gate_tx(gate);
+  gate_tx.exec("SELECT pg_advisory_lock(777)");
   Background run(p, "run", {"--url", bouncer_url(db), "upgrade", "head"});
-  REQUIRE(wait_for(db, kSleeping, V{"1"}));
-  // Another run "takes" the lock: waits for a1's transaction (its fence
-  // holds the row), then changes the owner.
+  REQUIRE(wait_for(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
+                   V{"1"}));
   db.exec("UPDATE migrate_run_lock SET owner = 'another run'");
+  gate_tx.exec("SELECT pg_advisory_unlock(777)");
   const int exit_code = run.wait();
   INFO(run.err());
   CHECK(exit_code == 1);
-  CHECK_THAT(run.err(), Contains("this run no longer holds the run lock on \"public\".\"migrate_"
-                                 "version\""));
-  CHECK_THAT(run.err(), Contains("step b2 (upgrade) was not run"));
+  // b2's bookkeeping transaction refuses: its statements ran (outside a
+  // transaction nothing can undo them), its version change is not recorded.
+  CHECK_THAT(run.err(), Contains("step b2 (upgrade): this run no longer holds the run lock on "
+                                 "\"public\".\"migrate_version\""));
+  CHECK_THAT(run.err(), Contains("its statements ran and stay applied, but its version change "
+                                 "was not recorded"));
   CHECK(db.version() == V{"a1"});
-  CHECK(db.rows("SELECT count(*) FROM pg_tables WHERE tablename = 't_b2'") == V{"0"});
+  CHECK(db.rows("SELECT count(*) FROM pg_tables WHERE tablename = 't_c3'") == V{"0"});
+  CHECK(db.history_count("revision = 'c3'") == 0);
+  // The lock stays the other run's.
+  CHECK(db.rows("SELECT owner FROM migrate_run_lock") == V{"another run"});
 }
 
 TEST_CASE("pg pooler: pooler: session keeps the advisory lock; a bad value is refused",
