@@ -5,7 +5,7 @@
 // runners apply every step once, that a killed runner's lock frees after
 // its lease, that the lease is renewed through a long non-transactional
 // step, and that a run whose lock was taken over stops at its next
-// step. Fails (never skips) when MIGRATE_TEST_PGBOUNCER_URL is not set.
+// transaction. Fails (never skips) when MIGRATE_TEST_PGBOUNCER_URL is not set.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
