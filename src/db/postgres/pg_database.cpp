@@ -10,6 +10,7 @@
 #include "db/postgres/pg_lease_lock.h"
 #include "db/postgres/pg_lock.h"
 #include "db/postgres/pg_lock_wait.h"
+#include "db/postgres/pg_pooler.h"
 #include "db/postgres/pg_row_count.h"
 #include "db/postgres/pg_splitter.h"
 #include "db/postgres/pg_transaction.h"
@@ -110,46 +111,19 @@ PostgresDatabase::PostgresDatabase(OpenOptions options)
       dialect_(options_.session),
       conn_(options_.target, options_.session.connect_wait),
       rng_(std::random_device{}()) {
-  const std::string& pooler = options_.session.pooler;
-  const int announced = conn_.announced_pid();
-  // One round trip for all of them:
-  //  - Without a configured schema, pin the one search_path resolves to now,
-  //    so that a step changing search_path cannot send the version change to
-  //    another table, and so every statement names the same table.
-  //  - Whether a pooler sits in between: its announced process id is its
-  //    own, not the server's.
-  //  - If migrate dies (killed, OOM, a lost container) while a step's
-  //    statement runs, the server would go on to run the rest of the step's
-  //    message, COMMIT included, and only then find the client gone. With
-  //    client_connection_check_interval (PostgreSQL 14+) it checks the socket
-  //    every second while a statement runs and rolls the step back. Set for
-  //    the session only when the session is this connection's alone.
-  pqxx::result r = conn_.query(fmt::format(
-      "SELECT current_schema(), pg_backend_pid(), current_setting('server_version_num')::int >= "
-      "140000, CASE WHEN current_setting('server_version_num')::int >= 140000 AND {} THEN "
-      "set_config('client_connection_check_interval', '1000', false) END",
-      pooler == "transaction" ? "false"
-      : pooler == "session"   ? "true"
-                              : fmt::format("pg_backend_pid() = {}", announced)));
-  const bool behind_pooler = r[0][1].as<int>() != announced;
-  pooled_ = pooler == "transaction" || (pooler == "auto" && behind_pooler);
-  // Pooled: SET LOCAL in each transaction instead (restore_session_sql).
-  check_interval_ = pooled_ ? r[0][2].as<bool>() : !r[0][3].is_null();
-  if (pooled_ && pooler == "auto")
-    std::cerr << fmt::format(
-                     "migrate: note: {} is reached through a connection pooler (the server "
-                     "process id it announced is not the server's): taking the run lock as a "
-                     "lease row and setting nothing outside transactions, as for `pooler: "
-                     "transaction` (set `pooler:` in migrate.yaml to say which)",
-                     describe())
-              << std::endl;
+  // Without a configured schema, pin the one search_path resolves to now,
+  // so that a step changing search_path cannot send the version change to
+  // another table, and so every statement names the same table.
+  const ConnectFacts facts = probe_connection(conn_, options_.session.pooler);
+  pooled_ = facts.pooled;
+  check_interval_ = facts.check_interval;
   if (options_.tables.schema.empty()) {
-    if (r[0][0].is_null())
+    if (facts.current_schema.empty())
       throw Error(fmt::format(
           "{}: no schema to keep the version table in: search_path ({}) names no existing "
           "schema; set version_table_schema or fix search_path",
           describe(), conn_.query("SHOW search_path")[0][0].c_str()));
-    options_.tables.schema = r[0][0].c_str();
+    options_.tables.schema = facts.current_schema;
   }
 }
 
