@@ -2,13 +2,16 @@
 // (and an SQLite file) in one config, their URLs from ${VAR}s; a revision
 // that fails on one database only; --jobs running steps at the same moment
 // (a barrier only passed when every target's step is running); SIGINT to the
-// parent (the running target finishes, no new one starts) and to the whole
-// process group (the running step rolls back).
+// parent (the running target finishes, no new one starts), twice to the
+// parent (the second is passed on) and to the whole process group (the
+// running step rolls back).
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "e2e/backfill_fixture.h"
 #include "e2e/pg_fixture.h"
@@ -217,7 +220,7 @@ TEST_CASE("pg many databases: SIGINT stops new databases, the running one finish
   PgFleet f;
   f.p.add({"r1",
            {},
-           "SELECT pg_sleep(1.5) AS sigint_marker_4c1; CREATE TABLE t_r1 (id int);",
+           "SELECT pg_sleep(3) AS sigint_marker_4c1; CREATE TABLE t_r1 (id int);",
            "DROP TABLE t_r1;"});
 
   SECTION("SIGINT to migrate alone: pg_a's step finishes, nothing else starts") {
@@ -231,6 +234,21 @@ TEST_CASE("pg many databases: SIGINT stops new databases, the running one finish
     CHECK(f.b.version().empty());
     CHECK(f.c.version().empty());
     CHECK_THAT(r.out, Contains("3 databases: 1 ok, 2 skipped (not started: interrupted (SIGINT))"));
+  }
+  SECTION("a second SIGINT to migrate is passed on: pg_a's step rolls back") {
+    Job job(f.p.dir.path(), {"upgrade", "heads", "--db", "pg_*", "--jobs", "1"}, f.env());
+    REQUIRE(e2e::wait_until([&] { return sessions_running(f.a, "sigint_marker_4c1") == 1; }));
+    job.interrupt_parent();
+    // Two signals sent at once may arrive as one: the second a moment later.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    job.interrupt_parent();
+    auto r = job.wait();
+    CHECK_THAT(r, ExitedWith(1));
+    REQUIRE(e2e::wait_until([&] { return sessions_running(f.a, "sigint_marker_4c1") == 0; }));
+    CHECK(f.a.version().empty());
+    CHECK(f.a.tables().empty());
+    CHECK(f.b.version().empty());
+    CHECK_THAT(r.out, Contains("3 databases: 1 interrupted, 2 skipped"));
   }
   SECTION("SIGINT to the process group (Ctrl-C): pg_a's step rolls back") {
     Job job(f.p.dir.path(), {"upgrade", "heads", "--db", "pg_*", "--jobs", "1"}, f.env());
