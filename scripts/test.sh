@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # THE test command: installs what it needs, then
-#  1. the Release build (-Werror): starts a private PostgreSQL server and a
-#     PgBouncer in transaction mode in front of it, runs every test (unit,
-#     end-to-end on real SQLite files, the real server and through the
-#     pooler, the Alembic differential oracle, the docs' console blocks),
-#     then stops both;
+#  1. the Release build (-Werror): starts a private PostgreSQL server, a
+#     PgBouncer in transaction mode in front of it and a streaming standby
+#     of it, runs every test (unit, end-to-end on real SQLite files, the
+#     real server, through the pooler and against the standby, the Alembic
+#     differential oracle, the docs' console blocks), then stops them;
 #  2. the fuzz targets (tests/fuzz/, clang, libFuzzer + ASan + UBSan) in
 #     $BUILD_DIR-fuzz, each for MIGRATE_TEST_FUZZ_RUNS inputs (default
 #     20000) from its committed seeds with a fixed random seed
@@ -35,6 +35,8 @@ cmake --build "$BUILD_DIR" -j"$JOBS"
   trap 'scripts/pg-server.sh stop "$MIGRATE_TEST_PG_DIR"' EXIT
   eval "$(scripts/pgbouncer.sh start)"
   trap 'scripts/pgbouncer.sh stop "$MIGRATE_TEST_PGBOUNCER_DIR"; scripts/pg-server.sh stop "$MIGRATE_TEST_PG_DIR"' EXIT
+  eval "$(scripts/pg-standby.sh start)"
+  trap 'scripts/pg-standby.sh stop "$MIGRATE_TEST_PG_STANDBY_DIR"; scripts/pgbouncer.sh stop "$MIGRATE_TEST_PGBOUNCER_DIR"; scripts/pg-server.sh stop "$MIGRATE_TEST_PG_DIR"' EXIT
   echo "PostgreSQL test server: ${MIGRATE_TEST_PG_URL//:$MIGRATE_TEST_PG_PASSWORD@/:***@}"
   echo "PgBouncer (transaction mode) in front of it: ${MIGRATE_TEST_PGBOUNCER_URL//:$MIGRATE_TEST_PG_PASSWORD@/:***@}"
   # --no-tests=error: a run that found no test fails instead of passing.

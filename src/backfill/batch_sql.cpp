@@ -37,9 +37,11 @@ class PostgresBatchSql : public BatchSql {
         "FROM pg_class WHERE oid = to_regclass({})",
         table_, dialect_.quote_literal(table_));
   }
-  std::optional<std::string> replica_lag_sql() const override {
+  std::optional<std::string> replica_positions_sql() const override {
     return std::string(
-        "SELECT COALESCE(EXTRACT(EPOCH FROM max(replay_lag)) * 1000, 0)::bigint FROM "
+        "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text, min(pg_wal_lsn_diff("
+        "replay_lsn, '0/0'))::text, (extract(epoch FROM max(replay_lag)) * 1000)::float8::text, "
+        "count(*)::text, pg_has_role('pg_read_all_stats', 'MEMBER')::text FROM "
         "pg_stat_replication");
   }
 

@@ -71,9 +71,12 @@ class BatchSql {
 
   // A rough row count of the table (one value, may be NULL or negative).
   virtual std::string estimate_rows_sql() const = 0;
-  // The replay lag of the most lagging standby in milliseconds (one value),
-  // when the dialect has standbys to ask.
-  virtual std::optional<std::string> replica_lag_sql() const { return std::nullopt; }
+  // For ReplicaWatch (replica_watch.h), when the dialect has standbys to
+  // ask: one row of the primary's WAL position, the least replayed position
+  // of its standbys (NULL: none) as byte counts, the largest replay lag in
+  // ms (may be NULL), the number of standbys, and whether the role may see
+  // their positions.
+  virtual std::optional<std::string> replica_positions_sql() const { return std::nullopt; }
   // The target time per batch when the revision sets none.
   virtual std::chrono::milliseconds default_batch_time() const {
     return std::chrono::milliseconds(150);

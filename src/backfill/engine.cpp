@@ -56,6 +56,8 @@ Engine::Engine(db::Database& db, const script::BackfillSpec& spec, std::string r
       batch_time_(options_.batch_time.value_or(sql_->default_batch_time())),
       pause_(options_.pause.value_or(sql_->default_pause(batch_time_))),
       pause_every_batch_(options_.pause.has_value()) {
+  if (options_.max_replica_lag)
+    replicas_.emplace(*options_.max_replica_lag, sql_->replica_positions_sql());
   const long long target = batch_time_.count();
   if (options_.lock_timeout.empty()) options_.lock_timeout = ms_text(std::max(50LL, target));
   if (options_.statement_timeout.empty())
@@ -209,7 +211,14 @@ Progress Engine::run(const std::vector<db::Statement>& first_statements, bool tr
       between_batches();
       if (events_.batch) events_.batch(stat_);
       report(cp, false);
-      if (options_.max_replica_lag) wait_for_replicas();
+      if (replicas_)
+        replicas_->wait(db_, [&](long long lag) {
+          if (events_.note)
+            events_.note(
+                fmt::format("backfill of {}: waiting, a standby's replay lag is {}ms (over "
+                            "--max-replica-lag {}ms)",
+                            spec_.table, lag, replicas_->max().count()));
+        });
     }
   }
   report(cp, true);
@@ -350,26 +359,6 @@ bool Engine::batch(Checkpoint& cp) {
           "kept; fix the cause and run `migrate upgrade` again to resume.",
           spec_.table, revision_, cp.position.value_or("(start)"), e.what(), cp.rows_walked));
     }
-  }
-}
-
-void Engine::wait_for_replicas() {
-  const auto lag_sql = sql_->replica_lag_sql();
-  if (!lag_sql) return;
-  bool said = false;
-  for (;;) {
-    auto work = db_.begin_work({});
-    auto r = work->exec(*lag_sql);
-    work->commit();
-    const long long lag = r.rows.empty() || !r.rows[0][0] ? 0 : std::stoll(*r.rows[0][0]);
-    if (lag <= options_.max_replica_lag->count()) return;
-    if (!said && events_.note)
-      events_.note(
-          fmt::format("backfill of {}: waiting, a standby's replay lag is {}ms (over "
-                      "--max-replica-lag {}ms)",
-                      spec_.table, lag, options_.max_replica_lag->count()));
-    said = true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
   }
 }
 

@@ -36,6 +36,7 @@
 
 #include "backfill/batch_sql.h"
 #include "backfill/checkpoint.h"
+#include "backfill/replica_watch.h"
 #include "db/database.h"
 #include "script/backfill_spec.h"
 
@@ -113,7 +114,6 @@ class Engine {
   bool batch(Checkpoint& cp);
   // After a batch: the checkpoint (SQLite) and the pause, when due.
   void between_batches();
-  void wait_for_replicas();
   void report(const Checkpoint& cp, bool done);
 
   db::Database& db_;
@@ -122,6 +122,7 @@ class Engine {
   Options options_;
   Events events_;
   std::unique_ptr<BatchSql> sql_;
+  std::optional<ReplicaWatch> replicas_;  // with max_replica_lag
   long long size_;
   std::chrono::steady_clock::time_point started_;
   long long walked_at_start_ = 0;

@@ -187,8 +187,9 @@ void add_migrate_commands(CLI::App& app, Context& ctx, Actions& actions) {
                     "Also run contract revisions (phase: contract) on the way to TARGET; without "
                     "it the upgrade stops before them (docs/zero-downtime.md)");
   upgrade->add_option("--max-replica-lag", up->max_replica_lag,
-                      "Backfills (PostgreSQL): pause between batches while a standby's replay "
-                      "lag (pg_stat_replication) is above DURATION, e.g. 10s");
+                      "PostgreSQL: before each step after the first, and between a backfill's "
+                      "batches, wait while a standby is more than DURATION behind in replay "
+                      "(pg_stat_replication), e.g. 10s");
   actions[upgrade] = fan_out(
       ctx, add_fanout_options(upgrade, &up->json), [up] { return up->dry_run; },
       [&ctx, up] { return move(ctx, *up, true); });

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
+#include "backfill/batch_sql.h"
+#include "backfill/replica_watch.h"
 #include "runner/backfill_step.h"
 #include "runner/phases.h"
 #include "runner/step_guards.h"
@@ -125,12 +129,41 @@ void Runner::run_planned(const std::vector<graph::Step>& plan,
                          const std::vector<db::PlannedStep>& steps,
                          const std::function<void(std::size_t, double)>& step_done) {
   // The steps between backfill revisions go to the backend together; a
-  // backfill revision runs on its own (runner/backfill_step.h).
+  // backfill revision runs on its own (runner/backfill_step.h). With
+  // --max-replica-lag every step goes alone, after a wait while a standby
+  // is behind (none before the first: the run has written nothing yet).
+  std::optional<backfill::ReplicaWatch> replicas;
+  if (backfill_.options.max_replica_lag) {
+    script::BackfillSpec none;
+    none.table = "-";
+    replicas.emplace(
+        *backfill_.options.max_replica_lag,
+        backfill::make_batch_sql(db_.dialect(), none, db_.tables())->replica_positions_sql());
+  }
+  auto wait_before = [&](std::size_t i) {
+    if (!replicas || i == 0) return;
+    replicas->wait(db_, [&](long long lag) {
+      if (backfill_.events.note)
+        backfill_.events.note(
+            fmt::format("waiting before step {} ({}): a standby's replay lag is {}ms (over "
+                        "--max-replica-lag {}ms)",
+                        plan[i].revision, plan[i].upgrade ? "upgrade" : "downgrade", lag,
+                        replicas->max().count()));
+    });
+  };
   std::size_t from = 0;
   for (std::size_t i = 0; i <= steps.size(); ++i) {
     const bool is_backfill =
         i < steps.size() && plan[i].upgrade && scripts_.file(plan[i].revision).backfill;
-    if (i < steps.size() && !is_backfill) continue;
+    if (i < steps.size() && !is_backfill && !replicas) continue;
+    if (replicas && i < steps.size()) {
+      wait_before(i);
+      if (!is_backfill) {
+        db_.run_steps({steps[i]}, [&](std::size_t, double ms) { step_done(i, ms); });
+        from = i + 1;
+        continue;
+      }
+    }
     if (from < i) {
       std::vector<db::PlannedStep> part(steps.begin() + static_cast<std::ptrdiff_t>(from),
                                         steps.begin() + static_cast<std::ptrdiff_t>(i));
