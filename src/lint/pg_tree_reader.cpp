@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lint/pg_tree.h"
+#include "sql/postgres/owned_parse.h"
 #include "sql/postgres/parse.h"
 #include "util/error.h"
 
@@ -379,21 +380,12 @@ class Reader {
   std::vector<Node> elements_;   // of the open arrays, innermost last
 };
 
-// Owns libpg_query's result; a member of Tree::Impl, which is allocated
-// before the parse, so a failed allocation cannot leak a result.
-struct OwnedParse {
-  PgQueryParseResult r{};
-  OwnedParse() = default;
-  OwnedParse(const OwnedParse&) = delete;
-  OwnedParse& operator=(const OwnedParse&) = delete;
-  ~OwnedParse() { pg_query_free_parse_result(r); }
-};
-
 }  // namespace
 
 struct Tree::Impl {
-  OwnedParse result;                                            // parse_tree()
-  std::string text;                                             // read_tree()
+  // parse_tree()'s result; Impl is allocated before the parse.
+  sql::postgres::OwnedParse result;
+  std::string text;  // read_tree()
   Arena arena;
   Node root;
 };

@@ -6,24 +6,11 @@
 #include <utility>
 
 #include "sql/position.h"
+#include "sql/postgres/owned_parse.h"
 #include "sql/postgres/position.h"
 #include "util/strings.h"
 
 namespace migrate::sql::postgres {
-
-namespace {
-
-// Owns libpg_query's result. Allocated before the parse, so that a failed
-// allocation cannot leak a result already made.
-struct OwnedParse {
-  PgQueryParseResult r{};
-  OwnedParse() = default;
-  OwnedParse(const OwnedParse&) = delete;
-  OwnedParse& operator=(const OwnedParse&) = delete;
-  ~OwnedParse() { pg_query_free_parse_result(r); }
-};
-
-}  // namespace
 
 ParseError::ParseError(const std::string& parser_message, std::size_t offset,
                        const std::string& sql)
