@@ -126,6 +126,7 @@ TEST_CASE("pg pooler: through PgBouncer a session advisory lock is taken twice a
   }
   // Both clients are gone; the lock is still held, by a pooled session.
   CHECK(db.rows("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = 4242 AND "
+                "database = (SELECT oid FROM pg_database WHERE datname = current_database()) AND "
                 "granted") == V{"1"});
 }
 
@@ -176,8 +177,11 @@ TEST_CASE("pg pooler: concurrent runners through PgBouncer apply every step exac
   CHECK(db.version() == V{"f6"});
   // Every runner gave its lock back.
   CHECK(db.rows("SELECT count(*) FROM migrate_run_lock") == V{"0"});
-  // No session advisory lock was left in the pooled sessions.
-  CHECK(db.rows("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'") == V{"0"});
+  // No session advisory lock was left in the pooled sessions of this
+  // database (pg_locks is the whole server's: other tests run beside this).
+  CHECK(db.rows("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND "
+                "database = (SELECT oid FROM pg_database WHERE datname = current_database())") ==
+        V{"0"});
 }
 
 TEST_CASE("pg pooler: a runner killed holding the lock frees it after its lease",
@@ -263,8 +267,11 @@ TEST_CASE("pg pooler: a run whose lock was taken over stops at its next transact
   pqxx::nontransaction gate_tx(gate);
   gate_tx.exec("SELECT pg_advisory_lock(777)");
   Background run(p, "run", {"--url", bouncer_url(db), "upgrade", "head"});
-  REQUIRE(wait_for(db, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
-                   V{"1"}));
+  REQUIRE(
+      wait_for(db,
+               "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+               "AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+               V{"1"}));
   db.exec("UPDATE migrate_run_lock SET owner = 'another run'");
   gate_tx.exec("SELECT pg_advisory_unlock(777)");
   const int exit_code = run.wait();
