@@ -1,0 +1,324 @@
+#!/usr/bin/python3
+"""`migrate diff` over public schema pairs, on the real server.
+
+For each pair (A, B) of migra's diff fixtures (both directions; the case's
+`additions.sql`, when it has one, is loaded into A after `a.sql`) and each
+real schema (Pagila, a Rails structure.sql: from an empty database and back):
+
+  1. load the `from` side and the `to` side into two fresh databases (roles
+     are the server's, not a database's: a `CREATE ROLE` the other side, or
+     the server, already ran is skipped, not an error);
+  2. `migrate diff --from FROM --to TO` writes a script;
+  3. the script is applied to FROM with psql, in one transaction, stopping at
+     the first error (the statement and the server's error are reported);
+  4. a second `migrate diff --from FROM --to TO --exit-code` prints nothing;
+  5. normalised `pg_dump --schema-only` of FROM and TO are equal (without
+     owners and privileges, but for the cases about them: PRIVILEGE_CASES).
+
+What pg_dump's output is normalised of, because it is noise and not schema:
+comment lines, `SET` and `SELECT pg_catalog.set_config` lines, blank lines,
+psql's `\\restrict KEY`/`\\unrestrict KEY` lines (a random key per dump),
+and the order of the column lines inside each `CREATE TABLE` (migrate does
+not compare column order: an added column goes at the end; docs/reference.md
+"Schema diffs"). Every case whose column order still differs is listed in the
+tally's notes, and `--strict-column-order` is what reports it per table.
+
+The data comes from /work/shared/data (or $MIGRATE_TEST_DATA): see its
+README.md. KNOWN lists the cases that fail today, each with the reason; a
+listed case that passes fails the run (prune the list), and so does an
+unlisted failure.
+
+Usage: run_corpus.py --migrate BIN [--data DIR] [--only SUBSTR] [-v]
+Needs MIGRATE_TEST_PG_URL (scripts/pg-server.sh start).
+"""
+import argparse
+import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+
+import psycopg2
+
+# Privileges and owners are not compared by default (a dev database's roles
+# differ from production's): pg_dump leaves them out too (--no-owner
+# --no-privileges), but for the cases about them, where both are compared
+# and the diff runs with PRIVILEGE_FLAGS.
+PRIVILEGE_CASES = ("privileges", "ownertracking")
+PRIVILEGE_FLAGS = []  # the diff option that compares privileges and owners
+
+# case/direction -> why it fails today.
+PRIVILEGES = "privileges and owners (GRANT/REVOKE, OWNER TO) are not compared"
+INHERIT = "table inheritance (INHERITS) is not in the schema model"
+RLS = "row-level security and policies are not in the schema model"
+KNOWN = {
+    "collations A->B": "collations (CREATE COLLATION) are not in the schema model",
+    "collations B->A": "a column moves to a collation that is never created",
+    "dependencies B->A": "a LANGUAGE sql function reading a view is created before the view",
+    "everything A->B": "UNLOGGED/LOGGED is not compared",
+    "everything B->A": "UNLOGGED/LOGGED is not compared",
+    "extversions B->A": "pg_trgm 1.4 -> 1.3: ALTER EXTENSION UPDATE TO an older version "
+                        "has no update path",
+    "inherit A->B": INHERIT,
+    "inherit B->A": INHERIT + ": the parent is dropped before its children",
+    "inherit2 A->B": INHERIT + ": a parent's column is added to its child again",
+    "inherit2 B->A": INHERIT,
+    "migra-pr246.commentswithdep B->A": "comments on view columns are not compared",
+    "migra-pr246.enumwithfuncdep B->A": "an enum rebuild leaves the old type behind while a "
+                                        "function's argument still uses it",
+    "migra-pr246.privilegesnontable A->B": PRIVILEGES,
+    "migra-pr246.privilegesnontable B->A": PRIVILEGES,
+    "migra-pr246.viewownertracking A->B": PRIVILEGES,
+    "migra-pr246.viewownertracking B->A": PRIVILEGES,
+    "partitioning A->B": "partitions (PARTITION OF, attach/detach) are not in the schema model",
+    "partitioning B->A": "partitions (PARTITION OF, attach/detach) are not in the schema model",
+    "pgkit.viewreloptions A->B": "relation options (WITH (fillfactor=...)) are not compared",
+    "pgkit.viewreloptions B->A": "relation options (WITH (fillfactor=...)) are not compared",
+    "privileges A->B": PRIVILEGES,
+    "privileges B->A": PRIVILEGES,
+    "rls A->B": RLS,
+    "rls B->A": RLS,
+    "rls2 A->B": RLS,
+    "pagila-23f7fe7.sql empty->": "domains (CREATE DOMAIN year) are not in the schema model",
+    "pagila-23f7fe7.sql ->empty": "aggregates (group_concat) are not in the schema model: "
+                                  "the function it uses is dropped first",
+    "danbooru.sql empty->": "operators (CREATE OPERATOR) are not in the schema model",
+    "danbooru.sql ->empty": "operators are not in the schema model: the function one uses "
+                            "is dropped first",
+}
+
+
+class Result:
+    def __init__(self, name):
+        self.name = name
+        self.stage = "ok"  # the stage that failed
+        self.detail = ""
+        self.column_order = False  # only the order of some table's columns differs
+
+    def fail(self, stage, detail):
+        self.stage, self.detail = stage, detail
+        return self
+
+
+def admin(url):
+    c = psycopg2.connect(url)
+    c.autocommit = True
+    return c
+
+
+def with_db(url, name):
+    p = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit((p.scheme, p.netloc, "/" + name, p.query, p.fragment))
+
+
+def migrate(args, cwd, argv):
+    # No migrate.yaml in cwd, none named by the environment: both sides are URLs.
+    env = dict(os.environ, DATABASE_URL="", MIGRATE_CONFIG="")
+    p = subprocess.run([args.migrate] + argv, cwd=cwd, env=env, capture_output=True, text=True,
+                       timeout=600)
+    return p.returncode, p.stdout, p.stderr
+
+
+def psql(url, path, single_transaction):
+    argv = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", path]
+    if single_transaction:
+        argv.insert(1, "--single-transaction")
+    env = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
+    p = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=600)
+    return p.returncode, p.stdout + p.stderr
+
+
+def failing_statement(script, psql_output):
+    """The statement psql's `psql:FILE:LINE: ERROR:` names (LINE is where it ends)."""
+    m = re.search(r"psql:[^:\n]*:(\d+): (ERROR|FATAL):", psql_output)
+    if not m:
+        return ""
+    lines = script.split("\n")
+    end = min(int(m.group(1)), len(lines))
+    start = end - 1
+    while start > 0 and not lines[start - 1].rstrip().endswith(";"):
+        start -= 1
+    return "\n".join(lines[start:end])
+
+
+def dump(url, privileges):
+    argv = ["pg_dump", "--schema-only", "--no-tablespaces", "-d", url]
+    if not privileges:
+        argv += ["--no-owner", "--no-privileges"]
+    p = subprocess.run(argv, capture_output=True, text=True, timeout=600)
+    if p.returncode != 0:
+        raise RuntimeError("pg_dump failed: " + p.stderr)
+    return p.stdout
+
+
+def normalise(text, sort_columns):
+    """pg_dump's output without its noise (see the module's comment)."""
+    out, table = [], None
+    for line in text.split("\n"):
+        if not line.strip() or line.startswith(("--", "SET ", "SELECT pg_catalog.set_config(",
+                                                 "\\restrict ", "\\unrestrict ")):
+            continue
+        if table is not None:
+            if line.startswith(")"):
+                # The last column line has no comma: compare them all without.
+                cols = [c.rstrip(",") for c in table]
+                out.extend(sorted(cols) if sort_columns else cols)
+                out.append(line)
+                table = None
+            else:
+                table.append(line)
+            continue
+        out.append(line)
+        if re.match(r"CREATE (UNLOGGED )?TABLE .*\($", line):
+            table = []
+    return out
+
+
+def first_difference(a, b):
+    """The first lines of a unified diff of the two dumps (- applied, + wanted)."""
+    lines = list(difflib.unified_diff(a, b, "applied", "wanted", n=1, lineterm=""))
+    return "\n".join(lines[:16] + (["..."] if len(lines) > 16 else []))
+
+
+CREATE_ROLE = re.compile(r"^[ \t]*(create[ \t]+role[^;]*);", re.IGNORECASE | re.MULTILINE)
+
+
+def load(url, sql, dbname):
+    if not sql.strip():
+        return ""
+    sql = CREATE_ROLE.sub(
+        r"DO $$ BEGIN \1; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; "
+        r"END $$;", sql)
+    path = os.path.join(tempfile.gettempdir(), dbname + ".load.sql")
+    with open(path, "w") as f:
+        f.write(sql)
+    try:
+        code, out = psql(url, path, single_transaction=False)
+        return out if code != 0 else ""
+    finally:
+        os.unlink(path)
+
+
+def one_case(args, name, a_sql, b_sql):
+    r = Result(name)
+    privileges = any(p in name for p in PRIVILEGE_CASES)
+    flags = PRIVILEGE_FLAGS if privileges else []
+    admin_url = os.environ["MIGRATE_TEST_PG_URL"]
+    base = "dcorpus_" + "".join(ch if ch.isalnum() else "_" for ch in name.lower())[:40]
+    db_from, db_to = base + "_f", base + "_t"
+    conn = admin(admin_url)
+    cur = conn.cursor()
+    work = tempfile.mkdtemp(prefix="diff-corpus-")
+    try:
+        for db in (db_from, db_to):
+            cur.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+            cur.execute(f'CREATE DATABASE "{db}"')
+        url_from, url_to = with_db(admin_url, db_from), with_db(admin_url, db_to)
+        for url, sql, db in ((url_from, a_sql, db_from), (url_to, b_sql, db_to)):
+            err = load(url, sql, db)
+            if err:
+                return r.fail("load", err)
+        diff = ["diff", "--from", url_from, "--to", url_to] + flags
+        code, script, err = migrate(args, work, diff)
+        if code != 0:
+            return r.fail("diff", err)
+        if args.verbose:
+            print(f"---- {name}\n{script}")
+        path = os.path.join(work, "change.sql")
+        with open(path, "w") as f:
+            f.write(script)
+        code, out = psql(url_from, path, single_transaction=True)
+        if code != 0:
+            stmt = failing_statement(script, out)
+            return r.fail("apply", out.strip() + ("\n  statement:\n" + stmt if stmt else ""))
+        code, again, err = migrate(args, work, diff + ["--exit-code"])
+        if code != 0 or again.strip():
+            return r.fail("rediff", f"exit {code}\n{again}{err}")
+        got, want = dump(url_from, privileges), dump(url_to, privileges)
+        a, b = normalise(got, True), normalise(want, True)
+        if a != b:
+            return r.fail("pg_dump", first_difference(a, b))
+        r.column_order = normalise(got, False) != normalise(want, False)
+        return r
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        for db in (db_from, db_to):
+            cur.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+        conn.close()
+
+
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
+def cases(data):
+    fixtures = os.path.join(data, "migra_fixtures")
+    for case in sorted(os.listdir(fixtures)):
+        d = os.path.join(fixtures, case)
+        if not os.path.isfile(os.path.join(d, "a.sql")):
+            continue
+        a, b = read(os.path.join(d, "a.sql")), read(os.path.join(d, "b.sql"))
+        additions = os.path.join(d, "additions.sql")
+        if os.path.isfile(additions):
+            a += "\n;\n" + read(additions)
+        yield case + " A->B", a, b
+        yield case + " B->A", b, a
+    schemas = os.path.join(data, "real_schemas")
+    for f in ("pagila-23f7fe7.sql", "danbooru.sql"):
+        p = os.path.join(schemas, f)
+        if os.path.isfile(p):
+            s = read(p)
+            yield f + " empty->", "", s
+            yield f + " ->empty", s, ""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--migrate", required=True)
+    ap.add_argument("--data", default=os.environ.get("MIGRATE_TEST_DATA", "/work/shared/data"))
+    ap.add_argument("--only", default="")
+    ap.add_argument("-v", "--verbose", action="store_true")
+    args = ap.parse_args()
+    args.migrate = os.path.abspath(args.migrate)
+    if not os.environ.get("MIGRATE_TEST_PG_URL"):
+        sys.exit("run_corpus: MIGRATE_TEST_PG_URL is not set (scripts/pg-server.sh start)")
+    conn = admin(os.environ["MIGRATE_TEST_PG_URL"])
+    for role in ("schemainspect_test_role", "schemainspect_test_role2"):
+        conn.cursor().execute(
+            f"DO $$ BEGIN CREATE ROLE {role}; "
+            f"EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$")
+    conn.close()
+
+    results = []
+    for name, a, b in cases(args.data):
+        if args.only and args.only not in name:
+            continue
+        r = one_case(args, name, a, b)
+        results.append(r)
+        tag = "ok" if r.stage == "ok" else "FAIL at " + r.stage
+        if r.stage != "ok" and name in KNOWN:
+            tag += " (known: " + KNOWN[name] + ")"
+        print(f"{name}: {tag}" + ("  (column order differs)" if r.column_order else ""))
+        if r.stage != "ok" and (args.verbose or name not in KNOWN):
+            print("    " + r.detail.strip().replace("\n", "\n    "))
+
+    passed = [r for r in results if r.stage == "ok"]
+    failed = [r for r in results if r.stage != "ok" and r.name not in KNOWN]
+    fixed = [r for r in passed if r.name in KNOWN]
+    print(f"\ndiff corpus: passed {len(passed)} of {len(results)} "
+          f"({len(results) - len(passed) - len(failed)} known failures, "
+          f"{len(failed)} unlisted failures, {len(fixed)} listed but passing; "
+          f"column order differs in {sum(r.column_order for r in results)})")
+    for r in failed:
+        print(f"{r.name}: fails at {r.stage} and is not listed in KNOWN")
+    for r in fixed:
+        print(f"{r.name}: listed in KNOWN ({KNOWN[r.name]}) but passes: remove it from the list")
+    sys.exit(1 if failed or fixed or not results else 0)
+
+
+if __name__ == "__main__":
+    main()
