@@ -2,8 +2,10 @@
 
 #include "backend/backend.h"
 #include "config/duration.h"
+#include "config/search_path.h"
 #include "config/url.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace migrate::cli {
 
@@ -16,7 +18,15 @@ const config::Config& Context::config() {
     config_ = config::load_config(config::config_path(cli_path), url);
     if (!options.as_database.empty()) {
       if (url) throw UsageError("--url and --as-database name two databases; give one");
-      config_->database_url = config::find_database(config_->databases, options.as_database).url;
+      const auto& target = config::find_database(config_->databases, options.as_database);
+      config_->database_url = target.url;
+      // Schema per tenant: the target's schema holds its version table and
+      // comes first in its search_path.
+      if (!target.schema.empty()) {
+        config_->version_table_schema = target.schema;
+        config_->search_path = util::quote_doubled(target.schema, '"');
+      }
+      if (!target.search_path.empty()) config_->search_path = target.search_path;
     }
   }
   return *config_;
@@ -43,6 +53,9 @@ db::SessionSettings Context::session() {
   s.statement_timeout = c.statement_timeout;
   s.lock_retries = c.lock_retries.value_or(config::kDefaultLockRetries);
   s.pooler = c.pooler;
+  if (!c.search_path.empty())
+    s.search_path = config::parse_search_path(
+        c.search_path, c.where("search_path"));  // checked at load: does not throw
   // Checked at load.
   s.run_lock_lease = config::parse_duration_ms(c.run_lock_lease).value_or(s.run_lock_lease);
   // Waiting is asked for by --wait, or by a wait_timeout in the file (a

@@ -7,6 +7,7 @@
 #include <functional>
 
 #include "config/duration.h"
+#include "config/search_path.h"
 #include "config/strict_yaml.h"
 #include "config/url.h"
 #include "util/error.h"
@@ -109,6 +110,11 @@ const std::map<std::string, Setter>& known_keys() {
       {"database_url", text_field(&Config::database_url)},
       {"version_table", non_empty_field(&Config::version_table, "version_table")},
       {"version_table_schema", text_field(&Config::version_table_schema)},
+      {"search_path",
+       [](Config& c, const std::string& v, const std::string& where) {
+         parse_search_path(v, where);
+         c.search_path = v;
+       }},
       {"history_table", non_empty_field(&Config::history_table, "history_table")},
       {"schema_file", path_field(&Config::schema_file)},
       {"dev_url", text_field(&Config::dev_url)},

@@ -23,6 +23,10 @@ struct Config {
   std::string database_url;     // expanded, as written (not yet parsed)
   std::string version_table = "migrate_version";
   std::string version_table_schema;  // PostgreSQL; empty = search_path
+  // PostgreSQL: the search_path every step and every other transaction of a
+  // run sets first (config/search_path.h syntax, checked at load; empty =
+  // the server's). A target's `schema:` sets it and version_table_schema.
+  std::string search_path;
   std::string history_table = "migrate_history";
   std::string schema_file;  // absolute, or empty
   std::string dev_url;      // expanded, or empty

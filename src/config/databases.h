@@ -16,6 +16,14 @@ struct NamedDatabase {
   std::string name;
   std::string url;    // ${VAR} expanded; may hold a password: never print it
   std::string where;  // "FILE:LINE" of the entry, for every later message
+  // Schema per tenant on one PostgreSQL database: the schema that holds this
+  // target's version table and comes first in its search_path (empty: the
+  // config's version_table_schema and the server's search_path). Written
+  // `schema:` in the mapping form, or as a third word in a databases_file.
+  std::string schema;
+  // The target's search_path, as written (`search_path:` in the mapping
+  // form; empty: just `schema` when that is set).
+  std::string search_path;
 };
 
 // A target's name: letters, digits, `_`, `-` and `.`, starting with a letter,
@@ -24,13 +32,15 @@ struct NamedDatabase {
 // `name url`.
 bool is_database_name(const std::string& name);
 
-// The `databases:` mapping (name -> URL, values ${VAR}-expanded). Errors
-// name FILE:LINE: a value that is not one URL, a bad name, a bad URL. A
-// relative SQLite path is relative to `base_dir` (the config's folder).
+// The `databases:` mapping (name -> URL, values ${VAR}-expanded), where a
+// value may also be a mapping {url, schema, search_path} (schema per tenant).
+// Errors name FILE:LINE: a value that is neither, an unknown key, a bad
+// name, a bad URL, a schema on SQLite. A relative SQLite path is relative to
+// `base_dir` (the config's folder).
 std::vector<NamedDatabase> read_databases_map(const YAML::Node& node, const std::string& file,
                                               const std::string& base_dir);
 
-// The text of a `databases_file:`: one `name url` per line, blank lines and
+// The text of a `databases_file:`: one `name url [schema]` per line, blank lines and
 // `#` comments (a line starting with `#`, after spaces) skipped, URLs
 // ${VAR}-expanded. Errors name `file`:LINE.
 std::vector<NamedDatabase> parse_databases_file(const std::string& text, const std::string& file,

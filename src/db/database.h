@@ -80,6 +80,10 @@ struct SessionSettings {
   std::string pooler = "auto";
   // The run lock's lease in transaction mode (pg_lease_lock.h).
   std::chrono::milliseconds run_lock_lease{30000};
+  // PostgreSQL: the schemas every transaction of the run searches, set after
+  // the session is restored (empty = the server's search_path). Schema per
+  // tenant: a target's `schema:` (config/databases.h).
+  std::vector<std::string> search_path;
 };
 
 // A row of the history table.
@@ -238,6 +242,13 @@ class Database {
 
   // Waits up to `wait` for the run lock; throws migrate::Error on timeout.
   virtual std::unique_ptr<RunLock> lock(std::chrono::milliseconds wait) = 0;
+  // The lock a dry run takes: the same, except that it creates nothing (a
+  // dry run leaves the database as it found it). Where the lock needs a
+  // table that does not exist yet (PostgreSQL behind a transaction pooler:
+  // the lease table), no run has ever held it, and none is taken.
+  virtual std::unique_ptr<RunLock> lock_for_dry_run(std::chrono::milliseconds wait) {
+    return lock(wait);
+  }
 
   // Creates the version and history tables if they are missing.
   virtual void ensure_tables() = 0;

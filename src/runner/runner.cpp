@@ -211,7 +211,7 @@ std::vector<db::PlannedStep> Runner::plan_steps(const std::vector<graph::Step>& 
 
 db::DryRunReport Runner::dry_run(bool upgrade, const std::string& target,
                                  std::vector<StepReport>& reports) {
-  auto lock = db_.lock(lock_wait_);
+  auto lock = db_.lock_for_dry_run(lock_wait_);
   // No ensure_tables(): a dry run creates nothing.
   std::vector<std::string> heads = db_.current_heads();
   // The plan a real upgrade would run: contracts held back as it holds them.

@@ -311,3 +311,71 @@ TEST_CASE("pg pooler: pooler: session keeps the advisory lock; a bad value is re
   CHECK_THAT(short_lease, ExitedWith(1));
   CHECK_THAT(short_lease.err, Contains("`run_lock_lease` must be at least 1s"));
 }
+
+TEST_CASE("pg pooler: a target's search_path holds per transaction through PgBouncer",
+          "[e2e][postgres][pooler]") {
+  TempPgDatabase db;
+  db.exec("CREATE SCHEMA tenant_a");
+  e2e::Project p;
+  // Schema per tenant, written once for the single target.
+  e2e::add_config(p, "version_table_schema: tenant_a\nsearch_path: tenant_a\n");
+  p.add({"a1", {}, "CREATE TABLE accounts (id integer PRIMARY KEY);", "DROP TABLE accounts;"});
+  p.add({"b2", {"a1"}, "INSERT INTO accounts VALUES (1);", "DELETE FROM accounts;"});
+  auto up = run_bouncer(p, db, {"upgrade", "b2"});
+  INFO(up.err);
+  REQUIRE_THAT(up, ExitedWith(0));
+  CHECK(db.rows("SELECT schemaname || '.' || tablename FROM pg_tables WHERE schemaname <> "
+                "'pg_catalog' AND schemaname <> 'information_schema' ORDER BY 1") ==
+        V{"tenant_a.accounts", "tenant_a.migrate_history", "tenant_a.migrate_run_lock",
+          "tenant_a.migrate_version"});
+  CHECK(db.rows("SELECT count(*) FROM tenant_a.accounts") == V{"1"});
+  // Set for each transaction alone (SET LOCAL): the server session migrate
+  // used goes back to the pool with the server's search_path, for the
+  // pooler's next client (PgBouncer hands the last used one out first).
+  {
+    pqxx::connection c(bouncer_url(db));
+    pqxx::nontransaction tx(c);
+    CHECK(std::string(tx.exec("SHOW search_path")[0][0].c_str()) == "\"$user\", public");
+  }
+
+  // Outside a transaction the pooler may change server sessions between
+  // statements, where nothing migrate SETs holds: refused before it runs.
+  p.add({"c3",
+         {"b2"},
+         "CREATE INDEX CONCURRENTLY accounts_id ON accounts (id);",
+         "DROP INDEX CONCURRENTLY accounts_id;",
+         {},
+         {},
+         "transactional: false"});
+  auto refused = run_bouncer(p, db, {"upgrade", "c3"});
+  CHECK_THAT(refused, ExitedWith(1));
+  CHECK_THAT(refused.err, Contains("step c3 (upgrade) is not transactional (transactional: false) "
+                                   "and this database is reached through a transaction pooler"));
+  CHECK_THAT(refused.err, Contains("step c3 (upgrade) was not run"));
+  CHECK(db.rows("SELECT count(*) FROM pg_indexes WHERE indexname = 'accounts_id'") == V{"0"});
+  CHECK(db.rows("SELECT version_num FROM tenant_a.migrate_version") == V{"b2"});
+  CHECK(db.rows("SELECT count(*) FROM tenant_a.migrate_run_lock") == V{"0"});
+  // A direct connection runs it.
+  REQUIRE_THAT(e2e::run_pg(p, db, {"upgrade", "c3"}), ExitedWith(0));
+  CHECK(db.rows("SELECT schemaname FROM pg_indexes WHERE indexname = 'accounts_id'") ==
+        V{"tenant_a"});
+}
+
+TEST_CASE("pg pooler: a dry run through PgBouncer creates no lock table",
+          "[e2e][postgres][pooler]") {
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  auto dry = run_bouncer(p, db, {"upgrade", "head", "--dry-run"});
+  INFO(dry.err);
+  CHECK_THAT(dry, ExitedWith(0));
+  CHECK_THAT(dry.out, Contains("a1"));
+  // A dry run leaves the database as it found it.
+  CHECK(db.rows("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == V{"0"});
+  // Once a real run has made the lock table, a dry run takes the lease.
+  REQUIRE_THAT(run_bouncer(p, db, {"upgrade", "head"}), ExitedWith(0));
+  p.add_table_rev("b2", {"a1"});
+  CHECK_THAT(run_bouncer(p, db, {"upgrade", "head", "--dry-run"}), ExitedWith(0));
+  CHECK(db.rows("SELECT count(*) FROM migrate_run_lock") == V{"0"});
+  CHECK(db.version() == V{"a1"});
+}

@@ -101,7 +101,7 @@ TEST_CASE("bad database entries name their file and line", "[config][databases]"
   CHECK_THAT(load_error(cfg),
              Contains(list + ":3: duplicate database name `a` (first at " + cfg + ":3)"));
   write_file(list, "b sqlite:///b.db\nc\n");
-  CHECK_THAT(load_error(cfg), Contains(list + ":2: expected `name url`, got 'c'"));
+  CHECK_THAT(load_error(cfg), Contains(list + ":2: expected `name url [schema]`, got 'c'"));
   write_file(list, "b sqlite://host/b.db\n");
   CHECK_THAT(load_error(cfg), Contains(list + ":1: database `b`: "));
   CHECK_THAT(load_error(cfg), Contains("SQLite URLs have no host"));
@@ -109,7 +109,8 @@ TEST_CASE("bad database entries name their file and line", "[config][databases]"
   CHECK_THAT(load_error(cfg), Contains(list + ":1: database `b`: bad database URL"));
   CHECK_THAT(load_error(cfg), !Contains("hunter2"));
   write_file(list, "b sqlite:///b.db extra\n");
-  CHECK_THAT(load_error(cfg), Contains(list + ":1: database `b`: more than one word"));
+  CHECK_THAT(load_error(cfg), Contains(list + ":1: database `b`: `schema` and `search_path` are "
+                                              "for PostgreSQL"));
   write_file(cfg, "script_location: m\ndatabases_file: nowhere.txt\n");
   CHECK_THAT(load_error(cfg),
              Contains(cfg + ":2: `databases_file` " + dir / "nowhere.txt" + ": no such file"));
@@ -125,4 +126,40 @@ TEST_CASE("an unset ${VAR} in a database URL matters only when it is chosen",
   CHECK(migrate::config::find_database(c.databases, "a").url == "sqlite:///a.db");
   CHECK_THAT(testsupport::error_of([&] { migrate::config::find_database(c.databases, "b"); }),
              Contains(dir / "migrate.yaml:4: database `b` has an empty URL"));
+}
+
+TEST_CASE("databases: schema per tenant in the mapping form and the file's third word",
+          "[unit][config][databases]") {
+  TempDir d;
+  write_file(d / "tenants.txt", "t3 postgresql://h/app tenant_3\nt4 postgresql://h/app\n");
+  write_file(d / "migrate.yaml",
+             "script_location: migrations\n"
+             "databases:\n"
+             "  t1: {url: postgresql://h/app, schema: tenant_1}\n"
+             "  t2:\n"
+             "    url: postgresql://h/app\n"
+             "    schema: tenant_2\n"
+             "    search_path: tenant_2, \"Shared\"\n"
+             "databases_file: tenants.txt\n");
+  Config c = load_config(d / "migrate.yaml", std::nullopt);
+  REQUIRE(names(c.databases) == std::vector<std::string>{"t1", "t2", "t3", "t4"});
+  CHECK(c.databases[0].schema == "tenant_1");
+  CHECK(c.databases[0].search_path.empty());
+  CHECK(c.databases[1].search_path == "tenant_2, \"Shared\"");
+  CHECK(c.databases[2].schema == "tenant_3");
+  CHECK(c.databases[3].schema.empty());
+
+  write_file(d / "migrate.yaml", "databases:\n  t1: {url: postgresql://h/app, shema: x}\n");
+  CHECK_THAT(load_error(d / "migrate.yaml"),
+             Contains("migrate.yaml:2: database `t1`: unknown key 'shema' (known: url, schema, "
+                      "search_path)"));
+  write_file(d / "migrate.yaml", "databases:\n  t1: {schema: x}\n");
+  CHECK_THAT(load_error(d / "migrate.yaml"), Contains("database `t1` has no `url`"));
+  write_file(d / "migrate.yaml", "databases:\n  t1: {url: sqlite:///a.db, schema: x}\n");
+  CHECK_THAT(load_error(d / "migrate.yaml"),
+             Contains("`schema` and `search_path` are for PostgreSQL"));
+  write_file(d / "tenants.txt", "t3 postgresql://h/app a b\n");
+  write_file(d / "migrate.yaml", "script_location: migrations\ndatabases_file: tenants.txt\n");
+  CHECK_THAT(load_error(d / "migrate.yaml"),
+             Contains("tenants.txt:1: database `t3`: more than `name url schema`"));
 }

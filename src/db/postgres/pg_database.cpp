@@ -130,7 +130,10 @@ PostgresDatabase::PostgresDatabase(OpenOptions options)
 PostgresDatabase::~PostgresDatabase() = default;
 
 std::vector<std::string> PostgresDatabase::restore_session_sql() const {
-  std::vector<std::string> out = dialect_.restore_session_sql();
+  // Pooled, the search_path is set for each transaction alone, like the
+  // check interval below.
+  std::vector<std::string> out = {"RESET ALL"};
+  for (auto& sql : dialect_.search_path_sql(/*local=*/pooled_)) out.push_back(std::move(sql));
   // RESET ALL undoes this one too: it is migrate's own, set at connect
   // (pooled: for each transaction alone; RESET ALL there clears what
   // another client of the pooler may have left in the server session).
@@ -167,6 +170,11 @@ std::unique_ptr<RunLock> PostgresDatabase::lock(std::chrono::milliseconds wait) 
   std::int64_t key = conn_.query("SELECT " + dialect_.run_lock_key_sql(t))[0][0].as<std::int64_t>();
   return std::make_unique<AdvisoryRunLock>(conn_, key, wait,
                                            dialect_.qualified(t, t.version_table));
+}
+
+std::unique_ptr<RunLock> PostgresDatabase::lock_for_dry_run(std::chrono::milliseconds wait) {
+  if (pooled_ && !table_exists(kRunLockTable)) return std::make_unique<RunLock>();
+  return lock(wait);
 }
 
 bool PostgresDatabase::table_exists(const std::string& table) {
@@ -524,6 +532,16 @@ void PostgresDatabase::run_autocommit(const StepSpec& step,
                                       const std::vector<std::string>& expected,
                                       const std::string& label) {
   const TableNames& t = options_.tables;
+  // Outside a transaction, behind a transaction pooler, each statement may
+  // run in another server session, where no SET of migrate's holds: the
+  // statements would land in the server's search_path, not the target's.
+  if (pooled_ && !options_.session.search_path.empty())
+    throw Error(fmt::format(
+        "{}: {} is not transactional (transactional: false) and this database is reached "
+        "through a transaction pooler, where migrate cannot set the target's search_path ({}) "
+        "outside a transaction; {} was not run. Run it through a direct connection to the server "
+        "(a URL that does not go through the pooler)",
+        describe(), label, fmt::join(options_.session.search_path, ", "), label));
   const auto start = std::chrono::system_clock::now();
   const auto t0 = std::chrono::steady_clock::now();
   // Checked before any statement runs, since none of them can be undone

@@ -75,6 +75,7 @@ class PostgresDatabase : public Database {
   const Dialect& dialect() const override { return dialect_; }
   std::string describe() const override { return options_.target.describe; }
   std::unique_ptr<RunLock> lock(std::chrono::milliseconds wait) override;
+  std::unique_ptr<RunLock> lock_for_dry_run(std::chrono::milliseconds wait) override;
   void ensure_tables() override;
   std::vector<std::string> current_heads() override;
   // History rows: 'ok' for every committed step; 'failed' for a

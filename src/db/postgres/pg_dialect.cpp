@@ -41,6 +41,19 @@ std::vector<std::string> PostgresDialect::step_settings_sql(const StepSpec& step
                       quote_literal(step.statement_timeout.value_or(session_.statement_timeout)))};
 }
 
+std::vector<std::string> PostgresDialect::restore_session_sql() const {
+  std::vector<std::string> out = {"RESET ALL"};
+  for (auto& sql : search_path_sql(/*local=*/false)) out.push_back(std::move(sql));
+  return out;
+}
+
+std::vector<std::string> PostgresDialect::search_path_sql(bool local) const {
+  if (session_.search_path.empty()) return {};
+  std::vector<std::string> names;
+  for (const auto& n : session_.search_path) names.push_back(quote_ident(n));
+  return {fmt::format("{} search_path = {}", local ? "SET LOCAL" : "SET", fmt::join(names, ", "))};
+}
+
 std::vector<std::string> PostgresDialect::reset_step_settings_sql() const {
   return {"RESET lock_timeout", "RESET statement_timeout"};
 }

@@ -38,7 +38,12 @@ class PostgresDialect : public Dialect {
   std::vector<std::string> create_tables_sql(const TableNames& t) const override;
   std::string version_op_sql(const TableNames& t, const graph::VersionOp& op) const override;
   std::string begin_sql() const override { return "BEGIN"; }
-  std::vector<std::string> restore_session_sql() const override { return {"RESET ALL"}; }
+  // RESET ALL, then the configured search_path (session-wide: an offline
+  // script runs in one session).
+  std::vector<std::string> restore_session_sql() const override;
+  // `SET [LOCAL] search_path = "a", "b"` for SessionSettings::search_path,
+  // each name quoted; nothing when it is empty.
+  std::vector<std::string> search_path_sql(bool local) const;
   // started_at is now() (the transaction's start), duration_ms NULL,
   // applied_by 'offline'.
   std::string history_insert_sql(const TableNames& t, const std::string& revision,

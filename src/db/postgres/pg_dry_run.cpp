@@ -116,6 +116,9 @@ void PostgresDatabase::dry_run_step(const StepSpec& step, const std::vector<Stat
                                     DryRunStep& out) {
   const std::string label = step_label(step);
   RollbackGuard tx(conn_);
+  // As the real step (append_step): the session restored, the search_path
+  // of a schema-per-tenant target set, then the step's timeouts.
+  for (const auto& sql : restore_session_sql()) conn_.query(sql);
   for (const auto& sql : dialect_.step_settings_sql(step, /*local=*/true)) conn_.query(sql);
   Snapshot before = snapshot(conn_);
   const auto initial = before.relations;
