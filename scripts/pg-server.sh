@@ -5,6 +5,10 @@
 #
 #   eval "$(scripts/pg-server.sh start)"   # exports MIGRATE_TEST_PG_URL, MIGRATE_TEST_PG_DIR
 #   scripts/pg-server.sh stop "$MIGRATE_TEST_PG_DIR"
+#
+# `start PREFIX` names the variables PREFIX_URL, PREFIX_DIR, ... instead: a
+# second server (a second cluster, for the many-databases tests) is
+#   eval "$(scripts/pg-server.sh start MIGRATE_TEST_PG2)"
 set -euo pipefail
 
 pg_bin() {
@@ -24,6 +28,8 @@ free_port() {
 
 case "${1:-}" in
   start)
+    prefix="${2:-MIGRATE_TEST_PG}"
+    [[ "$prefix" =~ ^[A-Z_][A-Z0-9_]*$ ]] || { echo "pg-server: bad variable prefix '$prefix'" >&2; exit 2; }
     bin=$(pg_bin)
     dir=$(mktemp -d "${TMPDIR:-/tmp}/migrate-pg.XXXXXX")
     chmod 755 "$dir"
@@ -38,10 +44,10 @@ case "${1:-}" in
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
       -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
       start >"$dir/pg_ctl.log" 2>&1 || { cat "$dir/pg_ctl.log" "$dir/server.log" >&2; exit 1; }
-    echo "export MIGRATE_TEST_PG_DIR='$dir'"
-    echo "export MIGRATE_TEST_PG_URL='postgresql://postgres:$password@127.0.0.1:$port/postgres'"
-    echo "export MIGRATE_TEST_PG_PORT='$port'"
-    echo "export MIGRATE_TEST_PG_PASSWORD='$password'"
+    echo "export ${prefix}_DIR='$dir'"
+    echo "export ${prefix}_URL='postgresql://postgres:$password@127.0.0.1:$port/postgres'"
+    echo "export ${prefix}_PORT='$port'"
+    echo "export ${prefix}_PASSWORD='$password'"
     ;;
   stop)
     dir="${2:?usage: pg-server.sh stop DIR}"
@@ -50,7 +56,7 @@ case "${1:-}" in
     rm -rf "$dir"
     ;;
   *)
-    echo "usage: $0 start | stop DIR" >&2
+    echo "usage: $0 start [VARIABLE_PREFIX] | stop DIR" >&2
     exit 2
     ;;
 esac

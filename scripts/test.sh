@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # THE test command: installs what it needs, then
 #  1. the Release build (-Werror): starts a private PostgreSQL server, a
-#     PgBouncer in transaction mode in front of it and a streaming standby
-#     of it, runs every test (unit, end-to-end on real SQLite files, the
+#     PgBouncer in transaction mode in front of it, a streaming standby
+#     of it and a second server (another cluster), runs every test (unit, end-to-end on real SQLite files, the
 #     real server, through the pooler and against the standby, the Alembic
 #     differential oracle, the docs' console blocks), then stops them;
 #  2. the fuzz targets (tests/fuzz/, clang, libFuzzer + ASan + UBSan) in
@@ -37,6 +37,9 @@ cmake --build "$BUILD_DIR" -j"$JOBS"
   trap 'scripts/pgbouncer.sh stop "$MIGRATE_TEST_PGBOUNCER_DIR"; scripts/pg-server.sh stop "$MIGRATE_TEST_PG_DIR"' EXIT
   eval "$(scripts/pg-standby.sh start)"
   trap 'scripts/pg-standby.sh stop "$MIGRATE_TEST_PG_STANDBY_DIR"; scripts/pgbouncer.sh stop "$MIGRATE_TEST_PGBOUNCER_DIR"; scripts/pg-server.sh stop "$MIGRATE_TEST_PG_DIR"' EXIT
+  # A second cluster, for the tests that run one project on two servers.
+  eval "$(scripts/pg-server.sh start MIGRATE_TEST_PG2)"
+  trap 'scripts/pg-server.sh stop "$MIGRATE_TEST_PG2_DIR"; scripts/pg-standby.sh stop "$MIGRATE_TEST_PG_STANDBY_DIR"; scripts/pgbouncer.sh stop "$MIGRATE_TEST_PGBOUNCER_DIR"; scripts/pg-server.sh stop "$MIGRATE_TEST_PG_DIR"' EXIT
   echo "PostgreSQL test server: ${MIGRATE_TEST_PG_URL//:$MIGRATE_TEST_PG_PASSWORD@/:***@}"
   echo "PgBouncer (transaction mode) in front of it: ${MIGRATE_TEST_PGBOUNCER_URL//:$MIGRATE_TEST_PG_PASSWORD@/:***@}"
   # --no-tests=error: a run that found no test fails instead of passing.

@@ -18,9 +18,12 @@ namespace e2e {
 
 class TempPgDatabase {
  public:
-  TempPgDatabase() {
-    admin_url_ = testsupport::pg_url();
-    REQUIRE_FALSE(admin_url_.empty());  // scripts/test.sh sets MIGRATE_TEST_PG_URL
+  TempPgDatabase() : TempPgDatabase(testsupport::pg_url()) {}
+  // On another server: `admin_url` is its maintenance database's URL (the
+  // second cluster of scripts/test.sh: testsupport::pg2_url()).
+  explicit TempPgDatabase(const std::string& admin_url) {
+    admin_url_ = admin_url;
+    REQUIRE_FALSE(admin_url_.empty());  // scripts/test.sh sets MIGRATE_TEST_PG_URL (and _PG2_)
     std::random_device rd;
     name_ = "migrate_t_" + std::to_string(rd()) + std::to_string(rd() % 1000);
     admin_exec("CREATE DATABASE " + name_);

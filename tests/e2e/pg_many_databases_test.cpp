@@ -1,5 +1,5 @@
-// Issue 13 on the real PostgreSQL server: several databases created on it
-// (and an SQLite file) in one config, their URLs from ${VAR}s; a revision
+// Issue 13 on the real PostgreSQL servers: several databases created on
+// two clusters (and an SQLite file) in one config, their URLs from ${VAR}s; a revision
 // that fails on one database only; --jobs running steps at the same moment
 // (a barrier only passed when every target's step is running); SIGINT to the
 // parent (the running target finishes, no new one starts), twice to the
@@ -23,12 +23,16 @@ using V = std::vector<std::string>;
 
 namespace {
 
-// Three databases on the test server and one SQLite file, under
-// `databases:` with their URLs from the environment (env()).
+// Three databases, two on the test server and one on the second cluster
+// scripts/test.sh starts, and one SQLite file, under `databases:` with their
+// URLs from the environment (env()).
+// `one_server`: all three on the test server (the tests that watch the
+// runs in its pg_stat_activity).
 struct PgFleet {
   e2e::Project p;
   e2e::TempPgDatabase a, b, c;
-  PgFleet() {
+  explicit PgFleet(bool one_server = false)
+      : c(one_server ? testsupport::pg_url() : testsupport::pg2_url()) {
     std::string cfg = testsupport::read_file(p.path("migrate.yaml"));
     cfg +=
         "databases:\n"
@@ -113,7 +117,7 @@ int sessions_running(const e2e::TempPgDatabase& any, const std::string& marker) 
 
 }  // namespace
 
-TEST_CASE("pg many databases: three servers' databases and an SQLite file in one run",
+TEST_CASE("pg many databases: two servers' databases and an SQLite file in one run",
           "[e2e][databases]") {
   PgFleet f;
   f.p.add_table_rev("r1", {});
@@ -189,7 +193,7 @@ TEST_CASE("pg many databases: a revision failing on one database, with and witho
 
 TEST_CASE("pg many databases: --jobs 3 runs three databases' steps at the same moment",
           "[e2e][databases]") {
-  PgFleet f;
+  PgFleet f(/*one_server=*/true);
   // Each database's step waits (up to 30 s) until it sees all three running
   // it (pg_stat_activity, its snapshot cleared on each look), then stays a
   // moment so that the others, looking every 50 ms, see it too: it passes
@@ -217,7 +221,7 @@ TEST_CASE("pg many databases: --jobs 3 runs three databases' steps at the same m
 
 TEST_CASE("pg many databases: SIGINT stops new databases, the running one finishes or rolls back",
           "[e2e][databases]") {
-  PgFleet f;
+  PgFleet f(/*one_server=*/true);
   f.p.add({"r1",
            {},
            "SELECT pg_sleep(3) AS sigint_marker_4c1; CREATE TABLE t_r1 (id int);",
@@ -265,4 +269,29 @@ TEST_CASE("pg many databases: SIGINT stops new databases, the running one finish
     REQUIRE_THAT(f.run({"upgrade", "heads", "--db", "pg_*"}), ExitedWith(0));
     for (const auto* db : {&f.a, &f.b, &f.c}) CHECK(db->version() == V{"r1"});
   }
+}
+
+TEST_CASE("pg many databases: a backfill runs on each database of the run", "[e2e][databases]") {
+  PgFleet f;
+  // Valid on both backends: a recursive CTE, not generate_series.
+  f.p.add({"r1",
+           {},
+           "CREATE TABLE items (id integer PRIMARY KEY, a integer NOT NULL, b integer);\n"
+           "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 2500)\n"
+           "INSERT INTO items (id, a) SELECT i, i FROM s;",
+           "DROP TABLE items;"});
+  e2e::add_backfill_rev(f.p, "r2", "r1",
+                        {"table: items", "key: [id]", "set: {b: a * 2}", "batch_rows: 400"});
+  auto up = f.run({"upgrade", "heads", "--all-databases", "--jobs", "4"});
+  INFO(up.out << up.err);
+  REQUIRE_THAT(up, ExitedWith(0));
+  CHECK_THAT(up.out, Contains("4 databases: 4 ok"));
+  const std::string filled = "SELECT count(*) FROM items WHERE b = a * 2";
+  for (const auto* db : {&f.a, &f.b, &f.c}) {
+    CHECK(db->version() == V{"r2"});
+    CHECK(db->rows(filled) == V{"2500"});
+  }
+  CHECK(testsupport::sqlite_rows(f.p.path("lite.db"), filled) == V{"2500"});
+  // Each database kept its own progress row, and each is done.
+  CHECK(f.c.rows("SELECT count(*) FROM migrate_backfill") == V{"0"});
 }

@@ -197,4 +197,9 @@ std::string pg_url() {
   return u ? u : "";
 }
 
+std::string pg2_url() {
+  const char* u = std::getenv("MIGRATE_TEST_PG2_URL");
+  return u ? u : "";
+}
+
 }  // namespace testsupport

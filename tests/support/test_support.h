@@ -67,5 +67,8 @@ class ScopedEnv {
 // The PostgreSQL server started by scripts/test.sh: its URL (database
 // `postgres`), from $MIGRATE_TEST_PG_URL. Empty when not set.
 std::string pg_url();
+// The second server scripts/test.sh starts (another cluster, another port),
+// from $MIGRATE_TEST_PG2_URL. Empty when not set.
+std::string pg2_url();
 
 }  // namespace testsupport
