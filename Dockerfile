@@ -33,6 +33,7 @@ WORKDIR /src
 COPY CMakeLists.txt ./
 COPY src ./src
 COPY templates ./templates
+COPY helpers ./helpers
 
 # The install prefix is compiled in (where `init` looks for its templates),
 # so configure with the prefix the runtime stage uses and stage the install

@@ -97,6 +97,7 @@ int run(int argc, char** argv) {
   add_lint_command(app, ctx, actions);
   add_log_command(app, ctx, actions);
   add_picture_commands(app, ctx, actions);
+  add_import_command(app, ctx, actions);
   // CLI11 lists a parent's options only in the parent's help; every
   // command's --help says which global options it also takes.
   for (CLI::App* sub : app.get_subcommands({})) {

@@ -26,6 +26,7 @@ void add_validate_command(CLI::App& app, Context& ctx,
 void add_lint_command(CLI::App& app, Context& ctx, Actions& actions);  // lint
 void add_log_command(CLI::App& app, Context& ctx, Actions& actions);   // log
 void add_picture_commands(CLI::App& app, Context& ctx,
-                          Actions& actions);  // graph, erd
+                          Actions& actions);                             // graph, erd
+void add_import_command(CLI::App& app, Context& ctx, Actions& actions);  // import
 
 }  // namespace migrate::cli

@@ -90,7 +90,7 @@ struct SessionSettings {
 struct HistoryEntry {
   long long id = 0;
   std::string revision;
-  std::string direction;  // "upgrade", "downgrade", "stamp", "accept"
+  std::string direction;  // "upgrade", "downgrade", "stamp", "accept", "adopt" (migrate import --adopt)
   std::string checksum;
   std::string started_at;  // ISO 8601 UTC
   double duration_ms = 0;

@@ -56,6 +56,7 @@ std::vector<Directive> find_directives(const std::string& sql, const LineIndex& 
     std::string_view rest(sql.data() + p, end - p);
     static constexpr std::string_view kIgnore = "migrate:lint-ignore";
     static constexpr std::string_view kExpect = "migrate:expect-rows";
+    static constexpr std::string_view kNotConverted = "migrate:not-converted";
     Directive d{};
     std::string_view word;
     if (util::starts_with(rest, kIgnore)) {
@@ -64,6 +65,9 @@ std::vector<Directive> find_directives(const std::string& sql, const LineIndex& 
     } else if (util::starts_with(rest, kExpect)) {
       d.kind = Directive::expect_rows;
       word = kExpect;
+    } else if (util::starts_with(rest, kNotConverted)) {
+      d.kind = Directive::not_converted;
+      word = kNotConverted;
     } else {
       continue;
     }

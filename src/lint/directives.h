@@ -7,6 +7,10 @@
 //   -- migrate:expect-rows any                  (the row guard's line; `any`
 //                                               also acknowledges a
 //                                               full-table DELETE/UPDATE)
+//   -- migrate:not-converted WHAT               written by `migrate import`
+//                                               where it could not convert
+//                                               a step (an error until
+//                                               someone writes it by hand)
 //
 // A directive belongs to the statement that starts on the next line; several
 // directive lines may stack directly above one statement. The row guards
@@ -23,7 +27,7 @@
 namespace migrate::lint {
 
 struct Directive {
-  enum Kind { lint_ignore, expect_rows } kind;
+  enum Kind { lint_ignore, expect_rows, not_converted } kind;
   std::size_t line = 0;    // 0-based line within the section
   std::size_t offset = 0;  // byte offset of the `--`
   // lint-ignore: the rule ids as written and the reason (trimmed; may be
@@ -36,8 +40,8 @@ struct Directive {
 
 // Every directive line of `sql`, in order. A line counts when, after
 // leading blanks, it is `--`, optional blanks and `migrate:lint-ignore` or
-// `migrate:expect-rows` followed by a blank or the end. (Whether the line
-// lies inside a statement, e.g. in a function body, is the caller's test.)
+// `migrate:expect-rows` (or `migrate:not-converted`) followed by a blank or the end. (Whether the
+// line lies inside a statement, e.g. in a function body, is the caller's test.)
 std::vector<Directive> find_directives(const std::string& sql, const LineIndex& lines);
 
 }  // namespace migrate::lint

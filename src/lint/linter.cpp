@@ -230,6 +230,13 @@ void Linter::lint_section(const Source& source, const ParsedSection* parsed,
       }
     }
   }
+  for (const Directive& dir : directives) {
+    if (dir.kind != Directive::not_converted) continue;
+    emit(RuleId::not_converted, dir.offset,
+         "not converted by `migrate import`: " +
+             (dir.arg.empty() ? std::string("see below") : dir.arg),
+         "");
+  }
   for (std::size_t d = 0; d < directives.size(); ++d) {
     if (claimed[d] || directives[d].kind != Directive::lint_ignore) continue;
     emit(RuleId::unused_ignore, directives[d].offset,

@@ -163,6 +163,11 @@ const std::vector<Rule>& catalogue() {
        "a `-- migrate:lint-ignore` that silences nothing (no such finding on the statement "
        "below it, or no statement right below it)",
        "remove it, or move it to the line right before the statement it is meant for"},
+      {RuleId::not_converted, "not-converted", Category::lint, E, kOn, kPg, kLite,
+       "a `-- migrate:not-converted` line: `migrate import` could not turn this step of the "
+       "other tool's revision into SQL (Alembic code that reads data, a Flyway placeholder)",
+       "write the step by hand in SQL (the other tool's code is in the comments below the line), "
+       "then delete the `-- migrate:not-converted` line"},
       {RuleId::parse_error, "parse-error", Category::lint, W, kOn, kPg, kLite,
        "SQL the dialect's parser rejects: nothing in that section was checked",
        "fix the syntax (the database would refuse the step as well)"},

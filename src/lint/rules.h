@@ -58,6 +58,7 @@ enum class RuleId : std::size_t {
   // the linter's own
   bad_ignore,
   unused_ignore,
+  not_converted,
   parse_error,
   count_
 };

@@ -35,7 +35,7 @@ std::map<std::string, const db::HistoryEntry*> latest_rows(
   for (const auto& row : history) {  // in id order: later rows win
     if (row.status != "ok") continue;
     if (row.direction == "upgrade" || row.direction == "accept" || row.direction == "downgrade" ||
-        row.direction == "stamp")
+        row.direction == "stamp" || row.direction == "adopt")
       latest[row.revision] = &row;
   }
   return latest;
@@ -45,6 +45,7 @@ std::map<std::string, const db::HistoryEntry*> latest_rows(
 const char* participle(const std::string& direction) {
   if (direction == "accept") return "accepted";
   if (direction == "stamp") return "stamped";
+  if (direction == "adopt") return "adopted";
   if (direction == "downgrade") return "downgraded";
   return "applied";
 }
@@ -77,7 +78,7 @@ ChecksumReport verify_checksums(const script::ScriptDirectory& scripts,
     auto it = latest.find(file.id);
     const db::HistoryEntry* row = it == latest.end() ? nullptr : it->second;
     if (!row || row->checksum.empty() ||
-        (row->direction != "upgrade" && row->direction != "accept")) {
+        (row->direction != "upgrade" && row->direction != "accept" && row->direction != "adopt")) {
       report.unchecked.push_back(file.id);
       continue;
     }

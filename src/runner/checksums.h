@@ -30,7 +30,7 @@ struct ChecksumProblem {
   // The history row the file is compared with; all empty when there is none
   // (a missing file is reported with or without one).
   std::string recorded;            // its checksum
-  std::string recorded_direction;  // "upgrade" or "accept"
+  std::string recorded_direction;  // "upgrade", "accept" or "adopt"
   std::string recorded_at;         // ISO 8601 UTC
   std::string recorded_by;         // user@host
 };

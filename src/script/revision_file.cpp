@@ -56,8 +56,8 @@ enum class LineKind { kOther, kUpgrade, kDowngrade, kBadMarker };
 // A marker is exactly `-- migrate:upgrade` / `-- migrate:downgrade` (trailing
 // whitespace allowed). Anything else that starts like one (`--migrate:`,
 // `-- migrate: upgrade`, `-- migrate:upgrad`) is reported, not taken for
-// a comment, except the statement directives `-- migrate:lint-ignore ...`
-// and `-- migrate:expect-rows ...`.
+// a comment, except the statement directives `-- migrate:lint-ignore ...`,
+// `-- migrate:expect-rows ...` and `-- migrate:not-converted ...`.
 LineKind classify(std::string_view line) {
   if (line.size() < 10 || line[0] != '-' || line[1] != '-') return LineKind::kOther;
   std::string_view t = util::trim_right(line);
@@ -67,7 +67,8 @@ LineKind classify(std::string_view line) {
   if (!util::starts_with(rest, "migrate:")) return LineKind::kOther;
   // Statement directives (a word, then a space or the end): comments to the
   // database, read by the linter and the row guards.
-  for (std::string_view directive : {"migrate:lint-ignore", "migrate:expect-rows"}) {
+  for (std::string_view directive :
+       {"migrate:lint-ignore", "migrate:expect-rows", "migrate:not-converted"}) {
     if (util::starts_with(rest, directive) &&
         (rest.size() == directive.size() || rest[directive.size()] == ' ' ||
          rest[directive.size()] == '\t'))

@@ -432,10 +432,22 @@ std::string ScriptDirectory::write_revision(const NewRevision& rev) const {
 }
 
 std::vector<std::string> ScriptDirectory::write_chain(std::vector<NewRevision> revs) const {
+  return write_prepared(revs, /*chain=*/true);
+}
+
+std::vector<std::string> ScriptDirectory::write_revisions(
+    const std::vector<NewRevision>& revs) const {
+  for (const auto& r : revs)
+    if (!r.rev_id) throw Error("write_revisions: a revision without an id");
+  return write_prepared(revs, /*chain=*/false);
+}
+
+std::vector<std::string> ScriptDirectory::write_prepared(std::vector<NewRevision> revs,
+                                                         bool chain) const {
   std::vector<Prepared> ready;
   std::vector<std::string> pending;
   for (std::size_t i = 0; i < revs.size(); ++i) {
-    if (i) revs[i].down_revisions = {ready.back().id};
+    if (chain && i) revs[i].down_revisions = {ready.back().id};
     ready.push_back(prepare(revs[i], pending));
     pending.push_back(ready.back().id);
   }
@@ -529,7 +541,7 @@ ScriptDirectory::Prepared ScriptDirectory::prepare(const NewRevision& rev,
       {"branch_labels", flow_list(rev.branch_labels)},
       {"depends_on", flow_list(rev.depends_on)},
       {"message", yaml_quote(one_line(rev.message))},
-      {"created", util::iso8601_utc_now()},
+      {"created", rev.created.empty() ? util::iso8601_utc_now() : yaml_quote(rev.created)},
       {"upgrade", body(rev.upgrade_sql)},
       {"downgrade", body(rev.downgrade_sql)},
   };

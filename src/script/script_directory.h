@@ -28,6 +28,9 @@ struct NewRevision {
   // More header keys, as YAML lines without "-- " ("phase: expand"), put
   // after the template's header lines.
   std::vector<std::string> header_lines;
+  // `created:` as written; empty = now. An imported revision keeps the
+  // other tool's date.
+  std::string created;
 };
 
 // The revision files of a script location and their graph.
@@ -80,6 +83,11 @@ class ScriptDirectory {
   // file is rendered and checked before the first is written. Returns the
   // paths in order.
   std::vector<std::string> write_chain(std::vector<NewRevision> revs) const;
+  // Several revisions of any shape (an imported graph), all or none: each
+  // needs its rev_id, and its down_revisions must exist or come earlier in
+  // `revs`. Every file is rendered and checked before the first is written.
+  // Returns the paths in order.
+  std::vector<std::string> write_revisions(const std::vector<NewRevision>& revs) const;
 
  private:
   struct Prepared {
@@ -88,6 +96,9 @@ class ScriptDirectory {
   // The file `rev` becomes, checked; `pending` are ids about to be written
   // with it (parents it may name, ids it must not reuse).
   Prepared prepare(const NewRevision& rev, const std::vector<std::string>& pending) const;
+  // Prepares every revision, then writes them all or none (`chain`: each
+  // follows the one before).
+  std::vector<std::string> write_prepared(std::vector<NewRevision> revs, bool chain) const;
   std::size_t index_of(const std::string& id) const;
   // Reads file i (must not be read yet) and checks its header.
   void read_file(std::size_t i) const;
