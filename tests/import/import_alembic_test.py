@@ -133,11 +133,21 @@ def check_graph(fail, migrate_dir, script):
         fail("migrate history failed: " + err)
     mine = [(r["revision"], sorted(r["down_revisions"]), sorted(r["branch_labels"]),
              sorted(r["depends_on"]), r["message"]) for r in json.loads(out)["revisions"]]
+    # `history --json` names a dependency by id; the file keeps a label as
+    # written (Alembic's depends_on may name a branch label).
+    label_of = {l: sc.revision for sc in script.walk_revisions() for l in sc._orig_branch_labels}
     theirs = []
     for sc in script.walk_revisions():
         theirs.append((sc.revision, sorted(sup.as_list(sc.down_revision)),
-                       sorted(sc._orig_branch_labels), sorted(sup.as_list(sc.dependencies)),
+                       sorted(sc._orig_branch_labels),
+                       sorted(label_of.get(d, d) for d in sup.as_list(sc.dependencies)),
                        sc.doc))
+    for sc in script.walk_revisions():
+        with open(sup.revision_file(migrate_dir, sc.revision)) as f:
+            header = f.read().split("-- migrate:upgrade")[0]
+        want = "-- depends_on: [%s]" % ", ".join(sup.as_list(sc.dependencies))
+        if want not in header:
+            fail("%s: the file's header should keep %r:\n%s" % (sc.revision, want, header))
     if mine != theirs:
         fail("history differs:\n  migrate: %s\n  Alembic: %s" % (mine, theirs))
 
