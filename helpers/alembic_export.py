@@ -56,6 +56,12 @@ except ImportError as e:  # pragma: no cover - depends on the machine
     sys.exit(3)
 
 
+# Alembic's and SQLAlchemy's own files: an error is placed at the last frame
+# outside them (the project's file).
+LIBRARIES = tuple(os.path.dirname(m.__file__) + os.sep
+                  for m in (alembic, sys.modules["sqlalchemy"]))
+
+
 class ReadsData(Exception):
     """Raised by the offline bind when a revision tries to run a statement
     through it: the result would come from a database there is not."""
@@ -195,8 +201,11 @@ def main():
         tb = traceback.extract_tb(e.__traceback__)
         where = ""
         for frame in tb:
-            if "/alembic/" not in frame.filename and "/sqlalchemy/" not in frame.filename:
-                where = "%s:%d: " % (frame.filename, frame.lineno)
+            if frame.filename.startswith("<") or frame.filename.startswith(LIBRARIES):
+                continue
+            where = "%s:%d: " % (frame.filename, frame.lineno)
+        if isinstance(e, SyntaxError) and e.filename:
+            where = "%s:%s: " % (e.filename, e.lineno)
         msg = str(e).strip().splitlines()
         raise SystemExit("%sAlembic cannot read the project: %s%s" % (
             where, type(e).__name__, (": " + msg[0]) if msg else ""))
