@@ -190,15 +190,18 @@ void add_migrate_commands(CLI::App& app, Context& ctx, Actions& actions) {
                       "PostgreSQL: before each step after the first, and between a backfill's "
                       "batches, wait while a standby is more than DURATION behind in replay "
                       "(pg_stat_replication), e.g. 10s");
+  auto up_fan = add_fanout_options(upgrade, &up->json);
+  up_fan->script = &up->sql;
   actions[upgrade] = fan_out(
-      ctx, add_fanout_options(upgrade, &up->json), [up] { return up->dry_run; },
-      [&ctx, up] { return move(ctx, *up, true); });
+      ctx, up_fan, [up] { return up->dry_run; }, [&ctx, up] { return move(ctx, *up, true); });
 
   auto down = std::make_shared<MoveArgs>();
   auto* downgrade = app.add_subcommand("downgrade", "Revert the database to an earlier revision");
   add_move_options(downgrade, *down, "Target: base, a revision id or prefix, -N, label@-N, ...");
+  auto down_fan = add_fanout_options(downgrade, &down->json);
+  down_fan->script = &down->sql;
   actions[downgrade] = fan_out(
-      ctx, add_fanout_options(downgrade, &down->json), [down] { return down->dry_run; },
+      ctx, down_fan, [down] { return down->dry_run; },
       [&ctx, down] { return move(ctx, *down, false); });
 
   struct StampArgs {
@@ -258,8 +261,10 @@ void add_migrate_commands(CLI::App& app, Context& ctx, Actions& actions) {
     if (ops.empty()) ctx.out << "Nothing to do: the version table already says that.\n";
     return 0;
   };
+  auto stamp_fan = add_fanout_options(stamp, nullptr);
+  stamp_fan->script = &st->sql;
   actions[stamp] = fan_out(
-      ctx, add_fanout_options(stamp, nullptr), [] { return false; }, std::move(actions[stamp]));
+      ctx, stamp_fan, [] { return false; }, std::move(actions[stamp]));
 }
 
 }  // namespace migrate::cli

@@ -32,6 +32,11 @@ const config::Config& Context::config() {
   return *config_;
 }
 
+void Context::use_named_database(const std::string& name) {
+  options.as_database = name;
+  config_.reset();  // loaded again, with the target's URL and schema
+}
+
 const script::ScriptDirectory& Context::scripts() {
   if (!scripts_) scripts_ = script::ScriptDirectory::load(config().script_location);
   return *scripts_;

@@ -54,6 +54,10 @@ class Context {
   std::unique_ptr<db::Dialect> dialect();
   // The database URL with any password redacted.
   std::string database_description();
+  // From here on, the configured database is the named target of
+  // `databases:` (as --as-database NAME would make it): a command that
+  // writes one script (--sql) runs in this process on the one --db chosen.
+  void use_named_database(const std::string& name);
 
  private:
   std::optional<config::Config> config_;

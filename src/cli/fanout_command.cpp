@@ -125,6 +125,18 @@ Action fan_out(Context& ctx, std::shared_ptr<FanoutArgs> args, std::function<boo
       config::find_database(cfg.databases, db.name);  // an empty URL stops the run here
       names.push_back(db.name);
     }
+    if (args->script != nullptr && *args->script) {
+      if (names.size() != 1)
+        throw UsageError(fmt::format(
+            "--sql writes one script for one database, and --db/--all-databases chose {} ({}); "
+            "give one --db NAME, or write one script per database (for d in {}; do migrate ... "
+            "--sql --db \"$d\" > \"$d.sql\"; done)",
+            names.size(), util::join(names, ", "), util::join(names, " ")));
+      if (args->keep_going || !args->canary.empty() || args->jobs != 0 || *args->json)
+        throw UsageError("--jobs, --keep-going, --canary and --json do not apply to --sql");
+      ctx.use_named_database(names[0]);
+      return single();
+    }
     fanout::JobOptions o;
     o.program = "/proc/self/exe";
     const bool keep_json = child_json();

@@ -23,6 +23,9 @@ struct FanoutArgs {
   std::string canary;            // --canary NAME|N
   bool own_json = false;         // --json, where the command had none
   const bool* json = nullptr;    // the --json in effect (own_json or the command's)
+  // The command's --sql, where it has one: it writes one script, so it runs
+  // here, unprefixed, on exactly one chosen database.
+  const bool* script = nullptr;
   bool chosen() const { return all || !dbs.empty(); }
 };
 

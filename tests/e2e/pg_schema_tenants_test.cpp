@@ -130,6 +130,12 @@ TEST_CASE("pg schema per tenant: a search_path of several schemas, and what is r
   CHECK(t.db.rows("SELECT confrelid::regclass::text FROM pg_constraint WHERE contype = 'f'") ==
         V{"shared.plans"});
 
+  // The script for one tenant sets its search_path as the online run does.
+  auto script = t.run({"upgrade", "heads", "--sql", "--db", "tenant_d"});
+  REQUIRE_THAT(script, ExitedWith(0));
+  CHECK_THAT(script.out, Contains("SET search_path = \"tenant_a\", \"shared\";"));
+  CHECK_THAT(script.out, Contains("\"tenant_a\".\"migrate_version\""));
+
   // check reads the whole database: the other tenants would be drift.
   auto check = t.run({"check", "--db", "tenant_d"});
   CHECK_THAT(check, ExitedWith(1));

@@ -1,4 +1,3 @@
-#include "test_paths.h"
 #include "support/test_support.h"
 
 #include <fcntl.h>
@@ -15,6 +14,7 @@
 #include <stdexcept>
 
 #include "config/url.h"
+#include "test_paths.h"
 #include "util/error.h"
 #include "util/fd.h"
 #include "util/sanitizer.h"
@@ -122,6 +122,21 @@ RunResult run_migrate(const std::string& cwd, const std::vector<std::string>& ar
   if (!with_env.count("DATABASE_URL")) with_env["DATABASE_URL"] = "";
   if (!with_env.count("MIGRATE_CONFIG")) with_env["MIGRATE_CONFIG"] = "";
   return run_program(cwd, argv, with_env);
+}
+
+void sqlite_exec(const std::string& db_path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(db_path.c_str(), &db) != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open " + db_path + ": " + msg);
+  }
+  char* error = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error);
+  const std::string msg = error ? error : "";
+  sqlite3_free(error);
+  sqlite3_close(db);
+  if (rc != SQLITE_OK) throw std::runtime_error("script failed on " + db_path + ": " + msg);
 }
 
 std::vector<std::string> sqlite_rows(const std::string& db_path, const std::string& sql) {

@@ -43,6 +43,9 @@ RunResult run_program(const std::string& cwd, const std::vector<std::string>& ar
 
 // Rows of a query on an SQLite file, each row's columns joined by "|".
 std::vector<std::string> sqlite_rows(const std::string& db_path, const std::string& sql);
+// Runs a whole script (several statements, as `--sql` writes it) on the
+// SQLite file, created if missing; throws with SQLite's message on error.
+void sqlite_exec(const std::string& db_path, const std::string& sql);
 
 void write_file(const std::string& path, const std::string& content);
 std::string read_file(const std::string& path);
