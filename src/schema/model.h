@@ -135,6 +135,8 @@ struct View {
   // its rewrite rule). A relation it reads without naming a column (SELECT
   // count(*), a whole-row reference) is listed with column "".
   std::vector<ColumnRef> columns_read;
+  // User functions its query calls (PostgreSQL: pg_depend of its rewrite rule).
+  std::vector<QualifiedName> functions;
   std::string comment;
 };
 
@@ -163,6 +165,14 @@ struct Function {
   // PostgreSQL: an argument or the result is a table's row type (RETURNS
   // SETOF customer), so the function can only exist while the table does.
   bool signature_uses_table = false;
+  // PostgreSQL, for ordering and for what a change disturbs: the user types
+  // (uses.types: signature, and a BEGIN ATOMIC body) and functions
+  // (uses.functions) it uses, and the tables and views it reads or whose row
+  // type its signature names (`relations`). From pg_depend; a LANGUAGE sql
+  // body in a string, on which the server records nothing, from its parse
+  // tree (names it leaves unqualified are matched in every schema).
+  Uses uses;
+  std::vector<QualifiedName> relations;
 };
 
 struct Trigger {
@@ -177,6 +187,10 @@ struct Extension {
   std::string name;
   std::string schema;
   std::string version;
+  // PostgreSQL: the versions `ALTER EXTENSION ... UPDATE TO` reaches from
+  // `version` on the inspected server (pg_extension_update_paths); unset
+  // when not inspected (a model built by hand).
+  std::optional<std::vector<std::string>> updates;
 };
 
 // One database's schema as inspected. Vectors are sorted by name so that two

@@ -38,6 +38,9 @@ struct CreateExtension {
 };
 struct AlterExtension {  // SET SCHEMA and/or UPDATE TO
   Extension from, to;
+  // The server has no update path from `from.version` to `to.version` (a
+  // downgrade, mostly): no UPDATE TO; the version is left and a warning says so.
+  bool no_update_path = false;
 };
 struct DropExtension {
   Extension extension;
@@ -223,9 +226,10 @@ struct RebuildTable {
 
 // Why a view that exists on both sides is created again.
 struct ViewRecreate {
-  enum class Cause { kDefinition, kTable, kView };
+  enum class Cause { kDefinition, kTable, kView, kFunction };
   Cause cause = Cause::kDefinition;
-  QualifiedName object;  // the table that changes under it / the view recreated
+  // The table that changes under it / the view or function recreated.
+  QualifiedName object;
 };
 struct CreateView {  // also a materialized view, with View::indexes as CreateIndex
   View view;

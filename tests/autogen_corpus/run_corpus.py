@@ -56,19 +56,11 @@ KNOWN = {
     "ciobis.roles A->B": ROLES,
     "ciobis.roles B->A": ROLES,
     "collations B->A": "collations (CREATE COLLATION) are not in the schema model",
-    "dependencies A->B": "a LANGUAGE sql function reading a view is created before the view",
-    "dependencies B->A": "a LANGUAGE sql function reading a view is created before the view",
     "enumdeps B->A": "an enum losing a label is rebuilt and its column converted: a rewrite "
                      "with no lock-safe form, so column-type-change stays flagged",
-    "extversions A->B": "the downgrade asks for pg_trgm 1.4 -> 1.3: no such update path",
-    "extversions B->A": "pg_trgm 1.4 -> 1.3: no such update path",
     "inherit A->B": INHERIT,
     "inherit B->A": INHERIT,
     "inherit2 A->B": INHERIT,
-    "migra-pr246.enumwithfuncdep A->B": "an enum rebuild leaves the old type behind while a "
-                                        "function's argument still uses it",
-    "migra-pr246.enumwithfuncdep B->A": "an enum rebuild leaves the old type behind while a "
-                                        "function's argument still uses it",
     "partitioning A->B": "partitions (PARTITION OF) are not in the schema model",
     "pagila-23f7fe7.sql empty->": "domains (CREATE DOMAIN year) are not in the schema model",
     "pagila-23f7fe7.sql ->empty": "aggregates (group_concat) are not in the schema model",

@@ -27,7 +27,10 @@ const char* const kSchemas = "SELECT n.nspname FROM pg_namespace n WHERE" USER_N
     "n") "AND" NOT_EXTENSION_MEMBER("pg_namespace", "n.oid") "ORDER BY 1";
 
 const char* const kExtensions =
-    "SELECT x.extname, n.nspname, x.extversion FROM pg_extension x"
+    "SELECT x.extname, n.nspname, x.extversion,"
+    " (SELECT string_agg(p.target, chr(31)) FROM pg_extension_update_paths(x.extname) p"
+    "  WHERE p.source = x.extversion AND p.path IS NOT NULL)"
+    " FROM pg_extension x"
     " JOIN pg_namespace n ON n.oid = x.extnamespace ORDER BY 1";
 
 const char* const kEnums =
@@ -62,8 +65,11 @@ const char* const kFunctions =
     " EXISTS (SELECT 1 FROM pg_depend d JOIN pg_type t ON t.oid = d.refobjid"
     "  JOIN pg_class c ON c.oid = t.typrelid AND c.relkind IN ('r', 'p')"
     "  WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid"
-    "  AND d.refclassid = 'pg_type'::regclass)"
+    "  AND d.refclassid = 'pg_type'::regclass),"
+    " p.oid,"
+    " CASE WHEN l.lanname = 'sql' AND p.prosqlbody IS NULL THEN p.prosrc END"
     " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+    " JOIN pg_language l ON l.oid = p.prolang"
     DESCRIPTION("ds", "pg_proc", "p.oid", "0")
     " WHERE p.prokind IN ('f', 'p') AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
         "pg_proc", "p.oid") "ORDER BY 1, 2, 3";
@@ -215,5 +221,36 @@ const char* const kTriggers =
     " JOIN pg_proc f ON f.oid = t.tgfoid JOIN pg_namespace fn ON fn.oid = f.pronamespace"
     " WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
         "pg_class", "c.oid") "ORDER BY 2, 3, 1";
+
+// What functions and views use that kViewDepends and kDepends do not say,
+// from pg_depend: a function's ('f') user types, the functions it calls and
+// the relations it reads (a BEGIN ATOMIC body) or whose row type it names
+// (an argument or result: the type's relation); a view's ('v') functions.
+// Ref kinds: 'r' relation, 'f' function, 't' type (an array as its element
+// type). The server records nothing for a body in a string: see
+// pg_function_body.h.
+const char* const kCodeDepends =
+    "SELECT DISTINCT x.kind, x.owner,"
+    " CASE WHEN rc.oid IS NOT NULL THEN 'r' WHEN p.oid IS NOT NULL THEN 'f' ELSE 't' END,"
+    " rn.nspname, coalesce(rc.relname, p.proname, et.typname, ty.typname)"
+    " FROM ("
+    "  SELECT 'f' AS kind, d.objid AS owner, d.refclassid, d.refobjid FROM pg_depend d"
+    "  WHERE d.classid = 'pg_proc'::regclass AND d.deptype = 'n'"
+    "   AND d.refclassid IN ('pg_class'::regclass, 'pg_proc'::regclass, 'pg_type'::regclass)"
+    "  UNION ALL"
+    "  SELECT 'v', r.ev_class, d.refclassid, d.refobjid FROM pg_rewrite r"
+    "  JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
+    "  WHERE d.refclassid = 'pg_proc'::regclass"
+    " ) x"
+    " LEFT JOIN pg_type ty ON x.refclassid = 'pg_type'::regclass AND ty.oid = x.refobjid"
+    " LEFT JOIN pg_type et ON et.oid = ty.typelem AND ty.typcategory = 'A'"
+    " LEFT JOIN pg_class rc ON rc.relkind IN ('r', 'p', 'v', 'm', 'f') AND rc.oid ="
+    "  CASE WHEN x.refclassid = 'pg_class'::regclass THEN x.refobjid"
+    "  ELSE coalesce(nullif(et.typrelid, 0), nullif(ty.typrelid, 0)) END"
+    " LEFT JOIN pg_proc p ON x.refclassid = 'pg_proc'::regclass AND p.oid = x.refobjid"
+    " JOIN pg_namespace rn ON rn.oid = coalesce(rc.relnamespace, p.pronamespace,"
+    "  et.typnamespace, ty.typnamespace)"
+    " WHERE" USER_NS("rn") "AND (x.refclassid <> 'pg_class'::regclass OR rc.oid IS NOT NULL)"
+    " ORDER BY 1, 2, 3, 4, 5";
 
 }  // namespace migrate::schema::postgres::queries

@@ -13,11 +13,12 @@ namespace migrate::schema::postgres::queries {
 constexpr char kListSeparator = '\x1f';
 
 extern const char* const kSchemas;      // nspname
-extern const char* const kExtensions;   // extname, nspname, extversion
+extern const char* const kExtensions;   // extname, nspname, extversion, versions it updates to
 extern const char* const kEnums;        // nspname, typname, label, comment (one row per label)
 extern const char* const kSequences;    // nspname, relname, type, start, increment, min, max,
                                         // cache, cycle, owned_by, owner_schema, owner_table
-extern const char* const kFunctions;    // nspname, proname, identity args, def, prokind, comment
+extern const char* const kFunctions;    // nspname, proname, identity args, def, prokind, comment,
+                                        // signature uses a table, oid, LANGUAGE sql string body
 extern const char* const kTables;       // oid, nspname, relname, comment
 extern const char* const kColumns;      // attrelid, attname, type, notnull, default, identity,
                                         // generated, collation, comment
@@ -30,6 +31,8 @@ extern const char* const kViewDepends;  // view oid, ref nspname, ref relname, r
                                         // (NULL: the relation as a whole)
 extern const char* const kDepends;      // owner relid, kind, object, ref kind, ref nspname,
                                         // ref name, ref column
+extern const char* const kCodeDepends;  // kind ('f' function, 'v' view), owner oid, ref kind
+                                        // ('r', 'f', 't'), ref nspname, ref name
 extern const char* const kTriggers;     // tgname, nspname, relname, def, fn nspname, fn name
 
 }  // namespace migrate::schema::postgres::queries

@@ -1,6 +1,7 @@
 // diff_postgres: runs the parts of the differ and renders their operations,
 // phase by phase; and the parts too small for a file of their own (schemas,
 // extensions).
+#include <algorithm>
 #include <map>
 
 #include "schema/postgres/pg_diff_plan.h"
@@ -42,8 +43,12 @@ void diff_schemas_and_extensions(const Schema& from, const Schema& to, Plan& pla
     }
     kept.insert(e.name);
     const Extension& o = *it->second;
-    if (o.schema != e.schema || o.version != e.version)
-      plan.add(kCreateExtensions, ops::AlterExtension{o, e});
+    if (o.schema != e.schema || o.version != e.version) {
+      const bool no_path =
+          o.version != e.version && o.updates &&
+          std::find(o.updates->begin(), o.updates->end(), e.version) == o.updates->end();
+      plan.add(kCreateExtensions, ops::AlterExtension{o, e, no_path});
+    }
   }
   for (const auto& e : from.extensions)
     if (!kept.count(e.name)) plan.add(kDropExtensions, ops::DropExtension{e});
@@ -53,6 +58,7 @@ void diff_schemas_and_extensions(const Schema& from, const Schema& to, Plan& pla
 
 Diff diff_postgres(const Schema& from, const Schema& to) {
   postgres::Plan plan;
+  postgres::rank_code(from, to, plan);
   postgres::diff_schemas_and_extensions(from, to, plan);
   postgres::diff_enums(from, to, plan);
   postgres::diff_functions(from, to, plan);

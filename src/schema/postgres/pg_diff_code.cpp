@@ -47,14 +47,22 @@ bool used_by_tables(const Function& f, const Schema& to) {
   return false;
 }
 
-// LANGUAGE sql bodies are parsed (and BEGIN ATOMIC bodies bound) against the
-// tables when created, and a table's row type in the signature must exist,
-// so these come after the tables -- unless a table itself calls the
-// function; then it must come first (and may read only what exists by then).
-Phase create_phase(const Function& f, const Schema& to) {
-  const bool sql = f.definition.find("\n LANGUAGE sql\n") != std::string::npos;
-  if (!sql && !f.signature_uses_table) return kCreateFunctions;
-  return used_by_tables(f, to) ? kCreateFunctions : kCreateSqlFunctions;
+// Creates `f` where it belongs: among the views in their dependency order,
+// or with the other functions before the tables.
+void create(const Function& f, const Schema& to, ops::CreateFunction op, Plan& plan,
+            bool reported = true) {
+  if (ordered_with_views(f, to))
+    plan.add_ranked(kCreateViews, plan.create_rank, code_key(f), std::move(op), reported);
+  else
+    plan.add(kCreateFunctions, std::move(op), reported);
+}
+
+// Whether `f`'s signature or bound body uses an enum type the plan rebuilds:
+// it would keep the old copy, which is dropped, so it is created again.
+bool uses_rebuilt_type(const Function& f, const Plan& plan) {
+  for (const auto& t : f.uses.types)
+    if (plan.rebuilt_enums.count(t)) return true;
+  return false;
 }
 
 ops::Comment comment_of(const Function& f) {
@@ -64,6 +72,12 @@ ops::Comment comment_of(const Function& f) {
 
 }  // namespace
 
+bool ordered_with_views(const Function& f, const Schema& s) {
+  const bool sql = f.definition.find("\n LANGUAGE sql\n") != std::string::npos;
+  if (!sql && !f.signature_uses_table && f.relations.empty()) return false;
+  return !used_by_tables(f, s);
+}
+
 void diff_functions(const Schema& from, const Schema& to, Plan& plan) {
   std::map<FunctionKey, const Function*> old_fns;
   for (const auto& f : from.functions) old_fns[key_of(f)] = &f;
@@ -71,32 +85,42 @@ void diff_functions(const Schema& from, const Schema& to, Plan& plan) {
   for (const auto& f : to.functions) {
     auto it = old_fns.find(key_of(f));
     if (it == old_fns.end()) {
-      plan.add(create_phase(f, to), ops::CreateFunction{f, false, false});
+      create(f, to, ops::CreateFunction{f, false, false}, plan);
       if (!f.comment.empty()) plan.comment(comment_of(f));
       continue;
     }
     kept.insert(key_of(f));
     const Function& o = *it->second;
     bool recreated = false;
-    if (o.definition != f.definition) {
-      if (header(o.definition) != header(f.definition) || o.kind != f.kind) {
-        plan.add(kCreateFunctions, ops::DropFunction{o, true}, false);
+    const bool retyped = uses_rebuilt_type(o, plan);
+    if (o.definition != f.definition || retyped) {
+      if (header(o.definition) != header(f.definition) || o.kind != f.kind || retyped) {
+        // Dropped before a rebuilt type is renamed aside (its signature
+        // names the type by the name the new copy takes).
+        if (retyped)
+          plan.add_ranked(kDropViews, plan.drop_rank, code_key(o), ops::DropFunction{o, true},
+                          false);
+        else
+          plan.add(kCreateFunctions, ops::DropFunction{o, true}, false);
         plan.recreated_functions.insert(f.name);
         recreated = true;
-        plan.add(create_phase(f, to), ops::CreateFunction{f, false, true});
+        create(f, to, ops::CreateFunction{f, false, true}, plan, o.definition != f.definition);
       } else {
-        plan.add(create_phase(f, to), ops::CreateFunction{f, true, false});
+        create(f, to, ops::CreateFunction{f, true, false}, plan);
       }
     }
     if (o.comment != f.comment || (recreated && !f.comment.empty()))
       plan.add(kComments, comment_of(f), o.comment != f.comment);
   }
-  for (const auto& f : from.functions)
-    if (!kept.count(key_of(f)))
-      // Mirror of create_phase: a function a table calls goes after the
-      // table, an SQL body that may read tables before them.
-      plan.add(create_phase(f, from) == kCreateSqlFunctions ? kDropSqlFunctions : kDropFunctions,
-               ops::DropFunction{f, false});
+  for (const auto& f : from.functions) {
+    if (kept.count(key_of(f))) continue;
+    // Mirror of create(): a function a table calls goes after the table,
+    // one that may read tables or views goes among the views.
+    if (ordered_with_views(f, from))
+      plan.add_ranked(kDropViews, plan.drop_rank, code_key(f), ops::DropFunction{f, false});
+    else
+      plan.add(kDropFunctions, ops::DropFunction{f, false});
+  }
 }
 
 void diff_triggers(const Schema& from, const Schema& to, Plan& plan) {

@@ -21,10 +21,9 @@
 namespace migrate::schema::postgres {
 
 enum Phase {
-  kDropTriggers,      // triggers that go or change (recreated in kCreateTriggers)
-  kDropViews,         // dependents first
-  kDropSqlFunctions,  // LANGUAGE sql bodies may depend on tables (BEGIN ATOMIC)
-  kDropForeignKeys,   // before the keys/tables/columns they reference change
+  kDropTriggers,     // triggers that go or change (recreated in kCreateTriggers)
+  kDropViews,        // dependents first, with the functions ranked among them (drop_rank)
+  kDropForeignKeys,  // before the keys/tables/columns they reference change
   kCreateSchemas,
   kCreateExtensions,
   kCreateTypes,        // new enums, ADD VALUE, the first half of a rebuild
@@ -38,9 +37,8 @@ enum Phase {
   kDropTypes,
   kDropExtensions,
   kDropSchemas,
-  kAddForeignKeys,      // every table exists by now
-  kCreateSqlFunctions,  // LANGUAGE sql bodies are parsed against the tables
-  kCreateViews,         // dependency order, then materialized views' indexes
+  kAddForeignKeys,  // every table exists by now
+  kCreateViews,     // with the functions ordered among them (create_rank), each after what it uses
   kCreateIndexes,
   kAddForeignKeysOnIndexes,  // those whose referenced columns only a unique index covers
   kCreateTriggers,
@@ -77,16 +75,38 @@ struct Plan {
   // Views dropped and created again: their triggers are recreated.
   std::set<QualifiedName> recreated_views;
 
+  // Views and the functions ordered with them (ordered_with_views): the
+  // position of each (code_key) in the dependency order of `to` for
+  // kCreateViews, and of `from`, reversed, for kDropViews (pg_diff_order.cpp).
+  std::map<std::string, int> create_rank, drop_rank;
+
   // An operation that runs in `phase`; `reported`: see ops::Operation.
   void add(Phase phase, ops::Op op, bool reported = true) {
     ops.add(phase, {std::move(op), reported});
   }
+  // An operation placed by its rank within `phase` (create_rank, drop_rank).
+  void add_ranked(Phase phase, const std::map<std::string, int>& ranks, const std::string& key,
+                  ops::Op op, bool reported = true) {
+    ops.add(phase, {std::move(op), reported}, rank(ranks, key));
+  }
+  static int rank(const std::map<std::string, int>& ranks, const std::string& key);
   // A comment that is part of another reported change (a new object's).
   void comment(ops::Comment c) { add(kComments, std::move(c), false); }
 };
 
 // The parts, in the order diff_postgres runs them (each may read what the
 // earlier ones recorded in the plan).
+// Whether `f` is created among the views (kCreateViews, by create_rank):
+// the server checks it against tables or views (a LANGUAGE sql body, a
+// relation's row type in its signature, a BEGIN ATOMIC body reading one) and
+// no column default, CHECK or index of `s` calls it (then it comes before
+// the tables, in kCreateFunctions, and may read only what exists by then).
+bool ordered_with_views(const Function& f, const Schema& s);
+std::string code_key(const Function& f);
+std::string code_key(const View& v);
+// Fills create_rank and drop_rank.
+void rank_code(const Schema& from, const Schema& to, Plan& plan);
+
 void diff_schemas_and_extensions(const Schema& from, const Schema& to, Plan& plan);
 void diff_enums(const Schema& from, const Schema& to, Plan& plan);
 void diff_sequences(const Schema& from, const Schema& to, Plan& plan);

@@ -64,7 +64,8 @@ ops::Comment index_comment(const QualifiedName& view, const Index& i) {
 }
 
 void create_view(const View& v, std::optional<ops::ViewRecreate> recreate, Plan& plan) {
-  plan.add(kCreateViews, ops::CreateView{v, false, std::move(recreate)});
+  plan.add_ranked(kCreateViews, plan.create_rank, code_key(v),
+                  ops::CreateView{v, false, std::move(recreate)});
   for (const auto& i : v.indexes) {
     plan.add(kCreateIndexes, ops::CreateIndex{i, false, true}, false);
     if (!i.comment.empty()) plan.comment(index_comment(v.name, i));
@@ -111,8 +112,16 @@ void diff_views(const Schema& from, const Schema& to, Plan& plan) {
     auto it = old_views.find(name);
     if (it == old_views.end()) continue;
     const View& o = *it->second;
-    if (o.definition != v->definition || o.materialized != v->materialized)
+    if (o.definition != v->definition || o.materialized != v->materialized) {
       reason[name] = {ops::ViewRecreate::Cause::kDefinition, {}};
+      continue;
+    }
+    // The server refuses to drop a function a view calls.
+    for (const auto& fn : o.functions)
+      if (plan.recreated_functions.count(fn)) {
+        reason[name] = {ops::ViewRecreate::Cause::kFunction, fn};
+        break;
+      }
   }
   // Propagate through what the views read, until nothing changes.
   for (bool grew = true; grew;) {
@@ -143,7 +152,7 @@ void diff_views(const Schema& from, const Schema& to, Plan& plan) {
     const View& o = **it;
     const bool gone = !new_views.count(o.name);
     if (!gone && !reason.count(o.name)) continue;
-    plan.add(kDropViews, ops::DropView{o}, gone);
+    plan.add_ranked(kDropViews, plan.drop_rank, code_key(o), ops::DropView{o}, gone);
   }
   for (const View* v : dependency_order(to.views)) {
     auto it = old_views.find(v->name);

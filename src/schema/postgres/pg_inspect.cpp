@@ -11,6 +11,7 @@
 
 #include "db/postgres/pg_connection.h"
 #include "schema/postgres/pg_catalog_queries.h"
+#include "schema/postgres/pg_function_body.h"
 #include "schema/postgres/pg_quote.h"
 #include "schema/postgres/pg_target.h"
 #include "schema/postgres/postgres_schema.h"
@@ -67,7 +68,7 @@ bool excluded(const InspectOptions& options, const std::string& schema, const st
 // The rows of every catalog query, fetched before anything is assembled.
 struct CatalogRows {
   pqxx::result schemas, extensions, enums, sequences, functions, tables, columns, constraints,
-      indexes, views, view_depends, triggers, depends;
+      indexes, views, view_depends, triggers, depends, code_depends;
 };
 
 // Opens a REPEATABLE READ, READ ONLY transaction on `conn`, in `snapshot`
@@ -93,7 +94,7 @@ class Inspector {
     schema_.dialect = config::DatabaseUrl::kPostgres;
     for (const auto& r : rows_.schemas) schema_.schemas.push_back(text(r[0]));
     for (const auto& r : rows_.extensions)
-      schema_.extensions.push_back({text(r[0]), text(r[1]), text(r[2])});
+      schema_.extensions.push_back({text(r[0]), text(r[1]), text(r[2]), names(r[3])});
     enums();
     sequences();
     functions();
@@ -104,6 +105,7 @@ class Inspector {
     views();
     triggers();
     depends();
+    code_depends();
     return std::move(schema_);
   }
 
@@ -146,6 +148,8 @@ class Inspector {
       f.kind = text(r[4]) == "p" ? "procedure" : "function";
       f.comment = text(r[5]);
       f.signature_uses_table = flag(r[6]);
+      function_by_oid_[text(r[7])] = schema_.functions.size();
+      if (!r[8].is_null()) sql_bodies_.emplace_back(schema_.functions.size(), text(r[8]));
       schema_.functions.push_back(std::move(f));
     }
   }
@@ -308,6 +312,31 @@ class Inspector {
     }
   }
 
+  // kCodeDepends, then what string bodies of LANGUAGE sql functions name
+  // (once every table, view and function is known).
+  void code_depends() {
+    for (const auto& r : rows_.code_depends) {
+      const QualifiedName ref{text(r[3]), text(r[4])};
+      const char ref_kind = text(r[2])[0];
+      if (text(r[0]) == "v") {
+        if (View* v = view_of(r[1]))
+          if (ref_kind == 'f') add_unique(v->functions, ref);
+        continue;
+      }
+      auto it = function_by_oid_.find(text(r[1]));
+      if (it == function_by_oid_.end()) continue;
+      Function& f = schema_.functions[it->second];
+      if (ref_kind == 'r')
+        add_unique(f.relations, ref);
+      else if (ref_kind == 'f' && ref != f.name)
+        add_unique(f.uses.functions, ref);
+      else if (ref_kind == 't')
+        add_unique(f.uses.types, ref);
+    }
+    for (const auto& [index, body] : sql_bodies_)
+      postgres::add_body_refs(postgres::sql_body_refs(body), schema_, schema_.functions[index]);
+  }
+
   template <typename T>
   static void add_unique(std::vector<T>& list, T item) {
     if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(std::move(item));
@@ -330,7 +359,8 @@ class Inspector {
   const CatalogRows& rows_;
   const InspectOptions& options_;
   Schema schema_;
-  std::unordered_map<std::string, std::size_t> table_by_oid_, view_by_oid_;
+  std::unordered_map<std::string, std::size_t> table_by_oid_, view_by_oid_, function_by_oid_;
+  std::vector<std::pair<std::size_t, std::string>> sql_bodies_;  // function index, body
   std::unordered_map<std::string, std::vector<pqxx::row>> matview_indexes_;
 };
 
@@ -358,7 +388,8 @@ Schema inspect_postgres(const std::string& url, const InspectOptions& options) {
        {&R::views, "views", q::kViews},
        {&R::view_depends, "view dependencies", q::kViewDepends},
        {&R::triggers, "triggers", q::kTriggers},
-       {&R::depends, "dependencies", q::kDepends}},
+       {&R::depends, "dependencies", q::kDepends},
+       {&R::code_depends, "function dependencies", q::kCodeDepends}},
   };
   const std::vector<CatalogQuery> main_group = {
       {&R::schemas, "schemas", q::kSchemas},       {&R::extensions, "extensions", q::kExtensions},

@@ -111,7 +111,7 @@ class Statements {
   void operator()(const ops::AlterExtension& o) {
     if (o.from.schema != o.to.schema)
       add(fmt::format("ALTER EXTENSION {} SET SCHEMA {}", ident(o.to.name), ident(o.to.schema)));
-    if (o.from.version != o.to.version)
+    if (o.from.version != o.to.version && !o.no_update_path)
       add(fmt::format("ALTER EXTENSION {} UPDATE TO {}", ident(o.to.name), literal(o.to.version)));
   }
   void operator()(const ops::DropExtension& o) {

@@ -52,7 +52,10 @@ class Summary {
   void operator()(const ops::AlterExtension& o) {
     if (o.from.schema != o.to.schema)
       add(fmt::format("move extension {} to schema {}", o.to.name, o.to.schema));
-    if (o.from.version != o.to.version)
+    if (o.from.version != o.to.version && o.no_update_path)
+      add(fmt::format("extension {} stays at version {}: no update path to {}", o.to.name,
+                      o.from.version, o.to.version));
+    else if (o.from.version != o.to.version)
       add(fmt::format("update extension {} from {} to {}", o.to.name, o.from.version,
                       o.to.version));
   }
@@ -168,6 +171,9 @@ class Summary {
       case ops::ViewRecreate::Cause::kView:
         why = "view " + display(o.recreate->object) + " is recreated";
         break;
+      case ops::ViewRecreate::Cause::kFunction:
+        why = "function " + display(o.recreate->object) + " it calls is recreated";
+        break;
     }
     add(fmt::format("recreate {} {} ({})", view_kind(v), display(v.name), why));
   }
@@ -219,6 +225,11 @@ class PostgresRenderer : public Renderer {
     std::visit(Summary(out), op.op);
   }
   void warnings(const ops::Operation& op, std::vector<std::string>& out) const override {
+    if (const auto* x = std::get_if<ops::AlterExtension>(&op.op); x && x->no_update_path)
+      out.push_back(fmt::format(
+          "extension {} is left at version {}: the server has no update path to {} (a "
+          "downgrade?); to change it, drop the extension and create it at that version by hand",
+          x->to.name, x->from.version, x->to.version));
     const auto* add = std::get_if<ops::AddColumn>(&op.op);
     if (!add) return;
     const Column& c = add->column;
