@@ -102,6 +102,17 @@ struct Index {
   Uses uses;  // key and INCLUDE columns, and what expressions and the predicate use
 };
 
+// PostgreSQL: a row-level security policy of a table (CREATE POLICY).
+struct Policy {
+  std::string name;
+  QualifiedName table;
+  bool permissive = true;          // AS RESTRICTIVE when false
+  std::string command = "ALL";     // ALL | SELECT | INSERT | UPDATE | DELETE
+  std::vector<std::string> roles;  // as TO lists them (quoted), sorted; "PUBLIC" for everyone
+  std::string using_expr;          // canonical (pg_get_expr); "" = none
+  std::string check_expr;          // WITH CHECK; "" = none
+};
+
 struct Table {
   QualifiedName name;
   std::vector<Column> columns;  // in ordinal order
@@ -114,6 +125,10 @@ struct Table {
   std::string sql;             // SQLite: the stored CREATE TABLE text; PostgreSQL: ""
   bool without_rowid = false;  // SQLite
   bool strict = false;         // SQLite
+  // PostgreSQL row-level security: ENABLE, FORCE, and the policies (by name).
+  bool row_security = false;
+  bool force_row_security = false;
+  std::vector<Policy> policies;
 
   const Column* column(const std::string& n) const {
     for (const auto& c : columns)
@@ -158,9 +173,14 @@ struct EnumType {
 
 struct Function {
   QualifiedName name;
-  std::string identity_args;      // pg_get_function_identity_arguments, e.g. "integer, text"
-  std::string definition;         // pg_get_functiondef (a full CREATE OR REPLACE)
-  std::string kind = "function";  // "function" | "procedure" | "aggregate"
+  std::string identity_args;  // pg_get_function_identity_arguments, e.g. "integer, text"
+  std::string definition;     // pg_get_functiondef (a full CREATE OR REPLACE)
+  // "function" | "procedure" | "aggregate" | "operator". PostgreSQL: an
+  // aggregate's or operator's `definition` is a CREATE AGGREGATE / CREATE
+  // OPERATOR composed from the catalogs (there is no pg_get_*def for them);
+  // an operator's name is its symbol and identity_args its operand types
+  // ("NONE, integer" for a prefix operator).
+  std::string kind = "function";
   std::string comment;
   // PostgreSQL: an argument or the result is a table's row type (RETURNS
   // SETOF customer), so the function can only exist while the table does.
@@ -173,6 +193,27 @@ struct Function {
   // tree (names it leaves unqualified are matched in every schema).
   Uses uses;
   std::vector<QualifiedName> relations;
+};
+
+// PostgreSQL: CREATE COLLATION.
+struct Collation {
+  QualifiedName name;
+  std::string provider;              // "libc" | "icu"
+  std::string lc_collate, lc_ctype;  // libc
+  std::string locale;                // icu
+  bool deterministic = true;
+  std::string comment;
+};
+
+// PostgreSQL: CREATE DOMAIN.
+struct Domain {
+  QualifiedName name;
+  std::string type;  // the base type, canonical with modifiers
+  bool not_null = false;
+  std::optional<std::string> default_expr;
+  std::string collation;                // "" = the base type's
+  std::vector<Constraint> constraints;  // CHECK constraints, by name
+  std::string comment;
 };
 
 struct Trigger {
@@ -206,6 +247,8 @@ struct Schema {
   std::vector<Table> tables;
   std::vector<View> views;
   std::vector<Trigger> triggers;
+  std::vector<Collation> collations;  // PostgreSQL
+  std::vector<Domain> domains;        // PostgreSQL
 
   const Table* table(const QualifiedName& n) const {
     for (const auto& t : tables)

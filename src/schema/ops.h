@@ -269,13 +269,45 @@ struct Comment {
   std::string text;  // "" = remove the comment
 };
 
-using Op =
-    std::variant<CreateSchema, DropSchema, CreateExtension, AlterExtension, DropExtension,
-                 CreateEnum, AddEnumValue, RenameEnum, DropEnum, CreateSequence, AlterSequence,
-                 SetSequenceOwner, DropSequence, CreateFunction, DropFunction, CreateTable,
-                 DropTable, RenameTable, AddColumn, DropColumn, RenameColumn, AlterColumn,
-                 AddConstraint, ValidateConstraint, DropConstraint, CreateIndex, DropIndex,
-                 RebuildTable, CreateView, DropView, CreateTrigger, DropTrigger, Comment>;
+// ---- row-level security, collations, domains (PostgreSQL) --------------------
+
+struct SetRowSecurity {  // ENABLE/DISABLE and FORCE/NO FORCE ROW LEVEL SECURITY, as they change
+  QualifiedName table;
+  bool from_enabled = false, to_enabled = false;
+  bool from_forced = false, to_forced = false;
+};
+struct CreatePolicy {
+  Policy policy;
+  bool recreated = false;  // it existed: dropped earlier in the plan
+};
+struct DropPolicy {
+  Policy policy;
+  bool replaced = false;  // created again later in the plan
+};
+struct CreateCollation {
+  Collation collation;
+};
+struct DropCollation {
+  Collation collation;
+};
+struct CreateDomain {  // with its default, NOT NULL and CHECK constraints
+  Domain domain;
+};
+struct AlterDomain {  // default, NOT NULL and constraints to `to`'s (same base type)
+  Domain from, to;
+};
+struct DropDomain {
+  Domain domain;
+};
+
+using Op = std::variant<CreateSchema, DropSchema, CreateExtension, AlterExtension, DropExtension,
+                        CreateEnum, AddEnumValue, RenameEnum, DropEnum, CreateSequence,
+                        AlterSequence, SetSequenceOwner, DropSequence, CreateFunction, DropFunction,
+                        CreateTable, DropTable, RenameTable, AddColumn, DropColumn, RenameColumn,
+                        AlterColumn, AddConstraint, ValidateConstraint, DropConstraint, CreateIndex,
+                        DropIndex, RebuildTable, CreateView, DropView, CreateTrigger, DropTrigger,
+                        Comment, SetRowSecurity, CreatePolicy, DropPolicy, CreateCollation,
+                        DropCollation, CreateDomain, AlterDomain, DropDomain>;
 
 struct Operation {
   Op op;

@@ -231,16 +231,22 @@ const char* const kTriggers =
 // pg_function_body.h.
 const char* const kCodeDepends =
     "SELECT DISTINCT x.kind, x.owner,"
-    " CASE WHEN rc.oid IS NOT NULL THEN 'r' WHEN p.oid IS NOT NULL THEN 'f' ELSE 't' END,"
-    " rn.nspname, coalesce(rc.relname, p.proname, et.typname, ty.typname)"
+    " CASE WHEN rc.oid IS NOT NULL THEN 'r' WHEN p.oid IS NOT NULL OR op.oid IS NOT NULL"
+    "  THEN 'f' ELSE 't' END,"
+    " rn.nspname, coalesce(rc.relname, p.proname, op.oprname, et.typname, ty.typname)"
     " FROM ("
     "  SELECT 'f' AS kind, d.objid AS owner, d.refclassid, d.refobjid FROM pg_depend d"
     "  WHERE d.classid = 'pg_proc'::regclass AND d.deptype = 'n'"
-    "   AND d.refclassid IN ('pg_class'::regclass, 'pg_proc'::regclass, 'pg_type'::regclass)"
+    "   AND d.refclassid IN ('pg_class'::regclass, 'pg_proc'::regclass, 'pg_type'::regclass,"
+    "    'pg_operator'::regclass)"
+    "  UNION ALL"
+    "  SELECT 'o', d.objid, d.refclassid, d.refobjid FROM pg_depend d"
+    "  WHERE d.classid = 'pg_operator'::regclass AND d.deptype = 'n'"
+    "   AND d.refclassid IN ('pg_proc'::regclass, 'pg_type'::regclass)"
     "  UNION ALL"
     "  SELECT 'v', r.ev_class, d.refclassid, d.refobjid FROM pg_rewrite r"
     "  JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid"
-    "  WHERE d.refclassid = 'pg_proc'::regclass"
+    "  WHERE d.refclassid IN ('pg_proc'::regclass, 'pg_operator'::regclass)"
     " ) x"
     " LEFT JOIN pg_type ty ON x.refclassid = 'pg_type'::regclass AND ty.oid = x.refobjid"
     " LEFT JOIN pg_type et ON et.oid = ty.typelem AND ty.typcategory = 'A'"
@@ -248,9 +254,94 @@ const char* const kCodeDepends =
     "  CASE WHEN x.refclassid = 'pg_class'::regclass THEN x.refobjid"
     "  ELSE coalesce(nullif(et.typrelid, 0), nullif(ty.typrelid, 0)) END"
     " LEFT JOIN pg_proc p ON x.refclassid = 'pg_proc'::regclass AND p.oid = x.refobjid"
-    " JOIN pg_namespace rn ON rn.oid = coalesce(rc.relnamespace, p.pronamespace,"
+    " LEFT JOIN pg_operator op ON x.refclassid = 'pg_operator'::regclass AND op.oid = x.refobjid"
+    " JOIN pg_namespace rn ON rn.oid = coalesce(rc.relnamespace, p.pronamespace, op.oprnamespace,"
     "  et.typnamespace, ty.typnamespace)"
     " WHERE" USER_NS("rn") "AND (x.refclassid <> 'pg_class'::regclass OR rc.oid IS NOT NULL)"
     " ORDER BY 1, 2, 3, 4, 5";
+
+#define QUOTED_COLLATION(co, cn)                                  \
+  " CASE WHEN " cn ".nspname = 'pg_catalog' THEN quote_ident(" co \
+  ".collname)"                                                    \
+  " ELSE quote_ident(" cn ".nspname) || '.' || quote_ident(" co ".collname) END "
+
+// Tables with row-level security enabled or forced.
+const char* const kRowSecurity =
+    "SELECT c.oid, c.relrowsecurity, c.relforcerowsecurity"
+    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE" USER_TABLE "AND (c.relrowsecurity OR c.relforcerowsecurity) ORDER BY 1";
+
+// Role 0 is PUBLIC.
+const char* const kPolicies =
+    "SELECT p.polrelid, p.polname, p.polpermissive, p.polcmd,"
+    " (SELECT string_agg(x.name, chr(31) ORDER BY x.name) FROM"
+    "  (SELECT CASE WHEN u.r = 0 THEN 'PUBLIC' ELSE quote_ident(a.rolname) END AS name"
+    "   FROM unnest(p.polroles) u(r) LEFT JOIN pg_roles a ON a.oid = u.r) x),"
+    " pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)"
+    " FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE" USER_TABLE "ORDER BY p.polrelid, p.polname";
+
+// The ICU locale's column is colliculocale on 15 and 16, colllocale from 17
+// (on 13 and 14 it is collcollate): read through to_jsonb to run on each.
+const char* const kCollations =
+    "SELECT n.nspname, co.collname, co.collprovider, to_jsonb(co)->>'collcollate',"
+    " to_jsonb(co)->>'collctype',"
+    " coalesce(to_jsonb(co)->>'colllocale', to_jsonb(co)->>'colliculocale'),"
+    " co.collisdeterministic, ds.description"
+    " FROM pg_collation co JOIN pg_namespace n ON n.oid = co.collnamespace" DESCRIPTION(
+        "ds", "pg_collation", "co.oid",
+        "0") " WHERE" USER_NS("n") "AND" NOT_EXTENSION_MEMBER("pg_collation",
+                                                              "co.oid") "ORDER BY 1, 2";
+
+// CHECK constraints as name, chr(30), definition; joined by chr(31).
+const char* const kDomains =
+    "SELECT n.nspname, t.typname, format_type(t.typbasetype, t.typtypmod), t.typnotnull,"
+    " pg_get_expr(t.typdefaultbin, 0),"
+    " CASE WHEN t.typcollation <> 0 AND t.typcollation <> bt.typcollation THEN" QUOTED_COLLATION(
+        "co", "cn") "END, ds.description,"
+    " (SELECT string_agg(k.conname || chr(30) || pg_get_constraintdef(k.oid), chr(31)"
+    "  ORDER BY k.conname) FROM pg_constraint k WHERE k.contypid = t.oid AND k.contype = 'c')"
+    " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+    " JOIN pg_type bt ON bt.oid = t.typbasetype"
+    " LEFT JOIN pg_collation co ON co.oid = t.typcollation"
+    " LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace" DESCRIPTION(
+        "ds", "pg_type", "t.oid", "0") " WHERE t.typtype = 'd' AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
+        "pg_type", "t.oid") "ORDER BY 1, 2";
+
+#define PROC_OR_NULL(f) " CASE WHEN " f "::oid <> 0 THEN " f "::text END"
+
+// Plain aggregates (aggkind 'n'; ordered-set and hypothetical ones are not
+// modelled): the parts of CREATE AGGREGATE, functions as regproc text
+// (qualified, as search_path is pg_catalog).
+const char* const kAggregates =
+    "SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid),"
+    " pg_get_function_arguments(p.oid), a.aggtransfn::text, format_type(a.aggtranstype, NULL),"
+    " a.aggtransspace," PROC_OR_NULL("a.aggfinalfn") ", a.aggfinalextra, a.aggfinalmodify,"
+    PROC_OR_NULL("a.aggcombinefn") "," PROC_OR_NULL("a.aggserialfn") "," PROC_OR_NULL(
+        "a.aggdeserialfn") ", a.agginitval," PROC_OR_NULL("a.aggmtransfn") "," PROC_OR_NULL(
+        "a.aggminvtransfn") ","
+    " CASE WHEN a.aggmtranstype <> 0 THEN format_type(a.aggmtranstype, NULL) END,"
+    " a.aggmtransspace," PROC_OR_NULL("a.aggmfinalfn") ", a.aggmfinalextra, a.aggmfinalmodify,"
+    " a.aggminitval, CASE WHEN a.aggsortop <> 0 THEN a.aggsortop::regoper::text END,"
+    " p.proparallel, p.oid"
+    " FROM pg_aggregate a JOIN pg_proc p ON p.oid = a.aggfnoid"
+    " JOIN pg_namespace n ON n.oid = p.pronamespace"
+    " WHERE a.aggkind = 'n' AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
+        "pg_proc", "p.oid") "ORDER BY 1, 2, 3";
+
+// Operators with a function (a shell operator, made by a COMMUTATOR that
+// names one not yet created, has none).
+const char* const kOperators =
+    "SELECT n.nspname, o.oprname,"
+    " CASE WHEN o.oprleft <> 0 THEN format_type(o.oprleft, NULL) END,"
+    " CASE WHEN o.oprright <> 0 THEN format_type(o.oprright, NULL) END,"
+    " o.oprcode::text,"
+    " CASE WHEN o.oprcom <> 0 THEN o.oprcom::regoper::text END,"
+    " CASE WHEN o.oprnegate <> 0 THEN o.oprnegate::regoper::text END," PROC_OR_NULL(
+        "o.oprrest") "," PROC_OR_NULL("o.oprjoin") ", o.oprcanhash, o.oprcanmerge, o.oid"
+    " FROM pg_operator o JOIN pg_namespace n ON n.oid = o.oprnamespace"
+    " WHERE o.oprcode::oid <> 0 AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
+        "pg_operator", "o.oid") "ORDER BY 1, 2, 3, 4";
 
 }  // namespace migrate::schema::postgres::queries

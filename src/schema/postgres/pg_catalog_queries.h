@@ -35,4 +35,18 @@ extern const char* const kCodeDepends;  // kind ('f' function, 'v' view), owner 
                                         // ('r', 'f', 't'), ref nspname, ref name
 extern const char* const kTriggers;     // tgname, nspname, relname, def, fn nspname, fn name
 
+extern const char* const kRowSecurity;  // relid, relrowsecurity, relforcerowsecurity
+extern const char* const kPolicies;     // relid, name, permissive, cmd, roles, using, check
+extern const char* const kCollations;   // nspname, name, provider, collate, ctype, icu locale,
+                                        // deterministic, comment
+extern const char* const kDomains;      // nspname, name, base type, notnull, default,
+                                        // collation, comment, constraints (name chr(30) def)
+extern const char* const kAggregates;   // nspname, name, identity args, args, sfunc, stype,
+                                        // sspace, finalfunc, extra, modify, combine, serial,
+                                        // deserial, initcond, msfunc, minvfunc, mstype, msspace,
+                                        // mfinalfunc, mextra, mmodify, minitcond, sortop,
+                                        // parallel, oid
+extern const char* const kOperators;    // nspname, name, left, right, function, commutator,
+                                        // negator, restrict, join, hashes, merges, oid
+
 }  // namespace migrate::schema::postgres::queries

@@ -60,12 +60,15 @@ Diff diff_postgres(const Schema& from, const Schema& to) {
   postgres::Plan plan;
   postgres::rank_code(from, to, plan);
   postgres::diff_schemas_and_extensions(from, to, plan);
+  postgres::diff_collations(from, to, plan);
   postgres::diff_enums(from, to, plan);
+  postgres::diff_domains(from, to, plan);
   postgres::diff_functions(from, to, plan);
   postgres::diff_tables(from, to, plan);     // reads rebuilt_enums
   postgres::diff_sequences(from, to, plan);  // reads dropped_owners
   postgres::diff_views(from, to, plan);      // reads reshaped_columns, dropped_tables
   postgres::diff_triggers(from, to, plan);   // reads recreated_*, renamed_tables, reshaped_columns
+  postgres::diff_row_security(from, to, plan);  // reads renamed/dropped_tables, reshaped_columns
   return std::move(plan.ops).render(postgres::renderer(), {});
 }
 

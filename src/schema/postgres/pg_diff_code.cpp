@@ -73,6 +73,9 @@ ops::Comment comment_of(const Function& f) {
 }  // namespace
 
 bool ordered_with_views(const Function& f, const Schema& s) {
+  // Aggregates and operators come after the functions they use (which may
+  // be among the views) and go before them.
+  if (f.kind == "aggregate" || f.kind == "operator") return true;
   const bool sql = f.definition.find("\n LANGUAGE sql\n") != std::string::npos;
   if (!sql && !f.signature_uses_table && f.relations.empty()) return false;
   return !used_by_tables(f, s);

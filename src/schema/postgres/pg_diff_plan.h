@@ -114,6 +114,12 @@ void diff_functions(const Schema& from, const Schema& to, Plan& plan);
 void diff_tables(const Schema& from, const Schema& to, Plan& plan);
 void diff_views(const Schema& from, const Schema& to, Plan& plan);
 void diff_triggers(const Schema& from, const Schema& to, Plan& plan);
+// pg_diff_kinds.cpp. Collations and domains run before the enums' drops are
+// placed (ranks within kCreateTypes / kDropTypes); row security after
+// diff_tables (renamed, dropped and reshaped tables).
+void diff_collations(const Schema& from, const Schema& to, Plan& plan);
+void diff_domains(const Schema& from, const Schema& to, Plan& plan);
+void diff_row_security(const Schema& from, const Schema& to, Plan& plan);
 
 // Whether a view or trigger of `from` that uses `columns` of `table` (its
 // name in `from`; "" = every column) uses one that the plan reshapes.

@@ -12,6 +12,7 @@
 #include "db/postgres/pg_connection.h"
 #include "schema/postgres/pg_catalog_queries.h"
 #include "schema/postgres/pg_function_body.h"
+#include "schema/postgres/pg_inspect_kinds.h"
 #include "schema/postgres/pg_quote.h"
 #include "schema/postgres/pg_target.h"
 #include "schema/postgres/postgres_schema.h"
@@ -69,6 +70,7 @@ bool excluded(const InspectOptions& options, const std::string& schema, const st
 struct CatalogRows {
   pqxx::result schemas, extensions, enums, sequences, functions, tables, columns, constraints,
       indexes, views, view_depends, triggers, depends, code_depends;
+  pqxx::result row_security, policies, collations, domains, aggregates, operators;
 };
 
 // Opens a REPEATABLE READ, READ ONLY transaction on `conn`, in `snapshot`
@@ -98,6 +100,10 @@ class Inspector {
     enums();
     sequences();
     functions();
+    postgres::add_aggregates(rows_.aggregates, schema_.functions, function_by_oid_);
+    postgres::add_operators(rows_.operators, schema_.functions, operator_by_oid_);
+    schema_.collations = postgres::collations_of(rows_.collations);
+    schema_.domains = postgres::domains_of(rows_.domains);
     tables();
     columns();
     constraints();
@@ -106,6 +112,10 @@ class Inspector {
     triggers();
     depends();
     code_depends();
+    postgres::add_row_security(rows_.row_security, rows_.policies, [&](const std::string& oid) {
+      auto it = table_by_oid_.find(oid);
+      return it == table_by_oid_.end() ? nullptr : &schema_.tables[it->second];
+    });
     return std::move(schema_);
   }
 
@@ -323,8 +333,9 @@ class Inspector {
           if (ref_kind == 'f') add_unique(v->functions, ref);
         continue;
       }
-      auto it = function_by_oid_.find(text(r[1]));
-      if (it == function_by_oid_.end()) continue;
+      const auto& by_oid = text(r[0]) == "o" ? operator_by_oid_ : function_by_oid_;
+      auto it = by_oid.find(text(r[1]));
+      if (it == by_oid.end()) continue;
       Function& f = schema_.functions[it->second];
       if (ref_kind == 'r')
         add_unique(f.relations, ref);
@@ -359,7 +370,8 @@ class Inspector {
   const CatalogRows& rows_;
   const InspectOptions& options_;
   Schema schema_;
-  std::unordered_map<std::string, std::size_t> table_by_oid_, view_by_oid_, function_by_oid_;
+  std::unordered_map<std::string, std::size_t> table_by_oid_, view_by_oid_, function_by_oid_,
+      operator_by_oid_;
   std::vector<std::pair<std::size_t, std::string>> sql_bodies_;  // function index, body
   std::unordered_map<std::string, std::vector<pqxx::row>> matview_indexes_;
 };
@@ -389,13 +401,17 @@ Schema inspect_postgres(const std::string& url, const InspectOptions& options) {
        {&R::view_depends, "view dependencies", q::kViewDepends},
        {&R::triggers, "triggers", q::kTriggers},
        {&R::depends, "dependencies", q::kDepends},
-       {&R::code_depends, "function dependencies", q::kCodeDepends}},
+       {&R::code_depends, "function dependencies", q::kCodeDepends},
+       {&R::row_security, "row-level security", q::kRowSecurity},
+       {&R::policies, "policies", q::kPolicies}},
   };
   const std::vector<CatalogQuery> main_group = {
       {&R::schemas, "schemas", q::kSchemas},       {&R::extensions, "extensions", q::kExtensions},
       {&R::enums, "enum types", q::kEnums},        {&R::sequences, "sequences", q::kSequences},
       {&R::functions, "functions", q::kFunctions}, {&R::tables, "tables", q::kTables},
-      {&R::columns, "columns", q::kColumns},
+      {&R::columns, "columns", q::kColumns},       {&R::collations, "collations", q::kCollations},
+      {&R::domains, "domains", q::kDomains},       {&R::aggregates, "aggregates", q::kAggregates},
+      {&R::operators, "operators", q::kOperators},
   };
 
   const db::postgres::ConnectTarget target = postgres::connect_target(url);

@@ -229,6 +229,80 @@ class Statements {
   void operator()(const ops::DropTrigger& o) {
     add(fmt::format("DROP TRIGGER {} ON {}", ident(o.trigger.name), qualified(o.trigger.table)));
   }
+  void operator()(const ops::SetRowSecurity& o) {
+    const std::string alter = "ALTER TABLE " + qualified(o.table);
+    if (o.from_enabled != o.to_enabled)
+      add(alter + (o.to_enabled ? " ENABLE" : " DISABLE") + " ROW LEVEL SECURITY");
+    if (o.from_forced != o.to_forced)
+      add(alter + (o.to_forced ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY");
+  }
+  void operator()(const ops::CreatePolicy& o) {
+    const Policy& p = o.policy;
+    std::string sql = fmt::format("CREATE POLICY {} ON {}", ident(p.name), qualified(p.table));
+    if (!p.permissive) sql += " AS RESTRICTIVE";
+    if (p.command != "ALL") sql += " FOR " + p.command;
+    if (!p.roles.empty()) sql += " TO " + util::join(p.roles, ", ");
+    if (!p.using_expr.empty()) sql += " USING (" + p.using_expr + ")";
+    if (!p.check_expr.empty()) sql += " WITH CHECK (" + p.check_expr + ")";
+    add(sql);
+  }
+  void operator()(const ops::DropPolicy& o) {
+    add(fmt::format("DROP POLICY {} ON {}", ident(o.policy.name), qualified(o.policy.table)));
+  }
+  void operator()(const ops::CreateCollation& o) {
+    const Collation& c = o.collation;
+    std::string options = "provider = " + c.provider;
+    if (c.provider == "icu") {
+      options += ", locale = " + literal(c.locale);
+    } else {
+      options += ", lc_collate = " + literal(c.lc_collate) + ", lc_ctype = " + literal(c.lc_ctype);
+    }
+    if (!c.deterministic) options += ", deterministic = false";
+    add(fmt::format("CREATE COLLATION {} ({})", qualified(c.name), options));
+    if (!c.comment.empty())
+      add(fmt::format("COMMENT ON COLLATION {} IS {}", qualified(c.name), literal(c.comment)));
+  }
+  void operator()(const ops::DropCollation& o) {
+    add("DROP COLLATION " + qualified(o.collation.name));
+  }
+  void operator()(const ops::CreateDomain& o) {
+    const Domain& d = o.domain;
+    std::string sql = fmt::format("CREATE DOMAIN {} AS {}", qualified(d.name), d.type);
+    if (!d.collation.empty()) sql += " COLLATE " + d.collation;
+    if (d.default_expr) sql += " DEFAULT " + *d.default_expr;
+    if (d.not_null) sql += " NOT NULL";
+    for (const auto& k : d.constraints)
+      sql += fmt::format(" CONSTRAINT {} {}", ident(k.name), k.definition);
+    add(sql);
+    if (!d.comment.empty())
+      add(fmt::format("COMMENT ON DOMAIN {} IS {}", qualified(d.name), literal(d.comment)));
+  }
+  void operator()(const ops::AlterDomain& o) {
+    const Domain &from = o.from, &to = o.to;
+    const std::string alter = "ALTER DOMAIN " + qualified(to.name);
+    if (from.default_expr != to.default_expr)
+      add(to.default_expr ? alter + " SET DEFAULT " + *to.default_expr : alter + " DROP DEFAULT");
+    auto find = [](const Domain& d, const std::string& name) -> const Constraint* {
+      for (const auto& k : d.constraints)
+        if (k.name == name) return &k;
+      return nullptr;
+    };
+    for (const auto& k : from.constraints) {
+      const Constraint* now = find(to, k.name);
+      if (!now || now->definition != k.definition) add(alter + " DROP CONSTRAINT " + ident(k.name));
+    }
+    if (from.not_null != to.not_null) add(alter + (to.not_null ? " SET" : " DROP") + " NOT NULL");
+    for (const auto& k : to.constraints) {
+      const Constraint* before = find(from, k.name);
+      if (!before || before->definition != k.definition)
+        add(fmt::format("{} ADD CONSTRAINT {} {}", alter, ident(k.name), k.definition));
+    }
+    if (from.comment != to.comment)
+      add(fmt::format("COMMENT ON DOMAIN {} IS {}", qualified(to.name),
+                      to.comment.empty() ? "NULL" : literal(to.comment)));
+  }
+  void operator()(const ops::DropDomain& o) { add("DROP DOMAIN " + qualified(o.domain.name)); }
+
   void operator()(const ops::Comment& o) {
     add(fmt::format("COMMENT ON {} IS {}", comment_target(o),
                     o.text.empty() ? "NULL" : literal(o.text)));
@@ -310,6 +384,11 @@ class Statements {
 }  // namespace
 
 std::string function_signature(const Function& f) {
+  if (f.kind == "aggregate")
+    return fmt::format("AGGREGATE {}({})", qualified(f.name),
+                       f.identity_args.empty() ? "*" : f.identity_args);
+  if (f.kind == "operator")  // an operator's symbol is never quoted
+    return fmt::format("OPERATOR {}.{} ({})", ident(f.name.schema), f.name.name, f.identity_args);
   return fmt::format("{} {}({})", f.kind == "procedure" ? "PROCEDURE" : "FUNCTION",
                      qualified(f.name), f.identity_args);
 }

@@ -46,6 +46,32 @@ class Summary {
  public:
   explicit Summary(std::vector<std::string>& out) : out_(out) {}
 
+  void operator()(const ops::SetRowSecurity& o) {
+    if (o.from_enabled != o.to_enabled)
+      add(fmt::format("{} row level security on {}", o.to_enabled ? "enable" : "disable",
+                      display(o.table)));
+    if (o.from_forced != o.to_forced)
+      add(fmt::format("{} row level security on {}", o.to_forced ? "force" : "no longer force",
+                      display(o.table)));
+  }
+  void operator()(const ops::CreatePolicy& o) {
+    add(fmt::format("{} policy {} on {}", o.recreated ? "change" : "add", o.policy.name,
+                    display(o.policy.table)));
+  }
+  void operator()(const ops::DropPolicy& o) {
+    add(fmt::format("{} policy {} on {}", o.replaced ? "change" : "drop", o.policy.name,
+                    display(o.policy.table)));
+  }
+  void operator()(const ops::CreateCollation& o) {
+    add("add collation " + display(o.collation.name));
+  }
+  void operator()(const ops::DropCollation& o) {
+    add("drop collation " + display(o.collation.name));
+  }
+  void operator()(const ops::CreateDomain& o) { add("add domain " + display(o.domain.name)); }
+  void operator()(const ops::AlterDomain& o) { add("change domain " + display(o.to.name)); }
+  void operator()(const ops::DropDomain& o) { add("drop domain " + display(o.domain.name)); }
+
   void operator()(const ops::CreateSchema& o) { add("add schema " + o.name); }
   void operator()(const ops::DropSchema& o) { add("drop schema " + o.name); }
   void operator()(const ops::CreateExtension& o) { add("add extension " + o.extension.name); }

@@ -1,0 +1,116 @@
+// Row-level security (ENABLE/FORCE and policies), collations and domains.
+#include <map>
+#include <set>
+
+#include "schema/postgres/pg_diff_plan.h"
+
+namespace migrate::schema::postgres {
+
+namespace {
+
+bool same_policy(const Policy& a, const Policy& b) {
+  return a.permissive == b.permissive && a.command == b.command && a.roles == b.roles &&
+         a.using_expr == b.using_expr && a.check_expr == b.check_expr;
+}
+
+bool same_collation(const Collation& a, const Collation& b) {
+  return a.provider == b.provider && a.lc_collate == b.lc_collate && a.lc_ctype == b.lc_ctype &&
+         a.locale == b.locale && a.deterministic == b.deterministic;
+}
+
+// The ranks within kCreateTypes / kDropTypes: collations before the enums
+// and domains that may use them, domains (over enums) after; drops reversed.
+constexpr int kCollationCreateRank = -2, kDomainCreateRank = 1;
+constexpr int kDomainDropRank = -1, kCollationDropRank = 2;
+
+}  // namespace
+
+void diff_row_security(const Schema& from, const Schema& to, Plan& plan) {
+  std::map<QualifiedName, const Table*> old_tables;
+  for (const auto& t : from.tables)
+    if (!plan.dropped_tables.count(t.name)) {
+      auto renamed = plan.renamed_tables.find(t.name);
+      old_tables[renamed == plan.renamed_tables.end() ? t.name : renamed->second] = &t;
+    }
+  for (const auto& t : to.tables) {
+    auto it = old_tables.find(t.name);
+    const Table* o = it == old_tables.end() ? nullptr : it->second;
+    const bool enabled = o && o->row_security, forced = o && o->force_row_security;
+    if (enabled != t.row_security || forced != t.force_row_security)
+      plan.add(kTables,
+               ops::SetRowSecurity{t.name, enabled, t.row_security, forced, t.force_row_security},
+               o != nullptr);  // a new table's: part of adding it
+    // The server refuses to change a column a policy uses: on a table whose
+    // columns change shape, every policy is recreated.
+    const bool reshaped = o && plan.reshaped_columns.count(t.name);
+    std::map<std::string, const Policy*> old_policies;
+    if (o)
+      for (const auto& p : o->policies) old_policies[p.name] = &p;
+    std::set<std::string> kept;
+    for (const auto& p : t.policies) {
+      auto op = old_policies.find(p.name);
+      if (op != old_policies.end()) {
+        kept.insert(p.name);
+        if (same_policy(*op->second, p) && !reshaped) continue;
+        plan.add(kDropTriggers, ops::DropPolicy{*op->second, true}, false);
+      }
+      plan.add(kCreateTriggers, ops::CreatePolicy{p, op != old_policies.end()}, o != nullptr);
+    }
+    if (o)
+      for (const auto& p : o->policies)
+        if (!kept.count(p.name)) plan.add(kDropTriggers, ops::DropPolicy{p, false});
+  }
+}
+
+void diff_collations(const Schema& from, const Schema& to, Plan& plan) {
+  std::map<QualifiedName, const Collation*> old;
+  for (const auto& c : from.collations) old[c.name] = &c;
+  std::set<QualifiedName> kept;
+  for (const auto& c : to.collations) {
+    auto it = old.find(c.name);
+    if (it != old.end()) {
+      kept.insert(c.name);
+      if (same_collation(*it->second, c) && it->second->comment == c.comment) continue;
+      // A collation cannot be altered: dropped (the server refuses while a
+      // column uses it) and created again.
+      plan.ops.add(kCreateTypes, {ops::DropCollation{*it->second}, false}, kCollationCreateRank);
+    }
+    plan.ops.add(kCreateTypes, {ops::CreateCollation{c}, true}, kCollationCreateRank);
+  }
+  for (const auto& c : from.collations)
+    if (!kept.count(c.name))
+      plan.ops.add(kDropTypes, {ops::DropCollation{c}, true}, kCollationDropRank);
+}
+
+void diff_domains(const Schema& from, const Schema& to, Plan& plan) {
+  std::map<QualifiedName, const Domain*> old;
+  for (const auto& d : from.domains) old[d.name] = &d;
+  std::set<QualifiedName> kept;
+  for (const auto& d : to.domains) {
+    auto it = old.find(d.name);
+    if (it == old.end()) {
+      plan.ops.add(kCreateTypes, {ops::CreateDomain{d}, true}, kDomainCreateRank);
+      continue;
+    }
+    kept.insert(d.name);
+    const Domain& o = *it->second;
+    if (o.type != d.type || o.collation != d.collation) {
+      // No ALTER for the base type: dropped and created (the server refuses
+      // while a column uses it, and says so).
+      plan.ops.add(kDropTypes, {ops::DropDomain{o}, false}, kDomainDropRank);
+      plan.ops.add(kCreateTypes, {ops::CreateDomain{d}, true}, kDomainCreateRank);
+      continue;
+    }
+    bool same_constraints = o.constraints.size() == d.constraints.size();
+    for (std::size_t i = 0; same_constraints && i < d.constraints.size(); ++i)
+      same_constraints = o.constraints[i].name == d.constraints[i].name &&
+                         o.constraints[i].definition == d.constraints[i].definition;
+    if (!same_constraints || o.not_null != d.not_null || o.default_expr != d.default_expr ||
+        o.comment != d.comment)
+      plan.ops.add(kCreateTypes, {ops::AlterDomain{o, d}, true}, kDomainCreateRank);
+  }
+  for (const auto& d : from.domains)
+    if (!kept.count(d.name)) plan.ops.add(kDropTypes, {ops::DropDomain{d}, true}, kDomainDropRank);
+}
+
+}  // namespace migrate::schema::postgres
