@@ -57,6 +57,8 @@ KNOWN = {
     "ciobis.roles B->A": ROLES,
     "enumdeps B->A": "an enum losing a label is rebuilt and its column converted: a rewrite "
                      "with no lock-safe form, so column-type-change stays flagged",
+    "migra-pr246.enumwithfuncdep B->A": "as enumdeps B->A: the rebuilt enum's column is "
+                                        "converted, a rewrite flagged column-type-change",
     "inherit A->B": INHERIT,
     "inherit B->A": INHERIT,
     "inherit2 A->B": INHERIT,

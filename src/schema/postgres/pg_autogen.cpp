@@ -342,6 +342,8 @@ class Planner {
             return o.table;
           else if constexpr (std::is_same_v<T, ops::RenameTable>)
             return o.from;
+          else if constexpr (std::is_same_v<T, ops::SetRowSecurity>)
+            return o.table;
           else
             return std::nullopt;
         },
