@@ -31,15 +31,12 @@ Usage: import_alembic_test.py --migrate PATH [--dialect sqlite|postgresql]
        [--seed N] [--rounds N] [--keep]
 """
 
-import argparse
 import json
 import os
 import random
-import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import uuid
 
 sys.dont_write_bytecode = True
@@ -308,34 +305,8 @@ def check_refusals(args, work):
     dbs.close()
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--migrate", required=True)
-    ap.add_argument("--dialect", choices=["sqlite", "postgresql"], default="sqlite")
-    ap.add_argument("--seed", type=int, default=None)
-    ap.add_argument("--rounds", type=int, default=6)
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    sup.MIGRATE = os.path.abspath(args.migrate)
-    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
-    work = tempfile.mkdtemp(prefix="migrate-import-")
-    total = 0
-    try:
-        check_refusals(args, work)
-        for k in range(args.rounds):
-            total += run_round(seed + k, args, work)
-    except sup.Failure as e:
-        print("FAILED (first seed %d; rerun with --seed N --rounds 1 --keep): %s" % (seed, e))
-        print("work folder:", work)
-        return 1
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-    print("ok: %d random Alembic graphs (%d revisions, seeds %d..%d) imported, upgraded, "
-          "downgraded and adopted on %s like Alembic; refusals checked"
-          % (args.rounds, total, seed, seed + args.rounds - 1, args.dialect))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(sup.main(
+        __doc__, "migrate-import-", 6, check_refusals, run_round,
+        "ok: %d random Alembic graphs (%d revisions, seeds %d..%d) imported, upgraded, "
+        "downgraded and adopted on %s like Alembic; refusals checked"))

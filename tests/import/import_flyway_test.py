@@ -26,20 +26,18 @@ Usage: import_flyway_test.py --migrate PATH [--dialect sqlite|postgresql]
        [--seed N] [--rounds N] [--keep]
 """
 
-import argparse
 import json
 import os
 import random
-import shutil
 import sys
-import tempfile
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import import_support as sup  # noqa: E402
 
+# Flyway's table; only the default of installed_on is written per dialect.
 HISTORY_DDL = {
-    "postgresql": """CREATE TABLE flyway_schema_history (
+    dialect: """CREATE TABLE flyway_schema_history (
     installed_rank INT NOT NULL PRIMARY KEY,
     version VARCHAR(50),
     description VARCHAR(200) NOT NULL,
@@ -47,20 +45,12 @@ HISTORY_DDL = {
     script VARCHAR(1000) NOT NULL,
     checksum INT,
     installed_by VARCHAR(100) NOT NULL,
-    installed_on TIMESTAMP NOT NULL DEFAULT now(),
+    installed_on %s,
     execution_time INT NOT NULL,
-    success BOOLEAN NOT NULL)""",
-    "sqlite": """CREATE TABLE flyway_schema_history (
-    installed_rank INT NOT NULL PRIMARY KEY,
-    version VARCHAR(50),
-    description VARCHAR(200) NOT NULL,
-    type VARCHAR(20) NOT NULL,
-    script VARCHAR(1000) NOT NULL,
-    checksum INT,
-    installed_by VARCHAR(100) NOT NULL,
-    installed_on TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now')),
-    execution_time INT NOT NULL,
-    success BOOLEAN NOT NULL)""",
+    success BOOLEAN NOT NULL)""" % installed_on
+    for dialect, installed_on in (
+        ("postgresql", "TIMESTAMP NOT NULL DEFAULT now()"),
+        ("sqlite", "TEXT NOT NULL DEFAULT (strftime('%Y-%m-%d %H:%M:%f','now'))"))
 }
 
 
@@ -304,34 +294,8 @@ def check_refusals(args, work):
     dbs.close()
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--migrate", required=True)
-    ap.add_argument("--dialect", choices=["sqlite", "postgresql"], default="sqlite")
-    ap.add_argument("--seed", type=int, default=None)
-    ap.add_argument("--rounds", type=int, default=8)
-    ap.add_argument("--keep", action="store_true")
-    args = ap.parse_args()
-    sup.MIGRATE = os.path.abspath(args.migrate)
-    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
-    work = tempfile.mkdtemp(prefix="migrate-flyway-")
-    total = 0
-    try:
-        check_refusals(args, work)
-        for k in range(args.rounds):
-            total += run_round(seed + k, args, work)
-    except sup.Failure as e:
-        print("FAILED (first seed %d; rerun with --seed N --rounds 1 --keep): %s" % (seed, e))
-        print("work folder:", work)
-        return 1
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-    print("ok: %d random Flyway chains (%d versions, seeds %d..%d) imported, upgraded, "
-          "downgraded and adopted on %s like Flyway; refusals checked"
-          % (args.rounds, total, seed, seed + args.rounds - 1, args.dialect))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(sup.main(
+        __doc__, "migrate-flyway-", 8, check_refusals, run_round,
+        "ok: %d random Flyway chains (%d versions, seeds %d..%d) imported, upgraded, "
+        "downgraded and adopted on %s like Flyway; refusals checked"))

@@ -2,10 +2,14 @@
 real databases (SQLite files, or databases created on the PostgreSQL server
 of MIGRATE_TEST_PG_URL) read back as comparable values."""
 
+import argparse
 import glob
 import os
+import random
+import shutil
 import sqlite3
 import subprocess
+import tempfile
 import uuid
 
 MIGRATE = None  # set by the test's main()
@@ -170,3 +174,36 @@ class Databases:
                 for name in self.created:
                     c.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
             self.admin.close()
+
+
+def main(doc, work_prefix, default_rounds, check_refusals, run_round, summary):
+    """The command line and the loop of an import test: `check_refusals(args,
+    work)` once, then `run_round(seed, args, work)` for `--rounds` seeds from
+    `--seed` (random by default), each returning how many revisions it
+    made. `summary` is formatted with (rounds, revisions, first seed, last
+    seed, dialect). Returns the exit status."""
+    global MIGRATE
+    ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    ap.add_argument("--migrate", required=True)
+    ap.add_argument("--dialect", choices=["sqlite", "postgresql"], default="sqlite")
+    ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--rounds", type=int, default=default_rounds)
+    ap.add_argument("--keep", action="store_true")
+    args = ap.parse_args()
+    MIGRATE = os.path.abspath(args.migrate)
+    seed = args.seed if args.seed is not None else random.randrange(1 << 30)
+    work = tempfile.mkdtemp(prefix=work_prefix)
+    total = 0
+    try:
+        check_refusals(args, work)
+        for k in range(args.rounds):
+            total += run_round(seed + k, args, work)
+    except Failure as e:
+        print("FAILED (first seed %d; rerun with --seed N --rounds 1 --keep): %s" % (seed, e))
+        print("work folder:", work)
+        return 1
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
+    print(summary % (args.rounds, total, seed, seed + args.rounds - 1, args.dialect))
+    return 0
