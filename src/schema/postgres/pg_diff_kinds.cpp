@@ -2,6 +2,7 @@
 #include <map>
 #include <set>
 
+#include "schema/postgres/pg_diff_match.h"
 #include "schema/postgres/pg_diff_plan.h"
 
 namespace migrate::schema::postgres {
@@ -63,54 +64,49 @@ void diff_row_security(const Schema& from, const Schema& to, Plan& plan) {
 }
 
 void diff_collations(const Schema& from, const Schema& to, Plan& plan) {
-  std::map<QualifiedName, const Collation*> old;
-  for (const auto& c : from.collations) old[c.name] = &c;
-  std::set<QualifiedName> kept;
-  for (const auto& c : to.collations) {
-    auto it = old.find(c.name);
-    if (it != old.end()) {
-      kept.insert(c.name);
-      if (same_collation(*it->second, c) && it->second->comment == c.comment) continue;
-      // A collation cannot be altered: dropped (the server refuses while a
-      // column uses it) and created again.
-      plan.ops.add(kCreateTypes, {ops::DropCollation{*it->second}, false}, kCollationCreateRank);
-    }
+  auto create = [&](const Collation& c) {
     plan.ops.add(kCreateTypes, {ops::CreateCollation{c}, true}, kCollationCreateRank);
-  }
-  for (const auto& c : from.collations)
-    if (!kept.count(c.name))
-      plan.ops.add(kDropTypes, {ops::DropCollation{c}, true}, kCollationDropRank);
+  };
+  match_by_name(
+      from.collations, to.collations, create,
+      [&](const Collation& o, const Collation& c) {
+        if (same_collation(o, c) && o.comment == c.comment) return;
+        // A collation cannot be altered: dropped (the server refuses while a
+        // column uses it) and created again.
+        plan.ops.add(kCreateTypes, {ops::DropCollation{o}, false}, kCollationCreateRank);
+        create(c);
+      },
+      [&](const Collation& o) {
+        plan.ops.add(kDropTypes, {ops::DropCollation{o}, true}, kCollationDropRank);
+      });
 }
 
 void diff_domains(const Schema& from, const Schema& to, Plan& plan) {
-  std::map<QualifiedName, const Domain*> old;
-  for (const auto& d : from.domains) old[d.name] = &d;
-  std::set<QualifiedName> kept;
-  for (const auto& d : to.domains) {
-    auto it = old.find(d.name);
-    if (it == old.end()) {
-      plan.ops.add(kCreateTypes, {ops::CreateDomain{d}, true}, kDomainCreateRank);
-      continue;
-    }
-    kept.insert(d.name);
-    const Domain& o = *it->second;
-    if (o.type != d.type || o.collation != d.collation) {
-      // No ALTER for the base type: dropped and created (the server refuses
-      // while a column uses it, and says so).
-      plan.ops.add(kDropTypes, {ops::DropDomain{o}, false}, kDomainDropRank);
-      plan.ops.add(kCreateTypes, {ops::CreateDomain{d}, true}, kDomainCreateRank);
-      continue;
-    }
-    bool same_constraints = o.constraints.size() == d.constraints.size();
-    for (std::size_t i = 0; same_constraints && i < d.constraints.size(); ++i)
-      same_constraints = o.constraints[i].name == d.constraints[i].name &&
-                         o.constraints[i].definition == d.constraints[i].definition;
-    if (!same_constraints || o.not_null != d.not_null || o.default_expr != d.default_expr ||
-        o.comment != d.comment)
-      plan.ops.add(kCreateTypes, {ops::AlterDomain{o, d}, true}, kDomainCreateRank);
-  }
-  for (const auto& d : from.domains)
-    if (!kept.count(d.name)) plan.ops.add(kDropTypes, {ops::DropDomain{d}, true}, kDomainDropRank);
+  auto create = [&](const Domain& d) {
+    plan.ops.add(kCreateTypes, {ops::CreateDomain{d}, true}, kDomainCreateRank);
+  };
+  auto drop = [&](const Domain& o, bool reported) {
+    plan.ops.add(kDropTypes, {ops::DropDomain{o}, reported}, kDomainDropRank);
+  };
+  match_by_name(
+      from.domains, to.domains, create,
+      [&](const Domain& o, const Domain& d) {
+        if (o.type != d.type || o.collation != d.collation) {
+          // No ALTER for the base type: dropped and created (the server
+          // refuses while a column uses it, and says so).
+          drop(o, false);
+          create(d);
+          return;
+        }
+        bool same_constraints = o.constraints.size() == d.constraints.size();
+        for (std::size_t i = 0; same_constraints && i < d.constraints.size(); ++i)
+          same_constraints = o.constraints[i].name == d.constraints[i].name &&
+                             o.constraints[i].definition == d.constraints[i].definition;
+        if (!same_constraints || o.not_null != d.not_null || o.default_expr != d.default_expr ||
+            o.comment != d.comment)
+          plan.ops.add(kCreateTypes, {ops::AlterDomain{o, d}, true}, kDomainCreateRank);
+      },
+      [&](const Domain& o) { drop(o, true); });
 }
 
 }  // namespace migrate::schema::postgres

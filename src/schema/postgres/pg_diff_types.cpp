@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 
+#include "schema/postgres/pg_diff_match.h"
 #include "schema/postgres/pg_diff_plan.h"
 #include "schema/postgres/pg_quote.h"
 
@@ -93,35 +94,28 @@ bool same_options(const Sequence& a, const Sequence& b) {
 void diff_enums(const Schema& from, const Schema& to, Plan& plan) {
   for (const auto* s : {&from, &to})
     for (const auto& e : s->enums) plan.enum_types.insert(qualified(e.name));
-  std::map<QualifiedName, const EnumType*> old_enums;
-  for (const auto& e : from.enums) old_enums[e.name] = &e;
-  std::set<QualifiedName> kept;
-  for (const auto& e : to.enums) {
-    auto it = old_enums.find(e.name);
-    if (it == old_enums.end()) {
-      create_enum(e, std::nullopt, plan);
-      continue;
-    }
-    kept.insert(e.name);
-    const EnumType& o = *it->second;
-    if (o.labels != e.labels) {
-      std::string used;
-      for (const auto& l : e.labels)
-        if (std::find(o.labels.begin(), o.labels.end(), l) == o.labels.end() &&
-            label_used(to, e, l))
-          used = l;
-      if (!o.labels.empty() && is_subsequence(o.labels, e.labels) && used.empty()) {
-        add_labels(o, e, plan);
-      } else {
-        rebuild_enum(o, e, plan, used);
-        continue;  // the new type got its comment
-      }
-    }
-    if (o.comment != e.comment)
-      plan.add(kComments, ops::Comment{ops::Comment::On::kEnum, e.name, "", "", e.comment});
-  }
-  for (const auto& e : from.enums)
-    if (!kept.count(e.name)) plan.add(kDropTypes, ops::DropEnum{e.name, {}, {}});
+  match_by_name(
+      from.enums, to.enums, [&](const EnumType& e) { create_enum(e, std::nullopt, plan); },
+      [&](const EnumType& o, const EnumType& e) {
+        if (o.labels != e.labels) {
+          std::string used;
+          for (const auto& l : e.labels)
+            if (std::find(o.labels.begin(), o.labels.end(), l) == o.labels.end() &&
+                label_used(to, e, l))
+              used = l;
+          if (!o.labels.empty() && is_subsequence(o.labels, e.labels) && used.empty()) {
+            add_labels(o, e, plan);
+          } else {
+            rebuild_enum(o, e, plan, used);
+            return;  // the new type got its comment
+          }
+        }
+        if (o.comment != e.comment)
+          plan.add(kComments, ops::Comment{ops::Comment::On::kEnum, e.name, "", "", e.comment});
+      },
+      [&](const EnumType& o) {
+        plan.add(kDropTypes, ops::DropEnum{o.name, {}, {}});
+      });
 }
 
 void diff_sequences(const Schema& from, const Schema& to, Plan& plan) {
