@@ -14,6 +14,7 @@
 #include "runner/phases.h"
 #include "schema/diff.h"
 #include "util/error.h"
+#include "util/strings.h"
 
 namespace migrate::cli {
 
@@ -83,7 +84,7 @@ int run_check(Context& ctx, const std::string& dev_url) {
   if (!ctx.config().search_path.empty())
     throw Error(
         "check compares a whole database with rev:heads, and this target sets a search_path (" +
-        ctx.config().search_path +
+        util::join(ctx.config().search_path, ", ") +
         ": schema per tenant): not supported yet; `status --exit-code` and `validate` check "
         "its version and files");
   const auto& scripts = ctx.scripts();

@@ -2,10 +2,8 @@
 
 #include "backend/backend.h"
 #include "config/duration.h"
-#include "config/search_path.h"
 #include "config/url.h"
 #include "util/error.h"
-#include "util/strings.h"
 
 namespace migrate::cli {
 
@@ -24,7 +22,7 @@ const config::Config& Context::config() {
       // comes first in its search_path.
       if (!target.schema.empty()) {
         config_->version_table_schema = target.schema;
-        config_->search_path = util::quote_doubled(target.schema, '"');
+        config_->search_path = {target.schema};
       }
       if (!target.search_path.empty()) config_->search_path = target.search_path;
     }
@@ -58,9 +56,7 @@ db::SessionSettings Context::session() {
   s.statement_timeout = c.statement_timeout;
   s.lock_retries = c.lock_retries.value_or(config::kDefaultLockRetries);
   s.pooler = c.pooler;
-  if (!c.search_path.empty())
-    s.search_path = config::parse_search_path(
-        c.search_path, c.where("search_path"));  // checked at load: does not throw
+  s.search_path = c.search_path;
   // Checked at load.
   s.run_lock_lease = config::parse_duration_ms(c.run_lock_lease).value_or(s.run_lock_lease);
   // Waiting is asked for by --wait, or by a wait_timeout in the file (a

@@ -112,8 +112,7 @@ const std::map<std::string, Setter>& known_keys() {
       {"version_table_schema", text_field(&Config::version_table_schema)},
       {"search_path",
        [](Config& c, const std::string& v, const std::string& where) {
-         parse_search_path(v, where);
-         c.search_path = v;
+         c.search_path = parse_search_path(v, where);
        }},
       {"history_table", non_empty_field(&Config::history_table, "history_table")},
       {"schema_file", path_field(&Config::schema_file)},

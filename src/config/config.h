@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "config/databases.h"
 #include "config/lint_config.h"
@@ -24,9 +25,10 @@ struct Config {
   std::string version_table = "migrate_version";
   std::string version_table_schema;  // PostgreSQL; empty = search_path
   // PostgreSQL: the search_path every step and every other transaction of a
-  // run sets first (config/search_path.h syntax, checked at load; empty =
-  // the server's). A target's `schema:` sets it and version_table_schema.
-  std::string search_path;
+  // run sets first, its schema names (written in config/search_path.h
+  // syntax, parsed at load; empty = the server's). A target's `schema:` sets
+  // it and version_table_schema.
+  std::vector<std::string> search_path;
   std::string history_table = "migrate_history";
   std::string schema_file;  // absolute, or empty
   std::string dev_url;      // expanded, or empty

@@ -29,7 +29,7 @@ NamedDatabase make_entry(const std::string& name, const std::string& raw_url,
     throw Error(where + ": bad database name '" + redact_secrets(name) +
                 "': use letters, digits, '_', '-' and '.' (starting with a letter, digit or "
                 "'_'), at most 63 bytes");
-  NamedDatabase db{name, "", where, schema, search_path};
+  NamedDatabase db{name, "", where, schema, {}};
   bool sqlite = false;
   try {
     db.url = expand_env(raw_url);
@@ -45,7 +45,7 @@ NamedDatabase make_entry(const std::string& name, const std::string& raw_url,
                 "schema (give each tenant its own file)");
   if (schema.size() > 63 || schema.find('\0') != std::string::npos)
     throw Error(of + ": `schema` must be one schema name of at most 63 bytes");
-  if (!search_path.empty()) parse_search_path(search_path, of);
+  if (!search_path.empty()) db.search_path = parse_search_path(search_path, of);
   return db;
 }
 

@@ -21,9 +21,9 @@ struct NamedDatabase {
   // config's version_table_schema and the server's search_path). Written
   // `schema:` in the mapping form, or as a third word in a databases_file.
   std::string schema;
-  // The target's search_path, as written (`search_path:` in the mapping
-  // form; empty: just `schema` when that is set).
-  std::string search_path;
+  // The target's search_path (`search_path:` in the mapping form, parsed:
+  // config/search_path.h; empty: just `schema` when that is set).
+  std::vector<std::string> search_path;
 };
 
 // A target's name: letters, digits, `_`, `-` and `.`, starting with a letter,

@@ -145,7 +145,7 @@ TEST_CASE("databases: schema per tenant in the mapping form and the file's third
   REQUIRE(names(c.databases) == std::vector<std::string>{"t1", "t2", "t3", "t4"});
   CHECK(c.databases[0].schema == "tenant_1");
   CHECK(c.databases[0].search_path.empty());
-  CHECK(c.databases[1].search_path == "tenant_2, \"Shared\"");
+  CHECK(c.databases[1].search_path == std::vector<std::string>{"tenant_2", "Shared"});
   CHECK(c.databases[2].schema == "tenant_3");
   CHECK(c.databases[3].schema.empty());
 
