@@ -42,17 +42,11 @@ W="$WORK/backfill-pg"
 WRITER="$W/backfill_writer"
 g++ -O2 -o "$WRITER" "$BENCH/backfill_writer.cpp" -I/usr/include/postgresql -lpq
 
-MIGRATE_TEST_PG_DIR=""
 WRITER_PID=""
-cleanup() {
-  [[ -n "$WRITER_PID" ]] && kill "$WRITER_PID" 2>/dev/null || true
-  [[ -n "$MIGRATE_TEST_PG_DIR" ]] && "$ROOT/scripts/pg-server.sh" stop "$MIGRATE_TEST_PG_DIR" || true
-}
-trap cleanup EXIT
 say "starting a private PostgreSQL server (data directory on $TMPFS)"
-eval "$(TMPDIR="$TMPFS" "$ROOT/scripts/pg-server.sh" start)"
-export PGHOST=127.0.0.1 PGPORT="$MIGRATE_TEST_PG_PORT" PGUSER=postgres
-export PGPASSWORD="$MIGRATE_TEST_PG_PASSWORD" PGDATABASE=postgres
+start_private_pg "$TMPFS"
+on_exit '[[ -n "$WRITER_PID" ]] && kill "$WRITER_PID" 2>/dev/null'   # before the server stops
+export PGDATABASE=postgres
 export DATABASE_URL=postgresql://
 PSQL=(psql -X -q -v ON_ERROR_STOP=1 -At)
 "${PSQL[@]}" -c 'ALTER SYSTEM SET autovacuum = off' -c 'ALTER SYSTEM SET max_wal_size = '"'4GB'" \

@@ -1,7 +1,10 @@
-# Sourced by the bench scripts (run.sh, pg_run.sh, schema_pg.sh): their one
-# flag (--quick; -h prints the calling script's header) and the paths they
-# share. Sets QUICK, ROOT, BENCH, WORK, RESULTS, BUILD, MIGRATE and PY;
-# defines say, die and build_migrate.
+# Sourced by the bench scripts (run.sh, pg_run.sh, schema_pg.sh, ...): their
+# one flag (--quick; -h prints the calling script's header) and the paths
+# they share. Sets QUICK, ROOT, BENCH, WORK, RESULTS, BUILD, MIGRATE and PY;
+# defines say, die, need_tools, need_python_modules, same_heads and
+# build_migrate, and scripts/lib.sh's (start_private_pg, on_exit, ...).
+
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 QUICK=0
 for arg in "$@"; do
@@ -22,6 +25,31 @@ PY=/usr/bin/python3                 # Debian's python3: the one with alembic
 
 say() { printf '\n== %s\n' "$*" >&2; }
 die() { printf '%s: %s\n' "$(basename "$0")" "$*" >&2; exit 1; }
+
+need_tools() {
+  local tool
+  for tool in "$@"; do command -v "$tool" >/dev/null || die "$tool not found"; done
+}
+
+# Dies unless $PY imports every module named (Debian's python3-NAME).
+need_python_modules() {
+  local names packages
+  names="$(printf '%s, ' "$@")"
+  names="${names%, }"
+  packages="$(printf 'python3-%s ' "$@")"
+  $PY -c "import ${names}" 2>/dev/null \
+    || die "${names} does not import under $PY (apt install ${packages% })"
+}
+
+# The heads that `alembic heads` printed into $1 and `migrate heads` into $2
+# (first words, sorted, one line); dies when they differ.
+same_heads() {
+  local a m
+  a="$(cut -d' ' -f1 "$1" | sort | tr '\n' ' ')"
+  m="$(cut -d' ' -f1 "$2" | sort | tr '\n' ' ')"
+  [[ "$a" == "$m" ]] || die "heads differ: alembic '$a', migrate '$m'"
+  echo "$m"
+}
 
 # Builds a Release migrate into build-bench/ (incrementally), unless
 # MIGRATE_BENCH_BIN names the binary to time; fails unless $MIGRATE exists.

@@ -29,8 +29,8 @@ if [[ $QUICK == 1 ]]; then T_DEFAULT=40; else T_DEFAULT=200; fi
 T="${MIGRATE_BENCH_FANOUT_TENANTS:-$T_DEFAULT}"
 R="${MIGRATE_BENCH_FANOUT_REVISIONS:-5}"
 
-for tool in psql "$PY"; do command -v "$tool" >/dev/null || die "$tool not found"; done
-$PY -c 'import alembic, psycopg2' 2>/dev/null || die "alembic or psycopg2 does not import under $PY"
+need_tools psql "$PY"
+need_python_modules alembic psycopg2
 
 cd "$ROOT"
 build_migrate
@@ -41,15 +41,9 @@ say "generating $T tenants x $R revisions into $U"
 YAML="$U/migrate/migrate.yaml"
 HEAD="$(tail -n1 "$U/chain.txt")"
 
-MIGRATE_TEST_PG_DIR=""
-cleanup() {
-  [[ -n "$MIGRATE_TEST_PG_DIR" ]] && "$ROOT/scripts/pg-server.sh" stop "$MIGRATE_TEST_PG_DIR" || true
-}
-trap cleanup EXIT
 say "starting a private PostgreSQL server (data directory on $TMPFS)"
-eval "$(TMPDIR="$TMPFS" "$ROOT/scripts/pg-server.sh" start)"
-export PGHOST=127.0.0.1 PGPORT="$MIGRATE_TEST_PG_PORT" PGUSER=postgres
-export PGPASSWORD="$MIGRATE_TEST_PG_PASSWORD" PGDATABASE=postgres
+start_private_pg "$TMPFS"
+export PGDATABASE=postgres
 export DATABASE_URL=postgresql:///fanout_001   # the single target of the loop's runs (--url)
 psql -X -q -c 'ALTER SYSTEM SET autovacuum = off' -c 'SELECT pg_reload_conf()' >/dev/null
 say "creating $T databases"

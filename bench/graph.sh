@@ -28,11 +28,9 @@ TSV="$DATA/real_graphs/${MIGRATE_GRAPH_TSV:-backend_ai.tsv}"
 if [[ $QUICK == 1 ]]; then RUNS=(--warmup 1 --min-runs 5 --max-runs 10); else RUNS=(--warmup 3 --min-runs 20 --max-runs 60); fi
 unset PYTHONDONTWRITEBYTECODE PYTHONPATH PYTHONHOME PYTHONSTARTUP
 
-for tool in hyperfine "$PY"; do
-  command -v "$tool" >/dev/null || die "$tool not found"
-done
+need_tools hyperfine "$PY"
 [[ -f "$TSV" ]] || die "no $TSV (set MIGRATE_TEST_DATA)"
-$PY -c 'import alembic' 2>/dev/null || die "alembic does not import under $PY (apt install python3-alembic)"
+need_python_modules alembic
 cd "$ROOT"
 build_migrate
 
@@ -47,9 +45,7 @@ sleep 2.5  # migrate's header cache trusts files older than 2 s only
 say "checking that both tools see the same graph"
 $A heads > "$G/alembic-heads.txt" 2>/dev/null   # also writes Alembic's .pyc
 "${M[@]}" heads > "$G/migrate-heads.txt"
-a_heads="$(cut -d' ' -f1 "$G/alembic-heads.txt" | sort | tr '\n' ' ')"
-m_heads="$(cut -d' ' -f1 "$G/migrate-heads.txt" | sort | tr '\n' ' ')"
-[[ "$a_heads" == "$m_heads" ]] || die "heads differ: alembic '$a_heads', migrate '$m_heads'"
+m_heads="$(same_heads "$G/alembic-heads.txt" "$G/migrate-heads.txt")"
 a_lines="$($A history 2>/dev/null | grep -c -- '->' || true)"
 m_lines="$("${M[@]}" graph --url "sqlite:///$G/none.db" 2>/dev/null | grep -c '\*' || true)"
 echo "revisions $N; heads: $m_heads; alembic history $a_lines lines, migrate graph $m_lines revisions" >&2

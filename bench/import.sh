@@ -28,11 +28,9 @@ TSV="$DATA/real_graphs/${MIGRATE_GRAPH_TSV:-backend_ai.tsv}"
 if [[ $QUICK == 1 ]]; then RUNS=(--warmup 1 --min-runs 3 --max-runs 5); else RUNS=(--warmup 2 --min-runs 10 --max-runs 20); fi
 unset PYTHONDONTWRITEBYTECODE PYTHONPATH PYTHONHOME PYTHONSTARTUP
 
-for tool in hyperfine "$PY"; do
-  command -v "$tool" >/dev/null || die "$tool not found"
-done
+need_tools hyperfine "$PY"
 [[ -f "$TSV" ]] || die "no $TSV (set MIGRATE_TEST_DATA)"
-$PY -c 'import alembic' 2>/dev/null || die "alembic does not import under $PY (apt install python3-alembic)"
+need_python_modules alembic
 cd "$ROOT"
 build_migrate
 
@@ -51,9 +49,7 @@ say "a first import, checked against alembic heads"
 $A heads > "$G/alembic-heads.txt" 2>/dev/null   # also writes Alembic's .pyc
 "${M[@]}" import alembic "$G/alembic" > /dev/null
 "${M[@]}" heads > "$G/migrate-heads.txt"
-a_heads="$(cut -d' ' -f1 "$G/alembic-heads.txt" | sort | tr '\n' ' ')"
-m_heads="$(cut -d' ' -f1 "$G/migrate-heads.txt" | sort | tr '\n' ' ')"
-[[ "$a_heads" == "$m_heads" ]] || die "heads differ: alembic '$a_heads', migrate '$m_heads'"
+m_heads="$(same_heads "$G/alembic-heads.txt" "$G/migrate-heads.txt")"
 files="$(ls "$P/migrations/versions" | wc -l)"
 [[ "$files" == "$N" ]] || die "import wrote $files files, expected $N"
 echo "revisions $N, heads: $m_heads" >&2

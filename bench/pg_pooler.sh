@@ -17,7 +17,8 @@
 #                              (no lock of its own)
 # Builds nothing: uses build/migrate (MIGRATE=...). Prints hyperfine's table.
 set -euo pipefail
-ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+ROOT="$LIB_ROOT"
 N="${1:-500}"
 RUNS="${2:-5}"
 MIGRATE="${MIGRATE:-$ROOT/build/migrate}"
@@ -29,16 +30,10 @@ mkdir -p "$WORK"
 rm -rf "$U"
 "$PY" "$ROOT/bench/pg_gen.py" --revisions "$N" --out "$U" >&2
 
-MIGRATE_TEST_PG_DIR="" MIGRATE_TEST_PGBOUNCER_DIR=""
-cleanup() {
-  [[ -n "$MIGRATE_TEST_PGBOUNCER_DIR" ]] && "$ROOT/scripts/pgbouncer.sh" stop "$MIGRATE_TEST_PGBOUNCER_DIR" || true
-  [[ -n "$MIGRATE_TEST_PG_DIR" ]] && "$ROOT/scripts/pg-server.sh" stop "$MIGRATE_TEST_PG_DIR" || true
-}
-trap cleanup EXIT
-eval "$("$ROOT/scripts/pg-server.sh" start)"
-eval "$("$ROOT/scripts/pgbouncer.sh" start)"
+start_private_pg
+start_private_pgbouncer
 BOUNCER_PORT="$(sed -E 's|.*:([0-9]+)/[^/]*$|\1|' <<<"$MIGRATE_TEST_PGBOUNCER_URL")"
-export PGHOST=127.0.0.1 PGUSER=postgres PGPASSWORD="$MIGRATE_TEST_PG_PASSWORD" PGDATABASE=bench
+export PGDATABASE=bench   # PGPORT: each command's own (direct or PgBouncer)
 export DATABASE_URL=postgresql://
 DIRECT="$MIGRATE_TEST_PG_PORT"
 psql -X -q -p "$DIRECT" -d postgres -c 'ALTER SYSTEM SET autovacuum = off' -c 'SELECT pg_reload_conf()' >/dev/null

@@ -65,11 +65,8 @@ else
 fi
 
 
-for tool in hyperfine psql pgbench g++ cmake "$PY"; do
-  command -v "$tool" >/dev/null || die "$tool not found"
-done
-$PY -c 'import alembic, psycopg2' 2>/dev/null \
-  || die "alembic or psycopg2 does not import under $PY (apt install python3-alembic python3-psycopg2)"
+need_tools hyperfine psql pgbench g++ cmake "$PY"
+need_python_modules alembic psycopg2
 
 # --- build ---------------------------------------------------------------
 cd "$ROOT"
@@ -103,20 +100,15 @@ if [[ "$NICE" != 0 && $(id -u) == 0 ]]; then
 fi
 NICE_NOW="$(nice)"
 PROXY_PID=""
-MIGRATE_TEST_PG_DIR=""
-cleanup() {
-  [[ -n "$PROXY_PID" ]] && kill "$PROXY_PID" 2>/dev/null || true
-  [[ -n "$MIGRATE_TEST_PG_DIR" ]] && "$ROOT/scripts/pg-server.sh" stop "$MIGRATE_TEST_PG_DIR" || true
-}
-trap cleanup EXIT
 say "starting a private PostgreSQL server (data directory on $TMPFS)"
 # On tmpfs: with the data directory on a disk, the kernel's writeback of one
 # run's files (6,000 relation files, WAL) slows the next run down by 2-3x.
-eval "$(TMPDIR="$TMPFS" "$ROOT/scripts/pg-server.sh" start)"
-# Every tool reaches the server through libpq's environment: no password on
-# any command line. PGPORT is replaced by the proxy's port for delayed runs.
-export PGHOST=127.0.0.1 PGPORT="$MIGRATE_TEST_PG_PORT" PGUSER=postgres
-export PGPASSWORD="$MIGRATE_TEST_PG_PASSWORD" PGDATABASE=bench
+start_private_pg "$TMPFS"
+on_exit '[[ -n "$PROXY_PID" ]] && kill "$PROXY_PID" 2>/dev/null'   # before the server stops
+# Every tool reaches the server through libpq's environment (start_private_pg):
+# no password on any command line. PGPORT is replaced by the proxy's port
+# for delayed runs.
+export PGDATABASE=bench
 export DATABASE_URL=postgresql://     # migrate.yaml: ${DATABASE_URL}; libpq fills in the rest
 DIRECT="$PGPORT"
 # No autovacuum workers: 1,000 new tables per run would start some at random

@@ -38,11 +38,8 @@ unset PYTHONDONTWRITEBYTECODE PYTHONPATH PYTHONHOME PYTHONSTARTUP
 if [[ $QUICK == 1 ]]; then RUNS=(--warmup 1 --runs 3); else RUNS=(--warmup 2 --min-runs 10); fi
 
 
-for tool in hyperfine psql npm cmake "$PY"; do
-  command -v "$tool" >/dev/null || die "$tool not found"
-done
-$PY -c 'import alembic, sqlalchemy, psycopg2' 2>/dev/null \
-  || die "alembic, sqlalchemy or psycopg2 does not import under $PY"
+need_tools hyperfine psql npm cmake "$PY"
+need_python_modules alembic sqlalchemy psycopg2
 
 # --- build, peers, inputs ------------------------------------------------
 cd "$ROOT"
@@ -64,13 +61,9 @@ say "generating two $N-table schemas into $IN"
 # --- server --------------------------------------------------------------
 NICE="${MIGRATE_BENCH_NICE:--10}"
 if [[ "$NICE" != 0 && $(id -u) == 0 ]]; then renice -n "$NICE" -p $$ >/dev/null; fi
-MIGRATE_TEST_PG_DIR=""
-cleanup() { [[ -n "$MIGRATE_TEST_PG_DIR" ]] && "$ROOT/scripts/pg-server.sh" stop "$MIGRATE_TEST_PG_DIR" || true; }
-trap cleanup EXIT
 say "starting a private PostgreSQL server"
-eval "$("$ROOT/scripts/pg-server.sh" start)"
 # Every tool gets the password from libpq's environment, never a command line.
-export PGPASSWORD="$MIGRATE_TEST_PG_PASSWORD" PGHOST=127.0.0.1 PGPORT="$MIGRATE_TEST_PG_PORT" PGUSER=postgres
+start_private_pg
 unset MIGRATE_TEST_PG_URL MIGRATE_TEST_PG_PASSWORD
 URL_BASE="postgresql://postgres@127.0.0.1:$PGPORT"
 A="$URL_BASE/schema_a" B="$URL_BASE/schema_b" APPLIED="$URL_BASE/schema_applied"

@@ -10,12 +10,10 @@
 #   scripts/pgbouncer.sh stop "$MIGRATE_TEST_PGBOUNCER_DIR"
 set -euo pipefail
 
-as_owner() {
-  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+accepts() {
+  /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $1), 0.2).close()" 2>/dev/null
 }
 
 case "${1:-}" in
@@ -24,8 +22,7 @@ case "${1:-}" in
     : "${MIGRATE_TEST_PG_PASSWORD:?start the server first (scripts/pg-server.sh start)}"
     bin=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
     [[ -x "$bin" ]] || { echo "pgbouncer.sh: pgbouncer is not installed (apt-get install pgbouncer)" >&2; exit 1; }
-    dir=$(mktemp -d "${TMPDIR:-/tmp}/migrate-pgbouncer.XXXXXX")
-    chmod 755 "$dir"
+    dir=$(private_dir pgbouncer)
     port=$(free_port)
     printf '"postgres" "%s"\n' "$MIGRATE_TEST_PG_PASSWORD" > "$dir/userlist.txt"
     chmod 600 "$dir/userlist.txt"
@@ -50,16 +47,10 @@ server_lifetime = 3600
 logfile = $dir/pgbouncer.log
 pidfile = $dir/pgbouncer.pid
 EOF
-    if [[ $(id -u) -eq 0 ]]; then chown -R postgres: "$dir"; fi
+    give_to_owner "$dir"
     as_owner "$bin" -d "$dir/pgbouncer.ini" >"$dir/start.log" 2>&1 \
       || { cat "$dir/start.log" "$dir/pgbouncer.log" >&2 2>/dev/null; exit 1; }
-    # Up when it accepts a connection (at most 10 s).
-    for _ in $(seq 1 100); do
-      if /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2).close()" 2>/dev/null; then
-        break
-      fi
-      sleep 0.1
-    done
+    wait_for 100 accepts "$port"   # up when it accepts a connection (at most 10 s)
     echo "export MIGRATE_TEST_PGBOUNCER_DIR='$dir'"
     echo "export MIGRATE_TEST_PGBOUNCER_URL='postgresql://postgres:$MIGRATE_TEST_PG_PASSWORD@127.0.0.1:$port/postgres'"
     ;;
