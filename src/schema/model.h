@@ -16,6 +16,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/url.h"
@@ -65,6 +66,11 @@ struct Column {
   std::string renamed_from;
   // What its default or generation expression uses (never the column itself).
   Uses uses;
+  // PostgreSQL: declared by a parent only (INHERITS or PARTITION OF; not
+  // attislocal): CREATE TABLE leaves it to the parent, and the parent's
+  // ALTER reaches it.
+  bool inherited = false;
+  int statistics = -1;  // SET STATISTICS target; -1 = the server's default
 };
 
 enum class ConstraintKind { PrimaryKey, Unique, Check, ForeignKey, Exclusion };
@@ -100,6 +106,12 @@ struct Index {
   std::string definition;
   std::string comment;
   Uses uses;  // key and INCLUDE columns, and what expressions and the predicate use
+  // PostgreSQL: SET STATISTICS targets of its columns (an expression's),
+  // as (column number from 1, target). The definition holds WITH (...).
+  std::vector<std::pair<int, int>> statistics;
+  // PostgreSQL: a partition's index that is a partition of its parent's
+  // index: the parent's CREATE INDEX (or ATTACH PARTITION) makes it.
+  bool attached = false;
 };
 
 // PostgreSQL: a row-level security policy of a table (CREATE POLICY).
@@ -125,6 +137,17 @@ struct Table {
   std::string sql;             // SQLite: the stored CREATE TABLE text; PostgreSQL: ""
   bool without_rowid = false;  // SQLite
   bool strict = false;         // SQLite
+  // PostgreSQL's table-level attributes (pg_class, pg_inherits,
+  // pg_partitioned_table).
+  bool unlogged = false;
+  // reloptions as stored ("fillfactor=70"), in the server's order (pg_dump
+  // shows it): compared as a set (same_options in the differ).
+  std::vector<std::string> options;
+  std::string partition_by;     // pg_get_partkeydef: "RANGE (logdate)"; "" = not partitioned
+  QualifiedName partition_of;   // the partitioned table it is a partition of; empty = none
+  std::string partition_bound;  // "FOR VALUES FROM ('2006-02-01') TO (...)", "DEFAULT"
+  std::vector<QualifiedName> inherits;  // INHERITS parents, in order (a partition has none)
+  bool is_partition() const { return !partition_of.name.empty(); }
   // PostgreSQL row-level security: ENABLE, FORCE, and the policies (by name).
   bool row_security = false;
   bool force_row_security = false;
@@ -153,6 +176,9 @@ struct View {
   // User functions its query calls (PostgreSQL: pg_depend of its rewrite rule).
   std::vector<QualifiedName> functions;
   std::string comment;
+  std::vector<std::string> options;  // PostgreSQL reloptions, as Table::options
+  // PostgreSQL: (column, comment) of its commented columns, in column order.
+  std::vector<std::pair<std::string, std::string>> column_comments;
 };
 
 struct Sequence {

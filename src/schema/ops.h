@@ -133,6 +133,9 @@ struct DropColumn {
   QualifiedName table;
   Column column;
   bool replaced = false;  // added again at once (AddColumn::replaces)
+  // PostgreSQL: ALTER TABLE ONLY: a child table that inherits the column
+  // keeps it (as its own).
+  bool only = false;
 };
 struct RenameColumn {
   QualifiedName table;
@@ -269,6 +272,41 @@ struct Comment {
   std::string text;  // "" = remove the comment
 };
 
+// ---- table-level attributes (PostgreSQL) --------------------------------------
+
+struct SetLogged {  // ALTER TABLE ... SET LOGGED | SET UNLOGGED
+  QualifiedName table;
+  bool unlogged = false;
+};
+// ALTER TABLE | INDEX | VIEW | MATERIALIZED VIEW ... RESET (...) and SET (...).
+struct SetRelationOptions {
+  enum class Kind { kTable, kIndex, kView, kMaterializedView };
+  Kind kind = Kind::kTable;
+  QualifiedName relation;             // an index: (schema, index name)
+  std::vector<std::string> from, to;  // reloptions, "name=value"
+};
+// ALTER TABLE ... ALTER COLUMN c SET STATISTICS n, or for an index's column
+// number: ALTER INDEX ... ALTER COLUMN 2 SET STATISTICS n.
+struct SetStatistics {
+  QualifiedName table;   // the table (of the index)
+  std::string index;     // "" = a column of the table
+  std::string column;    // the table's column
+  int index_column = 0;  // the index's column number
+  int target = -1;       // -1 = the server's default
+};
+// ALTER TABLE parent ATTACH PARTITION child FOR VALUES ..., or (table
+// inheritance, `bound` "") ALTER TABLE child INHERIT parent.
+struct AttachChild {
+  QualifiedName parent, child;
+  std::string bound;
+  bool partition = false;
+};
+// DETACH PARTITION, or NO INHERIT.
+struct DetachChild {
+  QualifiedName parent, child;
+  bool partition = false;
+};
+
 // ---- row-level security, collations, domains (PostgreSQL) --------------------
 
 struct SetRowSecurity {  // ENABLE/DISABLE and FORCE/NO FORCE ROW LEVEL SECURITY, as they change
@@ -306,7 +344,8 @@ using Op = std::variant<CreateSchema, DropSchema, CreateExtension, AlterExtensio
                         CreateTable, DropTable, RenameTable, AddColumn, DropColumn, RenameColumn,
                         AlterColumn, AddConstraint, ValidateConstraint, DropConstraint, CreateIndex,
                         DropIndex, RebuildTable, CreateView, DropView, CreateTrigger, DropTrigger,
-                        Comment, SetRowSecurity, CreatePolicy, DropPolicy, CreateCollation,
+                        Comment, SetLogged, SetRelationOptions, SetStatistics, AttachChild,
+                        DetachChild, SetRowSecurity, CreatePolicy, DropPolicy, CreateCollation,
                         DropCollation, CreateDomain, AlterDomain, DropDomain>;
 
 struct Operation {

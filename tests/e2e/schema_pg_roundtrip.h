@@ -65,7 +65,14 @@ inline std::string compare_lists(const std::string& what, const std::vector<T>& 
   if (x.f != y.f) return std::string(#f " differs: '") + x.f + "' vs '" + y.f + "'";
 
 inline std::string index_diff(const migrate::schema::Index& x, const migrate::schema::Index& y) {
-  TEXT(definition) TEXT(comment) TEXT(method) TEXT(where) FIELD(unique) FIELD(columns) return "";
+  TEXT(definition)
+  TEXT(comment) TEXT(method) TEXT(where) FIELD(unique) FIELD(columns) FIELD(statistics) return "";
+}
+
+// Relation options as a set (the server keeps them in the order set).
+inline std::vector<std::string> option_set(std::vector<std::string> options) {
+  std::sort(options.begin(), options.end());
+  return options;
 }
 
 // Columns are compared by name: PostgreSQL adds columns at the end, so a
@@ -107,13 +114,20 @@ inline std::string first_difference(const Schema& a, const Schema& b) {
       "table", a.tables, b.tables, [](const Table& t) { return q(t.name); },
       [](const Table& x, const Table& y) -> std::string {
         TEXT(comment)
+        FIELD(unlogged)
+        TEXT(partition_by)
+        FIELD(partition_of)
+        TEXT(partition_bound)
+        FIELD(inherits)
+        if (option_set(x.options) != option_set(y.options)) return "options differ";
         std::string d2 = compare_lists(
             "column", x.columns, y.columns, [](const Column& c) { return c.name; },
             [](const Column& x, const Column& y) -> std::string {
               TEXT(type)
               FIELD(not_null)
               FIELD(default_expr)
-              TEXT(identity) TEXT(generated) TEXT(collation) TEXT(comment) return "";
+              TEXT(identity)
+              TEXT(generated) TEXT(collation) TEXT(comment) FIELD(statistics) return "";
             });
         if (!d2.empty()) return d2;
         d2 = compare_lists(
@@ -138,6 +152,8 @@ inline std::string first_difference(const Schema& a, const Schema& b) {
         FIELD(materialized)
         FIELD(depends_on)
         TEXT(comment)
+        FIELD(column_comments)
+        if (option_set(x.options) != option_set(y.options)) return "options differ";
         return compare_lists(
             "index", x.indexes, y.indexes, [](const Index& i) { return i.name; }, index_diff);
       });

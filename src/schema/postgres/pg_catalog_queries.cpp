@@ -74,9 +74,8 @@ const char* const kFunctions =
     " WHERE p.prokind IN ('f', 'p') AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
         "pg_proc", "p.oid") "ORDER BY 1, 2, 3";
 
-#define USER_TABLE                                                                                 \
-  " c.relkind IN ('r', 'p') AND NOT c.relispartition AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER( \
-      "pg_class", "c.oid")
+#define USER_TABLE \
+  " c.relkind IN ('r', 'p') AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER("pg_class", "c.oid")
 
 const char* const kTables =
     "SELECT c.oid, n.nspname, c.relname, ds.description"
@@ -112,12 +111,15 @@ const char* const kConstraints =
     " JOIN pg_namespace n ON n.oid = c.relnamespace"
     " LEFT JOIN pg_class rc ON rc.oid = con.confrelid"
     " LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace"
-    DESCRIPTION("ds", "pg_constraint", "con.oid", "0") " WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND con.conislocal AND" USER_TABLE
+    DESCRIPTION("ds", "pg_constraint", "con.oid", "0") " WHERE con.contype IN ('p', 'u', 'c', 'f', 'x') AND con.conislocal"
+    " AND con.conparentid = 0 AND" USER_TABLE
     " ORDER BY con.conrelid, con.conname";
 
 // Indexes that back a PRIMARY KEY, UNIQUE or EXCLUDE constraint of their own
 // table belong to that constraint and are left out (a foreign key's conindid
-// names the referenced table's index, hence the conrelid test).
+// names the referenced table's index, hence the conrelid test). A
+// partition's index that is a partition of its parent's index (the parent's
+// CREATE INDEX makes it) says so (relispartition).
 const char* const kIndexes =
     "SELECT i.indrelid, ic.relname, i.indisunique, am.amname, pg_get_indexdef(i.indexrelid),"
     " pg_get_expr(i.indpred, i.indrelid),"
@@ -125,11 +127,11 @@ const char* const kIndexes =
     "  FROM unnest(i.indkey::int2[]) WITH ORDINALITY k(n, o)"
     "  JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.n"
     "  WHERE k.o <= i.indnkeyatts),"
-    " ds.description"
+    " ds.description, ic.relispartition"
     " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
     " JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
     " JOIN pg_am am ON am.oid = ic.relam" DESCRIPTION("ds", "pg_class", "i.indexrelid", "0")
-    " WHERE c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition AND" USER_NS("n")
+    " WHERE c.relkind IN ('r', 'p', 'm') AND" USER_NS("n")
     "AND" NOT_EXTENSION_MEMBER("pg_class", "c.oid")
     " AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid"
     "  AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x'))"
@@ -222,6 +224,52 @@ const char* const kTriggers =
     " WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
         "pg_class", "c.oid") "ORDER BY 2, 3, 1";
 
+// Table-level attributes of tables, views and materialized views, for those
+// that have one: UNLOGGED, reloptions, the partition key of a partitioned
+// table, the parent and bound of a partition, the INHERITS parents (schema
+// chr(30) name, in order) of a table that is no partition.
+const char* const kTableAttributes =
+    "SELECT c.oid, c.relpersistence = 'u', array_to_string(c.reloptions, chr(31)),"
+    " CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END,"
+    " pn.nspname, pc.relname, pg_get_expr(c.relpartbound, c.oid),"
+    " CASE WHEN NOT c.relispartition THEN"
+    "  (SELECT string_agg(qn.nspname || chr(30) || q.relname, chr(31) ORDER BY i.inhseqno)"
+    "   FROM pg_inherits i JOIN pg_class q ON q.oid = i.inhparent"
+    "   JOIN pg_namespace qn ON qn.oid = q.relnamespace WHERE i.inhrelid = c.oid) END"
+    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " LEFT JOIN pg_inherits pi ON c.relispartition AND pi.inhrelid = c.oid"
+    " LEFT JOIN pg_class pc ON pc.oid = pi.inhparent"
+    " LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace"
+    " WHERE c.relkind IN ('r', 'p', 'v', 'm') AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
+        "pg_class", "c.oid") " AND (c.relpersistence = 'u' OR c.reloptions IS NOT NULL"
+    "  OR c.relkind = 'p' OR c.relispartition"
+    "  OR EXISTS (SELECT 1 FROM pg_inherits i WHERE i.inhrelid = c.oid))";
+
+// Columns of tables that are inherited only (not attislocal) or have a
+// statistics target.
+const char* const kColumnAttributes =
+    "SELECT a.attrelid, a.attname, a.attislocal, a.attstattarget"
+    " FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+    " JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE a.attnum > 0 AND NOT a.attisdropped AND (NOT a.attislocal OR a.attstattarget >= 0)"
+    " AND" USER_TABLE " ORDER BY 1, a.attnum";
+
+// Statistics targets of index columns (ALTER INDEX ... ALTER COLUMN n).
+const char* const kIndexStatistics =
+    "SELECT i.indrelid, ic.relname, a.attnum, a.attstattarget"
+    " FROM pg_index i JOIN pg_class ic ON ic.oid = i.indexrelid"
+    " JOIN pg_attribute a ON a.attrelid = i.indexrelid"
+    " JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " WHERE a.attnum > 0 AND a.attstattarget >= 0 AND" USER_NS("n") "ORDER BY 1, 2, 3";
+
+// Comments on the columns of views and materialized views.
+const char* const kViewColumnComments =
+    "SELECT c.oid, a.attname, ds.description"
+    " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    " JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0"
+    " JOIN pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_class'::regclass"
+    "  AND ds.objsubid = a.attnum"
+    " WHERE c.relkind IN ('v', 'm') AND" USER_NS("n") "ORDER BY 1, a.attnum";
 // What functions and views use that kViewDepends and kDepends do not say,
 // from pg_depend: a function's ('f') user types, the functions it calls and
 // the relations it reads (a BEGIN ATOMIC body) or whose row type it names

@@ -25,7 +25,7 @@ extern const char* const kColumns;      // attrelid, attname, type, notnull, def
 extern const char* const kConstraints;  // conrelid, conname, contype, def, columns, ref schema,
                                         // ref table, ref columns, deferrable, deferred, comment
 extern const char* const kIndexes;      // indrelid, name, unique, method, def, predicate,
-                                        // key columns, comment
+                                        // key columns, comment, of a parent index
 extern const char* const kViews;        // oid, nspname, relname, materialized, def, comment
 extern const char* const kViewDepends;  // view oid, ref nspname, ref relname, ref column
                                         // (NULL: the relation as a whole)
@@ -34,6 +34,13 @@ extern const char* const kDepends;      // owner relid, kind, object, ref kind, 
 extern const char* const kCodeDepends;  // kind ('f' function, 'v' view), owner oid, ref kind
                                         // ('r', 'f', 't'), ref nspname, ref name
 extern const char* const kTriggers;     // tgname, nspname, relname, def, fn nspname, fn name
+// Table-level attributes (pg_catalog_queries.cpp says which rows come).
+extern const char* const kTableAttributes;     // oid, unlogged, reloptions, partition key,
+                                               // parent nspname, parent relname, bound,
+                                               // inherits (nspname chr(30) relname, listed)
+extern const char* const kColumnAttributes;    // attrelid, attname, attislocal, stattarget
+extern const char* const kIndexStatistics;     // indrelid, index name, attnum, stattarget
+extern const char* const kViewColumnComments;  // view oid, attname, comment
 
 extern const char* const kRowSecurity;  // relid, relrowsecurity, relforcerowsecurity
 extern const char* const kPolicies;     // relid, name, permissive, cmd, roles, using, check

@@ -12,6 +12,7 @@
 #include "schema/postgres/pg_def_rename.h"
 #include "schema/postgres/pg_diff_columns.h"
 #include "schema/postgres/pg_diff_plan.h"
+#include "schema/postgres/pg_diff_table_attrs.h"
 #include "schema/postgres/pg_quote.h"
 #include "schema/postgres/pg_render.h"
 #include "util/strings.h"
@@ -48,11 +49,28 @@ class TableDiffer {
 
   void run() {
     match();
-    for (const auto& p : pairs_) changes_[p.from->name] = scan(*p.from, *p.to);
+    for (const auto& p : pairs_) {
+      changes_[p.from->name] = scan(*p.from, *p.to);
+      pair_of_[p.from->name] = p;
+    }
+    // Foreign keys onto a table dropped and created again go and come back.
+    for (const auto* t : recreated_) changes_[t->name].keys_change = true;
     for (const auto* t : dropped_) drop_foreign_keys_of_dropped(*t);
+    // Children leave their parents before the parents' columns change.
+    for (const auto& p : pairs_) detach(*p.from, *p.to);
+    // A dropped child of a recreated table goes before its parent does
+    // (DROP TABLE of a partitioned table drops its partitions).
+    std::set<QualifiedName> dropped_early;
+    for (const auto* t : dropped_)
+      for (const auto& p : parents_of(*t))
+        if (recreated(p) && dropped_early.insert(t->name).second)
+          plan_.add(kTables, ops::DropTable{*t});
+    for (const auto* t : recreated_) drop_recreated(*t);
     for (const auto& p : pairs_) alter(*p.from, *p.to);
     for (const auto* t : created_) create(*t);
-    for (const auto* t : dropped_) plan_.add(kDropTables, ops::DropTable{*t});
+    for (const auto& p : pairs_) attach(*p.from, *p.to);
+    for (const auto* t : dropped_)
+      if (!dropped_early.count(t->name)) plan_.add(kDropTables, ops::DropTable{*t});
   }
 
  private:
@@ -72,6 +90,7 @@ class TableDiffer {
         unmatched.push_back(&t);
       }
     }
+    recreate_repartitioned();
     for (const auto* t : unmatched) {
       if (!t->renamed_from.empty()) {
         QualifiedName old = hinted_name(t->renamed_from, t->name);
@@ -92,6 +111,103 @@ class TableDiffer {
         for (const auto& c : t.columns)
           plan_.dropped_owners.insert(qualified(t.name) + "." + ident(c.name));
       }
+    for (const auto* t : recreated_) {
+      created_.push_back(to_.table(t->name));
+      plan_.dropped_tables.insert(t->name);
+    }
+    // Parents are created before their children (PARTITION OF, INHERITS),
+    // and altered first (their ALTERs reach the children); children are
+    // dropped first.
+    std::vector<const Table*> from_pairs;
+    for (const auto& p : pairs_) from_pairs.push_back(p.from);
+    std::map<const Table*, const Table*> to_of;
+    for (const auto& p : pairs_) to_of[p.from] = p.to;
+    pairs_.clear();
+    for (const auto* f : parents_first(from_pairs)) pairs_.push_back({f, to_of[f]});
+    created_ = parents_first(created_);
+    dropped_ = parents_first(dropped_);
+    std::reverse(dropped_.begin(), dropped_.end());
+    recreated_ = parents_first(recreated_);
+    std::reverse(recreated_.begin(), recreated_.end());
+  }
+
+  // A table that becomes partitioned or stops being so (or changes its
+  // partition key) cannot be altered into it: it is dropped and created
+  // again (its rows are lost: DROP TABLE says so).
+  void recreate_repartitioned() {
+    std::vector<Pair> kept;
+    for (const auto& p : pairs_) {
+      if (p.from->partition_by != p.to->partition_by && p.from->name == p.to->name)
+        recreated_.push_back(p.from);
+      else
+        kept.push_back(p);
+    }
+    pairs_ = std::move(kept);
+  }
+  bool recreated(const QualifiedName& name) const {
+    for (const auto* t : recreated_)
+      if (t->name == name) return true;
+    return false;
+  }
+  QualifiedName renamed(const QualifiedName& name) const {
+    auto it = plan_.renamed_tables.find(name);
+    return it == plan_.renamed_tables.end() ? name : it->second;
+  }
+
+  // Whether child `o` stays a partition of the same parent with the same
+  // bound, or keeps inheriting from `parent`.
+  bool stays_partition(const Table& o, const Table& t) const {
+    return o.is_partition() && t.is_partition() && renamed(o.partition_of) == t.partition_of &&
+           o.partition_bound == t.partition_bound && !recreated(o.partition_of);
+  }
+  bool keeps_parent(const Table& o, const Table& t, const QualifiedName& parent) const {
+    if (recreated(parent)) return false;
+    if (o.is_partition() && o.partition_of == parent) return stays_partition(o, t);
+    return std::find(t.inherits.begin(), t.inherits.end(), renamed(parent)) != t.inherits.end();
+  }
+
+  void detach(const Table& o, const Table& t) {
+    if (o.is_partition() && !stays_partition(o, t))
+      plan_.add(kTables, ops::DetachChild{o.partition_of, o.name, true});
+    for (const auto& p : o.inherits)
+      if (!keeps_parent(o, t, p)) plan_.add(kTables, ops::DetachChild{p, o.name, false});
+  }
+  void attach(const Table& o, const Table& t) {
+    if (t.is_partition() && !stays_partition(o, t))
+      plan_.add(kTables, ops::AttachChild{t.partition_of, t.name, t.partition_bound, true});
+    for (const auto& p : t.inherits) {
+      bool had = false;
+      for (const auto& q : o.inherits) had = had || (renamed(q) == p && keeps_parent(o, t, q));
+      if (!had) plan_.add(kTables, ops::AttachChild{p, t.name, "", false});
+    }
+  }
+
+  // A recreated table's serial sequences are kept: they are let go before
+  // DROP TABLE (which would drop them) and owned again once it is back.
+  void drop_recreated(const Table& o) {
+    const Table* t = to_.table(o.name);
+    for (const auto& s : from_.sequences) {
+      bool owned = false;
+      for (const auto& c : o.columns)
+        owned = owned || s.owned_by == qualified(o.name) + "." + ident(c.name);
+      if (!owned) continue;
+      plan_.add(kTables, ops::SetSequenceOwner{s.name, ""}, false);
+      for (const auto& n : to_.sequences)
+        if (n.name == s.name && !n.owned_by.empty() && t)
+          plan_.add(kSequenceOwnership, ops::SetSequenceOwner{n.name, n.owned_by}, false);
+    }
+    plan_.add(kTables, ops::DropTable{o});
+  }
+
+  // The parents whose ALTERs reach the inherited columns of kept child `o`
+  // (`t`): kept tables it inherits from on both sides, as (from, to).
+  std::vector<Pair> driving_parents(const Table& o, const Table& t) const {
+    std::vector<Pair> out;
+    for (const auto& p : parents_of(o)) {
+      auto it = pair_of_.find(p);
+      if (it != pair_of_.end() && keeps_parent(o, t, p)) out.push_back(it->second);
+    }
+    return out;
   }
 
   // The `to` column matching each `from` column (by name, else by hint).
@@ -130,7 +246,7 @@ class TableDiffer {
         ch.keys_change = true;
     }
     for (const auto& i : o.indexes) {
-      if (!i.unique) continue;
+      if (!i.unique || i.attached) continue;
       const Index* ni = find_index(t, i.name);
       if (!ni || index_shape(*ni) != renamed_def(index_shape(i), ch)) ch.keys_change = true;
     }
@@ -191,6 +307,22 @@ class TableDiffer {
   // A new table: reported as one change, its parts as steps of it.
   void create(const Table& t) {
     plan_.add(kTables, ops::CreateTable{t});
+    create_table_attributes(t, plan_);
+    // A partition (an inherited column) takes its parent's default and NOT
+    // NULL: set its own where it differs.
+    for (const auto& parent_name : parents_of(t)) {
+      const Table* parent = to_.table(parent_name);
+      if (!parent) continue;
+      for (const auto& c : t.columns) {
+        const Column* pc = parent->column(c.name);
+        if (!pc || !(t.is_partition() || c.inherited)) continue;
+        Column as_made = c;
+        as_made.default_expr = pc->default_expr;
+        as_made.not_null = pc->not_null;
+        if (as_made.default_expr != c.default_expr || as_made.not_null != c.not_null)
+          alter_column(t.name, as_made, c, plan_);
+      }
+    }
     if (!t.comment.empty()) plan_.comment({ops::Comment::On::kTable, t.name, "", "", t.comment});
     for (const auto& c : t.columns)
       if (!c.comment.empty())
@@ -199,7 +331,8 @@ class TableDiffer {
       if (is_fk(k)) add_constraint(t.name, k, false);
       if (!k.comment.empty()) constraint_comment(t.name, k, false);
     }
-    for (const auto& i : t.indexes) create_index(i, false);
+    for (const auto& i : t.indexes)
+      if (!i.attached) create_index(i, false);  // the parent's index makes it
   }
 
   void add_constraint(const QualifiedName& table, const Constraint& k, bool reported) {
@@ -231,6 +364,7 @@ class TableDiffer {
   }
   void create_index(const Index& i, bool reported) {
     plan_.add(kCreateIndexes, ops::CreateIndex{i, false, false}, reported);
+    create_index_statistics(i, plan_);
     if (!i.comment.empty()) index_comment(i.table, i, false);
   }
 
@@ -277,9 +411,13 @@ class TableDiffer {
                 !nk || nk->definition != k.definition);
     }
     for (const auto& i : o.indexes) {
+      // A partition's index made by its parent's index is the parent's
+      // business while it stays a partition; detached, it is the table's own.
+      if (i.attached && stays_partition(o, t)) continue;
       const Index* ni = find_index(t, i.name);
       if (ni && index_shape(*ni) == renamed_def(index_shape(i), ch) && !touches_vanishing(i.uses)) {
         keep_indexes.insert(i.name);
+        diff_index_statistics(i, *ni, plan_);
         if (ni->comment != i.comment) index_comment(t.name, *ni, true);
         continue;
       }
@@ -303,6 +441,17 @@ class TableDiffer {
       auto it = matches.find(c.name);
       if (it == matches.end() || needs_rebuild(c, *it->second)) drops.push_back(&c);
     }
+    // An inherited column (every column of a partition) follows what its
+    // parent's ALTER does to it: the parent adds it, drops it, changes it.
+    const std::vector<Pair> parents = driving_parents(o, t);
+    auto parent_has = [&](const std::string& column, bool before, bool after) {
+      for (const auto& p : parents)
+        if ((p.from->column(column) != nullptr) == before &&
+            (p.to->column(column) != nullptr) == after &&
+            !(before && !after && child_keeps(*p.from, column)))
+          return true;
+      return false;
+    };
     for (std::size_t i : dependency_order(drops.size(), [&](std::size_t a, std::size_t b) {
            const auto& used = drops[b]->uses.columns;
            return std::find(used.begin(), used.end(), drops[a]->name) != used.end();
@@ -311,13 +460,22 @@ class TableDiffer {
       plan_.dropped_owners.insert(qualified(o.name) + "." + ident(c.name));
       plan_.reshaped_columns[t.name].insert(c.name);
       const bool replaced = matches.count(c.name) > 0;
-      plan_.add(kTables, ops::DropColumn{t.name, c, replaced}, !replaced);
+      if (!replaced && (o.is_partition() || c.inherited) && parent_has(c.name, true, false))
+        continue;  // the parent's DROP COLUMN drops it here too
+      plan_.add(kTables, ops::DropColumn{t.name, c, replaced, !replaced && child_keeps(o, c.name)},
+                !replaced);
     }
     for (const auto& c : t.columns) {
       const Column* old_column = nullptr;
       for (const auto& [from_name, to_column] : matches)
         if (to_column == &c) old_column = o.column(from_name);
       if (old_column && !needs_rebuild(*old_column, c)) continue;
+      if (!old_column && (t.is_partition() || c.inherited) && parent_has(c.name, false, true)) {
+        // The parent's ADD COLUMN adds it here too.
+        if (!c.comment.empty())
+          plan_.comment({ops::Comment::On::kColumn, t.name, c.name, "", c.comment});
+        continue;
+      }
       plan_.add(kTables, ops::AddColumn{t.name, c, "", old_column != nullptr});
       if (!c.comment.empty())
         plan_.comment({ops::Comment::On::kColumn, t.name, c.name, "", c.comment});
@@ -325,9 +483,12 @@ class TableDiffer {
     for (const auto& c : o.columns) {
       auto it = matches.find(c.name);
       if (it == matches.end() || needs_rebuild(c, *it->second)) continue;
-      if (alter_column(t.name, c, *it->second, plan_))
+      const Column after_parents = as_parents_leave(o, c, parents);
+      const bool parent_retypes = after_parents.type != c.type;
+      if (alter_column(t.name, after_parents, *it->second, plan_) || parent_retypes)
         plan_.reshaped_columns[t.name].insert(c.name);
     }
+    diff_table_attributes(o, t, plan_);
 
     // 4. Constraints and indexes that come or change (a change was reported
     // by its drop).
@@ -337,18 +498,54 @@ class TableDiffer {
       if (!k.comment.empty()) constraint_comment(t.name, k, false);
     }
     for (const auto& i : t.indexes) {
-      if (keep_indexes.count(i.name)) continue;
+      if (keep_indexes.count(i.name) || i.attached) continue;
       create_index(i, !find_index(o, i.name));
     }
     if (o.comment != t.comment)
       plan_.add(kComments, ops::Comment{ops::Comment::On::kTable, t.name, "", "", t.comment});
   }
 
+  // Whether a kept child of `parent` (`from`) keeps inheriting from it and
+  // keeps `column`, which the parent drops: the parent's drop is then ONLY
+  // (the child's column stays, as its own).
+  bool child_keeps(const Table& parent, const std::string& column) const {
+    for (const auto& p : pairs_) {
+      const auto parents = parents_of(*p.from);
+      if (std::find(parents.begin(), parents.end(), parent.name) == parents.end()) continue;
+      const Column* c = p.from->column(column);
+      if (c && (p.from->is_partition() || c->inherited) && p.to->column(column) &&
+          keeps_parent(*p.from, *p.to, parent.name))
+        return true;
+    }
+    return false;
+  }
+
+  // Column `c` of child `o` as its parents' ALTERs leave it.
+  static Column as_parents_leave(const Table& o, const Column& c,
+                                 const std::vector<Pair>& parents) {
+    Column out = c;
+    if (!o.is_partition() && !c.inherited) return out;
+    for (const auto& p : parents) {
+      const Column* before = p.from->column(c.name);
+      const Column* after = p.to->column(c.name);
+      if (!before || !after) continue;
+      if (before->type != after->type || before->collation != after->collation) {
+        out.type = after->type;
+        out.collation = after->collation;
+      }
+      if (before->default_expr != after->default_expr) out.default_expr = after->default_expr;
+      if (before->not_null != after->not_null) out.not_null = after->not_null;
+    }
+    return out;
+  }
+
   const Schema& from_;
   const Schema& to_;
   Plan& plan_;
   std::vector<Pair> pairs_;
+  std::map<QualifiedName, Pair> pair_of_;  // by the `from` name
   std::vector<const Table*> created_, dropped_;
+  std::vector<const Table*> recreated_;  // of `from`: dropped and created again
   std::map<QualifiedName, TableChanges> changes_;
 };
 

@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "schema/postgres/pg_diff_plan.h"
+#include "schema/postgres/pg_diff_table_attrs.h"
 #include "schema/postgres/pg_quote.h"
 #include "schema/postgres/pg_render.h"
 #include "util/strings.h"
@@ -71,6 +72,26 @@ void create_view(const View& v, std::optional<ops::ViewRecreate> recreate, Plan&
     if (!i.comment.empty()) plan.comment(index_comment(v.name, i));
   }
   if (!v.comment.empty()) plan.comment(view_comment(v));
+  for (const auto& [column, text] : v.column_comments)
+    plan.comment({ops::Comment::On::kColumn, v.name, column, "", text});
+}
+
+// A kept view's options (ALTER VIEW ... SET) and the comments on its columns.
+void diff_view_attributes(const View& o, const View& v, Plan& plan) {
+  if (!same_options(o.options, v.options))
+    plan.add(kCreateViews, ops::SetRelationOptions{
+                               v.materialized ? ops::SetRelationOptions::Kind::kMaterializedView
+                                              : ops::SetRelationOptions::Kind::kView,
+                               v.name, o.options, v.options});
+  std::map<std::string, std::string> before(o.column_comments.begin(), o.column_comments.end());
+  for (const auto& [column, text] : v.column_comments) {
+    auto it = before.find(column);
+    if (it == before.end() || it->second != text)
+      plan.add(kComments, ops::Comment{ops::Comment::On::kColumn, v.name, column, "", text});
+    if (it != before.end()) before.erase(it);
+  }
+  for (const auto& [column, text] : before)
+    plan.add(kComments, ops::Comment{ops::Comment::On::kColumn, v.name, column, "", ""});
 }
 
 // A kept materialized view's indexes.
@@ -164,6 +185,7 @@ void diff_views(const Schema& from, const Schema& to, Plan& plan) {
     } else {
       const View& o = *it->second;
       diff_view_indexes(o, *v, plan);
+      diff_view_attributes(o, *v, plan);
       if (o.comment != v->comment) plan.add(kComments, view_comment(*v));
     }
   }

@@ -13,6 +13,7 @@
 #include "schema/postgres/pg_catalog_queries.h"
 #include "schema/postgres/pg_function_body.h"
 #include "schema/postgres/pg_inspect_kinds.h"
+#include "schema/postgres/pg_inspect_tables.h"
 #include "schema/postgres/pg_quote.h"
 #include "schema/postgres/pg_target.h"
 #include "schema/postgres/postgres_schema.h"
@@ -70,6 +71,8 @@ bool excluded(const InspectOptions& options, const std::string& schema, const st
 struct CatalogRows {
   pqxx::result schemas, extensions, enums, sequences, functions, tables, columns, constraints,
       indexes, views, view_depends, triggers, depends, code_depends;
+  // pg_inspect_tables.h
+  pqxx::result table_attributes, column_attributes, index_statistics, view_column_comments;
   pqxx::result row_security, policies, collations, domains, aggregates, operators;
 };
 
@@ -111,6 +114,7 @@ class Inspector {
     views();
     triggers();
     depends();
+    table_attributes();
     code_depends();
     postgres::add_row_security(rows_.row_security, rows_.policies, [&](const std::string& oid) {
       auto it = table_by_oid_.find(oid);
@@ -229,6 +233,7 @@ class Inspector {
     i.where = text(r[5]);
     i.columns = names(r[6]);
     i.comment = text(r[7]);
+    i.attached = flag(r[8]);
     i.uses.columns = i.columns;  // expressions, predicate, INCLUDE: completed by depends()
     return i;
   }
@@ -322,6 +327,20 @@ class Inspector {
     }
   }
 
+  void table_attributes() {
+    postgres::add_table_attributes(
+        {rows_.table_attributes, rows_.column_attributes, rows_.index_statistics,
+         rows_.view_column_comments},
+        [&](const std::string& oid) -> Table* {
+          auto it = table_by_oid_.find(oid);
+          return it == table_by_oid_.end() ? nullptr : &schema_.tables[it->second];
+        },
+        [&](const std::string& oid) -> View* {
+          auto it = view_by_oid_.find(oid);
+          return it == view_by_oid_.end() ? nullptr : &schema_.views[it->second];
+        });
+  }
+
   // kCodeDepends, then what string bodies of LANGUAGE sql functions name
   // (once every table, view and function is known).
   void code_depends() {
@@ -401,16 +420,25 @@ Schema inspect_postgres(const std::string& url, const InspectOptions& options) {
        {&R::view_depends, "view dependencies", q::kViewDepends},
        {&R::triggers, "triggers", q::kTriggers},
        {&R::depends, "dependencies", q::kDepends},
+       {&R::index_statistics, "index statistics targets", q::kIndexStatistics},
+       {&R::view_column_comments, "comments on view columns", q::kViewColumnComments},
        {&R::code_depends, "function dependencies", q::kCodeDepends},
        {&R::row_security, "row-level security", q::kRowSecurity},
        {&R::policies, "policies", q::kPolicies}},
   };
   const std::vector<CatalogQuery> main_group = {
-      {&R::schemas, "schemas", q::kSchemas},       {&R::extensions, "extensions", q::kExtensions},
-      {&R::enums, "enum types", q::kEnums},        {&R::sequences, "sequences", q::kSequences},
-      {&R::functions, "functions", q::kFunctions}, {&R::tables, "tables", q::kTables},
-      {&R::columns, "columns", q::kColumns},       {&R::collations, "collations", q::kCollations},
-      {&R::domains, "domains", q::kDomains},       {&R::aggregates, "aggregates", q::kAggregates},
+      {&R::schemas, "schemas", q::kSchemas},
+      {&R::extensions, "extensions", q::kExtensions},
+      {&R::enums, "enum types", q::kEnums},
+      {&R::sequences, "sequences", q::kSequences},
+      {&R::functions, "functions", q::kFunctions},
+      {&R::tables, "tables", q::kTables},
+      {&R::columns, "columns", q::kColumns},
+      {&R::table_attributes, "table attributes", q::kTableAttributes},
+      {&R::column_attributes, "column attributes", q::kColumnAttributes},
+      {&R::collations, "collations", q::kCollations},
+      {&R::domains, "domains", q::kDomains},
+      {&R::aggregates, "aggregates", q::kAggregates},
       {&R::operators, "operators", q::kOperators},
   };
 

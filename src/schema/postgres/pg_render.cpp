@@ -61,12 +61,30 @@ std::string column_definition(const Column& c) {
 
 std::string create_table(const Table& t) {
   std::vector<std::string> parts;
-  for (const auto& c : t.columns) parts.push_back("    " + column_definition(c));
+  // A partition's columns are its parent's; a child's inherited columns
+  // come from INHERITS.
+  if (!t.is_partition())
+    for (const auto& c : t.columns)
+      if (!c.inherited) parts.push_back("    " + column_definition(c));
   for (const auto& k : t.constraints)
     if (k.kind != ConstraintKind::ForeignKey)
       parts.push_back(fmt::format("    CONSTRAINT {} {}", ident(k.name), k.definition));
-  if (parts.empty()) return "CREATE TABLE " + qualified(t.name) + " ()";
-  return "CREATE TABLE " + qualified(t.name) + " (\n" + util::join(parts, ",\n") + "\n)";
+  std::string sql =
+      fmt::format("CREATE {}TABLE {}", t.unlogged ? "UNLOGGED " : "", qualified(t.name));
+  if (t.is_partition()) sql += " PARTITION OF " + qualified(t.partition_of);
+  if (!parts.empty())
+    sql += " (\n" + util::join(parts, ",\n") + "\n)";
+  else if (!t.is_partition())
+    sql += " ()";
+  if (t.is_partition()) sql += " " + t.partition_bound;
+  if (!t.inherits.empty()) {
+    std::vector<std::string> names;
+    for (const auto& p : t.inherits) names.push_back(qualified(p));
+    sql += " INHERITS (" + util::join(names, ", ") + ")";
+  }
+  if (!t.partition_by.empty()) sql += " PARTITION BY " + t.partition_by;
+  if (!t.options.empty()) sql += " WITH (" + util::join(t.options, ", ") + ")";
+  return sql;
 }
 
 std::string index_shape(const Index& index) {

@@ -1,6 +1,8 @@
 // The PostgreSQL statements of each operation (pg_render.h).
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "schema/postgres/pg_quote.h"
 #include "schema/postgres/pg_render.h"
 #include "util/error.h"
@@ -178,8 +180,8 @@ class Statements {
                     o.definition.empty() ? column_definition(o.column) : o.definition));
   }
   void operator()(const ops::DropColumn& o) {
-    const std::string sql =
-        fmt::format("ALTER TABLE {} DROP COLUMN {}", qualified(o.table), ident(o.column.name));
+    const std::string sql = fmt::format("ALTER TABLE {}{} DROP COLUMN {}", o.only ? "ONLY " : "",
+                                        qualified(o.table), ident(o.column.name));
     const std::string what = display(o.table) + "." + o.column.name;
     if (!o.replaced)
       destructive(sql, "drops column " + what + " and its data");
@@ -219,8 +221,9 @@ class Statements {
 
   void operator()(const ops::CreateView& o) {
     const View& v = o.view;
-    add(fmt::format("CREATE {}{} {} AS\n{}", o.or_replace ? "OR REPLACE " : "", view_keyword(v),
-                    qualified(v.name), query_text(v)));
+    const std::string with = v.options.empty() ? "" : " WITH (" + util::join(v.options, ", ") + ")";
+    add(fmt::format("CREATE {}{} {}{} AS\n{}", o.or_replace ? "OR REPLACE " : "", view_keyword(v),
+                    qualified(v.name), with, query_text(v)));
   }
   void operator()(const ops::DropView& o) {
     add(fmt::format("DROP {} {}", view_keyword(o.view), qualified(o.view.name)));
@@ -306,6 +309,54 @@ class Statements {
   void operator()(const ops::Comment& o) {
     add(fmt::format("COMMENT ON {} IS {}", comment_target(o),
                     o.text.empty() ? "NULL" : literal(o.text)));
+  }
+
+  void operator()(const ops::SetLogged& o) {
+    add(fmt::format("ALTER TABLE {} SET {}", qualified(o.table),
+                    o.unlogged ? "UNLOGGED" : "LOGGED"));
+  }
+  void operator()(const ops::SetRelationOptions& o) {
+    using Kind = ops::SetRelationOptions::Kind;
+    const char* keyword = o.kind == Kind::kTable              ? "TABLE"
+                          : o.kind == Kind::kIndex            ? "INDEX"
+                          : o.kind == Kind::kMaterializedView ? "MATERIALIZED VIEW"
+                                                              : "VIEW";
+    auto name_of = [](const std::string& option) { return option.substr(0, option.find('=')); };
+    std::vector<std::string> reset;
+    for (const auto& f : o.from) {
+      bool kept = false;
+      for (const auto& t : o.to) kept = kept || name_of(t) == name_of(f);
+      if (!kept) reset.push_back(name_of(f));
+    }
+    // Every option of `to`, in its order: the server keeps the options SET
+    // does not name first, then those it names in the order given, so the
+    // stored list ends as `to`'s.
+    const std::vector<std::string>& set = o.to;
+    const std::string head = std::string("ALTER ") + keyword + " " + qualified(o.relation);
+    if (!reset.empty()) add(head + " RESET (" + util::join(reset, ", ") + ")");
+    if (!set.empty()) add(head + " SET (" + util::join(set, ", ") + ")");
+  }
+  void operator()(const ops::SetStatistics& o) {
+    if (o.index.empty())
+      add(fmt::format("ALTER TABLE {} ALTER COLUMN {} SET STATISTICS {}", qualified(o.table),
+                      ident(o.column), o.target));
+    else
+      add(fmt::format("ALTER INDEX {} ALTER COLUMN {} SET STATISTICS {}",
+                      qualified({o.table.schema, o.index}), o.index_column, o.target));
+  }
+  void operator()(const ops::AttachChild& o) {
+    if (o.partition)
+      add(fmt::format("ALTER TABLE {} ATTACH PARTITION {} {}", qualified(o.parent),
+                      qualified(o.child), o.bound));
+    else
+      add(fmt::format("ALTER TABLE {} INHERIT {}", qualified(o.child), qualified(o.parent)));
+  }
+  void operator()(const ops::DetachChild& o) {
+    if (o.partition)
+      add(fmt::format("ALTER TABLE {} DETACH PARTITION {}", qualified(o.parent),
+                      qualified(o.child)));
+    else
+      add(fmt::format("ALTER TABLE {} NO INHERIT {}", qualified(o.child), qualified(o.parent)));
   }
 
  private:

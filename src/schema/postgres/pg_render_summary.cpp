@@ -4,6 +4,7 @@
 
 #include "schema/postgres/pg_quote.h"
 #include "schema/postgres/pg_render.h"
+#include "util/strings.h"
 
 namespace migrate::schema::postgres {
 
@@ -235,6 +236,38 @@ class Summary {
       case On::kProcedure:
         return add(fmt::format("comment on procedure {}({})", object, o.args));
     }
+  }
+
+  void operator()(const ops::SetLogged& o) {
+    add(fmt::format("set table {} {}", display(o.table), o.unlogged ? "unlogged" : "logged"));
+  }
+  void operator()(const ops::SetRelationOptions& o) {
+    using Kind = ops::SetRelationOptions::Kind;
+    const char* kind = o.kind == Kind::kTable              ? "table"
+                       : o.kind == Kind::kIndex            ? "index"
+                       : o.kind == Kind::kMaterializedView ? "materialized view"
+                                                           : "view";
+    add(fmt::format("change storage options of {} {} ({})", kind, display(o.relation),
+                    o.to.empty() ? "none" : util::join(o.to, ", ")));
+  }
+  void operator()(const ops::SetStatistics& o) {
+    const std::string target = o.target < 0 ? "default" : std::to_string(o.target);
+    if (o.index.empty())
+      add(fmt::format("set statistics of column {}.{} to {}", display(o.table), o.column, target));
+    else
+      add(fmt::format("set statistics of column {} of index {} of {} to {}", o.index_column,
+                      o.index, display(o.table), target));
+  }
+  void operator()(const ops::AttachChild& o) {
+    add(o.partition
+            ? fmt::format("attach partition {} to {}", display(o.child), display(o.parent))
+            : fmt::format("make table {} inherit from {}", display(o.child), display(o.parent)));
+  }
+  void operator()(const ops::DetachChild& o) {
+    add(o.partition
+            ? fmt::format("detach partition {} from {}", display(o.child), display(o.parent))
+            : fmt::format("make table {} no longer inherit from {}", display(o.child),
+                          display(o.parent)));
   }
 
  private:

@@ -13,7 +13,7 @@
 //  - objects owned by extensions, system schemas, pg_toast and temporary
 //    schemas, and InspectOptions::exclude_tables are left out;
 //  - not modelled (left alone by diffs): domains, composite and range types,
-//    aggregates, partitioning, policies, grants, table storage options.
+//    aggregates, policies, grants.
 #pragma once
 
 #include <memory>
