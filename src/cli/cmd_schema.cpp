@@ -12,6 +12,7 @@
 #include "cli/schema_sources.h"
 #include "cli/target_report.h"
 #include "runner/phases.h"
+#include "schema/column_order.h"
 #include "schema/diff.h"
 #include "util/error.h"
 #include "util/strings.h"
@@ -23,6 +24,7 @@ namespace {
 struct DiffArgs {
   std::string from, to, dev_url;
   bool exit_code = false;
+  bool strict_column_order = false;
 };
 
 bool is_revision(const std::string& s) { return s.rfind("rev:", 0) == 0; }
@@ -67,8 +69,24 @@ int run_diff(Context& ctx, const DiffArgs& a) {
   schema::Schema t = backend::load_source(to, sc);
   schema::Diff diff = backend::diff_schemas(f, t);
   print_warnings(ctx, diff);
+  bool order_differs = false;
+  if (a.strict_column_order)
+    for (const auto& d : schema::column_order_differences(f, t, diff)) {
+      ctx.err << "migrate: column order: " << schema::describe(d) << "\n";
+      order_differs = true;
+    }
   ctx.out << schema::render_script(diff);
-  return a.exit_code && !diff.empty() ? kExitCheck : kExitOk;
+  return a.exit_code && (!diff.empty() || order_differs) ? kExitCheck : kExitOk;
+}
+
+// --strict-column-order: each table whose column order `diff` leaves
+// different from `to`'s is a problem of `check`.
+void column_order_problems(bool strict, const std::string& what, const schema::Schema& from,
+                           const schema::Schema& to, const schema::Diff& diff,
+                           std::vector<std::string>& problems) {
+  if (!strict) return;
+  for (const auto& d : schema::column_order_differences(from, to, diff))
+    problems.push_back("column order: " + what + ": " + schema::describe(d));
 }
 
 std::string list(const std::vector<std::string>& items) {
@@ -77,7 +95,7 @@ std::string list(const std::vector<std::string>& items) {
   return out;
 }
 
-int run_check(Context& ctx, const std::string& dev_url) {
+int run_check(Context& ctx, const std::string& dev_url, bool strict_column_order) {
   // The comparison reads the whole database, every schema, against what
   // the revisions build in an empty one: with a search_path (schema per
   // tenant) the other tenants' schemas would read as drift.
@@ -120,13 +138,16 @@ int run_check(Context& ctx, const std::string& dev_url) {
         fmt::join(current, ", "), fmt::join(heads, ", ")));
   } else {
     schema::Schema live = backend::load_source(ctx.config().database_url, sc);
-    schema::Diff drift = backend::diff_schemas(
-        expected == "rev:heads" ? at_heads : backend::load_source(expected, sc), live);
+    const schema::Schema made =
+        expected == "rev:heads" ? at_heads : backend::load_source(expected, sc);
+    schema::Diff drift = backend::diff_schemas(made, live);
     if (!drift.empty())
       problems.push_back(
           "drift: the database's schema differs from what its revisions make (rev:heads); "
           "turning rev:heads into the database would:" +
           list(drift.changes));
+    column_order_problems(strict_column_order, "the database differs from " + expected, made, live,
+                          drift, problems);
   }
   const std::string& schema_file = ctx.config().schema_file;
   bool have_schema_file = !schema_file.empty() && ::access(schema_file.c_str(), F_OK) == 0;
@@ -142,6 +163,8 @@ int run_check(Context& ctx, const std::string& dev_url) {
           "an autogenerate is due: " + ctx.config().schema_file +
           " differs from rev:heads; run 'migrate revision --autogenerate -m MESSAGE' to:" +
           list(due.changes));
+    column_order_problems(strict_column_order, schema_file + " differs from rev:heads", at_heads,
+                          wanted, due, problems);
   }
   if (!problems.empty()) {
     std::string msg = fmt::format("check failed ({} problem{}):", problems.size(),
@@ -173,6 +196,9 @@ void add_schema_commands(CLI::App& app, Context& ctx, Actions& actions) {
                    "Scratch database for .sql and rev: sources (default: dev_url, else a "
                    "temporary one)");
   diff->add_flag("--exit-code", d->exit_code, "Exit 3 when the schemas differ");
+  diff->add_flag("--strict-column-order", d->strict_column_order,
+                 "Report on stderr each table whose column order the diff leaves different "
+                 "from --to's (with --exit-code: exit 3 then too)");
   actions[diff] = [&ctx, d] { return run_diff(ctx, *d); };
 
   auto dev_url = std::make_shared<std::string>();
@@ -181,9 +207,13 @@ void add_schema_commands(CLI::App& app, Context& ctx, Actions& actions) {
       "Exit 3 when the database is not at its heads, has drifted from rev:heads, or schema_file "
       "differs from rev:heads (an autogenerate is due)");
   check->add_option("--dev-url", *dev_url, "Scratch database (default: dev_url, else temporary)");
+  auto strict = std::make_shared<bool>(false);
+  check->add_flag("--strict-column-order", *strict,
+                  "Also fail when a table's column order differs (drift, or schema_file from "
+                  "rev:heads)");
   actions[check] = fan_out(
       ctx, add_fanout_options(check, nullptr), [] { return false; },
-      [&ctx, dev_url] { return run_check(ctx, *dev_url); });
+      [&ctx, dev_url, strict] { return run_check(ctx, *dev_url, *strict); });
 }
 
 }  // namespace migrate::cli
