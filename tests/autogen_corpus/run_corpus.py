@@ -49,7 +49,6 @@ ALLOWED_WARNINGS = {
 # case/direction -> why it fails, for reasons outside autogenerate (what the
 # schema model or the differ does not cover yet, or the fixture itself).
 ROLES = "the fixture creates roles; roles are the server's, not in the schema model"
-INHERIT = "table inheritance (INHERITS) is not in the schema model"
 KNOWN = {
     "ciobis.multischema A->B": ROLES,
     "ciobis.multischema B->A": ROLES,
@@ -59,12 +58,6 @@ KNOWN = {
                      "with no lock-safe form, so column-type-change stays flagged",
     "migra-pr246.enumwithfuncdep B->A": "as enumdeps B->A: the rebuilt enum's column is "
                                         "converted, a rewrite flagged column-type-change",
-    "inherit A->B": INHERIT,
-    "inherit B->A": INHERIT,
-    "inherit2 A->B": INHERIT,
-    "partitioning A->B": "partitions (PARTITION OF) are not in the schema model",
-    "pagila-23f7fe7.sql ->empty": "partitions (PARTITION OF) are not in the schema model: "
-                                  "the foreign keys of payment's partitions keep customer",
 }
 
 HEADER = """-- revision: a1

@@ -342,6 +342,14 @@ class Planner {
             return o.table;
           else if constexpr (std::is_same_v<T, ops::RenameTable>)
             return o.from;
+          else if constexpr (std::is_same_v<T, ops::SetLogged> ||
+                             std::is_same_v<T, ops::SetStatistics>)
+            return o.table;
+          else if constexpr (std::is_same_v<T, ops::SetRelationOptions>)
+            return o.relation;
+          else if constexpr (std::is_same_v<T, ops::AttachChild> ||
+                             std::is_same_v<T, ops::DetachChild>)
+            return o.child;
           else if constexpr (std::is_same_v<T, ops::SetRowSecurity>)
             return o.table;
           else
