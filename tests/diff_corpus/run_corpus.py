@@ -162,20 +162,19 @@ def first_difference(a, b):
 CREATE_ROLE = re.compile(r"^[ \t]*(create[ \t]+role[^;]*);", re.IGNORECASE | re.MULTILINE)
 
 
-def load(url, sql, dbname):
+def load(url, sql, work):
     if not sql.strip():
         return ""
     sql = CREATE_ROLE.sub(
         r"DO $$ BEGIN \1; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; "
         r"END $$;", sql)
-    path = os.path.join(tempfile.gettempdir(), dbname + ".load.sql")
-    with open(path, "w") as f:
+    # In the case's own directory: two runs at once (on two servers) must
+    # not share a file.
+    fd, path = tempfile.mkstemp(suffix=".load.sql", dir=work)
+    with os.fdopen(fd, "w") as f:
         f.write(sql)
-    try:
-        code, out = psql(url, path, single_transaction=False)
-        return out if code != 0 else ""
-    finally:
-        os.unlink(path)
+    code, out = psql(url, path, single_transaction=False)
+    return out if code != 0 else ""
 
 
 def one_case(args, name, a_sql, b_sql):
@@ -193,8 +192,8 @@ def one_case(args, name, a_sql, b_sql):
             cur.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
             cur.execute(f'CREATE DATABASE "{db}"')
         url_from, url_to = with_db(admin_url, db_from), with_db(admin_url, db_to)
-        for url, sql, db in ((url_from, a_sql, db_from), (url_to, b_sql, db_to)):
-            err = load(url, sql, db)
+        for url, sql in ((url_from, a_sql), (url_to, b_sql)):
+            err = load(url, sql, work)
             if err:
                 return r.fail("load", err)
         diff = ["diff", "--from", url_from, "--to", url_to] + flags
