@@ -10,7 +10,7 @@ using Catch::Matchers::Contains;
 using e2e::Project;
 using testsupport::ExitedWith;
 
-TEST_CASE("--strict-column-order reports a column order that a diff cannot change",
+TEST_CASE("diff and check --strict-column-order report a column order a diff cannot change",
           "[schema][cli]") {
   Project p;
   p.add({"aaaa00000001",

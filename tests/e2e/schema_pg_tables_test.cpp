@@ -21,7 +21,7 @@ std::string script_of(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-TEST_CASE("pg diff: partitions created, attached, detached; partitioned <-> plain",
+TEST_CASE("pg diff: partitions created, attached, detached, and partitioned <-> plain",
           "[schema][pg]") {
   const std::string kept =
       "SELECT city_id, logdate FROM m_2006_02 UNION ALL SELECT city_id, logdate FROM m_2006_03"
