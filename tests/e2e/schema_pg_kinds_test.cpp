@@ -1,6 +1,6 @@
 // PostgreSQL object kinds beyond tables, views and functions: row-level
-// security (ENABLE/FORCE, policies), collations, domains, aggregates and
-// operators. Each round trip runs both ways on the real server: the diff
+// security (ENABLE/FORCE, policies), collations, domains, aggregates,
+// operators and INSTEAD OF triggers on views. Each round trip runs both ways on the real server: the diff
 // applies in one transaction, pg_dump of both sides agrees, a second diff is
 // empty (schema_pg_roundtrip.h); rows are kept where the change keeps them.
 #include <catch2/catch.hpp>
@@ -138,4 +138,55 @@ TEST_CASE("pg diff: aggregates and operators come after the functions they use",
   std::string changed = with;
   changed.replace(changed.find("INITCOND = '0'"), 14, "INITCOND = '1'");
   round_trip({with, changed, "", "", "", ""});
+}
+
+TEST_CASE("pg diff: INSTEAD OF triggers on views", "[schema][pg][kinds]") {
+  // A view made writable by an INSTEAD OF trigger. The trigger goes with its
+  // view when the view is recreated (DROP VIEW takes it along), so it is
+  // created again after the view; it is dropped before its function.
+  const std::string base =
+      "CREATE TABLE items (id int PRIMARY KEY, name text, price numeric(8,2));"
+      "CREATE FUNCTION items_view_insert() RETURNS trigger LANGUAGE plpgsql AS"
+      " $$BEGIN INSERT INTO items VALUES (NEW.id, NEW.name, 0); RETURN NEW; END$$;";
+  const std::string with =
+      base +
+      "CREATE VIEW named_items AS SELECT id, name FROM items;"
+      "CREATE TRIGGER named_items_insert INSTEAD OF INSERT ON named_items"
+      " FOR EACH ROW EXECUTE FUNCTION items_view_insert();";
+  const char* seed = "INSERT INTO items VALUES (1, 'a', 2.50)";
+  const char* kept = "SELECT id, name, price FROM items";
+  round_trip({base, with, seed, seed, kept, kept});
+  round_trip({"", with, "", "", "", ""});
+  // The view's query changes: recreated, and its trigger with it.
+  const std::string requery =
+      base +
+      "CREATE VIEW named_items AS SELECT id, name FROM items WHERE price >= 0;"
+      "CREATE TRIGGER named_items_insert INSTEAD OF INSERT ON named_items"
+      " FOR EACH ROW EXECUTE FUNCTION items_view_insert();";
+  round_trip({with, requery, seed, seed, kept, kept});
+  std::string s = script(with, requery);
+  CHECK(s.find("DROP VIEW public.named_items;") != std::string::npos);
+  CHECK(s.find("CREATE TRIGGER named_items_insert INSTEAD OF INSERT ON public.named_items") >
+        s.find("CREATE VIEW public.named_items"));
+  // A column the view reads changes type: the view is recreated around the
+  // ALTER, and the trigger again after it.
+  std::string retyped = with;
+  retyped.replace(retyped.find("name text"), 9, "name varchar(40)");
+  round_trip({with, retyped, seed, seed, kept, kept});
+  // The trigger changes (INSERT OR UPDATE, a WHEN-less row trigger on the same
+  // view), the view does not.
+  std::string both = with;
+  both.replace(both.find("INSTEAD OF INSERT"), 17, "INSTEAD OF INSERT OR UPDATE");
+  round_trip({with, both, seed, seed, kept, kept});
+  s = script(with, both);
+  CHECK(s.find("DROP VIEW") == std::string::npos);
+  CHECK(s.find("DROP TRIGGER named_items_insert ON public.named_items;") <
+        s.find("CREATE TRIGGER named_items_insert INSTEAD OF INSERT OR UPDATE"));
+  // The trigger still works where it was recreated.
+  TempPgDatabase db;
+  db.exec(with);
+  db.exec(s);
+  db.exec("INSERT INTO named_items VALUES (7, 'x')");
+  CHECK(db.rows("SELECT id, name, price FROM items") ==
+        std::vector<std::string>{"7|x|0.00"});
 }
