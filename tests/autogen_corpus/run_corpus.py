@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """`revision --autogenerate` over public schema pairs, on the real server.
 
-For each pair (A, B) of migra's diff fixtures (both directions) and each real
+For each pair (A, B) of migra's diff fixtures (both directions; the case's
+`additions.sql`, when it has one, is part of A) and each real
 schema (Pagila, a Rails structure.sql: from an empty database and back):
 
   1. a project whose one revision `a1` is A; `migrate upgrade heads`;
@@ -26,16 +27,14 @@ each with the reason; a listed case that passes fails the run (prune the list).
 Usage: run_corpus.py --migrate BIN [--data DIR] [--only SUBSTR] [-v]
 Needs MIGRATE_TEST_PG_URL (scripts/pg-server.sh start).
 """
-import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import urllib.parse
 
-import psycopg2
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus_common"))
+import pg_corpus  # noqa: E402
 
 # Warnings a generated revision may carry: the schema file asks for the loss
 # or the incompatibility (or for what no lock-safe form gives: a STORED
@@ -87,22 +86,9 @@ class Result:
         return self
 
 
-def admin(url):
-    c = psycopg2.connect(url)
-    c.autocommit = True
-    return c
-
-
-def with_db(url, name):
-    p = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit((p.scheme, p.netloc, "/" + name, p.query, p.fragment))
-
-
 def run(migrate, cwd, args, url):
-    env = dict(os.environ, DATABASE_URL="", MIGRATE_CONFIG="")
-    p = subprocess.run([migrate, "--url", url] + args, cwd=cwd, env=env,
-                       capture_output=True, text=True, timeout=600)
-    return p.returncode, p.stdout + p.stderr
+    code, out, err = pg_corpus.run_migrate(migrate, cwd, ["--url", url] + args)
+    return code, out + err
 
 
 def revision_files(project):
@@ -121,105 +107,66 @@ def lint_findings(out):
 
 def one_case(args, name, a_sql, b_sql):
     r = Result(name)
-    admin_url = os.environ["MIGRATE_TEST_PG_URL"]
-    dbname = "corpus_" + "".join(ch if ch.isalnum() else "_" for ch in name.lower())[:40]
-    conn = admin(admin_url)
-    cur = conn.cursor()
-    cur.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-    cur.execute(f'CREATE DATABASE "{dbname}"')
-    url = with_db(admin_url, dbname)
     project = tempfile.mkdtemp(prefix="autogen-corpus-")
     try:
-        code, out = run(args.migrate, project, ["init", "--template", "postgres", "migrations"], url)
-        if code != 0:
-            return r.fail("init", out)
-        with open(os.path.join(project, "migrations", "versions", "a1_base.sql"), "w") as f:
-            f.write(HEADER + a_sql + "\n\n-- migrate:downgrade\n")
-        code, out = run(args.migrate, project, ["upgrade", "heads"], url)
-        if code != 0:
-            return r.fail("base", out)
-        with open(os.path.join(project, "schema.sql"), "w") as f:
-            f.write(b_sql)
-        code, out = run(args.migrate, project, ["revision", "--autogenerate", "-m", "corpus"], url)
-        if code == 1 and "expand/contract plan" in out:
-            r.offered = True
-            code, out = run(args.migrate, project,
-                            ["revision", "--autogenerate", "--one-step", "-m", "corpus"], url)
-        if code != 0:
-            return r.fail("autogenerate", out)
-        files = revision_files(project)
-        if not files and "No changes" not in out:
-            return r.fail("autogenerate", "no revision written:\n" + out)
-        text = "".join(open(f).read() for f in files)
-        if args.verbose:
-            print(f"---- {name}\n{text}")
-        if not r.offered:
-            code, out = run(args.migrate, project, ["lint", "--format", "json"], url)
-            r.warnings = lint_findings(out)
-            bad = [rule for sev, rule in r.warnings
-                   if sev == "error" or rule not in ALLOWED_WARNINGS]
-            if code != 0 or bad:
-                r.fail("lint", out + "\n" + text)  # and on: does it apply?
-        code, out = run(args.migrate, project, ["upgrade", "heads"], url)
-        if code != 0:
-            return r.fail("upgrade", out + "\n" + text)
-        code, out = run(args.migrate, project, ["check"], url)
-        if code != 0:
-            return r.fail("check", out + "\n" + text)
-        code, out = run(args.migrate, project, ["downgrade", "a1"], url)
-        if code != 0:
-            return r.fail("downgrade", out + "\n" + text)
-        code, out = run(args.migrate, project, ["diff", "--to", "rev:a1", "--exit-code"], url)
-        if code != 0:
-            return r.fail("downgraded", out + "\n" + text)
-        return r
+        with pg_corpus.fresh_databases(pg_corpus.db_name("corpus_", name)) as (url,):
+            return autogenerate(args, r, project, url, a_sql, b_sql)
     finally:
         shutil.rmtree(project, ignore_errors=True)
-        cur.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-        conn.close()
 
 
-def read(path):
-    with open(path) as f:
-        return f.read()
-
-
-def cases(data):
-    fixtures = os.path.join(data, "migra_fixtures")
-    for case in sorted(os.listdir(fixtures)):
-        d = os.path.join(fixtures, case)
-        if not os.path.isfile(os.path.join(d, "a.sql")):
-            continue
-        a, b = read(os.path.join(d, "a.sql")), read(os.path.join(d, "b.sql"))
-        yield case + " A->B", a, b
-        yield case + " B->A", b, a
-    schemas = os.path.join(data, "real_schemas")
-    for f in ("pagila-23f7fe7.sql", "danbooru.sql"):
-        p = os.path.join(schemas, f)
-        if os.path.isfile(p):
-            s = read(p)
-            yield f + " empty->", "", s
-            yield f + " ->empty", s, ""
+def autogenerate(args, r, project, url, a_sql, b_sql):
+    code, out = run(args.migrate, project, ["init", "--template", "postgres", "migrations"], url)
+    if code != 0:
+        return r.fail("init", out)
+    with open(os.path.join(project, "migrations", "versions", "a1_base.sql"), "w") as f:
+        f.write(HEADER + a_sql + "\n\n-- migrate:downgrade\n")
+    code, out = run(args.migrate, project, ["upgrade", "heads"], url)
+    if code != 0:
+        return r.fail("base", out)
+    with open(os.path.join(project, "schema.sql"), "w") as f:
+        f.write(b_sql)
+    code, out = run(args.migrate, project, ["revision", "--autogenerate", "-m", "corpus"], url)
+    if code == 1 and "expand/contract plan" in out:
+        r.offered = True
+        code, out = run(args.migrate, project,
+                        ["revision", "--autogenerate", "--one-step", "-m", "corpus"], url)
+    if code != 0:
+        return r.fail("autogenerate", out)
+    files = revision_files(project)
+    if not files and "No changes" not in out:
+        return r.fail("autogenerate", "no revision written:\n" + out)
+    text = "".join(open(f).read() for f in files)
+    if args.verbose:
+        print(f"---- {r.name}\n{text}")
+    if not r.offered:
+        code, out = run(args.migrate, project, ["lint", "--format", "json"], url)
+        r.warnings = lint_findings(out)
+        bad = [rule for sev, rule in r.warnings
+               if sev == "error" or rule not in ALLOWED_WARNINGS]
+        if code != 0 or bad:
+            r.fail("lint", out + "\n" + text)  # and on: does it apply?
+    code, out = run(args.migrate, project, ["upgrade", "heads"], url)
+    if code != 0:
+        return r.fail("upgrade", out + "\n" + text)
+    code, out = run(args.migrate, project, ["check"], url)
+    if code != 0:
+        return r.fail("check", out + "\n" + text)
+    code, out = run(args.migrate, project, ["downgrade", "a1"], url)
+    if code != 0:
+        return r.fail("downgrade", out + "\n" + text)
+    code, out = run(args.migrate, project, ["diff", "--to", "rev:a1", "--exit-code"], url)
+    if code != 0:
+        return r.fail("downgraded", out + "\n" + text)
+    return r
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--migrate", required=True)
-    ap.add_argument("--data", default=os.environ.get("MIGRATE_TEST_DATA", "/work/shared/data"))
-    ap.add_argument("--only", default="")
-    ap.add_argument("-v", "--verbose", action="store_true")
-    args = ap.parse_args()
-    args.migrate = os.path.abspath(args.migrate)
-    if not os.environ.get("MIGRATE_TEST_PG_URL"):
-        sys.exit("run_corpus: MIGRATE_TEST_PG_URL is not set (scripts/pg-server.sh start)")
-    conn = admin(os.environ["MIGRATE_TEST_PG_URL"])
-    for role in ("schemainspect_test_role", "schemainspect_test_role2"):
-        conn.cursor().execute(
-            f"DO $$ BEGIN CREATE ROLE {role}; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
-    conn.close()
+    args = pg_corpus.parse_args()
+    pg_corpus.create_roles()
 
     results = []
-    for name, a, b in cases(args.data):
+    for name, a, b in pg_corpus.cases(args.data):
         if args.only and args.only not in name:
             continue
         r = one_case(args, name, a, b)

@@ -33,7 +33,6 @@ unlisted failure.
 Usage: run_corpus.py --migrate BIN [--data DIR] [--only SUBSTR] [-v]
 Needs MIGRATE_TEST_PG_URL (scripts/pg-server.sh start).
 """
-import argparse
 import difflib
 import os
 import re
@@ -41,9 +40,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import urllib.parse
 
-import psycopg2
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus_common"))
+import pg_corpus  # noqa: E402
 
 # Privileges and owners are not compared by default (a dev database's roles
 # differ from production's): pg_dump leaves them out too (--no-owner
@@ -77,25 +76,6 @@ class Result:
     def fail(self, stage, detail):
         self.stage, self.detail = stage, detail
         return self
-
-
-def admin(url):
-    c = psycopg2.connect(url)
-    c.autocommit = True
-    return c
-
-
-def with_db(url, name):
-    p = urllib.parse.urlsplit(url)
-    return urllib.parse.urlunsplit((p.scheme, p.netloc, "/" + name, p.query, p.fragment))
-
-
-def migrate(args, cwd, argv):
-    # No migrate.yaml in cwd, none named by the environment: both sides are URLs.
-    env = dict(os.environ, DATABASE_URL="", MIGRATE_CONFIG="")
-    p = subprocess.run([args.migrate] + argv, cwd=cwd, env=env, capture_output=True, text=True,
-                       timeout=600)
-    return p.returncode, p.stdout, p.stderr
 
 
 def psql(url, path, single_transaction):
@@ -181,105 +161,61 @@ def one_case(args, name, a_sql, b_sql):
     r = Result(name)
     privileges = any(p in name for p in PRIVILEGE_CASES)
     flags = PRIVILEGE_FLAGS if privileges else []
-    admin_url = os.environ["MIGRATE_TEST_PG_URL"]
-    base = "dcorpus_" + "".join(ch if ch.isalnum() else "_" for ch in name.lower())[:40]
-    db_from, db_to = base + "_f", base + "_t"
-    conn = admin(admin_url)
-    cur = conn.cursor()
+    base = pg_corpus.db_name("dcorpus_", name)
     work = tempfile.mkdtemp(prefix="diff-corpus-")
     try:
-        for db in (db_from, db_to):
-            cur.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-            cur.execute(f'CREATE DATABASE "{db}"')
-        url_from, url_to = with_db(admin_url, db_from), with_db(admin_url, db_to)
-        for url, sql in ((url_from, a_sql), (url_to, b_sql)):
-            err = load(url, sql, work)
-            if err:
-                return r.fail("load", err)
-        diff = ["diff", "--from", url_from, "--to", url_to] + flags
-        code, script, err = migrate(args, work, diff)
-        if code != 0:
-            return r.fail("diff", err)
-        if args.verbose:
-            print(f"---- {name}\n{script}")
-        path = os.path.join(work, "change.sql")
-        with open(path, "w") as f:
-            f.write(script)
-        code, out = psql(url_from, path, single_transaction=True)
-        if code != 0:
-            stmt = failing_statement(script, out)
-            return r.fail("apply", out.strip() + ("\n  statement:\n" + stmt if stmt else ""))
-        code, again, err = migrate(args, work, diff + ["--exit-code"])
-        if code != 0 or again.strip():
-            return r.fail("rediff", f"exit {code}\n{again}{err}")
-        got, want = dump(url_from, privileges), dump(url_to, privileges)
-        a, b = normalise(got, True), normalise(want, True)
-        if a != b:
-            return r.fail("pg_dump", first_difference(a, b))
-        r.column_order = normalise(got, False) != normalise(want, False)
-        # Column order is not compared, but never differs silently:
-        # --strict-column-order reports it whenever pg_dump shows it (and
-        # where pg_dump does not: it leaves an inheriting table's inherited
-        # columns out).
-        code, _, err = migrate(args, work, diff + ["--strict-column-order"])
-        reported = [l for l in err.splitlines() if l.startswith("migrate: column order: ")]
-        if code != 0 or (r.column_order and not reported):
-            return r.fail("column-order", f"pg_dump's column order differs: {r.column_order}; "
-                          f"--strict-column-order (exit {code}) said:\n{err}")
-        return r
+        with pg_corpus.fresh_databases(base + "_f", base + "_t") as (url_from, url_to):
+            return compare(args, r, work, url_from, url_to, a_sql, b_sql, privileges, flags)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        for db in (db_from, db_to):
-            cur.execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
-        conn.close()
 
 
-def read(path):
-    with open(path) as f:
-        return f.read()
-
-
-def cases(data):
-    fixtures = os.path.join(data, "migra_fixtures")
-    own = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases")
-    for case in sorted(os.listdir(fixtures)) + ["own." + c for c in sorted(os.listdir(own))]:
-        d = os.path.join(own, case[4:]) if case.startswith("own.") else os.path.join(fixtures, case)
-        if not os.path.isfile(os.path.join(d, "a.sql")):
-            continue
-        a, b = read(os.path.join(d, "a.sql")), read(os.path.join(d, "b.sql"))
-        additions = os.path.join(d, "additions.sql")
-        if os.path.isfile(additions):
-            a += "\n;\n" + read(additions)
-        yield case + " A->B", a, b
-        yield case + " B->A", b, a
-    schemas = os.path.join(data, "real_schemas")
-    for f in ("pagila-23f7fe7.sql", "danbooru.sql"):
-        p = os.path.join(schemas, f)
-        if os.path.isfile(p):
-            s = read(p)
-            yield f + " empty->", "", s
-            yield f + " ->empty", s, ""
+def compare(args, r, work, url_from, url_to, a_sql, b_sql, privileges, flags):
+    # No migrate.yaml in work, none named by the environment: both sides are URLs.
+    for url, sql in ((url_from, a_sql), (url_to, b_sql)):
+        err = load(url, sql, work)
+        if err:
+            return r.fail("load", err)
+    diff = ["diff", "--from", url_from, "--to", url_to] + flags
+    code, script, err = pg_corpus.run_migrate(args.migrate, work, diff)
+    if code != 0:
+        return r.fail("diff", err)
+    if args.verbose:
+        print(f"---- {r.name}\n{script}")
+    path = os.path.join(work, "change.sql")
+    with open(path, "w") as f:
+        f.write(script)
+    code, out = psql(url_from, path, single_transaction=True)
+    if code != 0:
+        stmt = failing_statement(script, out)
+        return r.fail("apply", out.strip() + ("\n  statement:\n" + stmt if stmt else ""))
+    code, again, err = pg_corpus.run_migrate(args.migrate, work, diff + ["--exit-code"])
+    if code != 0 or again.strip():
+        return r.fail("rediff", f"exit {code}\n{again}{err}")
+    got, want = dump(url_from, privileges), dump(url_to, privileges)
+    a, b = normalise(got, True), normalise(want, True)
+    if a != b:
+        return r.fail("pg_dump", first_difference(a, b))
+    r.column_order = normalise(got, False) != normalise(want, False)
+    # Column order is not compared, but never differs silently:
+    # --strict-column-order reports it whenever pg_dump shows it (and
+    # where pg_dump does not: it leaves an inheriting table's inherited
+    # columns out).
+    code, _, err = pg_corpus.run_migrate(args.migrate, work, diff + ["--strict-column-order"])
+    reported = [l for l in err.splitlines() if l.startswith("migrate: column order: ")]
+    if code != 0 or (r.column_order and not reported):
+        return r.fail("column-order", f"pg_dump's column order differs: {r.column_order}; "
+                      f"--strict-column-order (exit {code}) said:\n{err}")
+    return r
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--migrate", required=True)
-    ap.add_argument("--data", default=os.environ.get("MIGRATE_TEST_DATA", "/work/shared/data"))
-    ap.add_argument("--only", default="")
-    ap.add_argument("-v", "--verbose", action="store_true")
-    args = ap.parse_args()
-    args.migrate = os.path.abspath(args.migrate)
-    if not os.environ.get("MIGRATE_TEST_PG_URL"):
-        sys.exit("run_corpus: MIGRATE_TEST_PG_URL is not set (scripts/pg-server.sh start)")
-    conn = admin(os.environ["MIGRATE_TEST_PG_URL"])
-    for role in ("schemainspect_test_role", "schemainspect_test_role2"):
-        conn.cursor().execute(
-            f"DO $$ BEGIN CREATE ROLE {role}; "
-            f"EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$")
-    conn.close()
+    args = pg_corpus.parse_args()
+    pg_corpus.create_roles()
+    own = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases")
 
     results = []
-    for name, a, b in cases(args.data):
+    for name, a, b in pg_corpus.cases(args.data, own):
         if args.only and args.only not in name:
             continue
         r = one_case(args, name, a, b)
