@@ -1,8 +1,8 @@
 # Sourced by the bench scripts (run.sh, pg_run.sh, schema_pg.sh, ...): their
 # one flag (--quick; -h prints the calling script's header) and the paths
 # they share. Sets QUICK, ROOT, BENCH, WORK, RESULTS, BUILD, MIGRATE and PY;
-# defines say, die, need_tools, need_python_modules, same_heads and
-# build_migrate, and scripts/lib.sh's (start_private_pg, on_exit, ...).
+# defines say, die, need_tools, need_python_modules, real_graph_setup,
+# same_heads and build_migrate, and scripts/lib.sh's (start_private_pg, on_exit, ...).
 
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
@@ -39,6 +39,21 @@ need_python_modules() {
   packages="$(printf 'python3-%s ' "$@")"
   $PY -c "import ${names}" 2>/dev/null \
     || die "${names} does not import under $PY (apt install ${packages% })"
+}
+
+# For the benches on a real revision graph (graph.sh, import.sh): checks
+# what they need, sets TSV (MIGRATE_GRAPH_TSV of real_graphs/ in
+# MIGRATE_TEST_DATA, default backend.ai's), clears the Python environment
+# (Alembic's best case: its .pyc written and read), builds migrate and goes
+# to ROOT.
+real_graph_setup() {
+  TSV="${MIGRATE_TEST_DATA:-/work/shared/data}/real_graphs/${MIGRATE_GRAPH_TSV:-backend_ai.tsv}"
+  unset PYTHONDONTWRITEBYTECODE PYTHONPATH PYTHONHOME PYTHONSTARTUP
+  need_tools hyperfine "$PY"
+  [[ -f "$TSV" ]] || die "no $TSV (set MIGRATE_TEST_DATA)"
+  need_python_modules alembic
+  cd "$ROOT"
+  build_migrate
 }
 
 # The heads that `alembic heads` printed into $1 and `migrate heads` into $2

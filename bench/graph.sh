@@ -23,16 +23,8 @@
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-DATA="${MIGRATE_TEST_DATA:-/work/shared/data}"
-TSV="$DATA/real_graphs/${MIGRATE_GRAPH_TSV:-backend_ai.tsv}"
 if [[ $QUICK == 1 ]]; then RUNS=(--warmup 1 --min-runs 5 --max-runs 10); else RUNS=(--warmup 3 --min-runs 20 --max-runs 60); fi
-unset PYTHONDONTWRITEBYTECODE PYTHONPATH PYTHONHOME PYTHONSTARTUP
-
-need_tools hyperfine "$PY"
-[[ -f "$TSV" ]] || die "no $TSV (set MIGRATE_TEST_DATA)"
-need_python_modules alembic
-cd "$ROOT"
-build_migrate
+real_graph_setup
 
 G="$WORK/realgraph"
 say "writing $(basename "$TSV") as a migrate and an Alembic project into $G"

@@ -23,16 +23,8 @@
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-DATA="${MIGRATE_TEST_DATA:-/work/shared/data}"
-TSV="$DATA/real_graphs/${MIGRATE_GRAPH_TSV:-backend_ai.tsv}"
 if [[ $QUICK == 1 ]]; then RUNS=(--warmup 1 --min-runs 3 --max-runs 5); else RUNS=(--warmup 2 --min-runs 10 --max-runs 20); fi
-unset PYTHONDONTWRITEBYTECODE PYTHONPATH PYTHONHOME PYTHONSTARTUP
-
-need_tools hyperfine "$PY"
-[[ -f "$TSV" ]] || die "no $TSV (set MIGRATE_TEST_DATA)"
-need_python_modules alembic
-cd "$ROOT"
-build_migrate
+real_graph_setup
 
 G="$WORK/importgraph"
 say "writing $(basename "$TSV") as an Alembic project into $G"
