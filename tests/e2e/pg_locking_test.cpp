@@ -4,69 +4,23 @@
 // offline scripts, --wait for a server that is not up yet, and a migrate
 // process killed in the middle of a step. Fails (never skips) when
 // MIGRATE_TEST_PG_URL is not set.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <pqxx/pqxx>
 #include <thread>
 
-#include "test_paths.h"
 #include "e2e/pg_fixture.h"
 #include "e2e/pg_session_helpers.h"
+#include "support/background_migrate.h"
 #include "support/matchers.h"
-
-extern char** environ;
+#include "test_paths.h"
 
 using Catch::Matchers::Contains;
 using e2e::TempPgDatabase;
+using testsupport::BackgroundMigrate;
 using testsupport::ExitedWith;
 using V = std::vector<std::string>;
-
-namespace {
-
-// `migrate ARGS...` started in the background, stdout and stderr to files.
-class Child {
- public:
-  Child(const e2e::Project& p, const std::vector<std::string>& args) : err_(p.path("child.err")) {
-    std::vector<std::string> argv{MIGRATE_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    const std::string out = p.path("child.out");
-    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    // posix_spawn has no chdir: the project is named with -c instead.
-    REQUIRE(posix_spawn(&pid_, MIGRATE_BINARY, &fa, nullptr, cargv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&fa);
-  }
-  ~Child() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      wait();
-    }
-  }
-  pid_t pid() const { return pid_; }
-  int wait() {
-    int status = 0;
-    if (pid_ > 0) waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-  std::string err() const { return testsupport::read_file(err_); }
-
- private:
-  pid_t pid_ = -1;
-  std::string err_;
-};
-
-}  // namespace
 
 TEST_CASE("pg: a step blocked by a table lock retries and succeeds once the holder commits",
           "[e2e][postgres][locking]") {
@@ -334,7 +288,8 @@ TEST_CASE("pg: migrate killed in the middle of a step leaves the step undone",
   db.exec("CREATE TABLE marker ()");
 
   {
-    Child child(p, {"-c", p.path("migrate.yaml"), "--url", db.url(), "upgrade", "head"});
+    BackgroundMigrate child(p.path("migrate.yaml"), p.path("child"),
+                            {"--url", db.url(), "upgrade", "head"});
     const std::string sleeping =
         "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(CASE%' "
         "AND state = 'active' AND datname = current_database() AND pid <> pg_backend_pid()";
@@ -345,9 +300,8 @@ TEST_CASE("pg: migrate killed in the middle of a step leaves the step undone",
     }
     INFO(child.err());
     REQUIRE(seen);
-    REQUIRE(kill(child.pid(), SIGKILL) == 0);
-    int status = child.wait();
-    CHECK(WIFSIGNALED(status));
+    child.kill_now();
+    CHECK(child.wait() == 128 + SIGKILL);
     // The server notices the lost client (client_connection_check_interval)
     // and ends the backend, rolling the step back.
     bool gone = false;

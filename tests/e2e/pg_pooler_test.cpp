@@ -6,11 +6,7 @@
 // its lease, that the lease is renewed through a long non-transactional
 // step, and that a run whose lock was taken over stops at its next
 // transaction. Fails (never skips) when MIGRATE_TEST_PGBOUNCER_URL is not set.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
@@ -20,13 +16,13 @@
 
 #include "e2e/pg_fixture.h"
 #include "e2e/pg_session_helpers.h"
+#include "support/background_migrate.h"
 #include "support/matchers.h"
 #include "test_paths.h"
 
-extern char** environ;
-
 using Catch::Matchers::Contains;
 using e2e::TempPgDatabase;
+using testsupport::BackgroundMigrate;
 using testsupport::ExitedWith;
 using V = std::vector<std::string>;
 
@@ -44,45 +40,6 @@ testsupport::RunResult run_bouncer(const e2e::Project& p, const TempPgDatabase& 
   args.insert(args.begin(), {"--url", bouncer_url(db)});
   return p.run(args);
 }
-
-// `migrate ARGS...` in the background, its stderr to a file of its own.
-class Background {
- public:
-  Background(const e2e::Project& p, const std::string& name, const std::vector<std::string>& args)
-      : err_(p.path(name + ".err")) {
-    std::vector<std::string> argv{MIGRATE_BINARY, "-c", p.path("migrate.yaml")};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    const std::string out = p.path(name + ".out");
-    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    REQUIRE(posix_spawn(&pid_, MIGRATE_BINARY, &fa, nullptr, cargv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&fa);
-  }
-  ~Background() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      wait();
-    }
-  }
-  void kill_now() { kill(pid_, SIGKILL); }
-  // The exit code, or 128 + the signal.
-  int wait() {
-    int status = 0;
-    if (pid_ > 0) waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  std::string err() const { return testsupport::read_file(err_); }
-
- private:
-  pid_t pid_ = -1;
-  std::string err_;
-};
 
 // Polls `sql` on the test database (directly) until it returns `want`, for
 // up to 30 s.
@@ -198,7 +155,8 @@ TEST_CASE("pg pooler: a runner killed holding the lock frees it after its lease"
          "CREATE TABLE t_a1 (id integer);",
          "DROP TABLE t_a1;"});
   {
-    Background first(p, "first", {"--url", bouncer_url(db), "upgrade", "head"});
+    BackgroundMigrate first(p.path("migrate.yaml"), p.path("first"),
+                            {"--url", bouncer_url(db), "upgrade", "head"});
     REQUIRE(wait_for(db, kSleeping, V{"1"}));
     first.kill_now();
     CHECK(first.wait() == 128 + SIGKILL);
@@ -231,7 +189,8 @@ TEST_CASE("pg pooler: the lease is renewed through a long non-transactional step
          {},
          {},
          "transactional: false"});
-  Background first(p, "first", {"--url", bouncer_url(db), "upgrade", "head"});
+  BackgroundMigrate first(p.path("migrate.yaml"), p.path("first"),
+                          {"--url", bouncer_url(db), "upgrade", "head"});
   REQUIRE(wait_for(db, kSleeping, V{"1"}));
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   auto second = run_bouncer(p, db, {"upgrade", "head", "--lock-wait", "30s"});
@@ -266,7 +225,8 @@ TEST_CASE("pg pooler: a run whose lock was taken over stops at its next transact
   pqxx::connection gate(db.url());
   pqxx::nontransaction gate_tx(gate);
   gate_tx.exec("SELECT pg_advisory_lock(777)");
-  Background run(p, "run", {"--url", bouncer_url(db), "upgrade", "head"});
+  BackgroundMigrate run(p.path("migrate.yaml"), p.path("run"),
+                        {"--url", bouncer_url(db), "upgrade", "head"});
   REQUIRE(
       wait_for(db,
                "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "

@@ -4,12 +4,6 @@
 // a backfill between its batches, until replay resumes. One test case, so
 // that no two tests pause and resume the one standby at once. Fails (never
 // skips) when MIGRATE_TEST_PG_STANDBY_URL is not set.
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <pqxx/pqxx>
@@ -17,13 +11,13 @@
 
 #include "e2e/backfill_fixture.h"
 #include "e2e/pg_fixture.h"
+#include "support/background_migrate.h"
 #include "support/matchers.h"
 #include "test_paths.h"
 
-extern char** environ;
-
 using Catch::Matchers::Contains;
 using e2e::TempPgDatabase;
+using testsupport::BackgroundMigrate;
 using testsupport::ExitedWith;
 using V = std::vector<std::string>;
 
@@ -56,51 +50,6 @@ class ReplayPause {
   std::optional<pqxx::connection> conn_;
 };
 
-// `migrate ARGS...` in the background, stderr to a file of its own.
-class Background {
- public:
-  Background(const e2e::Project& p, const std::string& name, const std::vector<std::string>& args)
-      : err_(p.path(name + ".err")) {
-    std::vector<std::string> argv{MIGRATE_BINARY, "-c", p.path("migrate.yaml")};
-    argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> cargv;
-    for (auto& a : argv) cargv.push_back(a.data());
-    cargv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    const std::string out = p.path(name + ".out");
-    posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_addopen(&fa, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    REQUIRE(posix_spawn(&pid_, MIGRATE_BINARY, &fa, nullptr, cargv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&fa);
-  }
-  ~Background() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      wait();
-    }
-  }
-  int wait() {
-    int status = 0;
-    if (pid_ > 0) waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  }
-  std::string err() const { return testsupport::read_file(err_); }
-  // Waits up to 30 s for `text` on its stderr.
-  bool said(const std::string& text) const {
-    for (int i = 0; i < 300; ++i) {
-      if (err().find(text) != std::string::npos) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
-  }
-
- private:
-  pid_t pid_ = -1;
-  std::string err_;
-};
-
 }  // namespace
 
 TEST_CASE("pg replicas: --max-replica-lag holds steps and backfill batches while a standby lags",
@@ -112,7 +61,8 @@ TEST_CASE("pg replicas: --max-replica-lag holds steps and backfill batches while
     p.add_table_rev("b2", {"a1"});
     p.add_table_rev("c3", {"b2"});
     ReplayPause pause;
-    Background run(p, "run", {"--url", db.url(), "upgrade", "head", "--max-replica-lag", "300ms"});
+    BackgroundMigrate run(p.path("migrate.yaml"), p.path("run"),
+                          {"--url", db.url(), "upgrade", "head", "--max-replica-lag", "300ms"});
     // a1 ran (nothing waits before the first step); the standby has not
     // replayed it, and after 300 ms that is too far behind.
     REQUIRE(run.said("migrate: waiting before step b2 (upgrade): a standby's replay lag is "));
@@ -137,7 +87,8 @@ TEST_CASE("pg replicas: --max-replica-lag holds steps and backfill batches while
         p, "b2", "a1", {"table: public.t", "key: [id]", "set: {new: old * 2}", "batch_rows: 100"});
     REQUIRE_THAT(e2e::run_pg(p, db, {"upgrade", "a1"}), ExitedWith(0));
     ReplayPause pause;
-    Background run(p, "run", {"--url", db.url(), "upgrade", "heads", "--max-replica-lag", "300ms"});
+    BackgroundMigrate run(p.path("migrate.yaml"), p.path("run"),
+                          {"--url", db.url(), "upgrade", "heads", "--max-replica-lag", "300ms"});
     REQUIRE(run.said("migrate: backfill of public.t: waiting, a standby's replay lag is "));
     // Held back part-way: some batches done, not all.
     const int filled = std::stoi(db.rows("SELECT count(*) FROM t WHERE new IS NOT NULL")[0]);
