@@ -24,6 +24,11 @@ written with the not-converted marker (lint error, upgrade refused, the
 database untouched); adopt refuses an unknown revision and a database
 migrate already records; without Alembic the message says how to get it.
 
+Some graphs (depends_on across merges) make Alembic itself crash with a
+KeyError in its version-table bookkeeping, as the differential oracle also
+meets: such a round has no reference database; it checks migrate's alone
+(each revision ran, downgrade base empties it) and says so on stdout.
+
 The dialect is SQLite (files) or PostgreSQL (databases created on the
 server of MIGRATE_TEST_PG_URL, dropped after).
 
@@ -34,10 +39,7 @@ Usage: import_alembic_test.py --migrate PATH [--dialect sqlite|postgresql]
 import json
 import os
 import random
-import sqlite3
-import subprocess
 import sys
-import uuid
 
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -46,9 +48,10 @@ sys.path.insert(0, HERE)
 import alembic_oracle  # noqa: E402  (its graph generator; it sorts Alembic's file listing)
 import import_support as sup  # noqa: E402
 
-from alembic import command  # noqa: E402
+from alembic import command, util  # noqa: E402
 from alembic.config import Config  # noqa: E402
 from alembic.script import ScriptDirectory  # noqa: E402
+
 
 ENV_PY = """\
 from alembic import context
@@ -149,6 +152,21 @@ def check_graph(fail, migrate_dir, script):
         fail("history differs:\n  migrate: %s\n  Alembic: %s" % (mine, theirs))
 
 
+def alembic_crash(run):
+    """Runs an Alembic command; returns the text of an internal error of
+    Alembic's (any exception but CommandError: e.g. the KeyError in
+    HeadMaintainer._delete_version that some graphs with depends_on and
+    merges bring out), else None. A CommandError is a refusal, and the
+    generated graphs are all valid: it propagates and fails the test."""
+    try:
+        run()
+        return None
+    except util.CommandError:
+        raise
+    except Exception as e:  # noqa: BLE001
+        return "%s: %s" % (type(e).__name__, e)
+
+
 def run_round(seed, args, work):
     rng = random.Random(seed)
     revs = alembic_oracle.make_graph(rng)
@@ -178,10 +196,25 @@ def run_round(seed, args, work):
     check_graph(fail, migrate_dir, script)
 
     # 2. both tools build a database from nothing, then take it down again
-    command.upgrade(alembic_config(alembic_dir, url_a), "heads")
+    crash = alembic_crash(lambda: command.upgrade(alembic_config(alembic_dir, url_a), "heads"))
     code, out, err = sup.run_migrate(migrate_dir, ["upgrade", "heads"])
     if code != 0:
         fail("migrate upgrade heads failed: " + err)
+    if crash:
+        # Alembic has no database for this graph to compare with (the
+        # oracle meets the same crashes: tests/oracle/alembic_oracle.py). What
+        # can still be checked without it: every revision ran once, and
+        # downgrade base takes every table away again.
+        print("seed %d: Alembic itself crashed on upgrade heads (%s); migrate's "
+              "database checked on its own" % (seed, crash))
+        if len(dbs.dump(url_m)["tables"]) != len(revs):
+            fail("expected %d tables, found %s" % (len(revs), dbs.dump(url_m)["tables"]))
+        code, out, err = sup.run_migrate(migrate_dir, ["downgrade", "base"])
+        if code != 0 or dbs.dump(url_m)["tables"]:
+            fail("migrate downgrade base: exit %d %s, tables %s"
+                 % (code, err, dbs.dump(url_m)["tables"]))
+        dbs.close()
+        return len(revs)
     at_heads = dbs.dump(url_a)
     if dbs.dump(url_m) != at_heads:
         fail("after upgrade heads the databases differ:\n  Alembic: %s\n  migrate: %s"
@@ -197,7 +230,12 @@ def run_round(seed, args, work):
 
     # 3. a database Alembic took half-way, adopted and finished by migrate
     target = rng.choice([r.id for r in revs])
-    command.upgrade(alembic_config(alembic_dir, url_h), target)
+    crash = alembic_crash(lambda: command.upgrade(alembic_config(alembic_dir, url_h), target))
+    if crash:
+        print("seed %d: Alembic itself crashed on upgrade %s (%s); nothing to adopt"
+              % (seed, target, crash))
+        dbs.close()
+        return len(revs)
     stored = sorted(dbs.rows(url_h, "SELECT version_num FROM alembic_version"))
     before = dbs.dump(url_h)
     code, out, err = sup.run_migrate(migrate_dir, ["import", "alembic", alembic_dir,
