@@ -60,3 +60,6 @@ cmake -S . -B "$SANITIZE_DIR" -DCMAKE_BUILD_TYPE=Debug -DMIGRATE_SANITIZE=ON \
 cmake --build "$SANITIZE_DIR" -j"$JOBS"
 ctest --test-dir "$SANITIZE_DIR" --output-on-failure --no-tests=error -j"$JOBS" \
   -L '^(unit|e2e-sqlite)$'
+# The builds' size, for the record: CI's disk is finite (the sanitizer build
+# links the core as a shared library so that it stays a few GB).
+du -sh "$BUILD_DIR" "${BUILD_DIR%/}-fuzz" "$SANITIZE_DIR" 2>/dev/null || true
