@@ -1,6 +1,6 @@
 // What a sanitizer build (-DMIGRATE_SANITIZE=ON: AddressSanitizer with its
 // LeakSanitizer, and UndefinedBehaviorSanitizer) needs from the code: its
-// run-time options, built in (sanitizer.cpp), and a leak check where the
+// run-time options, built in (sanitizer_options.cpp), and a leak check where the
 // process ends without cleanup. In other builds only the exit remains.
 #pragma once
 
