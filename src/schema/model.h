@@ -260,6 +260,33 @@ struct Extension {
   std::optional<std::vector<std::string>> updates;
 };
 
+// PostgreSQL: CREATE EVENT TRIGGER (a database's, in no schema).
+struct EventTrigger {
+  std::string name;
+  std::string event;              // ddl_command_start, ddl_command_end, sql_drop, table_rewrite
+  std::vector<std::string> tags;  // WHEN TAG IN (...); empty = every command
+  QualifiedName function;
+  // pg_event_trigger.evtenabled: 'O' enabled (the default), 'D' disabled,
+  // 'R' ENABLE REPLICA, 'A' ENABLE ALWAYS.
+  char enabled = 'O';
+  std::string comment;
+};
+
+// PostgreSQL: CREATE PUBLICATION (a database's, in no schema).
+struct Publication {
+  std::string name;
+  bool all_tables = false;  // FOR ALL TABLES
+  // Each table as `ONLY schema.table [(columns)] [WHERE (filter)]` minus the
+  // ONLY, quoted, sorted: the objects of FOR TABLE.
+  std::vector<std::string> tables;
+  std::vector<std::string> schemas;  // TABLES IN SCHEMA (quoted; PostgreSQL 15)
+  std::string publish;               // "insert, update, delete, truncate" (those it publishes)
+  bool via_root = false;             // publish_via_partition_root
+  std::string comment;
+  // The tables named in `tables` (for what the plan drops and creates again).
+  std::vector<QualifiedName> relations;
+};
+
 // One database's schema as inspected. Vectors are sorted by name so that two
 // inspections of the same database compare equal and diffs are deterministic.
 struct Schema {
@@ -273,8 +300,10 @@ struct Schema {
   std::vector<Table> tables;
   std::vector<View> views;
   std::vector<Trigger> triggers;
-  std::vector<Collation> collations;  // PostgreSQL
-  std::vector<Domain> domains;        // PostgreSQL
+  std::vector<Collation> collations;         // PostgreSQL
+  std::vector<Domain> domains;               // PostgreSQL
+  std::vector<EventTrigger> event_triggers;  // PostgreSQL
+  std::vector<Publication> publications;     // PostgreSQL
 
   const Table* table(const QualifiedName& n) const {
     for (const auto& t : tables)

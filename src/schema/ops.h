@@ -338,15 +338,45 @@ struct DropDomain {
   Domain domain;
 };
 
-using Op = std::variant<CreateSchema, DropSchema, CreateExtension, AlterExtension, DropExtension,
-                        CreateEnum, AddEnumValue, RenameEnum, DropEnum, CreateSequence,
-                        AlterSequence, SetSequenceOwner, DropSequence, CreateFunction, DropFunction,
-                        CreateTable, DropTable, RenameTable, AddColumn, DropColumn, RenameColumn,
-                        AlterColumn, AddConstraint, ValidateConstraint, DropConstraint, CreateIndex,
-                        DropIndex, RebuildTable, CreateView, DropView, CreateTrigger, DropTrigger,
-                        Comment, SetLogged, SetRelationOptions, SetStatistics, AttachChild,
-                        DetachChild, SetRowSecurity, CreatePolicy, DropPolicy, CreateCollation,
-                        DropCollation, CreateDomain, AlterDomain, DropDomain>;
+// ---- event triggers, publications (PostgreSQL) ---------------------------------
+
+struct CreateEventTrigger {  // with its ENABLE/DISABLE and comment when not the default
+  EventTrigger trigger;
+  bool recreated = false;  // it existed: dropped earlier in the plan
+};
+struct AlterEventTrigger {  // ENABLE/DISABLE and the comment, to `to`'s
+  EventTrigger from, to;
+};
+struct DropEventTrigger {
+  EventTrigger trigger;
+  bool replaced = false;  // created again later in the plan
+};
+struct CreatePublication {  // with its comment
+  Publication publication;
+  bool recreated = false;  // it existed (FOR ALL TABLES changed): dropped earlier
+};
+// SET (publish options), SET the tables and schemas (DROP them when none is
+// left), the comment: each to `to`'s when it differs, or `reset_objects`.
+struct AlterPublication {
+  Publication from, to;
+  bool reset_objects = false;  // a table it names is dropped and created again
+};
+struct DropPublication {
+  Publication publication;
+  bool replaced = false;  // created again later in the plan
+};
+
+using Op =
+    std::variant<CreateSchema, DropSchema, CreateExtension, AlterExtension, DropExtension,
+                 CreateEnum, AddEnumValue, RenameEnum, DropEnum, CreateSequence, AlterSequence,
+                 SetSequenceOwner, DropSequence, CreateFunction, DropFunction, CreateTable,
+                 DropTable, RenameTable, AddColumn, DropColumn, RenameColumn, AlterColumn,
+                 AddConstraint, ValidateConstraint, DropConstraint, CreateIndex, DropIndex,
+                 RebuildTable, CreateView, DropView, CreateTrigger, DropTrigger, Comment, SetLogged,
+                 SetRelationOptions, SetStatistics, AttachChild, DetachChild, SetRowSecurity,
+                 CreatePolicy, DropPolicy, CreateCollation, DropCollation, CreateDomain,
+                 AlterDomain, DropDomain, CreateEventTrigger, AlterEventTrigger, DropEventTrigger,
+                 CreatePublication, AlterPublication, DropPublication>;
 
 struct Operation {
   Op op;

@@ -164,6 +164,22 @@ inline std::string first_difference(const Schema& a, const Schema& b) {
         TEXT(definition)
         return "";
       });
+  if (!d.empty()) return d;
+  d = compare_lists(
+      "event trigger", a.event_triggers, b.event_triggers,
+      [](const EventTrigger& e) { return e.name; },
+      [](const EventTrigger& x, const EventTrigger& y) -> std::string {
+        TEXT(event)
+        FIELD(tags) FIELD(function) FIELD(enabled) TEXT(comment) return "";
+      });
+  if (!d.empty()) return d;
+  d = compare_lists(
+      "publication", a.publications, b.publications, [](const Publication& p) { return p.name; },
+      [](const Publication& x, const Publication& y) -> std::string {
+        FIELD(all_tables)
+        FIELD(tables)
+        FIELD(schemas) TEXT(publish) FIELD(via_root) TEXT(comment) return "";
+      });
   (void)id;
   return d;
 }

@@ -392,4 +392,45 @@ const char* const kOperators =
     " WHERE o.oprcode::oid <> 0 AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
         "pg_operator", "o.oid") "ORDER BY 1, 2, 3, 4";
 
+// Event triggers are the database's, in no schema.
+const char* const kEventTriggers =
+    "SELECT et.evtname, et.evtevent, array_to_string(et.evttags, chr(31)), fn.nspname, f.proname,"
+    " et.evtenabled, ds.description"
+    " FROM pg_event_trigger et JOIN pg_proc f ON f.oid = et.evtfoid"
+    " JOIN pg_namespace fn ON fn.oid = f.pronamespace" DESCRIPTION(
+        "ds", "pg_event_trigger", "et.oid",
+        "0") " WHERE" NOT_EXTENSION_MEMBER("pg_event_trigger", "et.oid") "ORDER BY 1";
+
+// A publication's tables as CREATE PUBLICATION names them (a column list,
+// a row filter: PostgreSQL 15), sorted; and, for the plan, each table's
+// schema chr(30) name.
+#define PUBLICATION_TABLES(columns, filter)                                                   \
+  " (SELECT string_agg(format('%I.%I', rn.nspname, rc.relname) || " columns " || " filter     \
+  ", chr(31) ORDER BY rn.nspname, rc.relname) FROM pg_publication_rel pr"                     \
+  " JOIN pg_class rc ON rc.oid = pr.prrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace" \
+  " WHERE pr.prpubid = p.oid),"                                                               \
+  " (SELECT string_agg(rn.nspname || chr(30) || rc.relname, chr(31)"                          \
+  "  ORDER BY rn.nspname, rc.relname) FROM pg_publication_rel pr"                             \
+  " JOIN pg_class rc ON rc.oid = pr.prrelid JOIN pg_namespace rn ON rn.oid = rc.relnamespace" \
+  " WHERE pr.prpubid = p.oid),"
+#define PUBLICATION_OPTIONS                                                                 \
+  "SELECT p.pubname, p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete, p.pubtruncate," \
+  " p.pubviaroot,"
+#define PUBLICATION_FROM                                                                    \
+  " ds.description FROM pg_publication p" DESCRIPTION(                                      \
+      "ds", "pg_publication", "p.oid", "0") " WHERE" NOT_EXTENSION_MEMBER("pg_publication", \
+                                                                          "p.oid") "ORDER BY 1"
+
+const char* const kPublications = PUBLICATION_OPTIONS PUBLICATION_TABLES(
+    "coalesce(' (' || (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)"
+    " FROM pg_attribute a WHERE a.attrelid = pr.prrelid AND a.attnum = ANY (pr.prattrs)) || ')',"
+    " '')",
+    "coalesce(' WHERE (' || pg_get_expr(pr.prqual, pr.prrelid) || ')', '')")
+    " (SELECT string_agg(quote_ident(sn.nspname), chr(31) ORDER BY sn.nspname)"
+    " FROM pg_publication_namespace ps JOIN pg_namespace sn ON sn.oid = ps.pnnspid"
+    " WHERE ps.pnpubid = p.oid)," PUBLICATION_FROM;
+
+const char* const kPublications13 =
+    PUBLICATION_OPTIONS PUBLICATION_TABLES("''", "''") " NULL," PUBLICATION_FROM;
+
 }  // namespace migrate::schema::postgres::queries

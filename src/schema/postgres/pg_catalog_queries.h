@@ -56,4 +56,13 @@ extern const char* const kAggregates;   // nspname, name, identity args, args, s
 extern const char* const kOperators;    // nspname, name, left, right, function, commutator,
                                         // negator, restrict, join, hashes, merges, oid
 
+// The database's own objects, in no schema.
+extern const char* const kEventTriggers;  // name, event, tags, fn nspname, fn name, enabled,
+                                          // comment
+// PostgreSQL 15 (column lists, row filters, TABLES IN SCHEMA) / 13 and 14.
+extern const char* const kPublications;    // name, all tables, insert, update, delete,
+extern const char* const kPublications13;  // truncate, via root, tables ("schema.table
+                                           // (columns) WHERE (filter)", quoted), their
+                                           // (nspname chr(30) relname), schemas, comment
+
 }  // namespace migrate::schema::postgres::queries

@@ -68,7 +68,9 @@ Diff diff_postgres(const Schema& from, const Schema& to) {
   postgres::diff_sequences(from, to, plan);  // reads dropped_owners
   postgres::diff_views(from, to, plan);      // reads reshaped_columns, dropped_tables
   postgres::diff_triggers(from, to, plan);   // reads recreated_*, renamed_tables, reshaped_columns
-  postgres::diff_row_security(from, to, plan);  // reads renamed/dropped_tables, reshaped_columns
+  postgres::diff_row_security(from, to, plan);    // reads renamed/dropped_tables, reshaped_columns
+  postgres::diff_event_triggers(from, to, plan);  // reads recreated_functions
+  postgres::diff_publications(from, to, plan);    // reads renamed/dropped_tables
   return std::move(plan.ops).render(postgres::renderer(), {});
 }
 

@@ -120,6 +120,10 @@ void diff_triggers(const Schema& from, const Schema& to, Plan& plan);
 void diff_collations(const Schema& from, const Schema& to, Plan& plan);
 void diff_domains(const Schema& from, const Schema& to, Plan& plan);
 void diff_row_security(const Schema& from, const Schema& to, Plan& plan);
+// pg_diff_db_kinds.cpp; after diff_tables and diff_functions (dropped,
+// renamed tables; recreated functions).
+void diff_event_triggers(const Schema& from, const Schema& to, Plan& plan);
+void diff_publications(const Schema& from, const Schema& to, Plan& plan);
 
 // Whether a view or trigger of `from` that uses `columns` of `table` (its
 // name in `from`; "" = every column) uses one that the plan reshapes.

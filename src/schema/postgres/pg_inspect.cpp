@@ -12,6 +12,7 @@
 #include "db/postgres/pg_connection.h"
 #include "schema/postgres/pg_catalog_queries.h"
 #include "schema/postgres/pg_function_body.h"
+#include "schema/postgres/pg_inspect_db_kinds.h"
 #include "schema/postgres/pg_inspect_kinds.h"
 #include "schema/postgres/pg_inspect_tables.h"
 #include "schema/postgres/pg_quote.h"
@@ -74,6 +75,7 @@ struct CatalogRows {
   // pg_inspect_tables.h
   pqxx::result table_attributes, column_attributes, index_statistics, view_column_comments;
   pqxx::result row_security, policies, collations, domains, aggregates, operators;
+  pqxx::result event_triggers, publications;  // pg_inspect_db_kinds.h
 };
 
 // Opens a REPEATABLE READ, READ ONLY transaction on `conn`, in `snapshot`
@@ -107,6 +109,8 @@ class Inspector {
     postgres::add_operators(rows_.operators, schema_.functions, operator_by_oid_);
     schema_.collations = postgres::collations_of(rows_.collations);
     schema_.domains = postgres::domains_of(rows_.domains);
+    schema_.event_triggers = postgres::event_triggers_of(rows_.event_triggers);
+    schema_.publications = postgres::publications_of(rows_.publications);
     tables();
     columns();
     constraints();
@@ -440,6 +444,7 @@ Schema inspect_postgres(const std::string& url, const InspectOptions& options) {
       {&R::domains, "domains", q::kDomains},
       {&R::aggregates, "aggregates", q::kAggregates},
       {&R::operators, "operators", q::kOperators},
+      {&R::event_triggers, "event triggers", q::kEventTriggers},
   };
 
   const db::postgres::ConnectTarget target = postgres::connect_target(url);
@@ -471,6 +476,11 @@ Schema inspect_postgres(const std::string& url, const InspectOptions& options) {
     snapshot.set_value(conn.query("SELECT pg_export_snapshot()")[0][0].c_str());
     snapshot_set = true;
     for (const auto& query : main_group) rows.*query.rows = run(conn, query.what, query.sql);
+    // Column lists, row filters and TABLES IN SCHEMA came with 15.
+    const bool pg15 = run(conn, "the server version",
+                          "SELECT current_setting('server_version_num')::int >= 150000")[0][0]
+                          .as<bool>();
+    rows.publications = run(conn, "publications", pg15 ? q::kPublications : q::kPublications13);
     join_helpers();  // the exported snapshot lives as long as this transaction
     conn.query("COMMIT");
   } catch (...) {

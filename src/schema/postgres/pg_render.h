@@ -50,4 +50,12 @@ bool narrowing(const std::string& old_type, const std::string& new_type);
 // new one is a string type.
 bool needs_using(const std::string& old_type, const std::string& new_type);
 
+// The statements of the database-level kinds (pg_render_db_kinds.cpp).
+std::vector<std::string> db_kind_sql(const ops::CreateEventTrigger& op);
+std::vector<std::string> db_kind_sql(const ops::AlterEventTrigger& op);
+std::vector<std::string> db_kind_sql(const ops::DropEventTrigger& op);
+std::vector<std::string> db_kind_sql(const ops::CreatePublication& op);
+std::vector<std::string> db_kind_sql(const ops::AlterPublication& op);
+std::vector<std::string> db_kind_sql(const ops::DropPublication& op);
+
 }  // namespace migrate::schema::postgres

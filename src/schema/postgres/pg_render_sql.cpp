@@ -311,6 +311,13 @@ class Statements {
                     o.text.empty() ? "NULL" : literal(o.text)));
   }
 
+  void operator()(const ops::CreateEventTrigger& o) { add_all(db_kind_sql(o)); }
+  void operator()(const ops::AlterEventTrigger& o) { add_all(db_kind_sql(o)); }
+  void operator()(const ops::DropEventTrigger& o) { add_all(db_kind_sql(o)); }
+  void operator()(const ops::CreatePublication& o) { add_all(db_kind_sql(o)); }
+  void operator()(const ops::AlterPublication& o) { add_all(db_kind_sql(o)); }
+  void operator()(const ops::DropPublication& o) { add_all(db_kind_sql(o)); }
+
   void operator()(const ops::SetLogged& o) {
     add(fmt::format("ALTER TABLE {} SET {}", qualified(o.table),
                     o.unlogged ? "UNLOGGED" : "LOGGED"));
@@ -361,6 +368,9 @@ class Statements {
 
  private:
   void add(std::string sql) { out_.push_back({std::move(sql), false, "", ""}); }
+  void add_all(std::vector<std::string> sqls) {
+    for (auto& sql : sqls) add(std::move(sql));
+  }
   void destructive(std::string sql, std::string note) {
     out_.push_back({std::move(sql), true, std::move(note), ""});
   }

@@ -73,6 +73,21 @@ class Summary {
   void operator()(const ops::AlterDomain& o) { add("change domain " + display(o.to.name)); }
   void operator()(const ops::DropDomain& o) { add("drop domain " + display(o.domain.name)); }
 
+  void operator()(const ops::CreateEventTrigger& o) {
+    add((o.recreated ? "change event trigger " : "add event trigger ") + o.trigger.name);
+  }
+  void operator()(const ops::AlterEventTrigger& o) { add("change event trigger " + o.to.name); }
+  void operator()(const ops::DropEventTrigger& o) {
+    add((o.replaced ? "change event trigger " : "drop event trigger ") + o.trigger.name);
+  }
+  void operator()(const ops::CreatePublication& o) {
+    add((o.recreated ? "change publication " : "add publication ") + o.publication.name);
+  }
+  void operator()(const ops::AlterPublication& o) { add("change publication " + o.to.name); }
+  void operator()(const ops::DropPublication& o) {
+    add((o.replaced ? "change publication " : "drop publication ") + o.publication.name);
+  }
+
   void operator()(const ops::CreateSchema& o) { add("add schema " + o.name); }
   void operator()(const ops::DropSchema& o) { add("drop schema " + o.name); }
   void operator()(const ops::CreateExtension& o) { add("add extension " + o.extension.name); }
