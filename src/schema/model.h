@@ -260,6 +260,23 @@ struct Extension {
   std::optional<std::vector<std::string>> updates;
 };
 
+// PostgreSQL: CREATE TYPE ... AS (attribute type [COLLATE c], ...).
+struct CompositeType {
+  QualifiedName name;
+  std::vector<Column> attributes;  // name, type (format_type), collation ("" = the type's)
+  std::string comment;
+};
+
+// PostgreSQL: CREATE TYPE ... AS RANGE (...).
+struct RangeType {
+  QualifiedName name;
+  // The options in parentheses, composed from pg_range: SUBTYPE, and
+  // SUBTYPE_OPCLASS, COLLATION, CANONICAL, SUBTYPE_DIFF, MULTIRANGE_TYPE_NAME
+  // when set.
+  std::string options;
+  std::string comment;
+};
+
 // PostgreSQL: CREATE EVENT TRIGGER (a database's, in no schema).
 struct EventTrigger {
   std::string name;
@@ -300,10 +317,12 @@ struct Schema {
   std::vector<Table> tables;
   std::vector<View> views;
   std::vector<Trigger> triggers;
-  std::vector<Collation> collations;         // PostgreSQL
-  std::vector<Domain> domains;               // PostgreSQL
-  std::vector<EventTrigger> event_triggers;  // PostgreSQL
-  std::vector<Publication> publications;     // PostgreSQL
+  std::vector<Collation> collations;           // PostgreSQL
+  std::vector<Domain> domains;                 // PostgreSQL
+  std::vector<EventTrigger> event_triggers;    // PostgreSQL
+  std::vector<Publication> publications;       // PostgreSQL
+  std::vector<CompositeType> composite_types;  // PostgreSQL
+  std::vector<RangeType> range_types;          // PostgreSQL
 
   const Table* table(const QualifiedName& n) const {
     for (const auto& t : tables)

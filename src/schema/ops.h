@@ -366,17 +366,41 @@ struct DropPublication {
   bool replaced = false;  // created again later in the plan
 };
 
-using Op =
-    std::variant<CreateSchema, DropSchema, CreateExtension, AlterExtension, DropExtension,
-                 CreateEnum, AddEnumValue, RenameEnum, DropEnum, CreateSequence, AlterSequence,
-                 SetSequenceOwner, DropSequence, CreateFunction, DropFunction, CreateTable,
-                 DropTable, RenameTable, AddColumn, DropColumn, RenameColumn, AlterColumn,
-                 AddConstraint, ValidateConstraint, DropConstraint, CreateIndex, DropIndex,
-                 RebuildTable, CreateView, DropView, CreateTrigger, DropTrigger, Comment, SetLogged,
-                 SetRelationOptions, SetStatistics, AttachChild, DetachChild, SetRowSecurity,
-                 CreatePolicy, DropPolicy, CreateCollation, DropCollation, CreateDomain,
-                 AlterDomain, DropDomain, CreateEventTrigger, AlterEventTrigger, DropEventTrigger,
-                 CreatePublication, AlterPublication, DropPublication>;
+// ---- composite and range types (PostgreSQL) ------------------------------------
+
+struct CreateCompositeType {  // with its comment
+  CompositeType type;
+};
+// ADD / DROP / ALTER ATTRIBUTE ... TYPE, the comment: each to `to`'s.
+struct AlterCompositeType {
+  CompositeType from, to;
+};
+struct DropCompositeType {
+  CompositeType type;
+};
+struct CreateRangeType {  // with its comment
+  RangeType type;
+  bool recreated = false;  // it existed: dropped just before
+};
+struct CommentRangeType {  // only the comment changes
+  RangeType type;
+};
+struct DropRangeType {
+  RangeType type;
+  bool replaced = false;  // created again just after
+};
+
+using Op = std::variant<
+    CreateSchema, DropSchema, CreateExtension, AlterExtension, DropExtension, CreateEnum,
+    AddEnumValue, RenameEnum, DropEnum, CreateSequence, AlterSequence, SetSequenceOwner,
+    DropSequence, CreateFunction, DropFunction, CreateTable, DropTable, RenameTable, AddColumn,
+    DropColumn, RenameColumn, AlterColumn, AddConstraint, ValidateConstraint, DropConstraint,
+    CreateIndex, DropIndex, RebuildTable, CreateView, DropView, CreateTrigger, DropTrigger, Comment,
+    SetLogged, SetRelationOptions, SetStatistics, AttachChild, DetachChild, SetRowSecurity,
+    CreatePolicy, DropPolicy, CreateCollation, DropCollation, CreateDomain, AlterDomain, DropDomain,
+    CreateEventTrigger, AlterEventTrigger, DropEventTrigger, CreatePublication, AlterPublication,
+    DropPublication, CreateCompositeType, AlterCompositeType, DropCompositeType, CreateRangeType,
+    CommentRangeType, DropRangeType>;
 
 struct Operation {
   Op op;

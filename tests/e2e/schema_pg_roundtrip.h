@@ -166,6 +166,25 @@ inline std::string first_difference(const Schema& a, const Schema& b) {
       });
   if (!d.empty()) return d;
   d = compare_lists(
+      "composite type", a.composite_types, b.composite_types,
+      [](const CompositeType& t) { return q(t.name); },
+      [](const CompositeType& x, const CompositeType& y) -> std::string {
+        if (x.attributes.size() != y.attributes.size()) return "attributes differ";
+        for (std::size_t i = 0; i < x.attributes.size(); ++i)
+          if (x.attributes[i].name != y.attributes[i].name ||
+              x.attributes[i].type != y.attributes[i].type ||
+              x.attributes[i].collation != y.attributes[i].collation)
+            return "attribute " + x.attributes[i].name + " differs";
+        TEXT(comment) return "";
+      });
+  if (!d.empty()) return d;
+  d = compare_lists(
+      "range type", a.range_types, b.range_types, [](const RangeType& t) { return q(t.name); },
+      [](const RangeType& x, const RangeType& y) -> std::string {
+        TEXT(options) TEXT(comment) return "";
+      });
+  if (!d.empty()) return d;
+  d = compare_lists(
       "event trigger", a.event_triggers, b.event_triggers,
       [](const EventTrigger& e) { return e.name; },
       [](const EventTrigger& x, const EventTrigger& y) -> std::string {

@@ -392,6 +392,44 @@ const char* const kOperators =
     " WHERE o.oprcode::oid <> 0 AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
         "pg_operator", "o.oid") "ORDER BY 1, 2, 3, 4";
 
+// A composite type's attributes in order (a LEFT JOIN: one with none has
+// a row of NULLs), each collation when it is not its type's.
+const char* const kCompositeTypes =
+    "SELECT n.nspname, t.typname, ds.description, a.attname,"
+    " format_type(a.atttypid, a.atttypmod),"
+    " CASE WHEN a.attcollation <> 0 AND a.attcollation <> at.typcollation THEN" QUOTED_COLLATION(
+        "co", "cn") "END"
+    " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+    " JOIN pg_class c ON c.oid = t.typrelid AND c.relkind = 'c'"
+    " LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped"
+    " LEFT JOIN pg_type at ON at.oid = a.atttypid"
+    " LEFT JOIN pg_collation co ON co.oid = a.attcollation"
+    " LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace" DESCRIPTION(
+        "ds", "pg_type", "t.oid", "0") " WHERE t.typtype = 'c' AND" USER_NS(
+        "n") "AND" NOT_EXTENSION_MEMBER("pg_type", "t.oid") "ORDER BY 1, 2, a.attnum";
+
+// The options of CREATE TYPE ... AS RANGE that differ from what the server
+// picks by itself (the subtype's default operator class and collation);
+// the multirange type's name always (PostgreSQL 14; to_jsonb: none on 13).
+const char* const kRangeTypes =
+    "SELECT n.nspname, t.typname, ds.description, format_type(r.rngsubtype, NULL),"
+    " (SELECT quote_ident(opn.nspname) || '.' || quote_ident(opc.opcname)"
+    "  FROM pg_opclass opc JOIN pg_namespace opn ON opn.oid = opc.opcnamespace"
+    "  WHERE opc.oid = r.rngsubopc AND NOT opc.opcdefault),"
+    " CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN" QUOTED_COLLATION(
+        "co", "cn") "END,"
+    " CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::regproc::text END,"
+    " CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::regproc::text END,"
+    " (SELECT quote_ident(mn.nspname) || '.' || quote_ident(mt.typname)"
+    "  FROM pg_type mt JOIN pg_namespace mn ON mn.oid = mt.typnamespace"
+    "  WHERE mt.oid = (to_jsonb(r)->>'rngmultitypid')::oid)"
+    " FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+    " JOIN pg_range r ON r.rngtypid = t.oid JOIN pg_type st ON st.oid = r.rngsubtype"
+    " LEFT JOIN pg_collation co ON co.oid = r.rngcollation"
+    " LEFT JOIN pg_namespace cn ON cn.oid = co.collnamespace" DESCRIPTION(
+        "ds", "pg_type", "t.oid", "0") " WHERE t.typtype = 'r' AND" USER_NS(
+        "n") "AND" NOT_EXTENSION_MEMBER("pg_type", "t.oid") "ORDER BY 1, 2";
+
 // Event triggers are the database's, in no schema.
 const char* const kEventTriggers =
     "SELECT et.evtname, et.evtevent, array_to_string(et.evttags, chr(31)), fn.nspname, f.proname,"

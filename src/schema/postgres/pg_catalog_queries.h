@@ -56,6 +56,11 @@ extern const char* const kAggregates;   // nspname, name, identity args, args, s
 extern const char* const kOperators;    // nspname, name, left, right, function, commutator,
                                         // negator, restrict, join, hashes, merges, oid
 
+extern const char* const kCompositeTypes;  // nspname, name, comment, attname, type, collation
+                                           // (one row per attribute; NULLs for none)
+extern const char* const kRangeTypes;      // nspname, name, comment, subtype, opclass,
+                                           // collation, canonical, subtype_diff, multirange
+
 // The database's own objects, in no schema.
 extern const char* const kEventTriggers;  // name, event, tags, fn nspname, fn name, enabled,
                                           // comment

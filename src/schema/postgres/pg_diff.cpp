@@ -63,6 +63,8 @@ Diff diff_postgres(const Schema& from, const Schema& to) {
   postgres::diff_collations(from, to, plan);
   postgres::diff_enums(from, to, plan);
   postgres::diff_domains(from, to, plan);
+  postgres::diff_composite_types(from, to, plan);
+  postgres::diff_range_types(from, to, plan);
   postgres::diff_functions(from, to, plan);
   postgres::diff_tables(from, to, plan);     // reads rebuilt_enums
   postgres::diff_sequences(from, to, plan);  // reads dropped_owners

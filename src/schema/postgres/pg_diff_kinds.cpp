@@ -1,9 +1,11 @@
-// Row-level security (ENABLE/FORCE and policies), collations and domains.
+// Row-level security (ENABLE/FORCE and policies), collations, domains,
+// composite and range types.
 #include <map>
 #include <set>
 
 #include "schema/postgres/pg_diff_match.h"
 #include "schema/postgres/pg_diff_plan.h"
+#include "schema/postgres/pg_quote.h"
 
 namespace migrate::schema::postgres {
 
@@ -20,9 +22,27 @@ bool same_collation(const Collation& a, const Collation& b) {
 }
 
 // The ranks within kCreateTypes / kDropTypes: collations before the enums
-// and domains that may use them, domains (over enums) after; drops reversed.
-constexpr int kCollationCreateRank = -2, kDomainCreateRank = 1;
-constexpr int kDomainDropRank = -1, kCollationDropRank = 2;
+// and domains that may use them, domains (over enums) after, then
+// composite types (of any of these), then range types (over any of these);
+// drops reversed.
+constexpr int kCollationCreateRank = -2, kDomainCreateRank = 1, kCompositeCreateRank = 2,
+              kRangeCreateRank = 3;
+constexpr int kRangeDropRank = -4, kCompositeDropRank = -3, kDomainDropRank = -1,
+              kCollationDropRank = 2;
+// A composite type's ALTER when a column of `from` uses it: after the tables
+// changed (the server refuses it while a column uses the type), before any
+// type is dropped.
+constexpr int kCompositeLateAlterRank = -5;
+
+// Whether a column of a table of `s` is of type `name` (or an array of it),
+// as format_type writes it.
+bool column_uses_type(const Schema& s, const QualifiedName& name) {
+  const std::string type = qualified(name);
+  for (const auto& t : s.tables)
+    for (const auto& c : t.columns)
+      if (c.type == type || c.type == type + "[]") return true;
+  return false;
+}
 
 }  // namespace
 
@@ -107,6 +127,62 @@ void diff_domains(const Schema& from, const Schema& to, Plan& plan) {
           plan.ops.add(kCreateTypes, {ops::AlterDomain{o, d}, true}, kDomainCreateRank);
       },
       [&](const Domain& o) { drop(o, true); });
+}
+
+void diff_composite_types(const Schema& from, const Schema& to, Plan& plan) {
+  std::map<QualifiedName, const CompositeType*> old;
+  for (const auto& t : from.composite_types) old[t.name] = &t;
+  std::set<QualifiedName> kept;
+  for (const auto& t : to.composite_types) {
+    auto it = old.find(t.name);
+    if (it == old.end()) {
+      plan.ops.add(kCreateTypes, {ops::CreateCompositeType{t}, true}, kCompositeCreateRank);
+      continue;
+    }
+    kept.insert(t.name);
+    const CompositeType& o = *it->second;
+    bool same = o.comment == t.comment && o.attributes.size() == t.attributes.size();
+    for (std::size_t i = 0; same && i < t.attributes.size(); ++i)
+      same = o.attributes[i].name == t.attributes[i].name &&
+             o.attributes[i].type == t.attributes[i].type &&
+             o.attributes[i].collation == t.attributes[i].collation;
+    // Altered before the tables when no column uses it yet (a new column of
+    // it comes later); else once the tables have changed (a column that
+    // used it may be gone: one that stays makes the server refuse).
+    if (!same && !column_uses_type(from, o.name))
+      plan.ops.add(kCreateTypes, {ops::AlterCompositeType{o, t}, true}, kCompositeCreateRank);
+    else if (!same)
+      plan.ops.add(kDropTypes, {ops::AlterCompositeType{o, t}, true}, kCompositeLateAlterRank);
+  }
+  for (const auto& t : from.composite_types)
+    if (!kept.count(t.name))
+      plan.ops.add(kDropTypes, {ops::DropCompositeType{t}, true}, kCompositeDropRank);
+}
+
+void diff_range_types(const Schema& from, const Schema& to, Plan& plan) {
+  std::map<QualifiedName, const RangeType*> old;
+  for (const auto& t : from.range_types) old[t.name] = &t;
+  std::set<QualifiedName> kept;
+  for (const auto& t : to.range_types) {
+    auto it = old.find(t.name);
+    if (it == old.end()) {
+      plan.ops.add(kCreateTypes, {ops::CreateRangeType{t, false}, true}, kRangeCreateRank);
+      continue;
+    }
+    kept.insert(t.name);
+    const RangeType& o = *it->second;
+    if (o.options != t.options) {
+      // No ALTER for a range's options: dropped (the server refuses while a
+      // column or function uses it) and created again.
+      plan.ops.add(kCreateTypes, {ops::DropRangeType{o, true}, false}, kRangeCreateRank);
+      plan.ops.add(kCreateTypes, {ops::CreateRangeType{t, true}, true}, kRangeCreateRank);
+    } else if (o.comment != t.comment) {
+      plan.ops.add(kCreateTypes, {ops::CommentRangeType{t}, true}, kRangeCreateRank);
+    }
+  }
+  for (const auto& t : from.range_types)
+    if (!kept.count(t.name))
+      plan.ops.add(kDropTypes, {ops::DropRangeType{t, false}, true}, kRangeDropRank);
 }
 
 }  // namespace migrate::schema::postgres

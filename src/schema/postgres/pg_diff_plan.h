@@ -119,6 +119,8 @@ void diff_triggers(const Schema& from, const Schema& to, Plan& plan);
 // diff_tables (renamed, dropped and reshaped tables).
 void diff_collations(const Schema& from, const Schema& to, Plan& plan);
 void diff_domains(const Schema& from, const Schema& to, Plan& plan);
+void diff_composite_types(const Schema& from, const Schema& to, Plan& plan);
+void diff_range_types(const Schema& from, const Schema& to, Plan& plan);
 void diff_row_security(const Schema& from, const Schema& to, Plan& plan);
 // pg_diff_db_kinds.cpp; after diff_tables and diff_functions (dropped,
 // renamed tables; recreated functions).

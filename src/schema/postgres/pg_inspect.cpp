@@ -76,6 +76,7 @@ struct CatalogRows {
   pqxx::result table_attributes, column_attributes, index_statistics, view_column_comments;
   pqxx::result row_security, policies, collations, domains, aggregates, operators;
   pqxx::result event_triggers, publications;  // pg_inspect_db_kinds.h
+  pqxx::result composite_types, range_types;
 };
 
 // Opens a REPEATABLE READ, READ ONLY transaction on `conn`, in `snapshot`
@@ -109,6 +110,8 @@ class Inspector {
     postgres::add_operators(rows_.operators, schema_.functions, operator_by_oid_);
     schema_.collations = postgres::collations_of(rows_.collations);
     schema_.domains = postgres::domains_of(rows_.domains);
+    schema_.composite_types = postgres::composite_types_of(rows_.composite_types);
+    schema_.range_types = postgres::range_types_of(rows_.range_types);
     schema_.event_triggers = postgres::event_triggers_of(rows_.event_triggers);
     schema_.publications = postgres::publications_of(rows_.publications);
     tables();
@@ -445,6 +448,8 @@ Schema inspect_postgres(const std::string& url, const InspectOptions& options) {
       {&R::aggregates, "aggregates", q::kAggregates},
       {&R::operators, "operators", q::kOperators},
       {&R::event_triggers, "event triggers", q::kEventTriggers},
+      {&R::composite_types, "composite types", q::kCompositeTypes},
+      {&R::range_types, "range types", q::kRangeTypes},
   };
 
   const db::postgres::ConnectTarget target = postgres::connect_target(url);

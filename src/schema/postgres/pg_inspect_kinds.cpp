@@ -95,6 +95,42 @@ std::vector<Domain> domains_of(const pqxx::result& rows) {
   return out;
 }
 
+std::vector<CompositeType> composite_types_of(const pqxx::result& rows) {
+  std::vector<CompositeType> out;
+  for (const auto& r : rows) {
+    QualifiedName name{text(r[0]), text(r[1])};
+    if (out.empty() || out.back().name != name) {
+      out.emplace_back();
+      out.back().name = name;
+      out.back().comment = text(r[2]);
+    }
+    if (r[3].is_null()) continue;  // no attribute
+    Column a;
+    a.name = text(r[3]);
+    a.type = text(r[4]);
+    a.collation = text(r[5]);
+    out.back().attributes.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::vector<RangeType> range_types_of(const pqxx::result& rows) {
+  std::vector<RangeType> out;
+  for (const auto& r : rows) {
+    RangeType t;
+    t.name = {text(r[0]), text(r[1])};
+    t.comment = text(r[2]);
+    std::vector<std::string> options = {"SUBTYPE = " + text(r[3])};
+    const char* keys[] = {"SUBTYPE_OPCLASS", "COLLATION", "CANONICAL", "SUBTYPE_DIFF",
+                          "MULTIRANGE_TYPE_NAME"};
+    for (int i = 0; i < 5; ++i)
+      if (!r[4 + i].is_null()) options.push_back(std::string(keys[i]) + " = " + text(r[4 + i]));
+    t.options = util::join(options, ", ");
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
 // CREATE AGGREGATE on one line: any change to it drops and creates the
 // aggregate again (the differ recreates a function whose first line changes).
 void add_aggregates(const pqxx::result& rows, std::vector<Function>& functions,

@@ -1,5 +1,5 @@
 // The parts of PostgreSQL inspection for row-level security, collations,
-// domains, aggregates and operators: the rows of their catalog queries
+// domains, composite and range types, aggregates and operators: the rows of their catalog queries
 // (pg_catalog_queries.h) into the model. Called by inspect_postgres
 // (pg_inspect.cpp) in the same snapshot as the rest.
 #pragma once
@@ -20,6 +20,8 @@ void add_row_security(const pqxx::result& flags, const pqxx::result& policies,
 
 std::vector<Collation> collations_of(const pqxx::result& rows);
 std::vector<Domain> domains_of(const pqxx::result& rows);
+std::vector<CompositeType> composite_types_of(const pqxx::result& rows);
+std::vector<RangeType> range_types_of(const pqxx::result& rows);
 
 // kAggregates / kOperators as Functions of kind "aggregate" / "operator",
 // appended to `functions`; `by_oid` maps each one's oid to its index (an

@@ -58,4 +58,12 @@ std::vector<std::string> db_kind_sql(const ops::CreatePublication& op);
 std::vector<std::string> db_kind_sql(const ops::AlterPublication& op);
 std::vector<std::string> db_kind_sql(const ops::DropPublication& op);
 
+// The statements of composite and range types (pg_render_types.cpp).
+std::vector<std::string> type_sql(const ops::CreateCompositeType& op);
+std::vector<std::string> type_sql(const ops::AlterCompositeType& op);
+std::vector<std::string> type_sql(const ops::DropCompositeType& op);
+std::vector<std::string> type_sql(const ops::CreateRangeType& op);
+std::vector<std::string> type_sql(const ops::CommentRangeType& op);
+std::vector<std::string> type_sql(const ops::DropRangeType& op);
+
 }  // namespace migrate::schema::postgres

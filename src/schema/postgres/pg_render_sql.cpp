@@ -317,6 +317,12 @@ class Statements {
   void operator()(const ops::CreatePublication& o) { add_all(db_kind_sql(o)); }
   void operator()(const ops::AlterPublication& o) { add_all(db_kind_sql(o)); }
   void operator()(const ops::DropPublication& o) { add_all(db_kind_sql(o)); }
+  void operator()(const ops::CreateCompositeType& o) { add_all(type_sql(o)); }
+  void operator()(const ops::AlterCompositeType& o) { add_all(type_sql(o)); }
+  void operator()(const ops::DropCompositeType& o) { add_all(type_sql(o)); }
+  void operator()(const ops::CreateRangeType& o) { add_all(type_sql(o)); }
+  void operator()(const ops::CommentRangeType& o) { add_all(type_sql(o)); }
+  void operator()(const ops::DropRangeType& o) { add_all(type_sql(o)); }
 
   void operator()(const ops::SetLogged& o) {
     add(fmt::format("ALTER TABLE {} SET {}", qualified(o.table),

@@ -88,6 +88,17 @@ class Summary {
     add((o.replaced ? "change publication " : "drop publication ") + o.publication.name);
   }
 
+  void operator()(const ops::CreateCompositeType& o) { add("add type " + display(o.type.name)); }
+  void operator()(const ops::AlterCompositeType& o) { add("change type " + display(o.to.name)); }
+  void operator()(const ops::DropCompositeType& o) { add("drop type " + display(o.type.name)); }
+  void operator()(const ops::CreateRangeType& o) {
+    add((o.recreated ? "change type " : "add type ") + display(o.type.name));
+  }
+  void operator()(const ops::CommentRangeType& o) { add("change type " + display(o.type.name)); }
+  void operator()(const ops::DropRangeType& o) {
+    add((o.replaced ? "change type " : "drop type ") + display(o.type.name));
+  }
+
   void operator()(const ops::CreateSchema& o) { add("add schema " + o.name); }
   void operator()(const ops::DropSchema& o) { add("drop schema " + o.name); }
   void operator()(const ops::CreateExtension& o) { add("add extension " + o.extension.name); }
