@@ -69,10 +69,15 @@ const char* const kFunctions =
     " p.oid,"
     " CASE WHEN l.lanname = 'sql' AND p.prosqlbody IS NULL THEN p.prosrc END"
     " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
-    " JOIN pg_language l ON l.oid = p.prolang"
-    DESCRIPTION("ds", "pg_proc", "p.oid", "0")
-    " WHERE p.prokind IN ('f', 'p') AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
-        "pg_proc", "p.oid") "ORDER BY 1, 2, 3";
+    " JOIN pg_language l ON l.oid = p.prolang" DESCRIPTION(
+        "ds", "pg_proc", "p.oid",
+        "0") " WHERE p.prokind IN ('f', 'p') AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER("pg_proc",
+                                                                                          "p.oid")
+    // Not the functions the server makes with a type and drops with it (a
+    // range type's and its multirange's constructors).
+    " AND NOT EXISTS (SELECT 1 FROM pg_depend i WHERE i.classid = 'pg_proc'::regclass"
+    " AND i.objid = p.oid AND i.deptype = 'i')"
+    " ORDER BY 1, 2, 3";
 
 #define USER_TABLE \
   " c.relkind IN ('r', 'p') AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER("pg_class", "c.oid")

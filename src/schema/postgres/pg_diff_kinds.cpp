@@ -130,59 +130,50 @@ void diff_domains(const Schema& from, const Schema& to, Plan& plan) {
 }
 
 void diff_composite_types(const Schema& from, const Schema& to, Plan& plan) {
-  std::map<QualifiedName, const CompositeType*> old;
-  for (const auto& t : from.composite_types) old[t.name] = &t;
-  std::set<QualifiedName> kept;
-  for (const auto& t : to.composite_types) {
-    auto it = old.find(t.name);
-    if (it == old.end()) {
-      plan.ops.add(kCreateTypes, {ops::CreateCompositeType{t}, true}, kCompositeCreateRank);
-      continue;
-    }
-    kept.insert(t.name);
-    const CompositeType& o = *it->second;
-    bool same = o.comment == t.comment && o.attributes.size() == t.attributes.size();
-    for (std::size_t i = 0; same && i < t.attributes.size(); ++i)
-      same = o.attributes[i].name == t.attributes[i].name &&
-             o.attributes[i].type == t.attributes[i].type &&
-             o.attributes[i].collation == t.attributes[i].collation;
-    // Altered before the tables when no column uses it yet (a new column of
-    // it comes later); else once the tables have changed (a column that
-    // used it may be gone: one that stays makes the server refuse).
-    if (!same && !column_uses_type(from, o.name))
-      plan.ops.add(kCreateTypes, {ops::AlterCompositeType{o, t}, true}, kCompositeCreateRank);
-    else if (!same)
-      plan.ops.add(kDropTypes, {ops::AlterCompositeType{o, t}, true}, kCompositeLateAlterRank);
-  }
-  for (const auto& t : from.composite_types)
-    if (!kept.count(t.name))
-      plan.ops.add(kDropTypes, {ops::DropCompositeType{t}, true}, kCompositeDropRank);
+  match_by_name(
+      from.composite_types, to.composite_types,
+      [&](const CompositeType& t) {
+        plan.ops.add(kCreateTypes, {ops::CreateCompositeType{t}, true}, kCompositeCreateRank);
+      },
+      [&](const CompositeType& o, const CompositeType& t) {
+        bool same = o.comment == t.comment && o.attributes.size() == t.attributes.size();
+        for (std::size_t i = 0; same && i < t.attributes.size(); ++i)
+          same = o.attributes[i].name == t.attributes[i].name &&
+                 o.attributes[i].type == t.attributes[i].type &&
+                 o.attributes[i].collation == t.attributes[i].collation;
+        if (same) return;
+        // Altered before the tables when no column uses it yet (a new column
+        // of it comes later); else once the tables have changed (a column
+        // that used it may be gone: one that stays makes the server refuse).
+        if (!column_uses_type(from, o.name))
+          plan.ops.add(kCreateTypes, {ops::AlterCompositeType{o, t}, true}, kCompositeCreateRank);
+        else
+          plan.ops.add(kDropTypes, {ops::AlterCompositeType{o, t}, true}, kCompositeLateAlterRank);
+      },
+      [&](const CompositeType& o) {
+        plan.ops.add(kDropTypes, {ops::DropCompositeType{o}, true}, kCompositeDropRank);
+      });
 }
 
 void diff_range_types(const Schema& from, const Schema& to, Plan& plan) {
-  std::map<QualifiedName, const RangeType*> old;
-  for (const auto& t : from.range_types) old[t.name] = &t;
-  std::set<QualifiedName> kept;
-  for (const auto& t : to.range_types) {
-    auto it = old.find(t.name);
-    if (it == old.end()) {
-      plan.ops.add(kCreateTypes, {ops::CreateRangeType{t, false}, true}, kRangeCreateRank);
-      continue;
-    }
-    kept.insert(t.name);
-    const RangeType& o = *it->second;
-    if (o.options != t.options) {
-      // No ALTER for a range's options: dropped (the server refuses while a
-      // column or function uses it) and created again.
-      plan.ops.add(kCreateTypes, {ops::DropRangeType{o, true}, false}, kRangeCreateRank);
-      plan.ops.add(kCreateTypes, {ops::CreateRangeType{t, true}, true}, kRangeCreateRank);
-    } else if (o.comment != t.comment) {
-      plan.ops.add(kCreateTypes, {ops::CommentRangeType{t}, true}, kRangeCreateRank);
-    }
-  }
-  for (const auto& t : from.range_types)
-    if (!kept.count(t.name))
-      plan.ops.add(kDropTypes, {ops::DropRangeType{t, false}, true}, kRangeDropRank);
+  auto create = [&](const RangeType& t, bool recreated) {
+    plan.ops.add(kCreateTypes, {ops::CreateRangeType{t, recreated}, true}, kRangeCreateRank);
+  };
+  match_by_name(
+      from.range_types, to.range_types, [&](const RangeType& t) { create(t, false); },
+      [&](const RangeType& o, const RangeType& t) {
+        if (o.options != t.options) {
+          // No ALTER for a range's options: dropped (the server refuses
+          // while a column or function uses it) and created again.
+          plan.ops.add(kCreateTypes, {ops::DropRangeType{o, true}, false}, kRangeCreateRank);
+          create(t, true);
+        } else if (o.comment != t.comment) {
+          plan.ops.add(kCreateTypes, {ops::CommentRangeType{t}, true}, kRangeCreateRank);
+        }
+      },
+      [&](const RangeType& o) {
+        plan.ops.add(kDropTypes, {ops::DropRangeType{o, false}, true}, kRangeDropRank);
+      });
 }
 
 }  // namespace migrate::schema::postgres

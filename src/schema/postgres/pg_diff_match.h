@@ -1,7 +1,7 @@
 // Internal to the PostgreSQL differ: the walk that pairs one kind of object
 // of `from` with those of `to` by name, which the diffs of collations,
-// domains and enums share (they differ only in what they add, change and
-// drop).
+// domains, enums, composite and range types, event triggers and
+// publications share (they differ only in what they add, change and drop).
 #pragma once
 
 #include <map>
