@@ -43,9 +43,14 @@ void remember(std::string_view secret) {
   Known& k = known();
   std::lock_guard<std::mutex> lock(k.mutex);
   if (std::find(k.secrets.begin(), k.secrets.end(), secret) != k.secrets.end()) return;
-  k.secrets.emplace_back(secret);
-  std::stable_sort(k.secrets.begin(), k.secrets.end(),
-                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  // Longest first (a secret holding another is hidden whole), and after
+  // those of its own length: inserted in place, not appended and the whole
+  // list sorted again, which made a URL whose user info holds k '@' (one
+  // secret each) cost k sorts of up to 2k strings.
+  auto at =
+      std::upper_bound(k.secrets.begin(), k.secrets.end(), secret.size(),
+                       [](std::size_t size, const std::string& s) { return size > s.size(); });
+  k.secrets.emplace(at, secret);
 }
 
 void remember_both(std::string_view raw) {
