@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "backend/backend.h"
 #include "backend/source.h"
@@ -25,6 +26,7 @@ struct DiffArgs {
   std::string from, to, dev_url;
   bool exit_code = false;
   bool strict_column_order = false;
+  schema::SchemaFilter filter;
 };
 
 bool is_revision(const std::string& s) { return s.rfind("rev:", 0) == 0; }
@@ -65,9 +67,14 @@ int run_diff(Context& ctx, const DiffArgs& a) {
     }
   }
   sc.note = [&ctx](const std::string& note) { ctx.err << "migrate: note: " << note << "\n"; };
-  schema::Schema f = backend::load_source(from, sc);
-  schema::Schema t = backend::load_source(to, sc);
-  schema::Diff diff = backend::diff_schemas(f, t);
+  schema::Schema whole_from = backend::load_source(from, sc);
+  schema::Schema whole_to = backend::load_source(to, sc);
+  check_schema_filter(ctx, a.filter, {&whole_from, &whole_to});
+  // The narrowed sides are only needed (and copied) for the column order.
+  schema::Schema f, t;
+  const bool order = a.strict_column_order;
+  schema::Diff diff = filtered_diff(ctx, a.filter, whole_from, whole_to, order ? &f : nullptr,
+                                    order ? &t : nullptr);
   print_warnings(ctx, diff);
   bool order_differs = false;
   if (a.strict_column_order)
@@ -95,7 +102,14 @@ std::string list(const std::vector<std::string>& items) {
   return out;
 }
 
-int run_check(Context& ctx, const std::string& dev_url, bool strict_column_order) {
+struct CheckArgs {
+  std::string dev_url;
+  bool strict_column_order = false;
+  schema::SchemaFilter filter;
+};
+
+int run_check(Context& ctx, const CheckArgs& a) {
+  const bool strict_column_order = a.strict_column_order;
   // The comparison reads the whole database, every schema, against what
   // the revisions build in an empty one: with a search_path (schema per
   // tenant) the other tenants' schemas would read as drift.
@@ -116,8 +130,16 @@ int run_check(Context& ctx, const std::string& dev_url, bool strict_column_order
   report(ctx, {{"from", current}, {"to", current}});
   std::sort(heads.begin(), heads.end());
   std::sort(current.begin(), current.end());
-  auto sc = source_context(ctx, dev_url, true);
+  auto sc = source_context(ctx, a.dev_url, true);
   schema::Schema at_heads = backend::load_source("rev:heads", sc);
+  // The filter is checked against every side compared at once, so a schema
+  // only schema_file has yet is no unknown name.
+  const std::string& schema_file = ctx.config().schema_file;
+  bool have_schema_file = !schema_file.empty() && ::access(schema_file.c_str(), F_OK) == 0;
+  std::optional<schema::Schema> wanted;
+  if (have_schema_file) wanted = backend::load_source(schema_file, sc);
+  std::vector<const schema::Schema*> sides{&at_heads};
+  if (wanted) sides.push_back(&*wanted);
   // Where the database should be: its heads, short of contract revisions
   // that wait for the old application to be gone (they are no problem).
   std::string expected = "rev:heads";
@@ -132,39 +154,49 @@ int run_check(Context& ctx, const std::string& dev_url, bool strict_column_order
       heads = current;
     }
   }
+  std::optional<schema::Schema> live, made;
+  if (current == heads) {
+    live = backend::load_source(ctx.config().database_url, sc);
+    sides.push_back(&*live);
+    if (expected != "rev:heads") {
+      made = backend::load_source(expected, sc);
+      sides.push_back(&*made);
+    }
+  }
+  check_schema_filter(ctx, a.filter, sides);
   if (current != heads) {
     problems.push_back(fmt::format(
         "the database is not at its heads: current [{}], heads [{}]; run 'migrate upgrade heads'",
         fmt::join(current, ", "), fmt::join(heads, ", ")));
   } else {
-    schema::Schema live = backend::load_source(ctx.config().database_url, sc);
-    const schema::Schema made =
-        expected == "rev:heads" ? at_heads : backend::load_source(expected, sc);
-    schema::Diff drift = backend::diff_schemas(made, live);
+    schema::Schema compared_made, compared_live;
+    schema::Diff drift = filtered_diff(ctx, a.filter, made ? *made : at_heads, *live,
+                                       strict_column_order ? &compared_made : nullptr,
+                                       strict_column_order ? &compared_live : nullptr);
     if (!drift.empty())
       problems.push_back(
           "drift: the database's schema differs from what its revisions make (rev:heads); "
           "turning rev:heads into the database would:" +
           list(drift.changes));
-    column_order_problems(strict_column_order, "the database differs from " + expected, made, live,
-                          drift, problems);
+    column_order_problems(strict_column_order, "the database differs from " + expected,
+                          compared_made, compared_live, drift, problems);
   }
-  const std::string& schema_file = ctx.config().schema_file;
-  bool have_schema_file = !schema_file.empty() && ::access(schema_file.c_str(), F_OK) == 0;
   if (!schema_file.empty() && !have_schema_file)
     ctx.err << "migrate: note: schema_file " << schema_file
             << " does not exist; not checking whether an autogenerate is due\n";
   if (have_schema_file) {
-    schema::Schema wanted = backend::load_source(ctx.config().schema_file, sc);
-    schema::Diff due = backend::diff_schemas(at_heads, wanted);
+    schema::Schema compared_heads, compared_wanted;
+    schema::Diff due = filtered_diff(ctx, a.filter, at_heads, *wanted,
+                                     strict_column_order ? &compared_heads : nullptr,
+                                     strict_column_order ? &compared_wanted : nullptr);
     print_warnings(ctx, due);
     if (!due.empty())
       problems.push_back(
           "an autogenerate is due: " + ctx.config().schema_file +
           " differs from rev:heads; run 'migrate revision --autogenerate -m MESSAGE' to:" +
           list(due.changes));
-    column_order_problems(strict_column_order, schema_file + " differs from rev:heads", at_heads,
-                          wanted, due, problems);
+    column_order_problems(strict_column_order, schema_file + " differs from rev:heads",
+                          compared_heads, compared_wanted, due, problems);
   }
   if (!problems.empty()) {
     std::string msg = fmt::format("check failed ({} problem{}):", problems.size(),
@@ -199,21 +231,22 @@ void add_schema_commands(CLI::App& app, Context& ctx, Actions& actions) {
   diff->add_flag("--strict-column-order", d->strict_column_order,
                  "Report on stderr each table whose column order the diff leaves different "
                  "from --to's (with --exit-code: exit 3 then too)");
+  add_schema_filter_options(diff, d->filter);
   actions[diff] = [&ctx, d] { return run_diff(ctx, *d); };
 
-  auto dev_url = std::make_shared<std::string>();
+  auto c = std::make_shared<CheckArgs>();
   auto* check = app.add_subcommand(
       "check",
       "Exit 3 when the database is not at its heads, has drifted from rev:heads, or schema_file "
       "differs from rev:heads (an autogenerate is due)");
-  check->add_option("--dev-url", *dev_url, "Scratch database (default: dev_url, else temporary)");
-  auto strict = std::make_shared<bool>(false);
-  check->add_flag("--strict-column-order", *strict,
+  check->add_option("--dev-url", c->dev_url, "Scratch database (default: dev_url, else temporary)");
+  check->add_flag("--strict-column-order", c->strict_column_order,
                   "Also fail when a table's column order differs (drift, or schema_file from "
                   "rev:heads)");
+  add_schema_filter_options(check, c->filter);
   actions[check] = fan_out(
       ctx, add_fanout_options(check, nullptr), [] { return false; },
-      [&ctx, dev_url, strict] { return run_check(ctx, *dev_url, *strict); });
+      [&ctx, c] { return run_check(ctx, *c); });
 }
 
 }  // namespace migrate::cli
