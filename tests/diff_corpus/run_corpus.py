@@ -18,6 +18,13 @@ real schema (Pagila, a Rails structure.sql: from an empty database and back):
   6. `migrate diff --strict-column-order` reports a column order difference
      whenever pg_dump's column order differs.
 
+migra's fixtures about its schema filters (FILTERED) run once more, as
+migra runs them, with `--schema`/`--exclude-schema` ("NAME A->B --schema
+goodschema"): the filtered script applies in one transaction, a second
+filtered diff is empty, pg_dump of the compared schemas (`-n`/`-N`) match,
+the schemas left out are as they were (pg_dump of them before and after),
+and a diff without the filter still differs (so the case tests the filter).
+
 What pg_dump's output is normalised of, because it is noise and not schema:
 comment lines, `SET` and `SELECT pg_catalog.set_config` lines, blank lines,
 psql's `\\restrict KEY`/`\\unrestrict KEY` lines (a random key per dump),
@@ -50,6 +57,21 @@ import pg_corpus  # noqa: E402
 # and the diff runs with PRIVILEGE_FLAGS.
 PRIVILEGE_CASES = ("privileges", "ownertracking")
 PRIVILEGE_FLAGS = []  # the diff option that compares privileges and owners
+
+# migra's fixtures for its schema filters -> the flags migra's tests run them
+# with (its own repository and forks; diffrentschemas maps one schema onto
+# another, which no flag of migrate's does).
+FILTERED = {
+    "singleschema": ["--schema", "goodschema"],
+    "ciobis.multischema": ["--schema", "goodschema", "--schema", "goodschema2"],
+    "excludeschema": ["--exclude-schema", "excludedschema"],
+    "ciobis.excludemultischema": ["--exclude-schema", "excludedschema"],
+    "migra-pr246.excludesingleschema": ["--exclude-schema", "excludedschema"],
+    "migra-pr246.excludemultipleschema": ["--exclude-schema", "excludedschema1",
+                                          "--exclude-schema", "excludedschema2"],
+    "pgkit.excludemultipleschemas": ["--exclude-schema", "excludedschema1",
+                                     "--exclude-schema", "excludedschema2"],
+}
 
 # case/direction -> why it fails today.
 PRIVILEGES = "privileges and owners (GRANT/REVOKE, OWNER TO) are not compared"
@@ -100,14 +122,31 @@ def failing_statement(script, psql_output):
     return "\n".join(lines[start:end])
 
 
-def dump(url, privileges):
-    argv = ["pg_dump", "--schema-only", "--no-tablespaces", "-d", url]
+def dump(url, privileges, select=()):
+    """pg_dump --schema-only; `select`: its -n/-N options. A selection that
+    matches no schema (one side lacks it) dumps nothing."""
+    argv = ["pg_dump", "--schema-only", "--no-tablespaces", "-d", url] + list(select)
     if not privileges:
         argv += ["--no-owner", "--no-privileges"]
     p = subprocess.run(argv, capture_output=True, text=True, timeout=600)
     if p.returncode != 0:
+        if "no matching schemas were found" in p.stderr:
+            return ""
         raise RuntimeError("pg_dump failed: " + p.stderr)
     return p.stdout
+
+
+def selections(flags):
+    """pg_dump's options for the schemas `flags` compare, and for the others."""
+    inside, outside = [], []
+    for flag, schema in zip(flags[::2], flags[1::2]):
+        if flag == "--schema":
+            inside += ["-n", schema]
+            outside += ["-N", schema]
+        else:
+            inside += ["-N", schema]
+            outside += ["-n", schema]
+    return inside, outside
 
 
 def normalise(text, sort_columns):
@@ -157,17 +196,58 @@ def load(url, sql, work):
     return out if code != 0 else ""
 
 
-def one_case(args, name, a_sql, b_sql):
-    r = Result(name)
+def one_case(args, name, a_sql, b_sql, filter_flags=None):
+    r = Result(name + (" " + " ".join(filter_flags) if filter_flags else ""))
     privileges = any(p in name for p in PRIVILEGE_CASES)
     flags = PRIVILEGE_FLAGS if privileges else []
-    base = pg_corpus.db_name("dcorpus_", name)
+    base = pg_corpus.db_name("dcorpus_", r.name)
     work = tempfile.mkdtemp(prefix="diff-corpus-")
     try:
         with pg_corpus.fresh_databases(base + "_f", base + "_t") as (url_from, url_to):
+            if filter_flags:
+                return compare_filtered(args, r, work, url_from, url_to, a_sql, b_sql,
+                                        filter_flags)
             return compare(args, r, work, url_from, url_to, a_sql, b_sql, privileges, flags)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def compare_filtered(args, r, work, url_from, url_to, a_sql, b_sql, flags):
+    for url, sql in ((url_from, a_sql), (url_to, b_sql)):
+        err = load(url, sql, work)
+        if err:
+            return r.fail("load", err)
+    inside, outside = selections(flags)
+    left_out = normalise(dump(url_from, False, outside), True)
+    diff = ["diff", "--from", url_from, "--to", url_to]
+    code, script, err = pg_corpus.run_migrate(args.migrate, work, diff + flags)
+    if code != 0:
+        return r.fail("diff", err)
+    if args.verbose:
+        print(f"---- {r.name}\n{script}{err}")
+    path = os.path.join(work, "change.sql")
+    with open(path, "w") as f:
+        f.write(script)
+    code, out = psql(url_from, path, single_transaction=True)
+    if code != 0:
+        stmt = failing_statement(script, out)
+        return r.fail("apply", out.strip() + ("\n  statement:\n" + stmt if stmt else ""))
+    code, again, err = pg_corpus.run_migrate(args.migrate, work, diff + flags + ["--exit-code"])
+    if code != 0 or again.strip():
+        return r.fail("rediff", f"exit {code}\n{again}{err}")
+    a = normalise(dump(url_from, False, inside), True)
+    b = normalise(dump(url_to, False, inside), True)
+    if a != b:
+        return r.fail("pg_dump", first_difference(a, b))
+    after = normalise(dump(url_from, False, outside), True)
+    if after != left_out:
+        return r.fail("left-out", "the script changed schemas the filter leaves out:\n" +
+                      first_difference(left_out, after))
+    code, _, err = pg_corpus.run_migrate(args.migrate, work, diff + ["--exit-code"])
+    if code != 3:
+        return r.fail("vacuous", f"without the filter the sides are equal (exit {code}): the "
+                      f"case does not test it\n{err}")
+    return r
 
 
 def compare(args, r, work, url_from, url_to, a_sql, b_sql, privileges, flags):
@@ -209,6 +289,15 @@ def compare(args, r, work, url_from, url_to, a_sql, b_sql, privileges, flags):
     return r
 
 
+def report(args, r):
+    tag = "ok" if r.stage == "ok" else "FAIL at " + r.stage
+    if r.stage != "ok" and r.name in KNOWN:
+        tag += " (known: " + KNOWN[r.name] + ")"
+    print(f"{r.name}: {tag}" + ("  (column order differs)" if r.column_order else ""))
+    if r.stage != "ok" and (args.verbose or r.name not in KNOWN):
+        print("    " + r.detail.strip().replace("\n", "\n    "))
+
+
 def main():
     args = pg_corpus.parse_args()
     pg_corpus.create_roles()
@@ -216,16 +305,13 @@ def main():
 
     results = []
     for name, a, b in pg_corpus.cases(args.data, own):
-        if args.only and args.only not in name:
-            continue
-        r = one_case(args, name, a, b)
-        results.append(r)
-        tag = "ok" if r.stage == "ok" else "FAIL at " + r.stage
-        if r.stage != "ok" and name in KNOWN:
-            tag += " (known: " + KNOWN[name] + ")"
-        print(f"{name}: {tag}" + ("  (column order differs)" if r.column_order else ""))
-        if r.stage != "ok" and (args.verbose or name not in KNOWN):
-            print("    " + r.detail.strip().replace("\n", "\n    "))
+        runs = [None] + ([FILTERED[name.split(" ")[0]]] if name.split(" ")[0] in FILTERED else [])
+        for filter_flags in runs:
+            if args.only and args.only not in name:
+                continue
+            r = one_case(args, name, a, b, filter_flags)
+            results.append(r)
+            report(args, r)
 
     passed = [r for r in results if r.stage == "ok"]
     failed = [r for r in results if r.stage != "ok" and r.name not in KNOWN]
