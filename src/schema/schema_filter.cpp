@@ -41,13 +41,17 @@ bool has_function(const Schema& s, const QualifiedName& n) {
   return false;
 }
 
-// Types the model holds by name: enums, domains, and the row types of
-// tables and views (composite and range types are not modelled).
+// Types the model holds by name: enums, domains, composite and range
+// types, and the row types of tables and views.
 bool has_type(const Schema& s, const QualifiedName& n) {
   for (const auto& e : s.enums)
     if (e.name == n) return true;
   for (const auto& d : s.domains)
     if (d.name == n) return true;
+  for (const auto& c : s.composite_types)
+    if (c.name == n) return true;
+  for (const auto& r : s.range_types)
+    if (r.name == n) return true;
   return has_relation(s, n);
 }
 
@@ -65,13 +69,18 @@ bool type_names(const std::string& type, const QualifiedName& n) {
   return type.size() == q.size() || type[q.size()] == '[' || type[q.size()] == '(';
 }
 
-// The enums and domains of `s` whose name `type` is.
+// The user types of `s` (enums, domains, composite and range types) whose
+// name `type` is.
 std::vector<QualifiedName> named_types(const Schema& s, const std::string& type) {
   std::vector<QualifiedName> out;
   for (const auto& e : s.enums)
     if (type_names(type, e.name)) out.push_back(e.name);
   for (const auto& d : s.domains)
     if (type_names(type, d.name)) out.push_back(d.name);
+  for (const auto& c : s.composite_types)
+    if (type_names(type, c.name)) out.push_back(c.name);
+  for (const auto& r : s.range_types)
+    if (type_names(type, r.name)) out.push_back(r.name);
   return out;
 }
 
@@ -141,6 +150,20 @@ void references(const Schema& s, const SchemaFilter& filter, bool inside, Visit 
     owner = d.name.schema;
     for (const auto& ty : named_types(s, d.type)) visit("domain " + show(d.name), 't', ty, "");
   }
+  for (const auto& c : s.composite_types) {
+    if (!side(c.name)) continue;
+    owner = c.name.schema;
+    for (const auto& a : c.attributes)
+      for (const auto& ty : named_types(s, a.type))
+        visit("type " + show(c.name) + " attribute " + a.name, 't', ty, "");
+  }
+  // Objects of no schema are left out by --schema and compared under
+  // --exclude-schema (see filtered()).
+  if (inside != filter.only.empty()) return;
+  owner.clear();
+  for (const auto& e : s.event_triggers) visit("event trigger " + e.name, 'f', e.function, "");
+  for (const auto& p : s.publications)
+    for (const auto& r : p.relations) visit("publication " + p.name, 'r', r, "");
 }
 
 bool has_ref(const Schema& s, char kind, const QualifiedName& ref) {
@@ -216,6 +239,14 @@ Schema filtered(const SchemaFilter& filter, Schema s) {
   keep_only(s.triggers, [&](const Trigger& t) { return filter.keeps(t.table.schema); });
   keep_only(s.collations, by_name);
   keep_only(s.domains, by_name);
+  keep_only(s.composite_types, by_name);
+  keep_only(s.range_types, by_name);
+  // Objects of no schema: --schema compares some schemas and nothing else;
+  // --exclude-schema everything else, these too.
+  if (!filter.only.empty()) {
+    s.event_triggers.clear();
+    s.publications.clear();
+  }
   return s;
 }
 
@@ -253,34 +284,38 @@ std::vector<std::string> boundary_warnings(const SchemaFilter& filter, const Sch
         }
       });
   // What the compared schemas drop or change under an object left out.
-  references(
-      from, filter, false,
-      [&](const std::string& owner, const std::string& what, char kind, const QualifiedName& ref,
-          const std::string& column) {
-        if (!filter.keeps(ref.schema) || !has_ref(from, kind, ref)) return;
-        if (!has_ref(to, kind, ref)) {
-          add(fmt::format(
-              "{}, in schema {} which the schema filter leaves out, uses {}, which the script "
-              "drops: the drop would fail there (compare schema {} too, or change it first)",
-              what, owner, show(ref), owner));
-          return;
-        }
-        if (column.empty()) return;
-        const Table* before = from.table(ref);
-        const Table* after = to.table(ref);
-        if (!before || !after || !before->column(column)) return;
-        const Column* c = after->column(column);
-        if (!c)
-          add(fmt::format(
-              "{}, in schema {} which the schema filter leaves out, reads column {} of {}, which "
-              "the script drops: the drop would fail there (compare schema {} too)",
-              what, owner, column, show(ref), owner));
-        else if (c->type != before->column(column)->type)
-          add(fmt::format(
-              "{}, in schema {} which the schema filter leaves out, reads column {} of {}, whose "
-              "type the script changes: the ALTER would fail there (compare schema {} too)",
-              what, owner, column, show(ref), owner));
-      });
+  references(from, filter, false,
+             [&](const std::string& owner, const std::string& what, char kind,
+                 const QualifiedName& ref, const std::string& column) {
+               if (!filter.keeps(ref.schema) || !has_ref(from, kind, ref)) return;
+               const std::string left_out =
+                   owner.empty() ? "which --schema leaves out (it is in no schema)"
+                                 : "in schema " + owner + " which the schema filter leaves out";
+               const std::string remedy =
+                   owner.empty() ? "compare without --schema" : "compare schema " + owner + " too";
+               if (!has_ref(to, kind, ref)) {
+                 add(fmt::format(
+                     "{}, {}, uses {}, which the script drops: the drop would fail there "
+                     "({}, or change it first)",
+                     what, left_out, show(ref), remedy));
+                 return;
+               }
+               if (column.empty()) return;
+               const Table* before = from.table(ref);
+               const Table* after = to.table(ref);
+               if (!before || !after || !before->column(column)) return;
+               const Column* c = after->column(column);
+               if (!c)
+                 add(
+                     fmt::format("{}, {}, reads column {} of {}, which the script drops: the drop "
+                                 "would fail there ({})",
+                                 what, left_out, column, show(ref), remedy));
+               else if (c->type != before->column(column)->type)
+                 add(fmt::format(
+                     "{}, {}, reads column {} of {}, whose type the script changes: the "
+                     "ALTER would fail there ({})",
+                     what, left_out, column, show(ref), remedy));
+             });
   return out;
 }
 

@@ -17,8 +17,8 @@ bool has(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-// Differs from kTo in app, audit and public; kTo adds schema fresh, and an
-// extension installed in audit.
+// Differs from kTo in app, audit and public; kTo adds schema fresh, an
+// extension installed in audit, and a publication (in no schema).
 const char* kFrom =
     "CREATE SCHEMA app; CREATE SCHEMA audit;\n"
     "CREATE TABLE app.items (id integer PRIMARY KEY, name text);\n"
@@ -34,6 +34,8 @@ const char* kTo =
     "  'SELECT count(*) FROM app.items';\n"
     "CREATE TABLE audit.log (id integer PRIMARY KEY, msg text, at timestamptz);\n"
     "CREATE SEQUENCE audit.log_seq;\n"
+    "CREATE TYPE audit.pair AS (a integer, b integer);\n"
+    "CREATE PUBLICATION items_pub FOR TABLE app.items;\n"
     "CREATE TABLE public.settings (k text PRIMARY KEY, v text);\n"
     "CREATE TABLE fresh.things (id integer);\n";
 
@@ -58,6 +60,8 @@ TEST_CASE("pg: diff --schema compares the named schemas alone", "[e2e][postgres]
   CHECK(has(whole.out, "audit.log ADD COLUMN at"));
   CHECK(has(whole.out, "public.settings ADD COLUMN v"));
   CHECK(has(whole.out, "CREATE EXTENSION"));
+  CHECK(has(whole.out, "CREATE TYPE audit.pair"));
+  CHECK(has(whole.out, "CREATE PUBLICATION"));
 
   auto app = diff(p, from, to, {"--schema", "app"});
   INFO(app.out << app.err);
@@ -69,7 +73,8 @@ TEST_CASE("pg: diff --schema compares the named schemas alone", "[e2e][postgres]
   CHECK_FALSE(has(app.out, "audit."));
   CHECK_FALSE(has(app.out, "public."));
   CHECK_FALSE(has(app.out, "fresh"));
-  CHECK_FALSE(has(app.out, "EXTENSION"));  // installed in audit
+  CHECK_FALSE(has(app.out, "EXTENSION"));    // installed in audit
+  CHECK_FALSE(has(app.out, "PUBLICATION"));  // in no schema: --schema leaves it out
   CHECK(app.err == "");
 
   // Repeatable; a schema only --to has is created first.
@@ -102,6 +107,8 @@ TEST_CASE("pg: diff --exclude-schema compares every other schema", "[e2e][postgr
   CHECK_FALSE(has(r.out, "audit."));
   CHECK_FALSE(has(r.out, "fresh"));
   CHECK_FALSE(has(r.out, "EXTENSION"));
+  // In no schema: compared by --exclude-schema, which leaves out only audit's.
+  CHECK(has(r.out, "CREATE PUBLICATION items_pub"));
   from.exec(r.out);
   CHECK_THAT(
       diff(p, from, to, {"--exclude-schema", "audit", "--exclude-schema", "fresh", "--exit-code"}),
@@ -111,6 +118,7 @@ TEST_CASE("pg: diff --exclude-schema compares every other schema", "[e2e][postgr
   CHECK(has(audit.out, "CREATE EXTENSION pg_trgm"));
   CHECK(has(audit.out, "audit.log ADD COLUMN at"));
   CHECK(has(audit.out, "CREATE SEQUENCE audit.log_seq"));
+  CHECK(has(audit.out, "CREATE TYPE audit.pair"));
   CHECK_FALSE(has(audit.out, "CREATE SCHEMA fresh"));
   // The excluded schema is not dropped either, the other way round.
   auto back = p.run({"diff", "--from", to.url(), "--to", from.url(), "--exclude-schema", "fresh"});
