@@ -285,6 +285,15 @@ struct SetRelationOptions {
   QualifiedName relation;             // an index: (schema, index name)
   std::vector<std::string> from, to;  // reloptions, "name=value"
 };
+// The SQL keyword of a SetRelationOptions' kind: "TABLE", "INDEX", "VIEW",
+// "MATERIALIZED VIEW" (the summary prints it in lowercase).
+inline const char* relation_keyword(SetRelationOptions::Kind kind) {
+  using Kind = SetRelationOptions::Kind;
+  return kind == Kind::kTable              ? "TABLE"
+         : kind == Kind::kIndex            ? "INDEX"
+         : kind == Kind::kMaterializedView ? "MATERIALIZED VIEW"
+                                           : "VIEW";
+}
 // ALTER TABLE ... ALTER COLUMN c SET STATISTICS n, or for an index's column
 // number: ALTER INDEX ... ALTER COLUMN 2 SET STATISTICS n.
 struct SetStatistics {

@@ -329,11 +329,7 @@ class Statements {
                     o.unlogged ? "UNLOGGED" : "LOGGED"));
   }
   void operator()(const ops::SetRelationOptions& o) {
-    using Kind = ops::SetRelationOptions::Kind;
-    const char* keyword = o.kind == Kind::kTable              ? "TABLE"
-                          : o.kind == Kind::kIndex            ? "INDEX"
-                          : o.kind == Kind::kMaterializedView ? "MATERIALIZED VIEW"
-                                                              : "VIEW";
+    const char* keyword = ops::relation_keyword(o.kind);
     auto name_of = [](const std::string& option) { return option.substr(0, option.find('=')); };
     std::vector<std::string> reset;
     for (const auto& f : o.from) {

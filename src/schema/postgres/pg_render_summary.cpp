@@ -268,12 +268,8 @@ class Summary {
     add(fmt::format("set table {} {}", display(o.table), o.unlogged ? "unlogged" : "logged"));
   }
   void operator()(const ops::SetRelationOptions& o) {
-    using Kind = ops::SetRelationOptions::Kind;
-    const char* kind = o.kind == Kind::kTable              ? "table"
-                       : o.kind == Kind::kIndex            ? "index"
-                       : o.kind == Kind::kMaterializedView ? "materialized view"
-                                                           : "view";
-    add(fmt::format("change storage options of {} {} ({})", kind, display(o.relation),
+    add(fmt::format("change storage options of {} {} ({})",
+                    util::to_lower(ops::relation_keyword(o.kind)), display(o.relation),
                     o.to.empty() ? "none" : util::join(o.to, ", ")));
   }
   void operator()(const ops::SetStatistics& o) {
