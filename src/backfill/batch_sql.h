@@ -86,6 +86,13 @@ class BatchSql {
   virtual std::chrono::milliseconds default_pause(std::chrono::milliseconds /*batch_time*/) const {
     return std::chrono::milliseconds(0);
   }
+  // The default pause after the lock was held for `held_ms` since the last
+  // pause: at least `pause`, longer where a writer that waited that long
+  // retries less often (SQLite's busy handler).
+  virtual std::chrono::milliseconds default_pause_after(std::chrono::milliseconds pause,
+                                                        double /*held_ms*/) const {
+    return pause;
+  }
   // Connection settings for the batches, restored after them: each with the
   // statement that reads it (one value) and the one that sets it.
   struct Setting {

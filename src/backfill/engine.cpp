@@ -243,6 +243,7 @@ void Engine::between_batches() {
   const bool pause = pause_.count() > 0 && (pause_every_batch_ || held_ms_ + next_ms_ > target);
   stat_.checkpoint_ms = 0;
   if (!pause && pause_.count() > 0) return;  // the checkpoint waits for the pause
+  const auto pause_for = pause_every_batch_ ? pause_ : sql_->default_pause_after(pause_, held_ms_);
   held_ms_ = 0;
   if (auto checkpoint = sql_->checkpoint_sql()) {
     const auto t0 = Clock::now();
@@ -256,7 +257,7 @@ void Engine::between_batches() {
     stat_.checkpoint_ms = ms_since(t0);
   }
   if (!pause) return;
-  const auto left = committed_ + pause_ - Clock::now();
+  const auto left = committed_ + pause_for - Clock::now();
   if (left > Clock::duration::zero()) std::this_thread::sleep_for(left);
 }
 
