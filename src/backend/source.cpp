@@ -17,6 +17,7 @@ namespace {
 schema::InspectOptions inspect_options(const SourceContext& ctx) {
   schema::InspectOptions o;
   o.exclude_tables = {ctx.tables.version_table, ctx.tables.history_table};
+  o.privileges = ctx.privileges;
   return o;
 }
 

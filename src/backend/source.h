@@ -34,6 +34,8 @@ struct SourceContext {
   // SQLite file, which reads as an empty schema), so that a mistyped path
   // does not pass for an empty database unsaid. Unset: not checked.
   std::function<void(const std::string&)> note;
+  // PostgreSQL: inspect owners and privileges too (`--privileges`).
+  bool privileges = false;
 };
 
 enum class SourceKind { kDatabase, kSchemaFile, kRevision };

@@ -27,6 +27,7 @@ struct DiffArgs {
   bool exit_code = false;
   bool strict_column_order = false;
   schema::SchemaFilter filter;
+  bool privileges = false;
 };
 
 bool is_revision(const std::string& s) { return s.rfind("rev:", 0) == 0; }
@@ -67,6 +68,7 @@ int run_diff(Context& ctx, const DiffArgs& a) {
     }
   }
   sc.note = [&ctx](const std::string& note) { ctx.err << "migrate: note: " << note << "\n"; };
+  sc.privileges = a.privileges;
   schema::Schema whole_from = backend::load_source(from, sc);
   schema::Schema whole_to = backend::load_source(to, sc);
   check_schema_filter(ctx, a.filter, {&whole_from, &whole_to});
@@ -106,6 +108,7 @@ struct CheckArgs {
   std::string dev_url;
   bool strict_column_order = false;
   schema::SchemaFilter filter;
+  bool privileges = false;
 };
 
 int run_check(Context& ctx, const CheckArgs& a) {
@@ -131,6 +134,7 @@ int run_check(Context& ctx, const CheckArgs& a) {
   std::sort(heads.begin(), heads.end());
   std::sort(current.begin(), current.end());
   auto sc = source_context(ctx, a.dev_url, true);
+  sc.privileges = a.privileges;
   schema::Schema at_heads = backend::load_source("rev:heads", sc);
   // The filter is checked against every side compared at once, so a schema
   // only schema_file has yet is no unknown name.
@@ -232,6 +236,7 @@ void add_schema_commands(CLI::App& app, Context& ctx, Actions& actions) {
                  "Report on stderr each table whose column order the diff leaves different "
                  "from --to's (with --exit-code: exit 3 then too)");
   add_schema_filter_options(diff, d->filter);
+  diff->add_flag("--privileges", d->privileges, kPrivilegesHelp);
   actions[diff] = [&ctx, d] { return run_diff(ctx, *d); };
 
   auto c = std::make_shared<CheckArgs>();
@@ -244,6 +249,7 @@ void add_schema_commands(CLI::App& app, Context& ctx, Actions& actions) {
                   "Also fail when a table's column order differs (drift, or schema_file from "
                   "rev:heads)");
   add_schema_filter_options(check, c->filter);
+  check->add_flag("--privileges", c->privileges, kPrivilegesHelp);
   actions[check] = fan_out(
       ctx, add_fanout_options(check, nullptr), [] { return false; },
       [&ctx, c] { return run_check(ctx, *c); });

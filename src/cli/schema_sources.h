@@ -26,6 +26,11 @@ std::string required_schema_file(Context& ctx, const std::string& what);
 void print_warnings(Context& ctx, const schema::Diff& diff);
 void print_warnings(Context& ctx, const std::vector<std::string>& warnings);
 
+// The help of --privileges (diff, check, revision --autogenerate).
+constexpr const char* kPrivilegesHelp =
+    "PostgreSQL: compare owners and privileges too (GRANT/REVOKE, OWNER TO on tables, views, "
+    "sequences, functions, procedures, schemas, types and columns)";
+
 // --schema NAME and --exclude-schema NAME (each repeatable) on `cmd`.
 void add_schema_filter_options(CLI::App* cmd, schema::SchemaFilter& filter);
 

@@ -13,6 +13,8 @@ namespace migrate::schema {
 struct InspectOptions {
   // Tables never reported (the tool's own version and history tables).
   std::vector<std::string> exclude_tables;
+  // PostgreSQL: owners and privileges too (Schema::privileges).
+  bool privileges = false;
 };
 
 }  // namespace migrate::schema

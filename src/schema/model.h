@@ -304,6 +304,28 @@ struct Publication {
   std::vector<QualifiedName> relations;
 };
 
+// PostgreSQL, inspected only when asked (InspectOptions::privileges): the
+// owner and privileges of a table, view, sequence, function, procedure,
+// schema or type, or the privileges of one column. The privileges are kept
+// relative to the object's default (acldefault): those granted beyond it and
+// those of it revoked, each "GRANTEE PRIVILEGE" ("reader SELECT", "PUBLIC
+// EXECUTE"; a trailing '*' = WITH GRANT OPTION; the owner as "=owner", so
+// that an owner change moves them along as the server does). A new object
+// starts with none of either.
+struct Privileges {
+  std::string kind;        // as GRANT names it: TABLE, SEQUENCE, FUNCTION, PROCEDURE, SCHEMA,
+                           // TYPE, DOMAIN
+  std::string alter_kind;  // as ALTER ... OWNER TO names it: TABLE, VIEW, MATERIALIZED VIEW,
+                           // FOREIGN TABLE, SEQUENCE, FUNCTION, PROCEDURE, SCHEMA, TYPE, DOMAIN
+  QualifiedName object;    // its name (a schema: {name, ""}; a function: without arguments)
+  std::string target;      // quoted, qualified: public.t, public.f(integer, text), app
+  std::string column;      // a column's privileges ("" = the object's)
+  std::string owner;       // quoted role; "" for a column
+  std::vector<std::string> granted;  // beyond the default, sorted
+  std::vector<std::string> revoked;  // of the default, sorted
+  std::string key() const { return kind + " " + target + " " + column; }
+};
+
 // One database's schema as inspected. Vectors are sorted by name so that two
 // inspections of the same database compare equal and diffs are deterministic.
 struct Schema {
@@ -323,6 +345,12 @@ struct Schema {
   std::vector<Publication> publications;       // PostgreSQL
   std::vector<CompositeType> composite_types;  // PostgreSQL
   std::vector<RangeType> range_types;          // PostgreSQL
+  // PostgreSQL, with InspectOptions::privileges only (else empty: not
+  // compared), sorted by key().
+  std::vector<Privileges> privileges;
+  // The role that inspected it (current_user): a diff's script creates its
+  // new objects as that role of its --from side.
+  std::string inspected_as;
 
   const Table* table(const QualifiedName& n) const {
     for (const auto& t : tables)

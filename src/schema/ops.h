@@ -399,6 +399,16 @@ struct DropRangeType {
   bool replaced = false;  // created again just after
 };
 
+// ---- owners and privileges (PostgreSQL, compared when inspected) ----------
+
+struct SetOwner {  // ALTER ... OWNER TO object.owner
+  Privileges object;
+};
+struct ChangePrivileges {  // REVOKE `revoke`, then GRANT `grant` (Privileges' items)
+  Privileges object;
+  std::vector<std::string> grant, revoke;
+};
+
 using Op = std::variant<
     CreateSchema, DropSchema, CreateExtension, AlterExtension, DropExtension, CreateEnum,
     AddEnumValue, RenameEnum, DropEnum, CreateSequence, AlterSequence, SetSequenceOwner,
@@ -409,7 +419,7 @@ using Op = std::variant<
     CreatePolicy, DropPolicy, CreateCollation, DropCollation, CreateDomain, AlterDomain, DropDomain,
     CreateEventTrigger, AlterEventTrigger, DropEventTrigger, CreatePublication, AlterPublication,
     DropPublication, CreateCompositeType, AlterCompositeType, DropCompositeType, CreateRangeType,
-    CommentRangeType, DropRangeType>;
+    CommentRangeType, DropRangeType, SetOwner, ChangePrivileges>;
 
 struct Operation {
   Op op;

@@ -37,6 +37,11 @@ class OpPlan {
  public:
   void add(int phase, ops::Operation op, int rank = 0);
   bool empty() const { return found_.empty(); }
+  // Each operation added so far, in the order added.
+  template <typename F>
+  void for_each(F f) const {
+    for (const auto& p : found_) f(p.op);
+  }
 
   // The Diff: operations and statements in running order, the summary
   // (reported operations only) and the warnings of every operation in the

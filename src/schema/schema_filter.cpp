@@ -241,6 +241,7 @@ Schema filtered(const SchemaFilter& filter, Schema s) {
   keep_only(s.domains, by_name);
   keep_only(s.composite_types, by_name);
   keep_only(s.range_types, by_name);
+  keep_only(s.privileges, [&](const Privileges& p) { return filter.keeps(p.object.schema); });
   // Objects of no schema: --schema compares some schemas and nothing else;
   // --exclude-schema everything else, these too.
   if (!filter.only.empty()) {

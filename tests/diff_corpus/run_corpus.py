@@ -56,7 +56,7 @@ import pg_corpus  # noqa: E402
 # --no-privileges), but for the cases about them, where both are compared
 # and the diff runs with PRIVILEGE_FLAGS.
 PRIVILEGE_CASES = ("privileges", "ownertracking")
-PRIVILEGE_FLAGS = []  # the diff option that compares privileges and owners
+PRIVILEGE_FLAGS = ["--privileges"]  # the diff option that compares privileges and owners
 
 # migra's fixtures for its schema filters -> the flags migra's tests run them
 # with (its own repository and forks; diffrentschemas maps one schema onto
@@ -74,17 +74,10 @@ FILTERED = {
 }
 
 # case/direction -> why it fails today.
-PRIVILEGES = "privileges and owners (GRANT/REVOKE, OWNER TO) are not compared"
 KNOWN = {
     "inherit2 B->A": "the parent adds a column its child has as its own: the child's column "
                      "becomes inherited and its own (attislocal); no ALTER makes it inherited "
                      "only without dropping the child's data",
-    "migra-pr246.privilegesnontable A->B": PRIVILEGES,
-    "migra-pr246.privilegesnontable B->A": PRIVILEGES,
-    "migra-pr246.viewownertracking A->B": PRIVILEGES,
-    "migra-pr246.viewownertracking B->A": PRIVILEGES,
-    "privileges A->B": PRIVILEGES,
-    "privileges B->A": PRIVILEGES,
 }
 
 

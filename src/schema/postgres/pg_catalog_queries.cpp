@@ -477,3 +477,71 @@ const char* const kPublications13 =
     PUBLICATION_OPTIONS PUBLICATION_TABLES("''", "''") " NULL," PUBLICATION_FROM;
 
 }  // namespace migrate::schema::postgres::queries
+
+namespace migrate::schema::postgres::queries {
+
+// Each object's ACL against its default (acldefault for its owner; a
+// column's default is no privilege), as "grantee privilege[*]" items: the
+// grantor is left out (whoever runs the script grants), the owner is
+// "=owner" and PUBLIC is PUBLIC. Identity columns' sequences belong to their
+// column; aggregates, multirange and array types are left out.
+#define ACL_ITEMS(acl, owner)                                                                \
+  "(SELECT coalesce(array_agg(CASE WHEN e.grantee = 0 THEN 'PUBLIC' WHEN e.grantee = " owner \
+  " THEN '=owner' ELSE quote_ident(pg_get_userbyid(e.grantee)) END || ' ' ||"                \
+  " e.privilege_type || CASE WHEN e.is_grantable THEN '*' ELSE '' END), '{}')"               \
+  " FROM aclexplode(" acl ") e)"
+
+const char* const kPrivileges =
+    "SELECT x.kind, x.alter_kind, x.nspname, x.objname, x.target, x.col,"
+    " quote_ident(pg_get_userbyid(x.owner)),"
+    " (SELECT string_agg(g, chr(31) ORDER BY g) FROM (SELECT unnest(" ACL_ITEMS(
+        "coalesce(x.acl, x.def)", "x.owner") ") EXCEPT ALL SELECT unnest(" ACL_ITEMS(
+        "x.def", "x.owner") ")) s(g)),"
+    " (SELECT string_agg(g, chr(31) ORDER BY g) FROM (SELECT unnest(" ACL_ITEMS(
+        "x.def", "x.owner") ") EXCEPT ALL SELECT unnest(" ACL_ITEMS("coalesce(x.acl, x.def)",
+                                                                    "x.owner") ")) s(g))"
+    " FROM ("
+    "  SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END AS kind,"
+    "   CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW'"
+    "    WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'f' THEN 'FOREIGN TABLE' ELSE 'TABLE' END"
+    "    AS alter_kind,"
+    "   n.nspname, c.relname::text AS objname, format('%I.%I', n.nspname, c.relname) AS target,"
+    "   ''::text AS col, c.relowner AS owner, c.relacl AS acl,"
+    "   acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::\"char\", c.relowner) AS def"
+    "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+    "  WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S') AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
+        "pg_class", "c.oid") "  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid ="
+    "   'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'i')"
+    "  UNION ALL"
+    "  SELECT 'TABLE', '', n.nspname, c.relname::text, format('%I.%I', n.nspname, c.relname),"
+    "   a.attname::text, c.relowner, a.attacl, NULL::aclitem[]"
+    "  FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+    "  JOIN pg_namespace n ON n.oid = c.relnamespace"
+    "  WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped"
+    "   AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
+        "pg_class", "c.oid") "  UNION ALL"
+    "  SELECT CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,"
+    "   CASE p.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END, n.nspname,"
+    "   p.proname::text,"
+    "   format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid)),"
+    "   '', p.proowner, p.proacl, acldefault('f', p.proowner)"
+    "  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace"
+    "  WHERE p.prokind IN ('f', 'p') AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
+        "pg_proc", "p.oid") "  UNION ALL"
+    "  SELECT 'SCHEMA', 'SCHEMA', n.nspname, '', quote_ident(n.nspname), '', n.nspowner,"
+    "   n.nspacl, acldefault('n', n.nspowner)"
+    "  FROM pg_namespace n WHERE" USER_NS("n") "AND" NOT_EXTENSION_MEMBER(
+        "pg_namespace", "n.oid") "  UNION ALL"
+    "  SELECT CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END,"
+    "   CASE t.typtype WHEN 'd' THEN 'DOMAIN' ELSE 'TYPE' END, n.nspname, t.typname::text,"
+    "   format('%I.%I', n.nspname, t.typname), '', t.typowner, t.typacl,"
+    "   acldefault('T', t.typowner)"
+    "  FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace"
+    "  LEFT JOIN pg_class tc ON tc.oid = t.typrelid"
+    "  WHERE (t.typtype IN ('e', 'd', 'r') OR (t.typtype = 'c' AND tc.relkind = 'c'))"
+    "   AND" USER_NS("n") "AND" NOT_EXTENSION_MEMBER("pg_type", "t.oid") " ) x"
+    " ORDER BY 1, 5, 6";
+
+const char* const kCurrentUser = "SELECT quote_ident(current_user)";
+
+}  // namespace migrate::schema::postgres::queries

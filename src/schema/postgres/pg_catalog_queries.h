@@ -69,5 +69,9 @@ extern const char* const kPublications;    // name, all tables, insert, update, 
 extern const char* const kPublications13;  // truncate, via root, tables ("schema.table
                                            // (columns) WHERE (filter)", quoted), their
                                            // (nspname chr(30) relname), schemas, comment
+// With InspectOptions::privileges only (model.h: Privileges).
+extern const char* const kPrivileges;   // kind, alter kind, nspname, name, target, column,
+                                        // owner, granted, revoked (lists)
+extern const char* const kCurrentUser;  // quote_ident(current_user)
 
 }  // namespace migrate::schema::postgres::queries

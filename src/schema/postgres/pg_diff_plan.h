@@ -43,6 +43,7 @@ enum Phase {
   kAddForeignKeysOnIndexes,  // those whose referenced columns only a unique index covers
   kCreateTriggers,
   kComments,
+  kPrivileges,  // owners and privileges, once every object is there
   kPhaseCount
 };
 
@@ -126,6 +127,8 @@ void diff_row_security(const Schema& from, const Schema& to, Plan& plan);
 // renamed tables; recreated functions).
 void diff_event_triggers(const Schema& from, const Schema& to, Plan& plan);
 void diff_publications(const Schema& from, const Schema& to, Plan& plan);
+// pg_diff_privileges.cpp; last (what the plan drops and creates again).
+void diff_privileges(const Schema& from, const Schema& to, Plan& plan);
 
 // Whether a view or trigger of `from` that uses `columns` of `table` (its
 // name in `from`; "" = every column) uses one that the plan reshapes.

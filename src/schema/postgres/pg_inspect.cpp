@@ -77,6 +77,7 @@ struct CatalogRows {
   pqxx::result row_security, policies, collations, domains, aggregates, operators;
   pqxx::result event_triggers, publications;  // pg_inspect_db_kinds.h
   pqxx::result composite_types, range_types;
+  pqxx::result privileges, current_user;  // InspectOptions::privileges only
 };
 
 // Opens a REPEATABLE READ, READ ONLY transaction on `conn`, in `snapshot`
@@ -127,7 +128,28 @@ class Inspector {
       auto it = table_by_oid_.find(oid);
       return it == table_by_oid_.end() ? nullptr : &schema_.tables[it->second];
     });
+    privileges();
     return std::move(schema_);
+  }
+
+  // Only for the tables and views kept (InspectOptions::exclude_tables).
+  void privileges() {
+    if (!rows_.current_user.empty()) schema_.inspected_as = text(rows_.current_user[0][0]);
+    for (const auto& r : rows_.privileges) {
+      if ((text(r[0]) == "TABLE" || text(r[0]) == "SEQUENCE") &&
+          excluded(options_, text(r[2]), text(r[3])))
+        continue;
+      Privileges p;
+      p.kind = text(r[0]);
+      p.alter_kind = text(r[1]);
+      p.object = {text(r[2]), text(r[3])};
+      p.target = text(r[4]);
+      p.column = text(r[5]);
+      if (p.column.empty()) p.owner = text(r[6]);
+      p.granted = names(r[7]);
+      p.revoked = names(r[8]);
+      schema_.privileges.push_back(std::move(p));
+    }
   }
 
  private:
@@ -433,7 +455,7 @@ Schema inspect_postgres(const std::string& url, const InspectOptions& options) {
        {&R::row_security, "row-level security", q::kRowSecurity},
        {&R::policies, "policies", q::kPolicies}},
   };
-  const std::vector<CatalogQuery> main_group = {
+  std::vector<CatalogQuery> main_group = {
       {&R::schemas, "schemas", q::kSchemas},
       {&R::extensions, "extensions", q::kExtensions},
       {&R::enums, "enum types", q::kEnums},
@@ -451,6 +473,10 @@ Schema inspect_postgres(const std::string& url, const InspectOptions& options) {
       {&R::composite_types, "composite types", q::kCompositeTypes},
       {&R::range_types, "range types", q::kRangeTypes},
   };
+  if (options.privileges) {
+    main_group.push_back({&R::privileges, "owners and privileges", q::kPrivileges});
+    main_group.push_back({&R::current_user, "the current user", q::kCurrentUser});
+  }
 
   const db::postgres::ConnectTarget target = postgres::connect_target(url);
   CatalogRows rows;

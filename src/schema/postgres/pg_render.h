@@ -66,4 +66,10 @@ std::vector<std::string> type_sql(const ops::CreateRangeType& op);
 std::vector<std::string> type_sql(const ops::CommentRangeType& op);
 std::vector<std::string> type_sql(const ops::DropRangeType& op);
 
+// Owners and privileges (pg_render_privileges.cpp): statements, summary.
+std::vector<std::string> privilege_sql(const ops::SetOwner& op);
+std::vector<std::string> privilege_sql(const ops::ChangePrivileges& op);
+std::string privilege_summary(const ops::SetOwner& op);
+std::string privilege_summary(const ops::ChangePrivileges& op);
+
 }  // namespace migrate::schema::postgres

@@ -323,6 +323,8 @@ class Statements {
   void operator()(const ops::CreateRangeType& o) { add_all(type_sql(o)); }
   void operator()(const ops::CommentRangeType& o) { add_all(type_sql(o)); }
   void operator()(const ops::DropRangeType& o) { add_all(type_sql(o)); }
+  void operator()(const ops::SetOwner& o) { add_all(privilege_sql(o)); }
+  void operator()(const ops::ChangePrivileges& o) { add_all(privilege_sql(o)); }
 
   void operator()(const ops::SetLogged& o) {
     add(fmt::format("ALTER TABLE {} SET {}", qualified(o.table),

@@ -95,6 +95,8 @@ class Summary {
     add((o.recreated ? "change type " : "add type ") + display(o.type.name));
   }
   void operator()(const ops::CommentRangeType& o) { add("change type " + display(o.type.name)); }
+  void operator()(const ops::SetOwner& o) { add(privilege_summary(o)); }
+  void operator()(const ops::ChangePrivileges& o) { add(privilege_summary(o)); }
   void operator()(const ops::DropRangeType& o) {
     add((o.replaced ? "change type " : "drop type ") + display(o.type.name));
   }
