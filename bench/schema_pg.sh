@@ -4,8 +4,11 @@
 # indexes and a foreign key, the keys forming a tree; a view on every tenth
 # table and a view on a view on every fiftieth) that differ in one table of
 # twenty (a column added, a numeric widened under its views, an index
-# changed) and one view of a hundred (bench/schema_pg_gen.py). Timed, each a
-# whole process:
+# changed) and one view of a hundred, and a few objects of every other kind
+# per hundred tables (domains, composite and range types, partitioned and
+# inherited tables, aggregates, policies, triggers, collations, fillfactor,
+# an event trigger, a publication), about half of them differing
+# (bench/schema_pg_gen.py). Timed, each a whole process:
 #
 #   migrate diff --from A --to B    inspect both, diff, print the SQL
 #   migrate diff --from A --to A    the same with nothing to print
@@ -27,6 +30,9 @@
 # bench/results/schema-pg.json and prints a Markdown table. See
 # docs/benchmarks.md, section "Schema diffs".
 # MIGRATE_BENCH_SCHEMA_TABLES sets N (smaller only to try the script out).
+# MIGRATE_BENCH_BASELINE_BIN names another migrate binary (an earlier build,
+# its migrate_postgres.so beside it) timed in the same run as "baseline diff
+# A B" and "baseline diff A A": before/after figures under the same load.
 
 set -euo pipefail
 
@@ -87,10 +93,19 @@ printf 'migrate: %s statements; migra: %s statements; alembic: %s differences (n
   "$(grep -c ';$' "$IN/migrate.sql")" "$(grep -c ';$' "$IN/migra.sql")" "$ALEMBIC_DIFFS" >&2
 
 # --- timing --------------------------------------------------------------
+BASELINE=()
+if [[ -n "${MIGRATE_BENCH_BASELINE_BIN:-}" ]]; then
+  BASE="$MIGRATE_BENCH_BASELINE_BIN"
+  "$BASE" diff --from "$A" --to "$B" | cmp -s - "$IN/migrate.sql" ||
+    say "note: the baseline's script differs from migrate's"
+  BASELINE=(-n "baseline diff A B" "$BASE diff --from $A --to $B"
+            -n "baseline diff A A" "$BASE diff --from $A --to $A")
+fi
 say "timing (load before: $(cut -d' ' -f1-3 /proc/loadavg))"
 hyperfine "${RUNS[@]}" -N --export-json "$RESULTS/schema-pg.json" \
   -n "migrate diff A B" "$MIGRATE diff --from $A --to $B" \
   -n "migrate diff A A" "$MIGRATE diff --from $A --to $A" \
+  "${BASELINE[@]}" \
   -n "alembic compare_metadata" "$PY $BENCH/schema_pg_alembic.py $A $IN" \
   -n "migra" -i "$MIGRA $A $B --unsafe" >&2
 
