@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "backend/backend.h"
+#include "backend/load_sources.h"
 #include "backend/source.h"
 #include "cli/commands.h"
 #include "cli/fanout_command.h"
@@ -69,8 +70,10 @@ int run_diff(Context& ctx, const DiffArgs& a) {
   }
   sc.note = [&ctx](const std::string& note) { ctx.err << "migrate: note: " << note << "\n"; };
   sc.privileges = a.privileges;
-  schema::Schema whole_from = backend::load_source(from, sc);
-  schema::Schema whole_to = backend::load_source(to, sc);
+  // Both sides at once: each is mostly the server's time.
+  std::vector<schema::Schema> sides = backend::load_sources({{"--from", from}, {"--to", to}}, sc);
+  const schema::Schema& whole_from = sides[0];
+  const schema::Schema& whole_to = sides[1];
   check_schema_filter(ctx, a.filter, {&whole_from, &whole_to});
   // The narrowed sides are only needed (and copied) for the column order.
   schema::Schema f, t;
@@ -135,17 +138,11 @@ int run_check(Context& ctx, const CheckArgs& a) {
   std::sort(current.begin(), current.end());
   auto sc = source_context(ctx, a.dev_url, true);
   sc.privileges = a.privileges;
-  schema::Schema at_heads = backend::load_source("rev:heads", sc);
-  // The filter is checked against every side compared at once, so a schema
-  // only schema_file has yet is no unknown name.
   const std::string& schema_file = ctx.config().schema_file;
   bool have_schema_file = !schema_file.empty() && ::access(schema_file.c_str(), F_OK) == 0;
-  std::optional<schema::Schema> wanted;
-  if (have_schema_file) wanted = backend::load_source(schema_file, sc);
-  std::vector<const schema::Schema*> sides{&at_heads};
-  if (wanted) sides.push_back(&*wanted);
   // Where the database should be: its heads, short of contract revisions
   // that wait for the old application to be gone (they are no problem).
+  // Decided before loading, so that every side is loaded at once.
   std::string expected = "rev:heads";
   if (current != heads && !scripts.graph().empty()) {
     auto pending = scripts.graph().upgrade_plan(current, "heads");
@@ -158,15 +155,27 @@ int run_check(Context& ctx, const CheckArgs& a) {
       heads = current;
     }
   }
-  std::optional<schema::Schema> live, made;
+  std::vector<backend::NamedSource> to_load{{"rev:heads", "rev:heads"}};
+  if (have_schema_file) to_load.push_back({"schema_file", schema_file});
   if (current == heads) {
-    live = backend::load_source(ctx.config().database_url, sc);
-    sides.push_back(&*live);
-    if (expected != "rev:heads") {
-      made = backend::load_source(expected, sc);
-      sides.push_back(&*made);
-    }
+    to_load.push_back({"the database", ctx.config().database_url});
+    if (expected != "rev:heads") to_load.push_back({expected, expected});
   }
+  std::vector<schema::Schema> loaded = backend::load_sources(to_load, sc);
+  std::size_t next = 0;
+  schema::Schema at_heads = std::move(loaded[next++]);
+  std::optional<schema::Schema> wanted, live, made;
+  if (have_schema_file) wanted = std::move(loaded[next++]);
+  if (current == heads) {
+    live = std::move(loaded[next++]);
+    if (expected != "rev:heads") made = std::move(loaded[next++]);
+  }
+  // The filter is checked against every side compared at once, so a schema
+  // only schema_file has yet is no unknown name.
+  std::vector<const schema::Schema*> sides{&at_heads};
+  if (wanted) sides.push_back(&*wanted);
+  if (live) sides.push_back(&*live);
+  if (made) sides.push_back(&*made);
   check_schema_filter(ctx, a.filter, sides);
   if (current != heads) {
     problems.push_back(fmt::format(

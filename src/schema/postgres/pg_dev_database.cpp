@@ -2,6 +2,7 @@
 // server (or the user's --dev-url / dev_url, used as is).
 #include <fmt/format.h>
 
+#include <atomic>
 #include <random>
 
 #include "config/url.h"
@@ -65,8 +66,11 @@ class TemporaryDevDatabase : public DevDatabase {
         throw;  // the first error would name the same server; this one is as good
       }
     }
+    // Random, and numbered within the process: the sides of a diff make
+    // theirs at once (backend/load_sources.h), and must not meet.
+    static std::atomic<unsigned> made{0};
     std::random_device rd;
-    name_ = fmt::format("migrate_dev_{:08x}{:04x}", rd(), rd() & 0xffff);
+    name_ = fmt::format("migrate_dev_{:08x}{:04x}_{}", rd(), rd() & 0xffff, made++);
     admin->query("CREATE DATABASE " + postgres::ident(name_));
     url_ = parsed.with_dbname(name_);
   }
