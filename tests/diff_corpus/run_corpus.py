@@ -205,15 +205,19 @@ def one_case(args, name, a_sql, b_sql, filter_flags=None):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def compare_filtered(args, r, work, url_from, url_to, a_sql, b_sql, flags):
+def load_diff_apply_rediff(args, r, work, url_from, url_to, a_sql, b_sql, diff,
+                           loaded=None):
+    """The stages every case goes through: load A and B, apply `migrate
+    diff` (argv `diff`) to A in one transaction, diff again (nothing may be
+    left). `loaded()` runs once both sides are loaded, before the script.
+    Returns the failed Result, or None when every stage passed."""
     for url, sql in ((url_from, a_sql), (url_to, b_sql)):
         err = load(url, sql, work)
         if err:
             return r.fail("load", err)
-    inside, outside = selections(flags)
-    left_out = normalise(dump(url_from, False, outside), True)
-    diff = ["diff", "--from", url_from, "--to", url_to]
-    code, script, err = pg_corpus.run_migrate(args.migrate, work, diff + flags)
+    if loaded:
+        loaded()
+    code, script, err = pg_corpus.run_migrate(args.migrate, work, diff)
     if code != 0:
         return r.fail("diff", err)
     if args.verbose:
@@ -225,17 +229,29 @@ def compare_filtered(args, r, work, url_from, url_to, a_sql, b_sql, flags):
     if code != 0:
         stmt = failing_statement(script, out)
         return r.fail("apply", out.strip() + ("\n  statement:\n" + stmt if stmt else ""))
-    code, again, err = pg_corpus.run_migrate(args.migrate, work, diff + flags + ["--exit-code"])
+    code, again, err = pg_corpus.run_migrate(args.migrate, work, diff + ["--exit-code"])
     if code != 0 or again.strip():
         return r.fail("rediff", f"exit {code}\n{again}{err}")
+    return None
+
+
+def compare_filtered(args, r, work, url_from, url_to, a_sql, b_sql, flags):
+    inside, outside = selections(flags)
+    left_out = []  # A's schemas the filter leaves out, before the script
+    diff = ["diff", "--from", url_from, "--to", url_to]
+    failed = load_diff_apply_rediff(
+        args, r, work, url_from, url_to, a_sql, b_sql, diff + flags,
+        loaded=lambda: left_out.append(normalise(dump(url_from, False, outside), True)))
+    if failed:
+        return failed
     a = normalise(dump(url_from, False, inside), True)
     b = normalise(dump(url_to, False, inside), True)
     if a != b:
         return r.fail("pg_dump", first_difference(a, b))
     after = normalise(dump(url_from, False, outside), True)
-    if after != left_out:
+    if after != left_out[0]:
         return r.fail("left-out", "the script changed schemas the filter leaves out:\n" +
-                      first_difference(left_out, after))
+                      first_difference(left_out[0], after))
     code, _, err = pg_corpus.run_migrate(args.migrate, work, diff + ["--exit-code"])
     if code != 3:
         return r.fail("vacuous", f"without the filter the sides are equal (exit {code}): the "
@@ -245,26 +261,10 @@ def compare_filtered(args, r, work, url_from, url_to, a_sql, b_sql, flags):
 
 def compare(args, r, work, url_from, url_to, a_sql, b_sql, privileges, flags):
     # No migrate.yaml in work, none named by the environment: both sides are URLs.
-    for url, sql in ((url_from, a_sql), (url_to, b_sql)):
-        err = load(url, sql, work)
-        if err:
-            return r.fail("load", err)
     diff = ["diff", "--from", url_from, "--to", url_to] + flags
-    code, script, err = pg_corpus.run_migrate(args.migrate, work, diff)
-    if code != 0:
-        return r.fail("diff", err)
-    if args.verbose:
-        print(f"---- {r.name}\n{script}")
-    path = os.path.join(work, "change.sql")
-    with open(path, "w") as f:
-        f.write(script)
-    code, out = psql(url_from, path, single_transaction=True)
-    if code != 0:
-        stmt = failing_statement(script, out)
-        return r.fail("apply", out.strip() + ("\n  statement:\n" + stmt if stmt else ""))
-    code, again, err = pg_corpus.run_migrate(args.migrate, work, diff + ["--exit-code"])
-    if code != 0 or again.strip():
-        return r.fail("rediff", f"exit {code}\n{again}{err}")
+    failed = load_diff_apply_rediff(args, r, work, url_from, url_to, a_sql, b_sql, diff)
+    if failed:
+        return failed
     got, want = dump(url_from, privileges), dump(url_to, privileges)
     a, b = normalise(got, True), normalise(want, True)
     if a != b:
