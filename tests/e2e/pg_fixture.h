@@ -93,4 +93,13 @@ inline testsupport::RunResult run_pg(const Project& p, const TempPgDatabase& db,
   return p.run(args);
 }
 
+// `migrate diff --from FROM --to TO EXTRA...` in the project.
+inline testsupport::RunResult diff_databases(const Project& p, const TempPgDatabase& from,
+                                             const TempPgDatabase& to,
+                                             const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> args{"diff", "--from", from.url(), "--to", to.url()};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return p.run(args);
+}
+
 }  // namespace e2e

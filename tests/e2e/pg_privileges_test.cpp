@@ -11,6 +11,7 @@
 namespace {
 
 using Catch::Contains;
+using e2e::diff_databases;
 using e2e::TempPgDatabase;
 using testsupport::ExitedWith;
 using V = std::vector<std::string>;
@@ -32,13 +33,6 @@ const char* kObjects =
     "CREATE TABLE public.t (id integer PRIMARY KEY, a text, b text);\n"
     "CREATE SEQUENCE public.s;\n"
     "CREATE FUNCTION public.f() RETURNS integer LANGUAGE sql AS 'SELECT 1';\n";
-
-testsupport::RunResult diff(const e2e::Project& p, const TempPgDatabase& from,
-                            const TempPgDatabase& to, V extra) {
-  V args{"diff", "--from", from.url(), "--to", to.url()};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return p.run(args);
-}
 
 }  // namespace
 
@@ -62,11 +56,11 @@ TEST_CASE("pg: diff --privileges makes owners and grants the target's",
   e2e::Project p;
 
   // Not asked: not compared.
-  auto plain = diff(p, from, to, {"--exit-code"});
+  auto plain = diff_databases(p, from, to, {"--exit-code"});
   CHECK_THAT(plain, ExitedWith(0));
   CHECK(plain.out == "");
 
-  auto r = diff(p, from, to, {"--privileges"});
+  auto r = diff_databases(p, from, to, {"--privileges"});
   INFO(r.out << r.err);
   REQUIRE_THAT(r, ExitedWith(0));
   CHECK(has(r.out, "REVOKE SELECT ON TABLE public.t FROM migrate_priv_reader;"));
@@ -82,7 +76,7 @@ TEST_CASE("pg: diff --privileges makes owners and grants the target's",
   CHECK(has(r.out, "ALTER VIEW public.v OWNER TO migrate_priv_reader;"));
 
   from.exec("BEGIN;\n" + r.out + "COMMIT;");
-  CHECK_THAT(diff(p, from, to, {"--privileges", "--exit-code"}), ExitedWith(0));
+  CHECK_THAT(diff_databases(p, from, to, {"--privileges", "--exit-code"}), ExitedWith(0));
   // What the server says now, role by role.
   CHECK(from.rows(
             "SELECT has_table_privilege('migrate_priv_reader', 'public.t', 'SELECT'),"
@@ -116,17 +110,17 @@ TEST_CASE("pg: diff --privileges grants again on what the script creates",
       "CREATE TABLE public.u (id integer);\n"
       "ALTER TABLE public.u OWNER TO migrate_priv_writer;\n");
   e2e::Project p;
-  auto r = diff(p, from, to, {"--privileges"});
+  auto r = diff_databases(p, from, to, {"--privileges"});
   INFO(r.out << r.err);
   REQUIRE_THAT(r, ExitedWith(0));
   CHECK(has(r.out, "GRANT SELECT ON TABLE public.w TO migrate_priv_writer;"));
   CHECK(has(r.out, "ALTER TABLE public.u OWNER TO migrate_priv_writer;"));
   from.exec("BEGIN;\n" + r.out + "COMMIT;");
-  CHECK_THAT(diff(p, from, to, {"--privileges", "--exit-code"}), ExitedWith(0));
+  CHECK_THAT(diff_databases(p, from, to, {"--privileges", "--exit-code"}), ExitedWith(0));
   CHECK(from.rows("SELECT has_table_privilege('migrate_priv_reader', 'public.v', 'SELECT'),"
                   " has_table_privilege('migrate_priv_writer', 'public.w', 'SELECT')") == V{"t|t"});
   // Without --privileges the same diff leaves them out.
-  auto plain = diff(p, to, from, {});
+  auto plain = diff_databases(p, to, from, {});
   CHECK_FALSE(has(plain.out, "GRANT"));
   CHECK_FALSE(has(plain.out, "OWNER"));
 }

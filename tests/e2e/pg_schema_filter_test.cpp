@@ -10,6 +10,7 @@
 namespace {
 
 using Catch::Contains;
+using e2e::diff_databases;
 using e2e::TempPgDatabase;
 using testsupport::ExitedWith;
 
@@ -39,13 +40,6 @@ const char* kTo =
     "CREATE TABLE public.settings (k text PRIMARY KEY, v text);\n"
     "CREATE TABLE fresh.things (id integer);\n";
 
-testsupport::RunResult diff(const e2e::Project& p, const TempPgDatabase& from,
-                            const TempPgDatabase& to, std::vector<std::string> extra) {
-  std::vector<std::string> args{"diff", "--from", from.url(), "--to", to.url()};
-  args.insert(args.end(), extra.begin(), extra.end());
-  return p.run(args);
-}
-
 }  // namespace
 
 TEST_CASE("pg: diff --schema compares the named schemas alone", "[e2e][postgres][schema]") {
@@ -54,7 +48,7 @@ TEST_CASE("pg: diff --schema compares the named schemas alone", "[e2e][postgres]
   to.exec(kTo);
   e2e::Project p;
 
-  auto whole = diff(p, from, to, {});
+  auto whole = diff_databases(p, from, to, {});
   REQUIRE_THAT(whole, ExitedWith(0));
   // Unfiltered, every schema differs: what the filtered runs must leave out.
   CHECK(has(whole.out, "audit.log ADD COLUMN at"));
@@ -63,7 +57,7 @@ TEST_CASE("pg: diff --schema compares the named schemas alone", "[e2e][postgres]
   CHECK(has(whole.out, "CREATE TYPE audit.pair"));
   CHECK(has(whole.out, "CREATE PUBLICATION"));
 
-  auto app = diff(p, from, to, {"--schema", "app"});
+  auto app = diff_databases(p, from, to, {"--schema", "app"});
   INFO(app.out << app.err);
   REQUIRE_THAT(app, ExitedWith(0));
   CHECK(has(app.out, "CREATE TYPE app.state"));
@@ -78,7 +72,7 @@ TEST_CASE("pg: diff --schema compares the named schemas alone", "[e2e][postgres]
   CHECK(app.err == "");
 
   // Repeatable; a schema only --to has is created first.
-  auto two = diff(p, from, to, {"--schema", "app", "--schema", "fresh"});
+  auto two = diff_databases(p, from, to, {"--schema", "app", "--schema", "fresh"});
   REQUIRE_THAT(two, ExitedWith(0));
   CHECK(has(two.out, "CREATE SCHEMA fresh;"));
   CHECK(has(two.out, "CREATE TABLE fresh.things"));
@@ -88,9 +82,9 @@ TEST_CASE("pg: diff --schema compares the named schemas alone", "[e2e][postgres]
   // The script applies, and leaves the compared schemas equal while the
   // others still differ.
   from.exec(two.out);
-  CHECK_THAT(diff(p, from, to, {"--schema", "app", "--schema", "fresh", "--exit-code"}),
+  CHECK_THAT(diff_databases(p, from, to, {"--schema", "app", "--schema", "fresh", "--exit-code"}),
              ExitedWith(0));
-  CHECK_THAT(diff(p, from, to, {"--schema", "audit", "--exit-code"}), ExitedWith(3));
+  CHECK_THAT(diff_databases(p, from, to, {"--schema", "audit", "--exit-code"}), ExitedWith(3));
 }
 
 TEST_CASE("pg: diff --exclude-schema compares every other schema", "[e2e][postgres][schema]") {
@@ -99,7 +93,7 @@ TEST_CASE("pg: diff --exclude-schema compares every other schema", "[e2e][postgr
   to.exec(kTo);
   e2e::Project p;
 
-  auto r = diff(p, from, to, {"--exclude-schema", "audit", "--exclude-schema", "fresh"});
+  auto r = diff_databases(p, from, to, {"--exclude-schema", "audit", "--exclude-schema", "fresh"});
   INFO(r.out << r.err);
   REQUIRE_THAT(r, ExitedWith(0));
   CHECK(has(r.out, "app.items ADD COLUMN state"));
@@ -111,10 +105,11 @@ TEST_CASE("pg: diff --exclude-schema compares every other schema", "[e2e][postgr
   CHECK(has(r.out, "CREATE PUBLICATION items_pub"));
   from.exec(r.out);
   CHECK_THAT(
-      diff(p, from, to, {"--exclude-schema", "audit", "--exclude-schema", "fresh", "--exit-code"}),
+      diff_databases(p, from, to,
+                     {"--exclude-schema", "audit", "--exclude-schema", "fresh", "--exit-code"}),
       ExitedWith(0));
   // An extension lives in the schema it is installed in.
-  auto audit = diff(p, from, to, {"--schema", "audit"});
+  auto audit = diff_databases(p, from, to, {"--schema", "audit"});
   CHECK(has(audit.out, "CREATE EXTENSION pg_trgm"));
   CHECK(has(audit.out, "audit.log ADD COLUMN at"));
   CHECK(has(audit.out, "CREATE SEQUENCE audit.log_seq"));
@@ -132,21 +127,21 @@ TEST_CASE("pg: schema filters refuse what they cannot mean", "[e2e][postgres][sc
   to.exec(kTo);
   e2e::Project p;
 
-  auto both = diff(p, from, to, {"--schema", "app", "--exclude-schema", "audit"});
+  auto both = diff_databases(p, from, to, {"--schema", "app", "--exclude-schema", "audit"});
   CHECK_THAT(both, ExitedWith(2));
   CHECK_THAT(both.err, Contains("--schema and --exclude-schema cannot be combined"));
   CHECK(both.out == "");
 
-  auto typo = diff(p, from, to, {"--schema", "ap"});
+  auto typo = diff_databases(p, from, to, {"--schema", "ap"});
   CHECK_THAT(typo, ExitedWith(1));
   CHECK_THAT(typo.err, Contains("--schema ap: no schema of that name on either side compared "
                                 "(their schemas: app, audit, fresh, public;"));
   CHECK(typo.out == "");
   // System schemas are never compared: naming one is the same mistake.
-  CHECK_THAT(diff(p, from, to, {"--schema", "pg_catalog"}), ExitedWith(1));
+  CHECK_THAT(diff_databases(p, from, to, {"--schema", "pg_catalog"}), ExitedWith(1));
 
   // Excluding a schema nobody has excludes nothing: said, not refused.
-  auto none = diff(p, from, to, {"--exclude-schema", "nosuch"});
+  auto none = diff_databases(p, from, to, {"--exclude-schema", "nosuch"});
   CHECK_THAT(none, ExitedWith(0));
   CHECK_THAT(none.err, Contains("--exclude-schema nosuch: no schema of that name"));
   CHECK(has(none.out, "audit.log ADD COLUMN at"));
@@ -173,7 +168,7 @@ TEST_CASE("pg: a diff narrowed by a schema filter says which references cross it
 
   // Creating app's objects needs audit's, which --from lacks and the filter
   // leaves out; dropping app.gone is refused by audit's view: each is said.
-  auto r = diff(p, from, to, {"--schema", "app"});
+  auto r = diff_databases(p, from, to, {"--schema", "app"});
   INFO(r.out << r.err);
   REQUIRE_THAT(r, ExitedWith(0));
   CHECK(has(r.out, "CREATE VIEW app.recent"));
@@ -197,11 +192,11 @@ TEST_CASE("pg: a diff narrowed by a schema filter says which references cross it
       "DROP VIEW audit.gone_notes;\n"
       "CREATE TYPE audit.level AS ENUM ('low', 'high');\n"
       "CREATE TABLE audit.events (id integer PRIMARY KEY, body text);\n");
-  auto ok = diff(p, from, to, {"--schema", "app"});
+  auto ok = diff_databases(p, from, to, {"--schema", "app"});
   REQUIRE_THAT(ok, ExitedWith(0));
   CHECK(ok.err == "");
   from.exec("BEGIN;\n" + ok.out + "COMMIT;");
-  CHECK_THAT(diff(p, from, to, {"--exit-code"}), ExitedWith(0));
+  CHECK_THAT(diff_databases(p, from, to, {"--exit-code"}), ExitedWith(0));
 }
 
 TEST_CASE("pg: check and autogenerate take --schema and --exclude-schema",

@@ -11,13 +11,6 @@ using namespace schema_pg;
 
 namespace {
 
-std::string script(const std::string& a, const std::string& b) {
-  TempPgDatabase from, to;
-  from.exec(a);
-  to.exec(b);
-  return migrate::schema::render_script(migrate::schema::diff_postgres(inspect(from), inspect(to)));
-}
-
 // An event trigger that refuses DROP TABLE, and its function.
 const char* const kGuardFunction =
     "CREATE TABLE audit (id int PRIMARY KEY, tag text);"

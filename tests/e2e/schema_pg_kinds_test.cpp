@@ -24,13 +24,6 @@ void make_roles() {
       "  CREATE ROLE \"Kinds Writer\"; END IF; END$$");
 }
 
-std::string script(const std::string& a, const std::string& b) {
-  TempPgDatabase from, to;
-  from.exec(a);
-  to.exec(b);
-  return migrate::schema::render_script(migrate::schema::diff_postgres(inspect(from), inspect(to)));
-}
-
 const char* const kAccounts = "CREATE TABLE accounts (id int PRIMARY KEY, manager text);";
 
 }  // namespace

@@ -299,6 +299,14 @@ inline void one_way(const std::string& from_sql, const std::string& to_sql, cons
   CHECK(again.empty());
 }
 
+// The script `diff` writes from a database made by `a` to one made by `b`.
+inline std::string script(const std::string& a, const std::string& b) {
+  TempPgDatabase from, to;
+  from.exec(a);
+  to.exec(b);
+  return migrate::schema::render_script(migrate::schema::diff_postgres(inspect(from), inspect(to)));
+}
+
 inline void round_trip(const Case& c) {
   one_way(c.a, c.b, c.seed_a, c.kept_a, "A -> B");
   one_way(c.b, c.a, c.seed_b, c.kept_b, "B -> A");
