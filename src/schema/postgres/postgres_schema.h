@@ -12,8 +12,10 @@
 //  - Sequence::owned_by is the OWNED BY target as SQL ("public.t.id");
 //  - objects owned by extensions, system schemas, pg_toast and temporary
 //    schemas, and InspectOptions::exclude_tables are left out;
-//  - not modelled (left alone by diffs): domains, composite and range types,
-//    aggregates, policies, grants.
+//  - owners and grants only with InspectOptions::privileges (`--privileges`);
+//  - not modelled (left alone by diffs): what docs/reference.md "Schema
+//    diffs" lists as not compared (subscriptions, base and shell types,
+//    operator classes, roles, tablespaces, default privileges...).
 #pragma once
 
 #include <memory>
