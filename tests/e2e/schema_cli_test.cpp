@@ -3,9 +3,9 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
-#include "test_paths.h"
 #include "e2e/project_fixture.h"
 #include "support/matchers.h"
+#include "test_paths.h"
 
 using Catch::Matchers::Contains;
 using e2e::Project;
@@ -200,4 +200,34 @@ TEST_CASE("the sample project's schema.sql matches its heads", "[schema][cli]") 
   auto r = testsupport::run_migrate(dir.path(), {"check"});
   INFO(r.out << r.err);
   CHECK_THAT(r, ExitedWith(0));
+}
+
+TEST_CASE("a given SQLite dev database: refused unless empty, emptied after each side",
+          "[schema][cli]") {
+  Project p;
+  testsupport::write_file(p.path("a.sql"), "CREATE TABLE t (id integer PRIMARY KEY);\n");
+  testsupport::write_file(p.path("b.sql"),
+                          "CREATE TABLE t (id integer PRIMARY KEY, note text);\n"
+                          "CREATE VIEW v AS SELECT id FROM t;\n");
+  const std::string dev = p.path("dev.db");
+  auto diff = [&]() {
+    return p.run({"diff", "--from", p.path("a.sql"), "--to", p.path("b.sql"), "--dev-url",
+                  "sqlite:///" + dev});
+  };
+  for (int run = 0; run < 2; ++run) {
+    auto r = diff();
+    INFO(r.out << r.err);
+    REQUIRE_THAT(r, ExitedWith(0));
+    CHECK_THAT(r.out, Contains("ALTER TABLE t ADD COLUMN note"));
+    CHECK(testsupport::sqlite_rows(dev, "SELECT count(*) FROM sqlite_schema") ==
+          std::vector<std::string>{"0"});
+  }
+  auto w =
+      testsupport::run_program(p.dir.path(), {"sqlite3", dev, "CREATE TABLE keep (id integer)"});
+  REQUIRE_THAT(w, ExitedWith(0));
+  auto refused = diff();
+  CHECK_THAT(refused, ExitedWith(1));
+  CHECK_THAT(refused.err, Contains("dev.db is not empty: it holds table keep."));
+  CHECK(testsupport::sqlite_rows(dev, "SELECT name FROM sqlite_schema") ==
+        std::vector<std::string>{"keep"});
 }

@@ -41,11 +41,16 @@ class SqliteDevDatabase : public DevDatabase {
       : path_(std::move(path)), describe_(std::move(describe)), temporary_(temporary) {
     if (!temporary_) {
       Connection conn(path_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, describe_);
-      if (!objects(conn).empty())
-        throw Error("dev database " + describe_ +
-                    " is not empty: a diff applies schemas to it, so it must hold no tables or "
-                    "views (use a scratch file, or leave dev_url unset for a private temporary "
-                    "database)");
+      auto found = objects(conn);
+      if (!found.empty()) {
+        std::string names;
+        for (std::size_t i = 0; i < found.size() && i < 5; ++i)
+          names += (i ? ", " : "") + found[i].first + " " + found[i].second;
+        if (found.size() > 5) names += " and " + std::to_string(found.size() - 5) + " more";
+        throw Error("dev database " + describe_ + " is not empty: it holds " + names +
+                    ". A diff applies schemas to it, so it must hold no tables or views (use a "
+                    "scratch file, or leave dev_url unset for a private temporary database)");
+      }
     }
   }
 
