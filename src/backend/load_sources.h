@@ -8,9 +8,10 @@
 // mutable is shared between them but what is locked (the secrets list,
 // ctx.note). Two sources stay on one thread, in order, when they would share
 // something that is not thread-safe: the user's dev database (--dev-url /
-// dev_url: one database that each .sql or rev: source fills in turn) and the
-// project's revisions (rev: sources: the script directory reads its files
-// lazily and caches them).
+// dev_url: one database that each .sql or rev: source fills in turn, its
+// DevDatabase destroyed, and so the database emptied, before the next
+// source makes its own) and the project's revisions (rev: sources: the
+// script directory reads its files lazily and caches them).
 #pragma once
 
 #include <string>

@@ -35,9 +35,11 @@ Schema inspect_postgres(const std::string& url, const InspectOptions& options);
 // The statements turning `from` into `to`, in an order the server accepts.
 Diff diff_postgres(const Schema& from, const Schema& to);
 
-// `dev_url` as is when given (it must be a scratch database: diffs apply
-// schema files to it), else a database `migrate_dev_<random>` created on the
-// server of `database_url` and dropped WITH (FORCE) by the destructor.
+// `dev_url` when given (a scratch database: diffs apply schema files to it;
+// refused unless empty, emptied on destruction: pg_dev_contents.h; refused
+// when it names `database_url`), else a database `migrate_dev_<random>`
+// created on the server of `database_url` and dropped WITH (FORCE) by the
+// destructor.
 std::unique_ptr<DevDatabase> make_postgres_dev_database(const std::string& database_url,
                                                         const std::string& dev_url);
 
