@@ -315,6 +315,24 @@ struct DetachChild {
   QualifiedName parent, child;
   bool partition = false;
 };
+// PostgreSQL: a child's own column (attislocal) becomes inherited only, as
+// its parent adds a column of that name. No ALTER makes a column stop being
+// the table's own, and the parent's ADD COLUMN would merge into it, so the
+// child's values are kept aside: kPark renames the column to `parked`
+// before the parent's ADD COLUMN (which then adds the inherited one),
+// kCopy right after it copies them over (UPDATE without ONLY: the rename
+// reached the tables inheriting from the child too), and kDrop drops
+// `parked` once its constraints and indexes are dropped.
+struct InheritColumn {
+  enum class Step { kPark, kCopy, kDrop };
+  Step step = Step::kPark;
+  QualifiedName table;   // the child
+  QualifiedName parent;  // the parent that adds the column
+  Column from;           // the child's own column
+  Column to;             // the column as the parent adds it (its type)
+  std::string parked;    // a name no column of the child or its children has
+  std::string value;     // kCopy: the expression assigned (from `parked`, cast when needed)
+};
 
 // ---- row-level security, collations, domains (PostgreSQL) --------------------
 
@@ -409,17 +427,19 @@ struct ChangePrivileges {  // REVOKE `revoke`, then GRANT `grant` (Privileges' i
   std::vector<std::string> grant, revoke;
 };
 
-using Op = std::variant<
-    CreateSchema, DropSchema, CreateExtension, AlterExtension, DropExtension, CreateEnum,
-    AddEnumValue, RenameEnum, DropEnum, CreateSequence, AlterSequence, SetSequenceOwner,
-    DropSequence, CreateFunction, DropFunction, CreateTable, DropTable, RenameTable, AddColumn,
-    DropColumn, RenameColumn, AlterColumn, AddConstraint, ValidateConstraint, DropConstraint,
-    CreateIndex, DropIndex, RebuildTable, CreateView, DropView, CreateTrigger, DropTrigger, Comment,
-    SetLogged, SetRelationOptions, SetStatistics, AttachChild, DetachChild, SetRowSecurity,
-    CreatePolicy, DropPolicy, CreateCollation, DropCollation, CreateDomain, AlterDomain, DropDomain,
-    CreateEventTrigger, AlterEventTrigger, DropEventTrigger, CreatePublication, AlterPublication,
-    DropPublication, CreateCompositeType, AlterCompositeType, DropCompositeType, CreateRangeType,
-    CommentRangeType, DropRangeType, SetOwner, ChangePrivileges>;
+using Op =
+    std::variant<CreateSchema, DropSchema, CreateExtension, AlterExtension, DropExtension,
+                 CreateEnum, AddEnumValue, RenameEnum, DropEnum, CreateSequence, AlterSequence,
+                 SetSequenceOwner, DropSequence, CreateFunction, DropFunction, CreateTable,
+                 DropTable, RenameTable, AddColumn, DropColumn, RenameColumn, AlterColumn,
+                 AddConstraint, ValidateConstraint, DropConstraint, CreateIndex, DropIndex,
+                 RebuildTable, CreateView, DropView, CreateTrigger, DropTrigger, Comment, SetLogged,
+                 SetRelationOptions, SetStatistics, AttachChild, DetachChild, InheritColumn,
+                 SetRowSecurity, CreatePolicy, DropPolicy, CreateCollation, DropCollation,
+                 CreateDomain, AlterDomain, DropDomain, CreateEventTrigger, AlterEventTrigger,
+                 DropEventTrigger, CreatePublication, AlterPublication, DropPublication,
+                 CreateCompositeType, AlterCompositeType, DropCompositeType, CreateRangeType,
+                 CommentRangeType, DropRangeType, SetOwner, ChangePrivileges>;
 
 struct Operation {
   Op op;

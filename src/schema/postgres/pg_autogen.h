@@ -21,7 +21,10 @@
 //    with the lint-ignore that says why it is safe;
 //  - the transactional operations cut into several steps where one would
 //    keep an ACCESS EXCLUSIVE lock on one existing table while it works on
-//    another (lint rule work-after-access-exclusive).
+//    another (lint rule work-after-access-exclusive), but never between a
+//    parked column's rename and its drop (ops::InheritColumn: the child has
+//    no column of its name in between), whose statements carry the
+//    lint-ignores that say why each is safe inside the step.
 // New tables (absent from `from`) are left as the diff writes them.
 #pragma once
 

@@ -74,7 +74,7 @@ Diff diff_postgres(const Schema& from, const Schema& to) {
   postgres::diff_event_triggers(from, to, plan);  // reads recreated_functions
   postgres::diff_publications(from, to, plan);    // reads renamed/dropped_tables
   postgres::diff_privileges(from, to, plan);      // reads the plan's drops, renamed_tables
-  return std::move(plan.ops).render(postgres::renderer(), {});
+  return std::move(plan.ops).render(postgres::renderer(), std::move(plan.warnings));
 }
 
 }  // namespace migrate::schema

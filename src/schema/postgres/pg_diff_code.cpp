@@ -132,9 +132,11 @@ void diff_triggers(const Schema& from, const Schema& to, Plan& plan) {
   for (const auto& t : to.triggers) wanted[{t.table, t.name}] = &t;
   // A trigger on a recreated view or calling a recreated function, or whose
   // UPDATE OF columns or WHEN condition use a column whose type changes or
-  // that is dropped (the server refuses those while the trigger exists).
+  // that is dropped (the server refuses those while the trigger exists), or
+  // on a table whose rows the script's UPDATE rewrites (it must fire none).
   auto needs_recreate = [&](const Trigger& t) {
     if (plan.recreated_views.count(t.table)) return true;
+    if (plan.rewritten_tables.count(t.table)) return true;
     if (reads_reshaped(plan, t.table, t.uses.columns)) return true;
     for (const auto& fn : t.functions)
       if (plan.recreated_functions.count(fn)) return true;

@@ -48,4 +48,14 @@ bool alter_column(const QualifiedName& table, const Column& from, const Column& 
   return retype;
 }
 
+std::string converted(const std::string& expr, const Column& from, const Column& to,
+                      const Plan& plan) {
+  const bool array = util::ends_with(to.type, "[]");
+  if (rebuilt_enum_of(to.type, plan) ||
+      (from.type != to.type && is_enum(from.type, plan) && is_enum(to.type, plan)))
+    return expr + (array ? "::text[]::" : "::text::") + to.type;
+  if (from.type != to.type && needs_using(from.type, to.type)) return expr + "::" + to.type;
+  return expr;  // the same type, or an assignment cast
+}
+
 }  // namespace migrate::schema::postgres

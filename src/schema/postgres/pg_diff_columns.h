@@ -24,4 +24,10 @@ bool needs_rebuild(const Column& from, const Column& to);
 // foreign keys over it re-added).
 bool alter_column(const QualifiedName& table, const Column& from, const Column& to, Plan& plan);
 
+// `expr`, a value of column `from`'s type, as a value of `to`'s: converted
+// as ALTER COLUMN ... TYPE would convert the column (through text between
+// enum types or to a rebuilt enum, a cast where no assignment cast exists).
+std::string converted(const std::string& expr, const Column& from, const Column& to,
+                      const Plan& plan);
+
 }  // namespace migrate::schema::postgres

@@ -75,6 +75,12 @@ struct Plan {
   std::set<QualifiedName> recreated_functions;
   // Views dropped and created again: their triggers are recreated.
   std::set<QualifiedName> recreated_views;
+  // Tables (by their name in `from`) whose rows an UPDATE of the script
+  // rewrites to keep a column's values (ops::InheritColumn): their triggers
+  // are dropped before and created again after it, so that it fires none.
+  std::set<QualifiedName> rewritten_tables;
+  // The differ's own warnings (what it leaves as it is, and why).
+  std::vector<std::string> warnings;
 
   // Views and the functions ordered with them (ordered_with_views): the
   // position of each (code_key) in the dependency order of `to` for

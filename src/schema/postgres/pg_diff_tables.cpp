@@ -11,6 +11,7 @@
 #include "schema/order.h"
 #include "schema/postgres/pg_def_rename.h"
 #include "schema/postgres/pg_diff_columns.h"
+#include "schema/postgres/pg_diff_inherit.h"
 #include "schema/postgres/pg_diff_plan.h"
 #include "schema/postgres/pg_diff_table_attrs.h"
 #include "schema/postgres/pg_quote.h"
@@ -30,10 +31,7 @@ QualifiedName hinted_name(const std::string& hint, const QualifiedName& current)
   return {hint.substr(0, dot), hint.substr(dot + 1)};
 }
 
-struct Pair {
-  const Table* from;
-  const Table* to;
-};
+using Pair = TablePair;
 
 // What changes under one kept table, for the foreign keys of every table.
 struct TableChanges {
@@ -49,10 +47,9 @@ class TableDiffer {
 
   void run() {
     match();
-    for (const auto& p : pairs_) {
-      changes_[p.from->name] = scan(*p.from, *p.to);
-      pair_of_[p.from->name] = p;
-    }
+    for (const auto& p : pairs_) pair_of_[p.from->name] = p;
+    find_parkings();
+    for (const auto& p : pairs_) changes_[p.from->name] = scan(*p.from, *p.to);
     // Foreign keys onto a table dropped and created again go and come back.
     for (const auto* t : recreated_) changes_[t->name].keys_change = true;
     for (const auto* t : dropped_) drop_foreign_keys_of_dropped(*t);
@@ -67,6 +64,9 @@ class TableDiffer {
           plan_.add(kTables, ops::DropTable{*t});
     for (const auto* t : recreated_) drop_recreated(*t);
     for (const auto& p : pairs_) alter(*p.from, *p.to);
+    // Once every constraint and index over them is dropped (the parked
+    // child's, and those of the tables below it, which its DROP reaches).
+    for (const auto& k : parkings_) drop_parked(k);
     for (const auto* t : created_) create(*t);
     for (const auto& p : pairs_) attach(*p.from, *p.to);
     for (const auto* t : dropped_)
@@ -234,7 +234,7 @@ class TableDiffer {
       const Column& n = *it->second;
       if (n.name != c.name) ch.renamed_columns[c.name] = n.name;
       if (c.type != n.type || c.collation != n.collation || needs_rebuild(c, n) ||
-          uses_rebuilt_enum(n.type, plan_))
+          uses_rebuilt_enum(n.type, plan_) || reborn(o, c.name))
         ch.retyped_columns.insert(c.name);
     }
     for (const auto& k : o.constraints) {
@@ -379,7 +379,7 @@ class TableDiffer {
       auto it = matches.find(c.name);
       // A rebuilt enum's literals in them would still name the old type.
       if (it == matches.end() || needs_rebuild(c, *it->second) ||
-          uses_rebuilt_enum(it->second->type, plan_))
+          uses_rebuilt_enum(it->second->type, plan_) || reborn(o, c.name))
         vanishing.insert(c.name);
     }
     // What the server records that a constraint or index uses, not its text.
@@ -476,19 +476,50 @@ class TableDiffer {
           plan_.comment({ops::Comment::On::kColumn, t.name, c.name, "", c.comment});
         continue;
       }
-      plan_.add(kTables, ops::AddColumn{t.name, c, "", old_column != nullptr});
+      // A child's own column of that name is parked around the ADD COLUMN
+      // (ops::InheritColumn), which then adds the inherited one. NOT NULL
+      // without a default waits for the values copied into the child.
+      bool parks = false;
+      for (const auto& k : parkings_)
+        if (k.parent.from == &o && k.own->name == c.name) {
+          park_column(k, from_, to_, plan_);
+          parks = true;
+        }
+      Column added = c;
+      const bool not_null_later =
+          parks && c.not_null && !c.default_expr && c.identity.empty() && c.generated.empty();
+      if (not_null_later) added.not_null = false;
+      plan_.add(kTables, ops::AddColumn{t.name, added, "", old_column != nullptr});
+      for (const auto& k : parkings_)
+        if (k.parent.from == &o && k.own->name == c.name)
+          plan_.add(kTables, inherit_column(k, ops::InheritColumn::Step::kCopy, plan_), false);
+      if (not_null_later)
+        plan_.add(kTables, ops::AlterColumn{t.name, added, c, "", false, false}, false);
       if (!c.comment.empty())
         plan_.comment({ops::Comment::On::kColumn, t.name, c.name, "", c.comment});
     }
+    const auto reborn_here = reborn_.find(o.name);
     for (const auto& c : o.columns) {
       auto it = matches.find(c.name);
       if (it == matches.end() || needs_rebuild(c, *it->second)) continue;
+      if (reborn(o, c.name)) {
+        // Made anew by the parent's ADD COLUMN: from what that made.
+        alter_column(t.name, reborn_here->second.at(c.name), *it->second, plan_);
+        continue;
+      }
       const Column after_parents = as_parents_leave(o, c, parents);
       const bool parent_retypes = after_parents.type != c.type;
       if (alter_column(t.name, after_parents, *it->second, plan_) || parent_retypes)
         plan_.reshaped_columns[t.name].insert(c.name);
     }
-    diff_table_attributes(o, t, plan_);
+    if (reborn_here == reborn_.end()) {
+      diff_table_attributes(o, t, plan_);
+    } else {
+      Table before = o;  // a column made anew has the default statistics target
+      for (auto& c : before.columns)
+        if (reborn_here->second.count(c.name)) c.statistics = -1;
+      diff_table_attributes(before, t, plan_);
+    }
 
     // 4. Constraints and indexes that come or change (a change was reported
     // by its drop).
@@ -520,6 +551,45 @@ class TableDiffer {
     return false;
   }
 
+  // ---- a child's own column that becomes inherited only ----------------------
+
+  bool reborn(const Table& o, const std::string& column) const {
+    auto it = reborn_.find(o.name);
+    return it != reborn_.end() && it->second.count(column) != 0;
+  }
+
+  void find_parkings() {
+    for (const auto& p : pairs_) {
+      const Table &o = *p.from, &t = *p.to;
+      if (o.is_partition() || t.is_partition()) continue;
+      for (const auto& c : t.columns) {
+        const Column* own = o.column(c.name);
+        if (!c.inherited || !own || own->inherited) continue;
+        std::optional<Pair> adder;
+        for (const auto& d : driving_parents(o, t))
+          if (!adder && !d.from->column(c.name) && d.to->column(c.name)) adder = d;
+        // None: the column is inherited as well as its own on both sides,
+        // which is not compared (docs/reference.md, limits).
+        if (!adder) continue;
+        Parking k{&o, &t, *adder, own, *adder->to->column(c.name), "", below(o)};
+        if (!plan_parking(k, from_, pair_of_, plan_)) continue;
+        for (const Table* x : k.below) reborn_[x->name][c.name] = k.made;
+        reborn_[o.name][c.name] = k.made;
+        parkings_.push_back(std::move(k));
+      }
+    }
+  }
+
+  std::vector<const Table*> below(const Table& root) const {
+    return descendants(root, from_, [&](const Table& x, const QualifiedName& parent) {
+      auto kept = pair_of_.find(x.name);
+      return kept == pair_of_.end() || keeps_parent(x, *kept->second.to, parent);
+    });
+  }
+  void drop_parked(const Parking& k) {
+    plan_.add(kTables, inherit_column(k, ops::InheritColumn::Step::kDrop, plan_), false);
+  }
+
   // Column `c` of child `o` as its parents' ALTERs leave it.
   static Column as_parents_leave(const Table& o, const Column& c,
                                  const std::vector<Pair>& parents) {
@@ -547,6 +617,10 @@ class TableDiffer {
   std::vector<const Table*> created_, dropped_;
   std::vector<const Table*> recreated_;  // of `from`: dropped and created again
   std::map<QualifiedName, TableChanges> changes_;
+  std::vector<Parking> parkings_;
+  // Per table of `from` (a parked child and the tables below it), the
+  // columns the parent's ADD COLUMN makes anew, as it makes them.
+  std::map<QualifiedName, std::map<std::string, Column>> reborn_;
 };
 
 }  // namespace

@@ -19,6 +19,8 @@ const Renderer& renderer();
 void render_statements(const ops::Operation& op, std::vector<DiffStatement>& out);
 ops::Loss data_loss(const ops::Operation& op);
 ops::Loss alter_column_loss(const ops::AlterColumn& op);
+// The copy of an InheritColumn that narrows the type (kNarrowing), else kNone.
+ops::Loss inherit_column_loss(const ops::InheritColumn& op);
 
 // Whether the AlterColumn changes the column's type or collation (or
 // converts it to a rebuilt enum): the server rewrites it, and views and

@@ -369,6 +369,32 @@ class Statements {
     else
       add(fmt::format("ALTER TABLE {} NO INHERIT {}", qualified(o.child), qualified(o.parent)));
   }
+  void operator()(const ops::InheritColumn& o) {
+    using Step = ops::InheritColumn::Step;
+    const std::string what = display(o.table) + "." + o.from.name;
+    switch (o.step) {
+      case Step::kPark:
+        return add(fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", qualified(o.table),
+                               ident(o.from.name), ident(o.parked)));
+      case Step::kCopy: {
+        std::string sql =
+            fmt::format("UPDATE {} SET {} = {}", qualified(o.table), ident(o.to.name), o.value);
+        if (inherit_column_loss(o) == ops::Loss::kNarrowing)
+          return destructive(std::move(sql),
+                             fmt::format("{} changes type from {} to {} as it becomes inherited: "
+                                         "values that do not fit fail or are cut",
+                                         what, o.from.type, o.to.type));
+        return noted(std::move(sql),
+                     fmt::format("{} becomes inherited from {}: its values (and those of the "
+                                 "tables inheriting from it) are copied back from {}",
+                                 what, display(o.parent), o.parked));
+      }
+      case Step::kDrop:
+        return noted(
+            fmt::format("ALTER TABLE {} DROP COLUMN {}", qualified(o.table), ident(o.parked)),
+            "its values were copied into " + what + " above");
+    }
+  }
 
  private:
   void add(std::string sql) { out_.push_back({std::move(sql), false, "", ""}); }
@@ -377,6 +403,9 @@ class Statements {
   }
   void destructive(std::string sql, std::string note) {
     out_.push_back({std::move(sql), true, std::move(note), ""});
+  }
+  void noted(std::string sql, std::string note) {
+    out_.push_back({std::move(sql), false, std::move(note), ""});
   }
 
   // The subcommands in an order the server accepts: a default is dropped

@@ -293,6 +293,21 @@ class Summary {
             : fmt::format("make table {} no longer inherit from {}", display(o.child),
                           display(o.parent)));
   }
+  void operator()(const ops::InheritColumn& o) {
+    const std::string what = display(o.table) + "." + o.from.name;
+    using Step = ops::InheritColumn::Step;
+    switch (o.step) {
+      case Step::kPark:
+        return add(fmt::format("make column {} inherited only from {} (its values are kept)", what,
+                               display(o.parent)));
+      case Step::kCopy:
+        return add(fmt::format("copy the values of column {} into the column {} adds", what,
+                               display(o.parent)));
+      case Step::kDrop:
+        return add(fmt::format("drop column {}.{} (the values it kept aside)", display(o.table),
+                               o.parked));
+    }
+  }
 
  private:
   void add(std::string line) { out_.push_back(std::move(line)); }
@@ -313,6 +328,15 @@ class PostgresRenderer : public Renderer {
           "extension {} is left at version {}: the server has no update path to {} (a "
           "downgrade?); to change it, drop the extension and create it at that version by hand",
           x->to.name, x->from.version, x->to.version));
+    if (const auto* x = std::get_if<ops::InheritColumn>(&op.op);
+        x && x->step == ops::InheritColumn::Step::kCopy)
+      out.push_back(fmt::format(
+          "column {}.{} becomes inherited only from {}: an UPDATE rewrites every row of {} and "
+          "of the tables inheriting from it to copy its values into the inherited column{}",
+          display(x->table), x->from.name, display(x->parent), display(x->table),
+          x->from.type != x->to.type
+              ? " (converted from " + x->from.type + " to " + x->to.type + ")"
+              : ""));
     const auto* add = std::get_if<ops::AddColumn>(&op.op);
     if (!add) return;
     const Column& c = add->column;
@@ -334,6 +358,12 @@ ops::Loss alter_column_loss(const ops::AlterColumn& o) {
   return narrowing(o.from.type, o.to.type) ? ops::Loss::kNarrowing : ops::Loss::kNone;
 }
 
+ops::Loss inherit_column_loss(const ops::InheritColumn& o) {
+  if (o.step != ops::InheritColumn::Step::kCopy || o.from.type == o.to.type)
+    return ops::Loss::kNone;
+  return narrowing(o.from.type, o.to.type) ? ops::Loss::kNarrowing : ops::Loss::kNone;
+}
+
 ops::Loss data_loss(const ops::Operation& op) {
   if (std::holds_alternative<ops::DropTable>(op.op)) return ops::Loss::kTableRows;
   if (std::holds_alternative<ops::DropExtension>(op.op)) return ops::Loss::kExtensionObjects;
@@ -344,6 +374,7 @@ ops::Loss data_loss(const ops::Operation& op) {
   if (const auto* d = std::get_if<ops::DropEnum>(&op.op))
     return d->removed_labels.empty() ? ops::Loss::kNone : ops::Loss::kEnumLabels;
   if (const auto* a = std::get_if<ops::AlterColumn>(&op.op)) return alter_column_loss(*a);
+  if (const auto* i = std::get_if<ops::InheritColumn>(&op.op)) return inherit_column_loss(*i);
   return ops::Loss::kNone;
 }
 
