@@ -16,7 +16,11 @@ real schema (Pagila, a Rails structure.sql: from an empty database and back):
   5. normalised `pg_dump --schema-only` of FROM and TO are equal (without
      owners and privileges, but for the cases about them: PRIVILEGE_CASES);
   6. `migrate diff --strict-column-order` reports a column order difference
-     whenever pg_dump's column order differs.
+     whenever pg_dump's column order differs;
+  7. for an own case with `rows.sql` (rows that fit either side) and
+     `kept.sql` (a query that runs on either side): the rows are inserted
+     into FROM before the diff, and the query returns the same rows after
+     the script as before it (the change keeps them).
 
 migra's fixtures about its schema filters (FILTERED) run once more, as
 migra runs them, with `--schema`/`--exclude-schema` ("NAME A->B --schema
@@ -28,9 +32,11 @@ and a diff without the filter still differs (so the case tests the filter).
 What pg_dump's output is normalised of, because it is noise and not schema:
 comment lines, `SET` and `SELECT pg_catalog.set_config` lines, blank lines,
 psql's `\\restrict KEY`/`\\unrestrict KEY` lines (a random key per dump),
-and the order of the column lines inside each `CREATE TABLE` (migrate does
-not compare column order: an added column goes at the end; docs/reference.md
-"Schema diffs"); step 6 checks that `--strict-column-order` reports it.
+and the order of the column lines inside each `CREATE TABLE` and of a
+table's `ALTER TABLE ONLY ... ALTER COLUMN ... SET DEFAULT` lines (migrate
+does not compare column order: an added column goes at the end;
+docs/reference.md "Schema diffs"); step 6 checks that
+`--strict-column-order` reports it.
 
 The data comes from /work/shared/data (or $MIGRATE_TEST_DATA): see its
 README.md. KNOWN lists the cases that fail today, each with the reason; a
@@ -50,6 +56,7 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus_common"))
 import pg_corpus  # noqa: E402
+import psycopg2  # noqa: E402
 
 # Privileges and owners are not compared by default (a dev database's roles
 # differ from production's): pg_dump leaves them out too (--no-owner
@@ -74,11 +81,7 @@ FILTERED = {
 }
 
 # case/direction -> why it fails today.
-KNOWN = {
-    "inherit2 B->A": "the parent adds a column its child has as its own: the child's column "
-                     "becomes inherited and its own (attislocal); no ALTER makes it inherited "
-                     "only without dropping the child's data",
-}
+KNOWN = {}
 
 
 class Result:
@@ -142,8 +145,32 @@ def selections(flags):
     return inside, outside
 
 
+# pg_dump's `ALTER TABLE ONLY t ALTER COLUMN c SET DEFAULT ...` lines (the
+# defaults of inherited columns) come in the table's column order too.
+COLUMN_DEFAULT = re.compile(r"^ALTER TABLE ONLY (\S+) ALTER COLUMN ")
+
+
+def sort_column_defaults(lines):
+    """Each run of one table's column-default lines, sorted."""
+    out, i = [], 0
+    while i < len(lines):
+        m = COLUMN_DEFAULT.match(lines[i])
+        j = i + 1
+        while m and j < len(lines) and (COLUMN_DEFAULT.match(lines[j]) or [None, None])[1] == \
+                m.group(1):
+            j += 1
+        out.extend(sorted(lines[i:j]))
+        i = j
+    return out
+
+
 def normalise(text, sort_columns):
     """pg_dump's output without its noise (see the module's comment)."""
+    out = normalise_lines(text, sort_columns)
+    return sort_column_defaults(out) if sort_columns else out
+
+
+def normalise_lines(text, sort_columns):
     out, table = [], None
     for line in text.split("\n"):
         if not line.strip() or line.startswith(("--", "SET ", "SELECT pg_catalog.set_config(",
@@ -189,7 +216,28 @@ def load(url, sql, work):
     return out if code != 0 else ""
 
 
-def one_case(args, name, a_sql, b_sql, filter_flags=None):
+def rows_of(own, name):
+    """(rows.sql, kept.sql) of own case NAME ("own.CASE A->B"), or None."""
+    if not name.startswith("own."):
+        return None
+    d = os.path.join(own, name[len("own."):].split(" ")[0])
+    seed, kept = os.path.join(d, "rows.sql"), os.path.join(d, "kept.sql")
+    if not os.path.isfile(seed):
+        return None
+    return pg_corpus.read(seed), pg_corpus.read(kept)
+
+
+def query_rows(url, query):
+    conn = psycopg2.connect(url)
+    try:
+        cur = conn.cursor()
+        cur.execute(query)
+        return cur.fetchall()
+    finally:
+        conn.close()
+
+
+def one_case(args, name, a_sql, b_sql, filter_flags=None, rows=None):
     r = Result(name + (" " + " ".join(filter_flags) if filter_flags else ""))
     privileges = any(p in name for p in PRIVILEGE_CASES)
     flags = PRIVILEGE_FLAGS if privileges else []
@@ -200,7 +248,8 @@ def one_case(args, name, a_sql, b_sql, filter_flags=None):
             if filter_flags:
                 return compare_filtered(args, r, work, url_from, url_to, a_sql, b_sql,
                                         filter_flags)
-            return compare(args, r, work, url_from, url_to, a_sql, b_sql, privileges, flags)
+            return compare(args, r, work, url_from, url_to, a_sql, b_sql, privileges, flags,
+                           rows)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -259,12 +308,28 @@ def compare_filtered(args, r, work, url_from, url_to, a_sql, b_sql, flags):
     return r
 
 
-def compare(args, r, work, url_from, url_to, a_sql, b_sql, privileges, flags):
+def compare(args, r, work, url_from, url_to, a_sql, b_sql, privileges, flags, rows):
     # No migrate.yaml in work, none named by the environment: both sides are URLs.
     diff = ["diff", "--from", url_from, "--to", url_to] + flags
-    failed = load_diff_apply_rediff(args, r, work, url_from, url_to, a_sql, b_sql, diff)
+    before = []  # kept.sql's rows once rows.sql is in (or why rows.sql does not load)
+
+    def seed():
+        err = load(url_from, rows[0], work)
+        before.append(("rows.sql does not load: " + err) if err else query_rows(url_from, rows[1]))
+
+    failed = load_diff_apply_rediff(args, r, work, url_from, url_to, a_sql, b_sql, diff,
+                                    loaded=seed if rows else None)
     if failed:
         return failed
+    if rows:
+        if isinstance(before[0], str):
+            return r.fail("rows", before[0])
+        if not before[0]:
+            return r.fail("rows", "kept.sql returns no row before the script: it checks nothing")
+        after = query_rows(url_from, rows[1])
+        if after != before[0]:
+            return r.fail("rows", f"kept.sql returned {before[0]} before the script, "
+                          f"{after} after it")
     got, want = dump(url_from, privileges), dump(url_to, privileges)
     a, b = normalise(got, True), normalise(want, True)
     if a != b:
@@ -302,7 +367,7 @@ def main():
         for filter_flags in runs:
             if args.only and args.only not in name:
                 continue
-            r = one_case(args, name, a, b, filter_flags)
+            r = one_case(args, name, a, b, filter_flags, rows_of(own, name))
             results.append(r)
             report(args, r)
 

@@ -1,0 +1,1 @@
+SELECT a1, e, touched FROM item ORDER BY a1
