@@ -23,10 +23,40 @@ using V = std::vector<std::string>;
 
 namespace {
 
+// What the primary says of its standbys and slots, for a failure message:
+// a lag test that sees no standby would otherwise only say that migrate
+// never waited.
+std::string replication_state(const TempPgDatabase& db) {
+  std::string out = "pg_stat_replication (state|replay_lsn|current):";
+  for (const auto& r : db.rows("SELECT state, coalesce(replay_lsn::text, 'NULL'), "
+                               "pg_current_wal_lsn() FROM pg_stat_replication"))
+    out += " " + r;
+  out += "\npg_replication_slots (name|active|restart_lsn):";
+  for (const auto& r : db.rows("SELECT slot_name, active, coalesce(restart_lsn::text, 'NULL') "
+                               "FROM pg_replication_slots"))
+    out += " " + r;
+  return out;
+}
+
+// Whether the primary lists a standby that streams and has reported where
+// its replay is (waits up to 30 s: it may be reconnecting).
+bool standby_streams(const TempPgDatabase& db) {
+  for (int i = 0; i < 300; ++i) {
+    if (db.rows("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND "
+                "replay_lsn IS NOT NULL") != V{"0"})
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return false;
+}
+
 // The standby's replay paused for the scope (resumed on every way out).
+// Paused, the standby does not start a new WAL receiver if its connection
+// ends: so the pause starts only once it streams.
 class ReplayPause {
  public:
-  ReplayPause() {
+  explicit ReplayPause(const TempPgDatabase& primary) {
+    if (!standby_streams(primary)) FAIL("no standby streams\n" << replication_state(primary));
     const char* u = std::getenv("MIGRATE_TEST_PG_STANDBY_URL");
     REQUIRE(u != nullptr);  // scripts/test.sh starts the standby (scripts/pg-standby.sh)
     conn_.emplace(u);
@@ -60,12 +90,13 @@ TEST_CASE("pg replicas: --max-replica-lag holds steps and backfill batches while
     p.add_table_rev("a1", {});
     p.add_table_rev("b2", {"a1"});
     p.add_table_rev("c3", {"b2"});
-    ReplayPause pause;
+    ReplayPause pause(db);
     BackgroundMigrate run(p.path("migrate.yaml"), p.path("run"),
                           {"--url", db.url(), "upgrade", "head", "--max-replica-lag", "300ms"});
     // a1 ran (nothing waits before the first step); the standby has not
     // replayed it, and after 300 ms that is too far behind.
-    REQUIRE(run.said("migrate: waiting before step b2 (upgrade): a standby's replay lag is "));
+    if (!run.said("migrate: waiting before step b2 (upgrade): a standby's replay lag is "))
+      FAIL("migrate did not wait for the standby\n" << run.err() << replication_state(db));
     CHECK_THAT(run.err(), Contains("(over --max-replica-lag 300ms)"));
     CHECK(db.version() == V{"a1"});
     pause.resume();
@@ -86,10 +117,11 @@ TEST_CASE("pg replicas: --max-replica-lag holds steps and backfill batches while
     e2e::add_backfill_rev(
         p, "b2", "a1", {"table: public.t", "key: [id]", "set: {new: old * 2}", "batch_rows: 100"});
     REQUIRE_THAT(e2e::run_pg(p, db, {"upgrade", "a1"}), ExitedWith(0));
-    ReplayPause pause;
+    ReplayPause pause(db);
     BackgroundMigrate run(p.path("migrate.yaml"), p.path("run"),
                           {"--url", db.url(), "upgrade", "heads", "--max-replica-lag", "300ms"});
-    REQUIRE(run.said("migrate: backfill of public.t: waiting, a standby's replay lag is "));
+    if (!run.said("migrate: backfill of public.t: waiting, a standby's replay lag is "))
+      FAIL("the backfill did not wait for the standby\n" << run.err() << replication_state(db));
     // Held back part-way: some batches done, not all.
     const int filled = std::stoi(db.rows("SELECT count(*) FROM t WHERE new IS NOT NULL")[0]);
     CHECK(filled >= 100);
