@@ -4,9 +4,6 @@
 // table, but the picture they are told to write with -o.
 #include <fmt/format.h>
 
-#include <cstdio>
-#include <fstream>
-
 #include "backend/source.h"
 #include "cli/commands.h"
 #include "cli/schema_sources.h"
@@ -15,6 +12,7 @@
 #include "draw/graphviz.h"
 #include "draw/revision_picture.h"
 #include "util/error.h"
+#include "util/file_io.h"
 
 namespace migrate::cli {
 
@@ -27,28 +25,16 @@ struct PictureArgs {
   std::string dev_url;  // erd
 };
 
-// Writes the picture to -o FILE (replacing it whole: a regenerated
-// picture overwrites the old one, and a failed write leaves the old one)
-// or to stdout.
+// Writes the picture to -o FILE or to stdout. A regular FILE is replaced
+// whole (a regenerated picture overwrites the old one, and a failed write
+// leaves the old one); a symlink, a FIFO or a device is written through
+// (util::replace_file).
 void emit(Context& ctx, const std::string& output, const std::string& text) {
   if (output.empty() || output == "-") {
     ctx.out << text;
     return;
   }
-  std::string tmp = output + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << text;
-    f.close();
-    if (!f) {
-      std::remove(tmp.c_str());
-      throw Error(output + ": cannot write the picture");
-    }
-  }
-  if (std::rename(tmp.c_str(), output.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error(output + ": cannot replace it with the picture");
-  }
+  util::replace_file(output, text);
 }
 
 // The revisions the database is at, to mark them; empty with a note when
@@ -142,7 +128,9 @@ void add_picture_commands(CLI::App& app, Context& ctx, Actions& actions) {
                    "ascii (like git log --graph; the default), dot (Graphviz), mermaid "
                    "(flowchart) or svg (needs Graphviz's dot)")
       ->check(CLI::IsMember({"ascii", "dot", "mermaid", "svg"}));
-  graph->add_option("-o,--output", g->output, "Write the picture to FILE instead of stdout");
+  graph->add_option("-o,--output", g->output,
+                    "Write the picture to FILE instead of stdout (a regular FILE is replaced "
+                    "whole; a symlink, FIFO or device is written through)");
   actions[graph] = [&ctx, g] { return run_graph(ctx, *g); };
 
   auto e = std::make_shared<PictureArgs>();
@@ -157,7 +145,9 @@ void add_picture_commands(CLI::App& app, Context& ctx, Actions& actions) {
   erd->add_option("--format", e->format,
                   "mermaid (erDiagram; the default), dot (Graphviz) or svg (needs Graphviz's dot)")
       ->check(CLI::IsMember({"mermaid", "dot", "svg"}));
-  erd->add_option("-o,--output", e->output, "Write the picture to FILE instead of stdout");
+  erd->add_option("-o,--output", e->output,
+                  "Write the picture to FILE instead of stdout (a regular FILE is replaced "
+                  "whole; a symlink, FIFO or device is written through)");
   erd->add_option("--dev-url", e->dev_url,
                   "Scratch database for .sql and rev: sources (default: dev_url, else a "
                   "temporary one)");

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -13,7 +12,9 @@
 
 #include "script/header_cache_fuzzing.h"
 #include "script/revision_file.h"
+#include "util/error.h"
 #include "util/fd.h"
+#include "util/file_io.h"
 
 namespace migrate::script {
 
@@ -409,19 +410,15 @@ bool HeaderCache::save(std::vector<Entry> entries, std::int64_t read_ns,
   } else if (errno != EEXIST) {
     return false;  // read-only checkout, missing parent, ...: run without
   }
-  // A name no concurrent writer (another process, or another thread of
-  // this one) can pick; O_EXCL makes sure.
-  static std::atomic<unsigned> counter{0};
-  const std::string tmp = file_ + ".tmp." + std::to_string(::getpid()) + "." +
-                          std::to_string(counter.fetch_add(1)) + "." +
-                          std::to_string(wall_clock_ns() % 1'000'000'007);
-  util::Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666));
-  if (!fd.valid()) return false;
-  bool ok = util::write_all(fd.get(), bytes);
-  ok = fd.close() == 0 && ok;
-  if (ok) ok = ::rename(tmp.c_str(), file_.c_str()) == 0;
-  if (!ok) ::unlink(tmp.c_str());
-  return ok;
+  // Under a name no concurrent writer (another process, or another thread
+  // of this one) can pick, then renamed over the old cache: a reader sees
+  // one whole cache or the other. Not synced: a lost cache is rebuilt.
+  try {
+    util::replace_file(file_, bytes, util::Sync::kNo);
+    return true;
+  } catch (const Error&) {
+    return false;  // a full disk, a read-only folder: run without
+  }
 }
 
 }  // namespace migrate::script

@@ -22,4 +22,20 @@ std::string read_file_at(int dir_fd, const char* name, const std::string& displa
 // kill leaves either the whole file or no file.
 void write_new_file(const std::string& path, const std::string& content);
 
+// Whether replace_file() makes the new bytes durable (fsync) before they
+// take the old file's place: yes for a file the user keeps, no for a cache
+// that is rebuilt when lost.
+enum class Sync { kYes, kNo };
+
+// Writes `content` to `path`, replacing what it holds, as `sort -o` and
+// `dot -o` do. When `path` is a regular file or does not exist, the bytes go
+// to a new file with a name nothing else has, in the same directory (an
+// existing file is never touched), which is then renamed over `path`: a
+// reader, a full disk or a kill sees the old file or the new one, never
+// half. The replaced file's permission bits are kept. Anything else at
+// `path` (a symlink, a device, a FIFO) is opened and written in place:
+// renaming over it would put a regular file where the link or the device
+// node was. Throws migrate::Error "PATH: cannot write: REASON".
+void replace_file(const std::string& path, const std::string& content, Sync sync = Sync::kYes);
+
 }  // namespace migrate::util

@@ -412,5 +412,5 @@ TEST_CASE("concurrent loads and rewrites never see a partial cache", "[header_ca
   CHECK(hits > 0);
   // No temporary file is left behind.
   for (const auto& e : std::filesystem::directory_iterator(p.dir / "m/.migrate-cache"))
-    CHECK_THAT(e.path().filename().string(), !Contains(".tmp."));
+    CHECK_THAT(e.path().filename().string(), !Contains(".tmp"));
 }
