@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "cli/stdout_check.h"
 #include "config/url.h"
 #include "util/error.h"
 
@@ -50,17 +51,9 @@ int exit_redacted(const CLI::App& app, const CLI::Error& e) {
   return code;
 }
 
-}  // namespace
-
-int run(int argc, char** argv) {
-  // Output must never stop a migration: with `migrate upgrade head | head -1`
-  // the reader goes away after one line, and SIGPIPE would kill the run
-  // between two steps. Ignored, a write to the closed pipe fails (EPIPE);
-  // std::cout then stops printing and the run finishes, its exit code its own.
-  std::signal(SIGPIPE, SIG_IGN);
-  // Past a file size limit (ulimit -f) a write fails with EFBIG instead of
-  // killing the process, so a file being written is removed, not left half.
-  std::signal(SIGXFSZ, SIG_IGN);
+// Parses the command line and runs the command. `output_is_product` is
+// set once the command is known (stdout_check.h).
+int parse_and_run(int argc, char** argv, bool& output_is_product) {
   remember_secrets(argc, argv);
   Context ctx;
   CLI::App app{
@@ -85,7 +78,10 @@ int run(int argc, char** argv) {
   app.footer(
       "Exit codes: 0 done, 1 failed, 2 bad command line, 3 a check found the database not where it "
       "should be (with --db/--all-databases: 1 if any database failed, else 3 if any check "
-      "found one, else 0).\nRun 'migrate COMMAND --help' for a command's options.");
+      "found one, else 0). A command run for its output (--sql, --json, diff, history, ...) "
+      "exits 1 when stdout refuses it (a full disk; a closed pipe, silently); upgrade, "
+      "downgrade and stamp still finish when their progress cannot be printed.\nRun 'migrate "
+      "COMMAND --help' for a command's options.");
 
   Actions actions;
   add_project_commands(app, ctx, actions);
@@ -137,7 +133,10 @@ int run(int argc, char** argv) {
   }
 
   try {
-    for (const CLI::App* sub : app.get_subcommands()) return actions.at(sub)();
+    for (const CLI::App* sub : app.get_subcommands()) {
+      output_is_product = output_is_the_product(*sub);
+      return actions.at(sub)();
+    }
     return kExitUsage;
   } catch (const Error& e) {
     std::cout.flush();
@@ -151,6 +150,25 @@ int run(int argc, char** argv) {
     std::cerr << "migrate: error: " << config::redact_secrets(e.what()) << "\n";
     return kExitFailed;
   }
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  // Output must never stop a migration: with `migrate upgrade head | head -1`
+  // the reader goes away after one line, and SIGPIPE would kill the run
+  // between two steps. Ignored, a write to the closed pipe fails (EPIPE);
+  // std::cout then stops printing and the run finishes. Its exit code is
+  // its own, unless the output was the product (`--sql`, `--json`, `diff`,
+  // ...): then a failed write (a full disk, a closed pipe) exits 1.
+  std::signal(SIGPIPE, SIG_IGN);
+  // Past a file size limit (ulimit -f) a write fails with EFBIG instead of
+  // killing the process, so a file being written is removed, not left half.
+  std::signal(SIGXFSZ, SIG_IGN);
+  StdoutCheck stdout_check;
+  bool output_is_product = true;  // --help, --version, a usage error
+  const int code = parse_and_run(argc, argv, output_is_product);
+  return stdout_check.finish(code, output_is_product);
 }
 
 }  // namespace migrate::cli

@@ -1,5 +1,7 @@
-// Where output goes: `graph -o` and `erd -o` into a symlink, a FIFO, or
-// beside the user's own FILE.tmp.
+// Where output goes, and what happens when it cannot go there: `graph -o`
+// and `erd -o` into a symlink, a FIFO, or beside the user's own FILE.tmp;
+// and a command whose product is its output, with stdout on a full disk
+// (/dev/full, only ever opened for writing) or on a closed pipe.
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -44,6 +46,35 @@ std::vector<std::string> names_like(const std::string& dir, const std::string& p
   }
   std::sort(out.begin(), out.end());
   return out;
+}
+
+// Runs `migrate ARGS` in `dir` with stdout on /dev/full: every write to it
+// fails with ENOSPC, as on a full disk. stderr is captured.
+testsupport::RunResult run_to_full_disk(const std::string& dir,
+                                        const std::vector<std::string>& args) {
+  struct stat st {};
+  REQUIRE(::stat("/dev/full", &st) == 0);
+  REQUIRE(S_ISCHR(st.st_mode));
+  std::vector<std::string> argv = {"bash", "-c", "exec \"$0\" \"$@\" > /dev/full", MIGRATE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return testsupport::run_program(dir, argv);
+}
+
+// Runs `migrate ARGS` in `dir` with stdout on a pipe whose reader is gone
+// before it starts (every write fails with EPIPE); prints its exit code,
+// then its stderr.
+testsupport::RunResult run_to_closed_pipe(const std::string& dir,
+                                          const std::vector<std::string>& args) {
+  const std::string script =
+      "import os, subprocess, sys\n"
+      "r, w = os.pipe()\n"
+      "os.close(r)\n"
+      "p = subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.PIPE)\n"
+      "print(p.returncode)\n"
+      "sys.stdout.write(p.stderr.decode())\n";
+  std::vector<std::string> argv = {"python3", "-c", script, MIGRATE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return testsupport::run_program(dir, argv);
 }
 
 }  // namespace
@@ -116,4 +147,75 @@ TEST_CASE("graph -o writes into a FIFO and leaves it a FIFO", "[e2e][pictures][o
   REQUIRE_THAT(r, ExitedWith(0));
   CHECK(got == shown.out);
   CHECK(S_ISFIFO(lmode(fifo)));
+}
+
+TEST_CASE("a command whose product is its output exits 1 when stdout is a full disk",
+          "[e2e][output]") {
+  Project p;
+  add_three_revisions(p);
+  REQUIRE_THAT(p.run({"upgrade", "r2"}), ExitedWith(0));
+  testsupport::write_file(p.path("schema.sql"), "CREATE TABLE ledger (id INTEGER PRIMARY KEY);\n");
+  const std::vector<std::vector<std::string>> commands = {{"upgrade", "heads", "--sql"},
+                                                          {"downgrade", "r2:base", "--sql"},
+                                                          {"stamp", "heads", "--sql"},
+                                                          {"upgrade", "heads", "--dry-run"},
+                                                          {"status", "--json"},
+                                                          {"current"},
+                                                          {"heads"},
+                                                          {"history"},
+                                                          {"show", "r1"},
+                                                          {"log"},
+                                                          {"lint"},
+                                                          {"graph"},
+                                                          {"erd", "schema.sql"},
+                                                          {"diff", "--to", "schema.sql"},
+                                                          {"--help"}};
+  for (const auto& args : commands) {
+    std::string line;
+    for (const auto& a : args) line += a + " ";
+    INFO("migrate " << line);
+    // It does print something, and exits 0, when stdout takes it...
+    auto fine = p.run(args);
+    CHECK_THAT(fine, ExitedWith(0));
+    CHECK_FALSE(fine.out.empty());
+    // ...and exits 1 with the reason when stdout refuses it.
+    auto full = run_to_full_disk(p.dir.path(), args);
+    CHECK_THAT(full, ExitedWith(1));
+    CHECK_THAT(full.err, Contains("cannot write the output to stdout: No space left on device"));
+  }
+  // None of them changed the database.
+  CHECK(p.version() == std::vector<std::string>{"r2"});
+}
+
+TEST_CASE("an online migration whose progress cannot be written still runs and exits 0",
+          "[e2e][output]") {
+  Project p;
+  add_three_revisions(p);
+  auto up = run_to_full_disk(p.dir.path(), {"upgrade", "heads"});
+  CHECK_THAT(up, ExitedWith(0));
+  CHECK(p.version() == std::vector<std::string>{"r3"});
+  auto down = run_to_full_disk(p.dir.path(), {"downgrade", "r1"});
+  CHECK_THAT(down, ExitedWith(0));
+  CHECK(p.version() == std::vector<std::string>{"r1"});
+  auto stamp = run_to_full_disk(p.dir.path(), {"stamp", "r3"});
+  CHECK_THAT(stamp, ExitedWith(0));
+  CHECK(p.version() == std::vector<std::string>{"r3"});
+  // A step that fails still fails with its own message and exit code.
+  p.add({"r4", {"r3"}, "INSERT INTO nosuch VALUES (1);", "SELECT 1;"});
+  auto bad = run_to_full_disk(p.dir.path(), {"upgrade", "heads"});
+  CHECK_THAT(bad, ExitedWith(1));
+  CHECK_THAT(bad.err, Contains("nosuch"));
+  CHECK_THAT(bad.err, !Contains("cannot write the output"));
+}
+
+TEST_CASE("an output command whose reader closed the pipe exits 1 without a message",
+          "[e2e][output][sigpipe]") {
+  Project p;
+  add_three_revisions(p);
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"history"}, {"upgrade", "heads", "--sql"}}) {
+    auto r = run_to_closed_pipe(p.dir.path(), args);
+    REQUIRE_THAT(r, ExitedWith(0));
+    CHECK(r.out == "1\n");  // no message: the reader chose to stop, as `| head` does
+  }
 }
