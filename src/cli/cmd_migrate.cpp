@@ -45,9 +45,10 @@ void add_move_options(CLI::App* cmd, MoveArgs& a, const char* target_help) {
                 "missing); warns once per file");
   auto* dry = cmd->add_flag(
       "--dry-run", a.dry_run,
-      "Run the plan's transactional steps in one transaction and roll it back: print each "
-      "statement's rows affected and (PostgreSQL) the locks it took and the tables it rewrote; "
-      "nothing is committed");
+      "Run each transactional step of the plan in its own transaction and roll it back, so a "
+      "step does not see the changes of the steps before it: print each statement's rows "
+      "affected and (PostgreSQL) the locks it took and the tables it rewrote; nothing is "
+      "committed");
   cmd->add_flag("--json", a.json,
                 "With --dry-run: print JSON; with --db/--all-databases: one JSON object per "
                 "database");
