@@ -23,3 +23,25 @@ TEST_CASE("no database URL: the message names the config's ${DATABASE_URL}, not 
   CHECK_THAT(r.err, !Contains("the DATABASE_URL variable"));
   CHECK_FALSE(std::filesystem::exists(p.path("env.db")));
 }
+
+TEST_CASE("import flyway names the versions that had no undo file", "[e2e][messages][import]") {
+  e2e::Project p;
+  std::filesystem::create_directory(p.path("fly"));
+  testsupport::write_file(p.path("fly/V1__init.sql"), "CREATE TABLE t (a int);\n");
+  testsupport::write_file(p.path("fly/V1.1__add_b.sql"), "CREATE TABLE b (a int);\n");
+  testsupport::write_file(p.path("fly/U1.1__add_b.sql"), "DROP TABLE b;\n");
+  testsupport::write_file(p.path("fly/V2__u.sql"), "CREATE TABLE u (a int);\n");
+  auto r = p.run({"import", "flyway", "fly"});
+  REQUIRE_THAT(r, ExitedWith(0));
+  CHECK_THAT(r.err, Contains("migrate: warning: V1, V2 had no undo file (U<version>__...sql): "
+                             "their downgrade sections do nothing, so `migrate downgrade` past "
+                             "them leaves their changes in place"));
+
+  e2e::Project q;
+  std::filesystem::create_directory(q.path("fly"));
+  testsupport::write_file(q.path("fly/V1__init.sql"), "CREATE TABLE t (a int);\n");
+  testsupport::write_file(q.path("fly/V2__u.sql"), "CREATE TABLE u (a int);\n");
+  auto all = q.run({"import", "flyway", "fly"});
+  REQUIRE_THAT(all, ExitedWith(0));
+  CHECK_THAT(all.err, Contains("migrate: warning: none of the 2 versions had an undo file"));
+}
