@@ -24,6 +24,32 @@ TEST_CASE("no database URL: the message names the config's ${DATABASE_URL}, not 
   CHECK_FALSE(std::filesystem::exists(p.path("env.db")));
 }
 
+TEST_CASE("log -n takes a whole number of at least 1, said in words", "[e2e][messages]") {
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  p.add_table_rev("b2", {"a1"});
+  REQUIRE_THAT(p.run({"upgrade", "heads"}), ExitedWith(0));
+  for (const char* bad : {"0", "abc", "-1", "1.5", "000"}) {
+    CAPTURE(bad);
+    auto r = p.run({"log", "-n", bad});
+    CHECK_THAT(r, ExitedWith(2));
+    CHECK_THAT(r.err,
+               Contains(std::string("-n must be a whole number of at least 1, not '") + bad + "'"));
+    CHECK_THAT(r.err, !Contains("179769"));
+    CHECK(r.out.empty());
+  }
+  // A good count still limits (the header line and one entry), and a huge
+  // one shows everything.
+  auto one = p.run({"log", "--max-count", "1"});
+  REQUIRE_THAT(one, ExitedWith(0));
+  CHECK_THAT(one.out, Contains("b2"));
+  CHECK_THAT(one.out, !Contains("a1"));
+  auto all = p.run({"log", "-n", "99999999999999999999999"});
+  REQUIRE_THAT(all, ExitedWith(0));
+  CHECK_THAT(all.out, Contains("a1"));
+  CHECK_THAT(all.out, Contains("b2"));
+}
+
 TEST_CASE("import flyway names the versions that had no undo file", "[e2e][messages][import]") {
   e2e::Project p;
   std::filesystem::create_directory(p.path("fly"));
