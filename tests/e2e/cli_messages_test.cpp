@@ -50,6 +50,23 @@ TEST_CASE("log -n takes a whole number of at least 1, said in words", "[e2e][mes
   CHECK_THAT(all.out, Contains("b2"));
 }
 
+TEST_CASE("an unknown ${placeholder} in script.sql.tmpl is refused with its line",
+          "[e2e][messages]") {
+  e2e::Project p;
+  const std::string tmpl = p.path("migrations/script.sql.tmpl");
+  std::string text = testsupport::read_file(tmpl);
+  const std::size_t at = text.find("${message}");
+  REQUIRE(at != std::string::npos);
+  const long line = 1 + std::count(text.begin(), text.begin() + static_cast<long>(at), '\n');
+  text.replace(at, 10, "${mesage}");
+  testsupport::write_file(tmpl, text);
+  auto r = p.run({"revision", "-m", "first"});
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains(tmpl + ":" + std::to_string(line) +
+                             ": unknown placeholder ${mesage} in the template"));
+  CHECK(std::filesystem::is_empty(p.versions()));
+}
+
 TEST_CASE("import flyway names the versions that had no undo file", "[e2e][messages][import]") {
   e2e::Project p;
   std::filesystem::create_directory(p.path("fly"));
