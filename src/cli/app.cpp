@@ -1,5 +1,6 @@
 #include "cli/app.h"
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <sstream>
@@ -39,6 +40,20 @@ std::vector<std::string> join_wait_values(int argc, char** argv) {
     }
   }
   return args;
+}
+
+// The first word of the command line that is neither an option nor the
+// value of a global option: the command the user meant. Empty when none.
+std::string command_word(const CLI::App& app, const std::vector<std::string>& args) {
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") return i + 1 < args.size() ? args[i + 1] : "";
+    if (a.empty() || a[0] != '-') return a;
+    // A global option's value is the next word; `--url=X` and `-cX` carry it.
+    const CLI::Option* opt = a.size() > 1 ? app.get_option_no_throw(a) : nullptr;
+    if (opt != nullptr && opt->get_items_expected_min() > 0) ++i;
+  }
+  return "";
 }
 
 // CLI11's usage errors (which quote the arguments) with secrets hidden.
@@ -125,10 +140,15 @@ int run(int argc, char** argv) {
       std::cout << app.help();
       return kExitUsage;
     }
-    // CLI11 reports an unknown command as "a subcommand is required"; name it.
-    if (app.get_subcommands().empty() && !app.remaining().empty()) {
-      std::cerr << "migrate: error: unknown command '"
-                << config::redact_secrets(app.remaining().front())
+    // CLI11 reports an unknown command as "a subcommand is required", or,
+    // when a later word is a command name (`migrate upgrad heads`), as an
+    // unexpected argument: name it in both cases.
+    std::string word = command_word(app, args);
+    if (app.get_subcommands().empty() && !app.remaining().empty()) word = app.remaining().front();
+    const auto subs = app.get_subcommands({});
+    if (!word.empty() && std::none_of(subs.begin(), subs.end(),
+                                      [&](const CLI::App* s) { return s->check_name(word); })) {
+      std::cerr << "migrate: error: unknown command '" << config::redact_secrets(word)
                 << "'; run 'migrate --help' for the list\n";
       return kExitUsage;
     }

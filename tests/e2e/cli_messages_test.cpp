@@ -50,6 +50,30 @@ TEST_CASE("log -n takes a whole number of at least 1, said in words", "[e2e][mes
   CHECK_THAT(all.out, Contains("b2"));
 }
 
+TEST_CASE("a mistyped command before a command name is an unknown command", "[e2e][messages]") {
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  // `heads` is itself a command: CLI11 used to run it and complain about
+  // `upgrad` as an unexpected argument.
+  for (std::vector<std::string> args : {std::vector<std::string>{"upgrad", "heads"},
+                                        {"upgrad"},
+                                        {"--url", "sqlite:///x.db", "upgrad", "heads"},
+                                        {"-c", "migrate.yaml", "upgrad", "heads"},
+                                        {"--wait", "upgrad", "heads"}}) {
+    CAPTURE(args);
+    auto r = p.run(args);
+    CHECK_THAT(r, ExitedWith(2));
+    CHECK_THAT(r.err, Contains("unknown command 'upgrad'; run 'migrate --help' for the list"));
+    CHECK_THAT(r.err, !Contains("not expected"));
+  }
+  CHECK(p.version().empty());
+  // A real command with an extra word keeps the parser's own message.
+  auto extra = p.run({"heads", "extra"});
+  CHECK_THAT(extra, ExitedWith(2));
+  CHECK_THAT(extra.err, !Contains("unknown command"));
+  CHECK_THAT(p.run({"--url", "sqlite:///app.db", "upgrade", "heads"}), ExitedWith(0));
+}
+
 TEST_CASE("an unknown ${placeholder} in script.sql.tmpl is refused with its line",
           "[e2e][messages]") {
   e2e::Project p;
