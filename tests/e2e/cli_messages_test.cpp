@@ -112,3 +112,19 @@ TEST_CASE("import flyway names the versions that had no undo file", "[e2e][messa
   REQUIRE_THAT(all, ExitedWith(0));
   CHECK_THAT(all.err, Contains("migrate: warning: none of the 2 versions had an undo file"));
 }
+
+TEST_CASE("autogenerate shows a column without a declared type as (none)", "[e2e][messages]") {
+  e2e::Project p;
+  p.add({"a1", {}, "CREATE TABLE t (id INTEGER PRIMARY KEY, x);", "DROP TABLE t;"});
+  REQUIRE_THAT(p.run({"upgrade", "heads"}), ExitedWith(0));
+  testsupport::write_file(p.path("schema.sql"),
+                          "CREATE TABLE t (id INTEGER PRIMARY KEY, x text);\n");
+  auto gen = p.run({"revision", "--autogenerate", "-m", "type x", "--rev-id", "b2"});
+  INFO(gen.out << gen.err);
+  REQUIRE_THAT(gen, ExitedWith(0));
+  const std::string file = testsupport::read_file(p.versions() + "/b2_type_x.sql");
+  for (const std::string& text : {gen.out, file}) {
+    CHECK_THAT(text, Contains("type (none) -> text"));
+    CHECK_THAT(text, !Contains("type  ->"));
+  }
+}
