@@ -87,7 +87,9 @@ int run(int argc, char** argv) {
   app.fallthrough();
   app.add_option("-c,--config", ctx.options.config_file,
                  "Configuration file (default: $MIGRATE_CONFIG, else ./migrate.yaml)");
-  app.add_option("--url", ctx.options.url, "Database URL; overrides database_url from the config");
+  app.add_option("--url", ctx.options.url,
+                 "Database URL; overrides database_url from the config (a relative sqlite:/// "
+                 "path is relative to the config file's folder, as in database_url)");
   // A bare --wait sets "true" (GlobalOptions::kWaitFlagAlone).
   app.add_flag("--wait", ctx.options.wait,
                "PostgreSQL: keep trying the first connection until the server accepts it, up "
