@@ -1,5 +1,6 @@
 #include "cli/app.h"
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <sstream>
@@ -42,6 +43,20 @@ std::vector<std::string> join_wait_values(int argc, char** argv) {
   return args;
 }
 
+// The first word of the command line that is neither an option nor the
+// value of a global option: the command the user meant. Empty when none.
+std::string command_word(const CLI::App& app, const std::vector<std::string>& args) {
+  for (std::size_t i = 1; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") return i + 1 < args.size() ? args[i + 1] : "";
+    if (a.empty() || a[0] != '-') return a;
+    // A global option's value is the next word; `--url=X` and `-cX` carry it.
+    const CLI::Option* opt = a.size() > 1 ? app.get_option_no_throw(a) : nullptr;
+    if (opt != nullptr && opt->get_items_expected_min() > 0) ++i;
+  }
+  return "";
+}
+
 // CLI11's usage errors (which quote the arguments) with secrets hidden.
 int exit_redacted(const CLI::App& app, const CLI::Error& e) {
   std::ostringstream out, err;
@@ -65,7 +80,9 @@ int parse_and_run(int argc, char** argv, bool& output_is_product) {
   app.fallthrough();
   app.add_option("-c,--config", ctx.options.config_file,
                  "Configuration file (default: $MIGRATE_CONFIG, else ./migrate.yaml)");
-  app.add_option("--url", ctx.options.url, "Database URL; overrides database_url from the config");
+  app.add_option("--url", ctx.options.url,
+                 "Database URL; overrides database_url from the config (a relative sqlite:/// "
+                 "path is relative to the config file's folder, as in database_url)");
   // A bare --wait sets "true" (GlobalOptions::kWaitFlagAlone).
   app.add_flag("--wait", ctx.options.wait,
                "PostgreSQL: keep trying the first connection until the server accepts it, up "
@@ -121,10 +138,15 @@ int parse_and_run(int argc, char** argv, bool& output_is_product) {
       std::cout << app.help();
       return kExitUsage;
     }
-    // CLI11 reports an unknown command as "a subcommand is required"; name it.
-    if (app.get_subcommands().empty() && !app.remaining().empty()) {
-      std::cerr << "migrate: error: unknown command '"
-                << config::redact_secrets(app.remaining().front())
+    // CLI11 reports an unknown command as "a subcommand is required", or,
+    // when a later word is a command name (`migrate upgrad heads`), as an
+    // unexpected argument: name it in both cases.
+    std::string word = command_word(app, args);
+    if (app.get_subcommands().empty() && !app.remaining().empty()) word = app.remaining().front();
+    const auto subs = app.get_subcommands({});
+    if (!word.empty() && std::none_of(subs.begin(), subs.end(),
+                                      [&](const CLI::App* s) { return s->check_name(word); })) {
+      std::cerr << "migrate: error: unknown command '" << config::redact_secrets(word)
                 << "'; run 'migrate --help' for the list\n";
       return kExitUsage;
     }

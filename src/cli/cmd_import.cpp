@@ -77,6 +77,31 @@ void order_parents_first(std::vector<importer::ImportedRevision>& revs) {
   revs = std::move(out);
 }
 
+// The revisions whose downgrade does nothing (Flyway: no undo file), in
+// one line: `downgrade` runs them and leaves their changes in place.
+void report_no_downgrade(Context& ctx, const importer::ImportedProject& p) {
+  std::vector<std::string> ids;
+  for (const auto& r : p.revisions)
+    if (r.no_downgrade) ids.push_back(r.id);
+  if (ids.empty()) return;
+  const bool one = ids.size() == 1;
+  std::string which;
+  if (ids.size() == p.revisions.size() && !one) {
+    which = fmt::format("none of the {} versions", ids.size());
+  } else {
+    constexpr std::size_t kShown = 20;
+    const auto shown = static_cast<std::ptrdiff_t>(std::min(ids.size(), kShown));
+    which = fmt::format("{}", fmt::join(ids.begin(), ids.begin() + shown, ", "));
+    if (ids.size() > kShown) which += fmt::format(" and {} more", ids.size() - kShown);
+  }
+  ctx.err << fmt::format(
+      "migrate: warning: {} had {}undo file (U<version>__...sql): {} downgrade section{} "
+      "nothing, so `migrate downgrade` past {} leaves {} changes in place; write the SQL that "
+      "undoes {} there by hand\n",
+      which, ids.size() == p.revisions.size() && !one ? "an " : "no ", one ? "its" : "their",
+      one ? " does" : "s do", one ? "it" : "them", one ? "its" : "their", one ? "it" : "each");
+}
+
 // What was not converted, per revision, and the reader's notes.
 std::size_t report(Context& ctx, const importer::ImportedProject& p) {
   std::size_t problems = 0;
@@ -90,6 +115,7 @@ std::size_t report(Context& ctx, const importer::ImportedProject& p) {
     }
     for (const auto& n : r.notes) ctx.err << fmt::format("migrate: note: {}: {}\n", r.id, n);
   }
+  report_no_downgrade(ctx, p);
   for (const auto& s : p.skipped) ctx.err << "migrate: warning: " << s << "\n";
   return problems;
 }

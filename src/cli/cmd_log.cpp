@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -14,9 +15,22 @@ namespace migrate::cli {
 namespace {
 
 struct LogArgs {
-  long long limit = 0;  // -n; 0 = all
+  std::string limit;  // -n as given; empty = all
   bool json = false;
 };
+
+// -n N: checked here, as --canary's count is, for a message in words
+// (CLI11's PositiveNumber prints a range of 309 digits, starting at 0).
+std::size_t max_count(const std::string& text) {
+  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
+                                                   [](char c) { return c >= '0' && c <= '9'; });
+  const std::size_t first = text.find_first_not_of('0');
+  if (!digits || first == std::string::npos)
+    throw UsageError(fmt::format("-n must be a whole number of at least 1, not '{}'", text));
+  // More entries than any table holds: all of them.
+  if (text.size() - first > 18) return std::numeric_limits<std::size_t>::max();
+  return static_cast<std::size_t>(std::stoull(text));
+}
 
 nlohmann::json to_json(const db::HistoryEntry& e) {
   return {{"id", e.id},
@@ -40,11 +54,12 @@ std::string to_line(const db::HistoryEntry& e) {
 }
 
 int log(Context& ctx, const LogArgs& a) {
+  const std::size_t limit = a.limit.empty() ? 0 : max_count(a.limit);
   auto db = ctx.open_database(/*create_if_missing=*/false);
   std::vector<db::HistoryEntry> entries = db->history();
   std::sort(entries.begin(), entries.end(),
             [](const db::HistoryEntry& x, const db::HistoryEntry& y) { return x.id > y.id; });
-  if (a.limit > 0 && entries.size() > static_cast<std::size_t>(a.limit)) entries.resize(a.limit);
+  if (limit > 0 && entries.size() > limit) entries.resize(limit);
   if (a.json) {
     nlohmann::json j = nlohmann::json::array();
     for (const auto& e : entries) j.push_back(to_json(e));
@@ -70,8 +85,8 @@ void add_log_command(CLI::App& app, Context& ctx, Actions& actions) {
       "log",
       "Show the history table: every step, stamp and accepted checksum, newest first (who, when, "
       "how long, status, checksum)");
-  cmd->add_option("-n,--max-count", a->limit, "Show only the newest N entries")
-      ->check(CLI::PositiveNumber);
+  cmd->add_option("-n,--max-count", a->limit, "Show only the newest N entries (N at least 1)")
+      ->option_text("N");
   cmd->add_flag("--json", a->json, "Print JSON");
   actions[cmd] = [&ctx, a] { return log(ctx, *a); };
 }

@@ -41,13 +41,15 @@ void add_move_options(CLI::App* cmd, MoveArgs& a, const char* target_help) {
                 "FROM may be several revisions A,B or `current`, read from the database; "
                 "applied files are not checked)");
   cmd->add_flag("--allow-changed", a.allow_changed,
-                "Run even if an applied revision's file changed since it was applied (or is "
-                "missing); warns once per file");
+                "Run even if an applied revision's file changed since it was applied; warns "
+                "once per file (a missing file is still refused: restore it, or reset the "
+                "version table with `stamp --purge`)");
   auto* dry = cmd->add_flag(
       "--dry-run", a.dry_run,
-      "Run the plan's transactional steps in one transaction and roll it back: print each "
-      "statement's rows affected and (PostgreSQL) the locks it took and the tables it rewrote; "
-      "nothing is committed");
+      "Run each transactional step of the plan in its own transaction and roll it back, so a "
+      "step does not see the changes of the steps before it: print each statement's rows "
+      "affected and (PostgreSQL) the locks it took and the tables it rewrote; nothing is "
+      "committed");
   cmd->add_flag("--json", a.json,
                 "With --dry-run: print JSON; with --db/--all-databases: one JSON object per "
                 "database");

@@ -141,7 +141,8 @@ void add_picture_commands(CLI::App& app, Context& ctx, Actions& actions) {
       "diagram");
   erd->add_option("SRC", e->source,
                   "A database URL, a .sql schema file or rev:TARGET (default: the configured "
-                  "database)");
+                  "database); a relative sqlite:/// path is relative to the config file's "
+                  "folder, a relative .sql file to the current directory");
   erd->add_option("--format", e->format,
                   "mermaid (erDiagram; the default), dot (Graphviz) or svg (needs Graphviz's dot)")
       ->check(CLI::IsMember({"mermaid", "dot", "svg"}));
@@ -150,7 +151,8 @@ void add_picture_commands(CLI::App& app, Context& ctx, Actions& actions) {
                   "whole; a symlink, FIFO or device is written through)");
   erd->add_option("--dev-url", e->dev_url,
                   "Scratch database for .sql and rev: sources (default: dev_url, else a "
-                  "temporary one)");
+                  "temporary one); a relative sqlite:/// path is relative to the config file's "
+                  "folder");
   actions[erd] = [&ctx, e] { return run_erd(ctx, *e); };
 }
 

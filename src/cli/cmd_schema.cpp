@@ -233,13 +233,15 @@ void add_schema_commands(CLI::App& app, Context& ctx, Actions& actions) {
   auto* diff = app.add_subcommand("diff", "Print the SQL that turns one schema into another");
   diff->add_option("--from", d->from,
                    "Source: a database URL, a .sql schema file or rev:TARGET (default: the "
-                   "configured database)");
+                   "configured database); a relative sqlite:/// path is relative to the config "
+                   "file's folder, a relative .sql file to the current directory");
   diff->add_option("--to", d->to,
                    "Target: a database URL, a .sql schema file or rev:TARGET (default: "
-                   "schema_file)");
+                   "schema_file); relative paths as for --from");
   diff->add_option("--dev-url", d->dev_url,
                    "Scratch database for .sql and rev: sources (default: dev_url, else a "
-                   "temporary one)");
+                   "temporary one); a relative sqlite:/// path is relative to the config file's "
+                   "folder");
   diff->add_flag("--exit-code", d->exit_code, "Exit 3 when the schemas differ");
   diff->add_flag("--strict-column-order", d->strict_column_order,
                  "Report on stderr each table whose column order the diff leaves different "
@@ -253,7 +255,9 @@ void add_schema_commands(CLI::App& app, Context& ctx, Actions& actions) {
       "check",
       "Exit 3 when the database is not at its heads, has drifted from rev:heads, or schema_file "
       "differs from rev:heads (an autogenerate is due)");
-  check->add_option("--dev-url", c->dev_url, "Scratch database (default: dev_url, else temporary)");
+  check->add_option("--dev-url", c->dev_url,
+                    "Scratch database (default: dev_url, else temporary); a relative sqlite:/// "
+                    "path is relative to the config file's folder");
   check->add_flag("--strict-column-order", c->strict_column_order,
                   "Also fail when a table's column order differs (drift, or schema_file from "
                   "rev:heads)");

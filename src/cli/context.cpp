@@ -85,8 +85,11 @@ db::SessionSettings Context::session() {
 std::unique_ptr<db::Database> Context::open_database(bool create_if_missing) {
   const auto& c = config();
   if (c.database_url.empty())
+    // The environment is read only through the config (`${VAR}`): say so,
+    // since DATABASE_URL alone is a common guess.
     throw Error("no database URL: set database_url in " + c.file +
-                ", the DATABASE_URL variable, or pass --url");
+                " (`database_url: ${DATABASE_URL}` reads it from the environment), or pass "
+                "--url");
   auto db = backend::open_database(c.database_url, tables(), c.dir, create_if_missing, session());
   if (std::string missing = db->missing(); !missing.empty()) {
     err << "migrate: note: " << db->describe() << ": " << missing

@@ -189,9 +189,14 @@ DatabaseUrl parse_postgres(const std::string& url, const PgParts& parts) {
 
 DatabaseUrl parse_sqlite(const std::string& url, const std::string& base_dir) {
   if (!util::starts_with(url, kSqlitePrefix)) {
+    // `sqlite://host/...` names a host; `sqlite:app.db` or `sqlite:/app.db`
+    // only lacks slashes, and is told so rather than about a host it has not.
+    const bool host = util::starts_with(url, "sqlite://") && url.size() > 9;
     bad_url(url,
-            "SQLite URLs have no host: use sqlite:///relative/path.db, "
-            "sqlite:////absolute/path.db or sqlite:///:memory:");
+            fmt::format("{}: use sqlite:///relative/path.db (three slashes: a relative "
+                        "path), sqlite:////absolute/path.db (four: an absolute one) or "
+                        "sqlite:///:memory:",
+                        host ? "SQLite URLs have no host" : "too few slashes after `sqlite:`"));
   }
   std::string path = url.substr(kSqlitePrefix.size());
   if (path.empty() || path == "/") bad_url(url, "no database file path");

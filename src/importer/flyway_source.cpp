@@ -202,6 +202,7 @@ ImportedProject read_flyway_project(const std::string& dir) {
       r.downgrade.sql = util::read_file(u->second.string());
       mark_placeholders(r.downgrade);
     } else {
+      r.no_downgrade = true;
       r.downgrade.sql = "-- Flyway had no undo file (U" + m.name.version +
                         "__...sql) for this version: this "
                         "downgrade does nothing.\n-- Write the SQL that undoes the upgrade here.";

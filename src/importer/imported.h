@@ -31,6 +31,9 @@ struct ImportedRevision {
   std::string origin;   // the other tool's file, for messages
   ImportedSection upgrade, downgrade;
   bool transactional = true;
+  // The downgrade does nothing (Flyway: no undo file): reported at import,
+  // since `downgrade` past it would leave its changes in place.
+  bool no_downgrade = false;
   // Facts worth a line of output that do not make the revision wrong
   // ("runs outside a transaction: autocommit_block()").
   std::vector<std::string> notes;

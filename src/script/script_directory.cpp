@@ -244,8 +244,11 @@ std::string body(const std::string& sql) {
 
 // Replaces each known ${name} once, in a single left-to-right pass, so text
 // inside a substituted value (an SQL body holding `${message}`, say) is never
-// substituted again. Unknown ${...} are left as they are.
-std::string fill_template(const std::string& tmpl, const std::map<std::string, std::string>& vars) {
+// substituted again. An unknown ${...} in the template (`${mesage}`) is
+// refused, naming `path` and its line: copied as written it would become a
+// revision's message or SQL unnoticed.
+std::string fill_template(const std::string& tmpl, const std::map<std::string, std::string>& vars,
+                          const std::string& path) {
   std::string out;
   out.reserve(tmpl.size() + 256);
   std::size_t i = 0;
@@ -254,11 +257,17 @@ std::string fill_template(const std::string& tmpl, const std::map<std::string, s
       std::size_t close = tmpl.find('}', i + 2);
       if (close != std::string::npos) {
         auto it = vars.find(tmpl.substr(i + 2, close - i - 2));
-        if (it != vars.end()) {
-          out += it->second;
-          i = close + 1;
-          continue;
+        if (it == vars.end()) {
+          throw Error(path + ":" +
+                      std::to_string(1 + std::count(tmpl.begin(), tmpl.begin() + i, '\n')) +
+                      ": unknown placeholder " + tmpl.substr(i, close + 1 - i) +
+                      " in the template for new revisions (the placeholders are ${revision}, "
+                      "${down_revision}, ${branch_labels}, ${depends_on}, ${message}, "
+                      "${created}, ${upgrade} and ${downgrade})");
         }
+        out += it->second;
+        i = close + 1;
+        continue;
       }
     }
     out += tmpl[i++];
@@ -545,7 +554,7 @@ ScriptDirectory::Prepared ScriptDirectory::prepare(const NewRevision& rev,
       {"upgrade", body(rev.upgrade_sql)},
       {"downgrade", body(rev.downgrade_sql)},
   };
-  std::string text = fill_template(tmpl, vars);
+  std::string text = fill_template(tmpl, vars, tmpl_path);
   if (!rev.header_lines.empty()) {
     // Extra keys go at the end of the header, before the blank lines above
     // the upgrade marker, whatever the template looks like.

@@ -294,10 +294,19 @@ TEST_CASE("write_revision checks the template", "[script_directory]") {
   CHECK_THAT(error_of([&] { sd.write_revision(nr); }),
              Contains("does not keep `revision: ${revision}`"));
 
-  // Unknown placeholders are left alone.
+  // An unknown placeholder is refused, naming the template's line: copied
+  // as written, a mistyped one would end up in the revision unnoticed.
   write_file(dir / "m/script.sql.tmpl",
              "-- revision: ${revision}\n-- down_revision: ${down_revision}\n"
              "-- migrate:upgrade\n-- ${author}\n-- migrate:downgrade\n");
+  CHECK_THAT(error_of([&] { sd.write_revision(nr); }),
+             Contains(dir / "m/script.sql.tmpl:4: unknown placeholder ${author} in the template"));
+  CHECK(std::filesystem::is_empty(dir / "m/versions"));
+  // Text a placeholder brings in is not looked at again.
+  write_file(dir / "m/script.sql.tmpl",
+             "-- revision: ${revision}\n-- down_revision: ${down_revision}\n"
+             "-- migrate:upgrade\n${upgrade}\n-- migrate:downgrade\n");
+  nr.upgrade_sql = "-- ${author}";
   std::string path = sd.write_revision(nr);
   CHECK(read_file(path) ==
         "-- revision: a1\n-- down_revision: null\n-- migrate:upgrade\n-- ${author}\n"

@@ -45,7 +45,15 @@ TEST_CASE("sqlite URLs: relative, absolute, memory", "[url]") {
 
 TEST_CASE("malformed sqlite URLs", "[url]") {
   CHECK_THAT(url_error("sqlite://host/app.db"), Contains("SQLite URLs have no host"));
-  CHECK_THAT(url_error("sqlite:app.db"), Contains("SQLite URLs have no host"));
+  // No host there, only slashes missing: the message says which form to use.
+  for (const char* url : {"sqlite:app.db", "sqlite:/app.db", "sqlite://"}) {
+    CAPTURE(url);
+    CHECK_THAT(url_error(url), Contains("too few slashes after `sqlite:`: use "
+                                        "sqlite:///relative/path.db (three slashes: a relative "
+                                        "path), sqlite:////absolute/path.db (four: an absolute "
+                                        "one)"));
+    CHECK_THAT(url_error(url), !Contains("no host"));
+  }
   CHECK_THAT(url_error("sqlite:///"), Contains("no database file path"));
   CHECK_THAT(url_error("sqlite:////"), Contains("no database file path"));
   CHECK_THAT(url_error("sqlite:///app.db?mode=ro"), Contains("query parameters are not supported"));

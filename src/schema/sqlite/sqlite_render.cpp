@@ -12,7 +12,9 @@ namespace {
 
 std::string describe_column_change(const Column& a, const Column& b) {
   std::vector<std::string> parts;
-  if (a.type != b.type) parts.push_back("type " + a.type + " -> " + b.type);
+  // SQLite lets a column have no declared type: say so, not "type  -> text".
+  auto type = [](const std::string& t) { return t.empty() ? std::string("(none)") : t; };
+  if (a.type != b.type) parts.push_back("type " + type(a.type) + " -> " + type(b.type));
   if (a.not_null != b.not_null)
     parts.emplace_back(b.not_null ? "NOT NULL added" : "NOT NULL dropped");
   if (a.default_expr != b.default_expr)
