@@ -4,10 +4,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/count_option.h"
 #include "util/error.h"
 
 namespace migrate::cli {
@@ -18,19 +18,6 @@ struct LogArgs {
   std::string limit;  // -n as given; empty = all
   bool json = false;
 };
-
-// -n N: checked here, as --canary's count is, for a message in words
-// (CLI11's PositiveNumber prints a range of 309 digits, starting at 0).
-std::size_t max_count(const std::string& text) {
-  const bool digits = !text.empty() && std::all_of(text.begin(), text.end(),
-                                                   [](char c) { return c >= '0' && c <= '9'; });
-  const std::size_t first = text.find_first_not_of('0');
-  if (!digits || first == std::string::npos)
-    throw UsageError(fmt::format("-n must be a whole number of at least 1, not '{}'", text));
-  // More entries than any table holds: all of them.
-  if (text.size() - first > 18) return std::numeric_limits<std::size_t>::max();
-  return static_cast<std::size_t>(std::stoull(text));
-}
 
 nlohmann::json to_json(const db::HistoryEntry& e) {
   return {{"id", e.id},
@@ -54,7 +41,7 @@ std::string to_line(const db::HistoryEntry& e) {
 }
 
 int log(Context& ctx, const LogArgs& a) {
-  const std::size_t limit = a.limit.empty() ? 0 : max_count(a.limit);
+  const std::size_t limit = a.limit.empty() ? 0 : parse_count("-n", a.limit);
   auto db = ctx.open_database(/*create_if_missing=*/false);
   std::vector<db::HistoryEntry> entries = db->history();
   std::sort(entries.begin(), entries.end(),

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "cli/count_option.h"
 #include "config/databases.h"
 #include "fanout/child.h"
 #include "fanout/jobs.h"
@@ -88,7 +89,7 @@ std::shared_ptr<FanoutArgs> add_fanout_options(CLI::App* cmd, const bool* comman
                   fmt::format("With --db/--all-databases: how many databases at once (default {})",
                               kDefaultJobs))
       ->option_text("N")
-      ->check(CLI::PositiveNumber);
+      ->check(count_validator("--jobs"));
   cmd->add_flag("--keep-going", f->keep_going,
                 "With --db/--all-databases: start the other databases after one failed");
   cmd->add_option("--canary", f->canary,

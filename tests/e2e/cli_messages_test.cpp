@@ -50,6 +50,19 @@ TEST_CASE("log -n takes a whole number of at least 1, said in words", "[e2e][mes
   CHECK_THAT(all.out, Contains("b2"));
 }
 
+TEST_CASE("fan-out --jobs takes a whole number of at least 1, said in words", "[e2e][messages]") {
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  for (const char* bad : {"0", "x", "-2"}) {
+    CAPTURE(bad);
+    auto r = p.run({"upgrade", "heads", "--all-databases", "--jobs", bad});
+    CHECK_THAT(r, ExitedWith(2));
+    CHECK_THAT(r.err,
+               Contains(std::string("must be a whole number of at least 1, not '") + bad + "'"));
+    CHECK_THAT(r.err, !Contains("179769"));
+  }
+}
+
 TEST_CASE("a mistyped command before a command name is an unknown command", "[e2e][messages]") {
   e2e::Project p;
   p.add_table_rev("a1", {});
