@@ -117,6 +117,16 @@ class Dialect {
   // CREATE TABLE IF NOT EXISTS for both tables.
   virtual std::vector<std::string> create_tables_sql(const TableNames& t) const = 0;
   virtual std::string version_op_sql(const TableNames& t, const graph::VersionOp& op) const = 0;
+  // Offline `--sql`: the statements that make the version-table change `op`
+  // of `label` ("step ID (upgrade)", "stamp") and fail, under `psql -v
+  // ON_ERROR_STOP=1` / `sqlite3 -bail`, unless an UPDATE or DELETE touched
+  // exactly one row (a database that is not at the script's FROM). By
+  // default version_op_sql(), which must then check it itself.
+  virtual std::vector<std::string> offline_version_op_sql(const TableNames& t,
+                                                          const graph::VersionOp& op,
+                                                          const std::string& /*label*/) const {
+    return {version_op_sql(t, op)};
+  }
   virtual std::string begin_sql() const = 0;  // "BEGIN" / "BEGIN IMMEDIATE"
   // The history row an offline script records for a step (applied_by marks
   // it as offline), so scripts run by hand leave the same audit trail.
