@@ -90,13 +90,24 @@ struct SessionSettings {
 struct HistoryEntry {
   long long id = 0;
   std::string revision;
-  std::string direction;  // "upgrade", "downgrade", "stamp", "accept", "adopt" (migrate import --adopt)
+  // "upgrade", "downgrade", "stamp", "unstamp" (a stamp removed the
+  // revision from the version table), "accept", "adopt" (import --adopt)
+  std::string direction;
   std::string checksum;
-  std::string started_at;  // ISO 8601 UTC
-  double duration_ms = 0;
-  std::string applied_by;  // user@host
-  std::string status;      // "ok", "failed"
+  std::string started_at;             // ISO 8601 UTC
+  std::optional<double> duration_ms;  // NULL: not measured (offline scripts)
+  std::string applied_by;             // user@host
+  std::string status;                 // "ok", "failed"
 };
+
+// The history rows a stamp records for one version-table change: direction
+// "stamp" for the revision it adds, "unstamp" for the one it removes (an
+// update does both, the removal first), so that the history says which.
+struct StampRow {
+  std::string revision;
+  std::string direction;
+};
+std::vector<StampRow> stamp_rows(const graph::VersionOp& op);
 
 // A revision file's current checksum, accepted by `migrate validate
 // --accept` as the one later checks compare the file with.
@@ -296,7 +307,7 @@ class Database {
   virtual DryRunReport dry_run(const std::vector<PlannedStep>& steps) = 0;
 
   // Applies version ops alone (stamp), in one transaction, recorded in history
-  // with direction "stamp".
+  // as stamp_rows() says (directions "stamp" and "unstamp").
   virtual void stamp(const std::vector<graph::VersionOp>& ops,
                      const std::vector<std::string>& expected_heads_before) = 0;
 

@@ -178,12 +178,12 @@ void OfflineWriter::stamp(const std::vector<std::string>& targets, bool purge,
   out_ << dialect_.begin_sql() << ";\n";
   // Offline there is no table to read: --purge empties whatever it holds.
   if (purge) out_ << "DELETE FROM " << dialect_.qualified(tables_, tables_.version_table) << ";\n";
-  // One history row per change, as an online stamp records them.
+  // The history rows an online stamp records for each change.
   for (const auto& op : ops) {
     for (const auto& sql : dialect_.offline_version_op_sql(tables_, op, "stamp"))
       out_ << sql << ";\n";
-    const std::string& rev = op.kind == graph::VersionOp::kDelete ? op.from : op.to;
-    out_ << dialect_.history_insert_sql(tables_, rev, "stamp", "") << ";\n";
+    for (const auto& row : db::stamp_rows(op))
+      out_ << dialect_.history_insert_sql(tables_, row.revision, row.direction, "") << ";\n";
   }
   out_ << "COMMIT;\n";
 }
