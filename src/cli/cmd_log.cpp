@@ -25,7 +25,7 @@ nlohmann::json to_json(const db::HistoryEntry& e) {
           {"direction", e.direction},
           {"status", e.status},
           {"started_at", e.started_at},
-          {"duration_ms", e.duration_ms},
+          {"duration_ms", e.duration_ms ? nlohmann::json(*e.duration_ms) : nlohmann::json()},
           {"applied_by", e.applied_by},
           {"checksum", e.checksum.empty() ? nlohmann::json() : nlohmann::json(e.checksum)}};
 }
@@ -35,8 +35,9 @@ nlohmann::json to_json(const db::HistoryEntry& e) {
 constexpr const char* kColumns = "{:<24}  {:<9}  {:<12}  {:<6}  {:>11}  {:<16}  {}\n";
 
 std::string to_line(const db::HistoryEntry& e) {
+  // An offline script's row has no duration (NULL): "-", not a made-up 0.
   return fmt::format(kColumns, e.started_at, e.direction, e.revision, e.status,
-                     fmt::format("{:.1f} ms", e.duration_ms), e.applied_by,
+                     e.duration_ms ? fmt::format("{:.1f} ms", *e.duration_ms) : "-", e.applied_by,
                      e.checksum.substr(0, 12));
 }
 

@@ -63,29 +63,51 @@ std::chrono::milliseconds lock_wait(const std::string& text) {
   return config::duration_option("--lock-wait", text);
 }
 
-// Why an upgrade or downgrade ran nothing. An upgrade to a revision the
-// database has gone past is not "already at" it: upgrade never goes back.
+// Whether an upgrade from `heads` to `target` that planned no step stopped
+// because the heads are past the target (not "already at" it): upgrade
+// never goes back.
+bool upgrade_is_past(const graph::RevisionGraph& graph, const std::vector<std::string>& heads,
+                     const std::string& target) {
+  if (heads.empty()) return false;
+  std::vector<std::string> wanted;
+  try {
+    if (target != "base") wanted = graph.resolve(target, heads);
+  } catch (const std::exception&) {
+    return false;  // planning succeeded; keep the plain answer
+  }
+  bool past = wanted.empty();
+  for (const auto& id : wanted)
+    past = past || std::find(heads.begin(), heads.end(), id) == heads.end();
+  return past;
+}
+
+// Why an upgrade or downgrade ran nothing.
 std::string nothing_to_do(Context& ctx, db::Database& db, const MoveArgs& a, bool upgrade) {
   const std::string already = "Nothing to do: the database is already at " + a.target + ".\n";
   if (!upgrade) return already;
   const std::vector<std::string> heads = db.current_heads();
-  std::vector<std::string> wanted;
-  try {
-    if (a.target != "base") wanted = ctx.scripts().graph().resolve(a.target, heads);
-  } catch (const std::exception&) {
-    wanted = heads;  // planning succeeded; keep the plain answer
-  }
-  bool past = false;
-  if (!heads.empty()) {
-    past = wanted.empty();
-    for (const auto& id : wanted)
-      past = past || std::find(heads.begin(), heads.end(), id) == heads.end();
-  }
-  if (!past) return already;
+  if (!upgrade_is_past(ctx.scripts().graph(), heads, a.target)) return already;
   return fmt::format(
       "Nothing to do: the database is past {} (it is at {}); upgrade never goes back. To go "
       "back to {}, run `migrate downgrade {}`.\n",
       a.target, util::join(heads, ", "), a.target, a.target);
+}
+
+// The same answer for an offline script with no step (stderr: stdout stays
+// a valid, empty script, and exit 0 as Alembic's).
+std::string offline_nothing_to_do(Context& ctx, const runner::OfflineWriter::Written& w,
+                                  const std::string& range, bool upgrade) {
+  const runner::Range r = runner::parse_range(range);
+  const std::string from = w.from.empty() ? "<base>" : util::join(w.from, ", ");
+  if (upgrade && upgrade_is_past(ctx.scripts().graph(), w.from, r.to))
+    return fmt::format(
+        "migrate: note: nothing to do: the range starts past {} (at {}), and upgrade never goes "
+        "back; the script changes nothing. To go back to {}: `migrate downgrade {}:{} --sql`.\n",
+        r.to, from, r.to, r.from ? *r.from : std::string("base"), r.to);
+  return fmt::format(
+      "migrate: note: nothing to do: the range starts at {}, already at {}; the script changes "
+      "nothing.\n",
+      from, r.to);
 }
 
 // `current` in an offline range: the database's version table, read when
@@ -112,10 +134,11 @@ int move(Context& ctx, const MoveArgs& a, bool upgrade) {
     auto dialect = ctx.dialect();
     runner::OfflineWriter writer(*dialect, ctx.tables(), scripts, ctx.out);
     read_current_offline(ctx, writer);
-    if (upgrade)
-      writer.upgrade(a.target);
-    else
-      writer.downgrade(a.target);
+    const auto written = upgrade ? writer.upgrade(a.target) : writer.downgrade(a.target);
+    if (written.steps == 0) {
+      ctx.out.flush();
+      ctx.err << offline_nothing_to_do(ctx, written, a.target, upgrade);
+    }
     return 0;
   }
   if (a.dry_run)

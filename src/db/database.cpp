@@ -18,6 +18,18 @@ void Database::run_steps(const std::vector<PlannedStep>& steps, const StepDone& 
   }
 }
 
+std::vector<StampRow> stamp_rows(const graph::VersionOp& op) {
+  switch (op.kind) {
+    case graph::VersionOp::kInsert:
+      return {{op.to, "stamp"}};
+    case graph::VersionOp::kUpdate:
+      return {{op.from, "unstamp"}, {op.to, "stamp"}};
+    case graph::VersionOp::kDelete:
+      return {{op.from, "unstamp"}};
+  }
+  return {};
+}
+
 std::vector<std::string> Dialect::offline_guarded_sql(const Statement& st, const RowGuards& guards,
                                                       const std::string& file,
                                                       const std::string& label) const {

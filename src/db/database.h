@@ -90,13 +90,24 @@ struct SessionSettings {
 struct HistoryEntry {
   long long id = 0;
   std::string revision;
-  std::string direction;  // "upgrade", "downgrade", "stamp", "accept", "adopt" (migrate import --adopt)
+  // "upgrade", "downgrade", "stamp", "unstamp" (a stamp removed the
+  // revision from the version table), "accept", "adopt" (import --adopt)
+  std::string direction;
   std::string checksum;
-  std::string started_at;  // ISO 8601 UTC
-  double duration_ms = 0;
-  std::string applied_by;  // user@host
-  std::string status;      // "ok", "failed"
+  std::string started_at;             // ISO 8601 UTC
+  std::optional<double> duration_ms;  // NULL: not measured (offline scripts)
+  std::string applied_by;             // user@host
+  std::string status;                 // "ok", "failed"
 };
+
+// The history rows a stamp records for one version-table change: direction
+// "stamp" for the revision it adds, "unstamp" for the one it removes (an
+// update does both, the removal first), so that the history says which.
+struct StampRow {
+  std::string revision;
+  std::string direction;
+};
+std::vector<StampRow> stamp_rows(const graph::VersionOp& op);
 
 // A revision file's current checksum, accepted by `migrate validate
 // --accept` as the one later checks compare the file with.
@@ -117,6 +128,16 @@ class Dialect {
   // CREATE TABLE IF NOT EXISTS for both tables.
   virtual std::vector<std::string> create_tables_sql(const TableNames& t) const = 0;
   virtual std::string version_op_sql(const TableNames& t, const graph::VersionOp& op) const = 0;
+  // Offline `--sql`: the statements that make the version-table change `op`
+  // of `label` ("step ID (upgrade)", "stamp") and fail, under `psql -v
+  // ON_ERROR_STOP=1` / `sqlite3 -bail`, unless an UPDATE or DELETE touched
+  // exactly one row (a database that is not at the script's FROM). By
+  // default version_op_sql(), which must then check it itself.
+  virtual std::vector<std::string> offline_version_op_sql(const TableNames& t,
+                                                          const graph::VersionOp& op,
+                                                          const std::string& /*label*/) const {
+    return {version_op_sql(t, op)};
+  }
   virtual std::string begin_sql() const = 0;  // "BEGIN" / "BEGIN IMMEDIATE"
   // The history row an offline script records for a step (applied_by marks
   // it as offline), so scripts run by hand leave the same audit trail.
@@ -286,7 +307,7 @@ class Database {
   virtual DryRunReport dry_run(const std::vector<PlannedStep>& steps) = 0;
 
   // Applies version ops alone (stamp), in one transaction, recorded in history
-  // with direction "stamp".
+  // as stamp_rows() says (directions "stamp" and "unstamp").
   virtual void stamp(const std::vector<graph::VersionOp>& ops,
                      const std::vector<std::string>& expected_heads_before) = 0;
 

@@ -28,7 +28,11 @@ std::set<std::string> applied_set(const graph::RevisionGraph& graph,
 }
 
 // The most recent successful row naming each revision, among the rows that
-// say how it came to be applied (or stopped being).
+// say how it came to be applied (or stopped being). Not "unstamp": a stamp
+// that took a revision out of the version table changed nothing in the
+// schema, and when the revision is applied again (an ancestor of a head
+// stamped later), the row of its last real run is what its file is checked
+// against.
 std::map<std::string, const db::HistoryEntry*> latest_rows(
     const std::vector<db::HistoryEntry>& history) {
   std::map<std::string, const db::HistoryEntry*> latest;

@@ -74,24 +74,28 @@ std::vector<std::string> OfflineWriter::from_heads(const std::string& from) cons
   return out;
 }
 
-void OfflineWriter::upgrade(const std::string& range) {
+OfflineWriter::Written OfflineWriter::upgrade(const std::string& range) {
   Range r = parse_range(range);
-  std::vector<std::string> from;
-  if (r.from && !r.from->empty()) from = from_heads(*r.from);
-  write_plan(true, from, r.to);
+  Written w;
+  if (r.from && !r.from->empty()) w.from = from_heads(*r.from);
+  w.steps = write_plan(true, w.from, r.to);
+  return w;
 }
 
-void OfflineWriter::downgrade(const std::string& range) {
+OfflineWriter::Written OfflineWriter::downgrade(const std::string& range) {
   Range r = parse_range(range);
   if (!r.from || r.from->empty())
     throw UsageError(
         "downgrade with --sql needs a FROM:TO range (e.g. 'heads:base' or 'current:base'): "
         "offline mode runs nothing on the database");
-  write_plan(false, from_heads(*r.from), r.to);
+  Written w;
+  w.from = from_heads(*r.from);
+  w.steps = write_plan(false, w.from, r.to);
+  return w;
 }
 
-void OfflineWriter::write_plan(bool upgrade, const std::vector<std::string>& from_heads,
-                               const std::string& target) {
+std::size_t OfflineWriter::write_plan(bool upgrade, const std::vector<std::string>& from_heads,
+                                      const std::string& target) {
   const auto& graph = scripts_.graph();
   auto plan =
       upgrade ? graph.upgrade_plan(from_heads, target) : graph.downgrade_plan(from_heads, target);
@@ -150,18 +154,21 @@ void OfflineWriter::write_plan(bool upgrade, const std::vector<std::string>& fro
     // The step may have changed search_path (a pg_dump sets it to ''):
     // migrate's own statements run under the session's settings again.
     for (const auto& sql : dialect_.restore_session_sql()) out_ << sql << ";\n";
+    // A non-transactional step's version change and history row still
+    // commit together, as online: a failed check leaves the table as it was.
+    if (!file.transactional) out_ << dialect_.begin_sql() << ";\n";
     for (const auto& op : maintainer.apply(step))
-      out_ << dialect_.version_op_sql(tables_, op) << ";\n";
+      for (const auto& sql : dialect_.offline_version_op_sql(tables_, op, label_of(step)))
+        out_ << sql << ";\n";
     out_ << dialect_.history_insert_sql(tables_, file.id, step.upgrade ? "upgrade" : "downgrade",
                                         file.checksum())
          << ";\n";
-    if (file.transactional) {
-      out_ << "COMMIT;\n";
-    } else {
+    out_ << "COMMIT;\n";
+    if (!file.transactional)
       for (const auto& sql : dialect_.reset_step_settings_sql()) out_ << sql << ";\n";
-    }
     out_ << "\n";
   }
+  return plan.size();
 }
 
 void OfflineWriter::stamp(const std::vector<std::string>& targets, bool purge,
@@ -171,11 +178,12 @@ void OfflineWriter::stamp(const std::vector<std::string>& targets, bool purge,
   out_ << dialect_.begin_sql() << ";\n";
   // Offline there is no table to read: --purge empties whatever it holds.
   if (purge) out_ << "DELETE FROM " << dialect_.qualified(tables_, tables_.version_table) << ";\n";
-  // One history row per change, as an online stamp records them.
+  // The history rows an online stamp records for each change.
   for (const auto& op : ops) {
-    out_ << dialect_.version_op_sql(tables_, op) << ";\n";
-    const std::string& rev = op.kind == graph::VersionOp::kDelete ? op.from : op.to;
-    out_ << dialect_.history_insert_sql(tables_, rev, "stamp", "") << ";\n";
+    for (const auto& sql : dialect_.offline_version_op_sql(tables_, op, "stamp"))
+      out_ << sql << ";\n";
+    for (const auto& row : db::stamp_rows(op))
+      out_ << dialect_.history_insert_sql(tables_, row.revision, row.direction, "") << ";\n";
   }
   out_ << "COMMIT;\n";
 }

@@ -3,6 +3,7 @@
 // execute, one BEGIN/COMMIT per transactional step, and touches no database.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <ostream>
@@ -25,11 +26,17 @@ class OfflineWriter {
   using CurrentHeads = std::function<std::vector<std::string>()>;
   void set_current(CurrentHeads current) { current_ = std::move(current); }
 
+  // What a script was written for: the version table's rows it starts from
+  // (FROM, resolved) and how many steps it holds (0: it changes nothing).
+  struct Written {
+    std::vector<std::string> from;
+    std::size_t steps = 0;
+  };
   // `range` is TARGET or FROM:TO. Without FROM, an upgrade starts from an
   // empty version table; a downgrade needs FROM (nothing is read from the
   // database unless FROM says `current`).
-  void upgrade(const std::string& range);
-  void downgrade(const std::string& range);
+  Written upgrade(const std::string& range);
+  Written downgrade(const std::string& range);
   void stamp(const std::vector<std::string>& targets, bool purge,
              const std::vector<std::string>& from_heads);
   // A range's FROM as the version table's rows: comma-separated revisions
@@ -38,8 +45,8 @@ class OfflineWriter {
   std::vector<std::string> from_heads(const std::string& from) const;
 
  private:
-  void write_plan(bool upgrade, const std::vector<std::string>& from_heads,
-                  const std::string& target);
+  std::size_t write_plan(bool upgrade, const std::vector<std::string>& from_heads,
+                         const std::string& target);
   void write_preamble();
 
   const db::Dialect& dialect_;

@@ -14,7 +14,9 @@ std::vector<db::HistoryEntry> unresolved_failures(const std::vector<db::HistoryE
       continue;
     }
     if (row.status != "ok") continue;
-    if (row.direction == "stamp") {
+    // Any stamp says the version table was set by hand (one that removed a
+    // revision writes only "unstamp" rows).
+    if (row.direction == "stamp" || row.direction == "unstamp") {
       open.clear();
       continue;
     }

@@ -309,3 +309,24 @@ TEST_CASE("a stamp after a failed step settles it", "[e2e][checksum][status]") {
   CHECK_THAT(s, ExitedWith(0));
   CHECK_THAT(s.out, !Contains("FAILED"));
 }
+
+TEST_CASE("a stamp that only removes revisions (unstamp rows) settles a failed step too",
+          "[e2e][checksum][status]") {
+  e2e::Project p;
+  p.add_table_rev("r0", {});
+  p.add({"a1",
+         {"r0"},
+         "CREATE TABLE t_a1 (id INTEGER PRIMARY KEY);\nCREATE TABLE t_a1 (id INTEGER);",
+         "DROP TABLE t_a1;",
+         {},
+         {},
+         "transactional: false"});
+  REQUIRE_THAT(p.run({"upgrade", "heads"}), ExitedWith(1));
+  CHECK_THAT(p.run({"status", "--exit-code"}), ExitedWith(3));
+  // The user undid it all by hand, and takes r0 out of the version table.
+  REQUIRE_THAT(p.run({"stamp", "base"}), ExitedWith(0));
+  CHECK(p.rows("SELECT direction FROM migrate_history ORDER BY id DESC LIMIT 1") ==
+        std::vector<std::string>{"unstamp"});
+  auto s = p.run({"status", "--exit-code"});
+  CHECK_THAT(s.out, !Contains("FAILED"));
+}

@@ -54,8 +54,8 @@ bool bookkeeping(const std::string& st, const migrate::db::Dialect& d,
   for (const auto& s : d.create_tables_sql(t))
     if (st == s) return true;
   if (st == d.begin_sql() || st == "COMMIT") return true;
-  // (SQLite's offline foreign-key check fails through json_extract() with
-  // a message that starts with "migrate: ".)
+  // (SQLite's offline foreign-key check and its version-table checks fail
+  // through json_extract() with a message that starts with "migrate: ".)
   for (const char* p : {"SET ", "RESET ", "SELECT pg_catalog.set_config(", "CREATE SCHEMA ",
                         "SELECT json_extract('{}', 'migrate: "})
     if (starts_with(st, p)) return true;

@@ -231,7 +231,7 @@ std::vector<HistoryEntry> PostgresDatabase::history() {
     e.direction = row[2].c_str();
     e.checksum = row[3].c_str();
     e.started_at = row[4].c_str();
-    e.duration_ms = row[5].as<double>();
+    if (!row[5].is_null()) e.duration_ms = row[5].as<double>();
     e.applied_by = row[6].c_str();
     e.status = row[7].c_str();
     out.push_back(std::move(e));
@@ -621,9 +621,9 @@ void PostgresDatabase::stamp(const std::vector<graph::VersionOp>& ops,
   tx.add(dialect_.check_heads_sql(t, expected_heads_before));
   for (const auto& op : ops) {
     tx.add(dialect_.version_op_sql(t, op));
-    const std::string& rev = op.kind == graph::VersionOp::kDelete ? op.from : op.to;
-    tx.add(
-        dialect_.history_row_sql(t, history_row(rev, "stamp", "", "ok"), "now()", kServerDuration));
+    for (const auto& row : stamp_rows(op))
+      tx.add(dialect_.history_row_sql(t, history_row(row.revision, row.direction, "", "ok"),
+                                      "now()", kServerDuration));
   }
   tx.commit();
   if (auto failure = tx.send())

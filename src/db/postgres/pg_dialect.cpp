@@ -184,7 +184,7 @@ std::string PostgresDialect::select_history_sql(const TableNames& t) const {
   return fmt::format(
       "SELECT id, revision, direction, coalesce(checksum, ''), "
       "to_char(started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), "
-      "coalesce(duration_ms, 0), coalesce(applied_by, ''), status FROM {} ORDER BY id",
+      "duration_ms, coalesce(applied_by, ''), status FROM {} ORDER BY id",
       qualified(t, t.history_table));
 }
 

@@ -285,14 +285,16 @@ void SqliteDatabase::stamp(const std::vector<graph::VersionOp>& ops,
   store_->check_heads(expected_heads_before, "stamp");
   for (const auto& op : ops) {
     store_->apply(op, "stamp");
-    HistoryRecord r;
-    r.revision = op.kind == graph::VersionOp::kDelete ? op.from : op.to;
-    r.direction = "stamp";
-    r.started_at = util::iso8601_utc_millis(start);
-    r.duration_ms = util::millis_since(t0);
-    r.applied_by = applied_by();
-    r.status = "ok";
-    store_->record(r);
+    for (auto& row : stamp_rows(op)) {
+      HistoryRecord r;
+      r.revision = std::move(row.revision);
+      r.direction = std::move(row.direction);
+      r.started_at = util::iso8601_utc_millis(start);
+      r.duration_ms = util::millis_since(t0);
+      r.applied_by = applied_by();
+      r.status = "ok";
+      store_->record(r);
+    }
   }
   tx.commit();
 }

@@ -49,8 +49,8 @@ class SqliteDatabase : public Database {
   // guard, no check); its version change and history row then commit together.
   void run_step(const StepSpec& step,
                 const std::vector<std::string>& expected_heads_before) override;
-  // One history row per op, direction "stamp": the revision is the row's new
-  // value, or for a delete the value removed.
+  // The history rows of stamp_rows(): "stamp" for each revision added,
+  // "unstamp" for each removed.
   void stamp(const std::vector<graph::VersionOp>& ops,
              const std::vector<std::string>& expected_heads_before) override;
   std::vector<HistoryEntry> history() override;

@@ -24,6 +24,10 @@ class SqliteDialect : public Dialect {
   std::string qualified(const TableNames& t, const std::string& table) const override;
   std::vector<std::string> create_tables_sql(const TableNames& t) const override;
   std::string version_op_sql(const TableNames& t, const graph::VersionOp& op) const override;
+  // The version op, then a statement that fails unless changes() is 1
+  // (sqlite_offline_guard.cpp); an INSERT alone.
+  std::vector<std::string> offline_version_op_sql(const TableNames& t, const graph::VersionOp& op,
+                                                  const std::string& label) const override;
   std::string begin_sql() const override { return "BEGIN IMMEDIATE"; }
   // The foreign key check an online step runs before it commits
   // (sqlite_offline_guard.cpp).

@@ -141,7 +141,7 @@ std::vector<HistoryEntry> VersionStore::history() {
     e.direction = q.text(2);
     e.checksum = q.text(3);
     e.started_at = q.text(4);
-    e.duration_ms = q.real(5);
+    if (!q.is_null(5)) e.duration_ms = q.real(5);
     e.applied_by = q.text(6);
     e.status = q.text(7);
     out.push_back(std::move(e));

@@ -15,7 +15,7 @@ namespace migrate::db::sqlite {
 // A history row as written (the id is the database's).
 struct HistoryRecord {
   std::string revision;
-  std::string direction;  // "upgrade", "downgrade", "stamp"
+  std::string direction;  // "upgrade", "downgrade", "stamp", "unstamp", "accept"
   std::string checksum;   // empty = NULL
   std::string started_at;
   double duration_ms = 0;
