@@ -25,7 +25,8 @@ namespace {
 std::set<std::string> as_set(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
 
 // The database's heads, refusing ones the scripts do not know (like Alembic's
-// "Can't locate revision"): every other answer would be a guess.
+// "Can't locate revision") and rows that overlap: every other answer would
+// be a guess.
 std::vector<std::string> known_current(Context& ctx, db::Database& db) {
   auto heads = db.current_heads();
   for (const auto& h : heads)
@@ -34,6 +35,8 @@ std::vector<std::string> known_current(Context& ctx, db::Database& db) {
           "the database ({}) is at revision {}, which is not in {}; restore the revision file, or "
           "use 'migrate stamp --purge' if it was deleted on purpose",
           ctx.database_description(), h, ctx.scripts().versions_dir()));
+  // A table with one row below another: showing part of it would hide that.
+  ctx.scripts().graph().check_version_rows(heads);
   return heads;
 }
 

@@ -3,7 +3,9 @@
 // and _filter_into_branch_heads, 1.8.1).
 #include "graph/closure.h"
 #include "graph/graph_data.h"
+#include "graph/resolver.h"
 #include "graph/revision_graph.h"
+#include "util/strings.h"
 
 namespace migrate::graph {
 
@@ -44,6 +46,17 @@ std::vector<std::string> RevisionGraph::effective_current(
     if (applied[i] && !listed[i] && is_top(i)) out.push_back(g.id(i));
   }
   return out;
+}
+
+void RevisionGraph::check_version_rows(const std::vector<std::string>& stored) const {
+  const detail::GraphData& g = data();
+  auto o = detail::find_overlap(g, detail::Resolver(g).known(stored));
+  if (!o) return;
+  throw GraphError("the version table holds " + util::join(stored, ", ") + ", and " +
+                   g.id(o->first) + " is an ancestor of " + g.id(o->second) +
+                   ": a version table holds only the top revision of each branch, so this one "
+                   "cannot say where the database is. Reset it with `migrate stamp --purge "
+                   "REVISION...`, naming the revision(s) the database is really at");
 }
 
 }  // namespace migrate::graph

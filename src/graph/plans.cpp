@@ -176,6 +176,9 @@ std::vector<Step> RevisionGraph::downgrade_plan(const std::vector<std::string>& 
   Resolver r(data());
   const detail::GraphData& g = data();
   IdxList heads = r.known(current_heads);
+  // As upgrade refuses them (collect_upgrade): with one stored row an
+  // ancestor of another, the plan would undo revisions twice or skip some.
+  detail::check_no_overlap(g, heads, "current revisions");
   if (target == "current") return {};
   auto [label, to] = r.downgrade_target(current_heads, target, true);
 

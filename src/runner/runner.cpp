@@ -227,6 +227,9 @@ std::vector<graph::Step> Runner::plan_for(bool upgrade, const std::string& targe
                                           const std::vector<std::string>& heads) {
   check_applied_files(heads, upgrade);
   const auto& graph = scripts_.graph();
+  // Names every row and the way out (stamp --purge), which the plans'
+  // own overlap check cannot: they do not know the heads came from a table.
+  graph.check_version_rows(heads);
   std::vector<graph::Step> plan =
       upgrade ? graph.upgrade_plan(heads, target) : graph.downgrade_plan(heads, target);
   waiting_contracts_.clear();

@@ -1,0 +1,77 @@
+// End to end: what the version table may hold and what a run leaves behind.
+// A stamp never writes a table that says two things at once; a table that
+// does (written by hand, by Alembic, by an older migrate) is refused by
+// every command but `stamp --purge`; a stamp that changes nothing settles
+// failed steps; a failed first step or a run with nothing to do leaves no
+// trace; `init` writes where -c points.
+#include <filesystem>
+
+#include "e2e/project_fixture.h"
+#include "support/matchers.h"
+
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
+using testsupport::ExitedWith;
+using V = std::vector<std::string>;
+
+namespace {
+
+// a1 <- b2 <- c3
+void chain(const e2e::Project& p) {
+  p.add_table_rev("a1", {});
+  p.add_table_rev("b2", {"a1"});
+  p.add_table_rev("c3", {"b2"});
+}
+
+}  // namespace
+
+TEST_CASE("stamp refuses a revision together with its ancestor", "[e2e][stamp]") {
+  e2e::Project p;
+  chain(p);
+  REQUIRE_THAT(p.run({"stamp", "a1"}), ExitedWith(0));
+  auto r = p.run({"stamp", "b2", "c3"});
+  CHECK_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains("stamp targets b2 and c3 overlap: b2 is an ancestor of c3"));
+  CHECK_THAT(r.err, Contains("Nothing was changed"));
+  CHECK(p.version() == V{"a1"});
+  CHECK(p.rows("SELECT count(*) FROM migrate_history") == V{"1"});
+  // Offline too: no script is printed.
+  auto sql = p.run({"stamp", "--sql", "a1:b2", "c3"});
+  CHECK_THAT(sql, ExitedWith(1));
+  CHECK_THAT(sql.err, Contains("stamp targets b2 and c3 overlap"));
+  CHECK_THAT(sql.out, !Contains("INSERT"));
+}
+
+TEST_CASE("a version table whose rows overlap is refused until stamp --purge resets it",
+          "[e2e][stamp][current]") {
+  e2e::Project p;
+  chain(p);
+  REQUIRE_THAT(p.run({"upgrade", "c3"}), ExitedWith(0));
+  // As Alembic's `stamp b2 c3` leaves it.
+  testsupport::sqlite_exec(p.db(), "INSERT INTO migrate_version VALUES ('b2')");
+
+  for (const V& args : {V{"current"}, V{"current", "--json"}, V{"status"}}) {
+    auto r = p.run(args);
+    INFO(args[0] << " " << r.out);
+    CHECK_THAT(r, ExitedWith(1));
+    CHECK_THAT(r.err, Contains("the version table holds c3, b2, and b2 is an ancestor of c3"));
+    CHECK_THAT(r.err, Contains("stamp --purge"));
+    CHECK(r.out.empty());  // not half of the table
+  }
+  // downgrade is refused as upgrade is: it used to run c3's downgrade.
+  for (const char* cmd : {"downgrade", "upgrade"}) {
+    auto r = p.run({cmd, cmd == std::string("downgrade") ? "base" : "heads"});
+    INFO(cmd);
+    CHECK_THAT(r, ExitedWith(1));
+    CHECK_THAT(r.err, Contains("b2 is an ancestor of c3"));
+  }
+  CHECK(p.tables() == V{"t_a1", "t_b2", "t_c3"});
+  CHECK(p.version() == V{"b2", "c3"});
+  // --purge is the way out.
+  auto purge = p.run({"stamp", "--purge", "c3"});
+  REQUIRE_THAT(purge, ExitedWith(0));
+  CHECK(p.version() == V{"c3"});
+  CHECK_THAT(p.run({"current"}), ExitedWith(0));
+  CHECK(p.run({"current"}).out == "c3 (head)\n");
+}
