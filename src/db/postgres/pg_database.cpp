@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "db/nontransactional_note.h"
 #include "db/postgres/pg_lease_lock.h"
 #include "db/postgres/pg_lock.h"
 #include "db/postgres/pg_lock_wait.h"
@@ -582,9 +583,7 @@ void PostgresDatabase::run_autocommit(const StepSpec& step,
     } catch (const pqxx::sql_error& e) {
       record_failure(step, start, util::millis_since(t0));
       BatchFailure failure{0, format_server_error(e.what()), e.sqlstate()};
-      throw Error(fmt::format(
-          "{}\nnote: {} is not transactional: the statements before this one ran and stay "
-          "applied; it is recorded as 'failed' in the history table{}",
+      throw Error(nontransactional_statement_failed(
           statement_failure(step, st, failure, label, 1), label,
           failure.sqlstate == kLockNotAvailable
               ? " (a step outside a transaction is never retried: a statement such as CREATE "
@@ -604,10 +603,8 @@ void PostgresDatabase::run_autocommit(const StepSpec& step,
   tx.commit();
   if (auto failure = tx.send()) {
     record_failure(step, start, util::millis_since(t0));
-    throw Error(fmt::format(
-        "{}: {}: {}\nnote: {} is not transactional: its statements ran and stay applied, but its "
-        "version change was not recorded",
-        describe(), label, check_message(failure->message), label));
+    throw Error(nontransactional_version_failed(
+        fmt::format("{}: {}: {}", describe(), label, check_message(failure->message)), label));
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "db/nontransactional_note.h"
 #include "db/sqlite/sqlite_executor.h"
 #include "db/sqlite/sqlite_foreign_keys.h"
 #include "db/sqlite/sqlite_lock.h"
@@ -209,7 +210,12 @@ void SqliteDatabase::run_autocommit(const StepSpec& step, const std::vector<std:
   // on, always check (see may_have_foreign_keys_).
   may_have_foreign_keys_ = true;
   try {
-    run_section(*conn_, Section{step.sql, step.first_line, step.file, label, false, nullptr});
+    try {
+      run_section(*conn_, Section{step.sql, step.first_line, step.file, label, false, nullptr});
+    } catch (const Error& e) {
+      // Not a rollback: say so, and that the statements before it stay.
+      throw Error(nontransactional_statement_failed(e.what(), label), e.exit_code());
+    }
     if (conn_->in_transaction()) {
       conn_->exec("ROLLBACK");
       throw Error(fmt::format(
@@ -228,10 +234,7 @@ void SqliteDatabase::run_autocommit(const StepSpec& step, const std::vector<std:
     tx.commit();
   } catch (const Error& e) {
     record_failure(history_record(step, start, t0, "failed"));
-    throw Error(fmt::format(
-        "{}\nnote: {} is not transactional: its statements ran and stay applied, but its version "
-        "change was not recorded",
-        e.what(), label));
+    throw Error(nontransactional_version_failed(e.what(), label));
   }
 }
 
