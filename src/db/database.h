@@ -250,7 +250,14 @@ class Database {
     return lock(wait);
   }
 
-  // Creates the version and history tables if they are missing.
+  // Creates the database itself when it does not exist yet and may be
+  // created (an SQLite file opened for writing is created by its first
+  // write, so a run with nothing to do leaves no file). True when it did not
+  // exist: the caller then takes its run lock again (none was taken on a
+  // database that did not exist) and reads the version table again.
+  virtual bool create_if_absent() { return false; }
+  // Creates the version and history tables if they are missing (run_step()
+  // creates them itself, in its step's transaction).
   virtual void ensure_tables() = 0;
   // The version table's rows; empty when the table does not exist.
   virtual std::vector<std::string> current_heads() = 0;

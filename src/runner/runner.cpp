@@ -67,24 +67,36 @@ std::vector<StepReport> Runner::upgrade(const std::string& target) { return run(
 std::vector<StepReport> Runner::downgrade(const std::string& target) { return run(false, target); }
 
 std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
-  auto lock = db_.lock(lock_wait_);
-  // Read only after the lock is ours: another runner may have moved the
-  // database while we waited. A missing version table reads as no heads.
-  std::vector<std::string> heads = db_.current_heads();
-  std::vector<graph::Step> plan = plan_for(upgrade, target, heads);
-
-  // Every step is worked out before the first one runs, so the backend can
-  // send several at once (db::Database::run_steps).
+  std::vector<std::string> heads;
+  std::vector<graph::Step> plan;
+  std::vector<db::PlannedStep> steps;
   bool backfills = false;
-  for (const auto& step : plan)
-    backfills = backfills || touches_backfill(scripts_, step.revision, step.upgrade);
-  std::vector<db::PlannedStep> steps = plan_steps(plan, heads, backfills);
-
-  if (upgrade && upgrade_check_ && !steps.empty()) upgrade_check_(steps, db_);
+  auto prepare = [&] {
+    // Read only after the lock is ours: another runner may have moved the
+    // database while we waited. A missing version table reads as no heads.
+    heads = db_.current_heads();
+    plan = plan_for(upgrade, target, heads);
+    // Every step is worked out before the first one runs, so the backend
+    // can send several at once (db::Database::run_steps).
+    backfills = false;
+    for (const auto& step : plan)
+      backfills = backfills || touches_backfill(scripts_, step.revision, step.upgrade);
+    steps = plan_steps(plan, heads, backfills);
+    if (upgrade && upgrade_check_ && !steps.empty()) upgrade_check_(steps, db_);
+  };
+  auto lock = db_.lock(lock_wait_);
+  prepare();
   // Only now, when every check has passed and there is something to run:
-  // a refused run ("Nothing was run") or an empty plan creates nothing.
+  // a refused run ("Nothing was run") or an empty plan creates nothing, not
+  // even the database file. The steps create the version tables in the
+  // first one's transaction (db::Database::run_step).
   if (steps.empty()) return {};
-  db_.ensure_tables();
+  if (db_.create_if_absent()) {
+    // Another run may have created it first: lock, and look again.
+    lock = db_.lock(lock_wait_);
+    if (db_.current_heads() != heads) prepare();
+    if (steps.empty()) return {};
+  }
   if (backfills) backfill::Engine::ensure_checkpoint_table(db_);
 
   std::vector<StepReport> done;

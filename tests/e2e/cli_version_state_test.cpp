@@ -75,3 +75,30 @@ TEST_CASE("a version table whose rows overlap is refused until stamp --purge res
   CHECK_THAT(p.run({"current"}), ExitedWith(0));
   CHECK(p.run({"current"}).out == "c3 (head)\n");
 }
+
+TEST_CASE("a failed first step and a run with nothing to do leave no trace", "[e2e][sqlite]") {
+  e2e::Project p;
+  p.add({"a1", {}, "CREATE TABLE t_a (x int);\nCREATE TABLE t_a (y int);", "DROP TABLE t_a;"});
+  auto r = p.run({"upgrade", "heads"});
+  REQUIRE_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains("table t_a already exists"));
+  // The file exists (the step ran in it), but holds nothing: no bookkeeping.
+  CHECK(p.rows("SELECT count(*) FROM sqlite_master") == V{"0"});
+
+  // Nothing to do on a file that does not exist: no file, no lock file.
+  for (const V& args : {V{"upgrade", "base"}, V{"stamp", "base"}, V{"downgrade", "base"}}) {
+    auto nd = p.run({"--url", "sqlite:///nd.db", args[0], args[1]});
+    INFO(args[0] << ": " << nd.err);
+    CHECK_THAT(nd, ExitedWith(0));
+    CHECK_THAT(nd.out, Contains("Nothing to do"));
+    CHECK(!fs::exists(p.path("nd.db")));
+    CHECK(!fs::exists(p.path("nd.db.migrate-lock")));
+  }
+  // A refused run creates nothing either; one that writes creates the file.
+  p.add_table_rev("a1", {});
+  CHECK_THAT(p.run({"--url", "sqlite:///nd.db", "stamp", "zzzz"}), ExitedWith(1));
+  CHECK(!fs::exists(p.path("nd.db")));
+  REQUIRE_THAT(p.run({"--url", "sqlite:///nd.db", "stamp", "a1"}), ExitedWith(0));
+  CHECK(testsupport::sqlite_rows(p.path("nd.db"), "SELECT version_num FROM migrate_version") ==
+        V{"a1"});
+}

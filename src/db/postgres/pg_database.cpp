@@ -178,68 +178,6 @@ std::unique_ptr<RunLock> PostgresDatabase::lock_for_dry_run(std::chrono::millise
   return lock(wait);
 }
 
-bool PostgresDatabase::table_exists(const std::string& table) {
-  return conn_.query(dialect_.table_exists_sql(options_.tables, table))[0][0].as<bool>();
-}
-
-void PostgresDatabase::ensure_tables() {
-  if (tables_ready_) return;
-  const TableNames& t = options_.tables;
-  // One round trip for the three facts (a remote server makes each count).
-  pqxx::result r = conn_.query(fmt::format(
-      "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = {}), to_regclass({}) IS NOT "
-      "NULL AND to_regclass({}) IS NOT NULL",
-      dialect_.quote_literal(t.schema),
-      dialect_.quote_literal(dialect_.qualified(t, t.version_table)),
-      dialect_.quote_literal(dialect_.qualified(t, t.history_table))));
-  // Created only by the user: a typo in version_table_schema must not
-  // quietly make a new schema (and apply every revision again).
-  if (!r[0][0].as<bool>())
-    throw Error(fmt::format(
-        "{}: the schema {} (version_table_schema) does not exist; create it first (CREATE "
-        "SCHEMA {}) or fix version_table_schema",
-        describe(), dialect_.quote_ident(t.schema), dialect_.quote_ident(t.schema)));
-  // Both tables exist on every run but the first.
-  if (!r[0][1].as<bool>()) {
-    TransactionBatch tx(conn_);
-    tx.begin();
-    for (auto& sql : dialect_.create_tables_sql(t)) tx.add(std::move(sql));
-    tx.commit();
-    if (auto failure = tx.send())
-      throw Error(fmt::format("{}: cannot create the version and history tables: {}", describe(),
-                              failure->message));
-  }
-  tables_ready_ = true;
-}
-
-std::vector<std::string> PostgresDatabase::current_heads() {
-  const TableNames& t = options_.tables;
-  if (!tables_ready_ && !table_exists(t.version_table)) return {};
-  std::vector<std::string> out;
-  for (const auto& row : conn_.query(dialect_.select_heads_sql(t)))
-    out.emplace_back(row[0].c_str());
-  return out;
-}
-
-std::vector<HistoryEntry> PostgresDatabase::history() {
-  const TableNames& t = options_.tables;
-  if (!tables_ready_ && !table_exists(t.history_table)) return {};
-  std::vector<HistoryEntry> out;
-  for (const auto& row : conn_.query(dialect_.select_history_sql(t))) {
-    HistoryEntry e;
-    e.id = row[0].as<long long>();
-    e.revision = row[1].c_str();
-    e.direction = row[2].c_str();
-    e.checksum = row[3].c_str();
-    e.started_at = row[4].c_str();
-    e.duration_ms = row[5].as<double>();
-    e.applied_by = row[6].c_str();
-    e.status = row[7].c_str();
-    out.push_back(std::move(e));
-  }
-  return out;
-}
-
 const std::string& PostgresDatabase::applied_by() {
   if (applied_by_.empty()) applied_by_ = util::user_at_host();
   return applied_by_;
@@ -263,7 +201,9 @@ void PostgresDatabase::run_step(const StepSpec& step,
 }
 
 void PostgresDatabase::run_steps(const std::vector<PlannedStep>& steps, const StepDone& done) {
-  ensure_tables();
+  // Missing tables are created in the first step's transaction (run_batch),
+  // so a failed first step leaves no trace; before a non-transactional one.
+  tables_ready_ = tables_ready_ || tables_exist();
   // Every step is split and checked before the first one runs: a step the
   // server would refuse in a transaction (CONCURRENTLY ...) or an
   // unterminated statement stops the run with nothing done.
@@ -277,6 +217,7 @@ void PostgresDatabase::run_steps(const std::vector<PlannedStep>& steps, const St
   BatchState state;
   for (std::size_t pos = 0; pos < steps.size();) {
     if (!steps[pos].spec.transactional) {
+      ensure_tables();
       const auto t0 = std::chrono::steady_clock::now();
       run_autocommit(steps[pos].spec, statements[pos], steps[pos].expected_heads_before,
                      step_label(steps[pos].spec));
@@ -295,7 +236,7 @@ std::string PostgresDatabase::step_label(const StepSpec& step) {
 PostgresDatabase::StepLayout PostgresDatabase::append_step(TransactionBatch& batch,
                                                            const PlannedStep& planned,
                                                            const std::vector<Statement>& statements,
-                                                           std::size_t index) {
+                                                           std::size_t index, bool create_tables) {
   const TableNames& t = options_.tables;
   const StepSpec& step = planned.spec;
   // [BEGIN, session restored, SET LOCAL timeouts..., (pooled) the lease
@@ -307,6 +248,8 @@ PostgresDatabase::StepLayout PostgresDatabase::append_step(TransactionBatch& bat
   for (const auto& sql : restore_session_sql()) batch.add(sql);
   for (auto& sql : dialect_.step_settings_sql(step, /*local=*/true)) batch.add(std::move(sql));
   if (auto fence = add_fence(batch)) at.fence = *fence;
+  if (create_tables)
+    for (auto& sql : dialect_.create_tables_sql(t)) batch.add(std::move(sql));
   batch.add(kMarkStepStart);
   at.check = batch.add(dialect_.check_heads_sql(t, planned.expected_heads_before));
   at.first_statement = batch.size();
@@ -382,7 +325,8 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
     // whole message, or when it sends a NOTICE: one between two steps
     // hands over the previous step's COMMIT as it happens.
     if (!layout.empty()) batch.add(kFlushResults);
-    layout.push_back(append_step(batch, steps[i], statements[i], i));
+    layout.push_back(
+        append_step(batch, steps[i], statements[i], i, !tables_ready_ && layout.empty()));
     bytes += steps[i].spec.sql.size();
     // A guarded step ends its message, open: its counts decide the COMMIT.
     if (layout.back().guarded) break;
@@ -422,6 +366,7 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
     const StepLayout& at = layout[committed++];
     if (done) done(at.step, results.at(at.history).at(0).at(0).as<double>());
   }
+  tables_ready_ = tables_ready_ || committed > 0;
   if (!failure) return layout.back().step + 1;
 
   const StepLayout& at = layout[committed];

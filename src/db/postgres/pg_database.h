@@ -138,8 +138,11 @@ class PostgresDatabase : public Database {
   void dry_run_step(const StepSpec& step, const std::vector<Statement>& statements,
                     DryRunStep& out);
   // Appends a transactional step's whole transaction to `batch`.
+  // `create_tables`: the version and history tables first, in the step's
+  // transaction.
   StepLayout append_step(TransactionBatch& batch, const PlannedStep& planned,
-                         const std::vector<Statement>& statements, std::size_t index);
+                         const std::vector<Statement>& statements, std::size_t index,
+                         bool create_tables);
   // For a guarded step whose message ran: checks every statement's row
   // count against its guards; the violation (a BatchFailure with SQLSTATE
   // kRowGuardViolated and the full message) or nothing.
@@ -174,6 +177,8 @@ class PostgresDatabase : public Database {
   HistoryEntry history_row(const std::string& revision, const std::string& direction,
                            const std::string& checksum, const char* status);
   bool table_exists(const std::string& table);
+  // Whether both tables exist; throws when version_table_schema does not.
+  bool tables_exist();
   // Pooler mode, while the lease lock is held: its fence, right after a
   // transaction's BEGIN; its index, or none.
   std::optional<std::size_t> add_fence(TransactionBatch& batch) const;

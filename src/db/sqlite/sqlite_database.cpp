@@ -38,13 +38,19 @@ SqliteDatabase::SqliteDatabase(OpenOptions options) : options_(std::move(options
   const bool memory = is_memory(options_.path);
   if (!memory) {
     check_directory(options_);
+    // A missing file is created only by the first write (create_if_absent):
+    // a run with nothing to do leaves no file behind.
     std::error_code ec;
-    if (!options_.create_if_missing && !fs::exists(options_.path, ec)) return;  // absent
+    if (!fs::exists(options_.path, ec)) return;  // absent
   }
+  open();
+}
+
+void SqliteDatabase::open() {
   // NOMUTEX: one connection, used by one thread at a time; SQLite's own
   // per-call mutex would be pure overhead.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (options_.create_if_missing || memory) flags |= SQLITE_OPEN_CREATE;
+  if (options_.create_if_missing || is_memory(options_.path)) flags |= SQLITE_OPEN_CREATE;
   conn_ = std::make_unique<Connection>(options_.path, flags, options_.describe);
   // A second process waits for the write lock instead of failing at once,
   // and says so when the wait is long.
@@ -55,13 +61,20 @@ SqliteDatabase::SqliteDatabase(OpenOptions options) : options_(std::move(options
 
 SqliteDatabase::~SqliteDatabase() = default;
 
+bool SqliteDatabase::create_if_absent() {
+  if (!absent()) return false;
+  if (!options_.create_if_missing) refuse_write();
+  open();
+  return true;
+}
+
 std::unique_ptr<Work> SqliteDatabase::begin_work(const WorkOptions& options) {
-  if (absent()) refuse_write();
+  create_if_absent();
   return std::make_unique<SqliteWork>(*conn_, options.transaction);
 }
 
 std::string SqliteDatabase::missing() const {
-  return absent() ? "no such database file " + options_.path : "";
+  return absent() && !options_.create_if_missing ? "no such database file " + options_.path : "";
 }
 
 void SqliteDatabase::refuse_write() const {
@@ -82,7 +95,7 @@ std::unique_ptr<RunLock> SqliteDatabase::lock(std::chrono::milliseconds wait) {
 }
 
 void SqliteDatabase::ensure_tables() {
-  if (absent()) refuse_write();
+  create_if_absent();
   if (tables_ready_) return;
   // A plain read first: when both tables exist, which is every run but the
   // first, no write lock is taken.
@@ -136,7 +149,11 @@ void SqliteDatabase::record_failure(const HistoryRecord& row) noexcept {
 
 void SqliteDatabase::run_step(const StepSpec& step,
                               const std::vector<std::string>& expected_heads_before) {
-  ensure_tables();
+  create_if_absent();
+  // A transactional step creates the tables in its own transaction, so a
+  // failed first step leaves no trace; a non-transactional one needs them
+  // first, for its history row.
+  if (!step.transactional) ensure_tables();
   // Built on every step, used only in messages: a plain append, not fmt.
   std::string label = "step " + step.revision + (step.upgrade ? " (upgrade)" : " (downgrade)");
   if (step.transactional)
@@ -157,6 +174,7 @@ void SqliteDatabase::run_transactional(const StepSpec& step,
     // the transaction's end, so it is constructed first and destroyed last.
     ForeignKeysOff fk_off(*conn_);
     Transaction tx(*conn_);
+    if (!tables_ready_) store_->create_tables();
     run_section(*conn_, Section{step.sql, step.first_line, step.file, label, true,
                                 step.guards.empty() ? nullptr : &step.guards});
     // The expected-heads check comes with the version update (one statement
@@ -176,6 +194,7 @@ void SqliteDatabase::run_transactional(const StepSpec& step,
     }
     store_->record(history_record(step, start, t0, "ok"));
     tx.commit();
+    tables_ready_ = true;
   } catch (const Error& e) {
     // By now the transaction has rolled back and foreign keys are restored.
     if (fk_failed) explain_old_violations(e.what());
