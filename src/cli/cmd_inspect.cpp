@@ -321,8 +321,13 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
       ctx.out << "Heads:    "
               << (g.empty() ? "(no revisions)" : fmt::format("{}", fmt::join(g.heads(), ", ")))
               << "\n";
-      if (pending.empty()) {
+      const std::size_t nf = failures.size();
+      // "Up to date." alone would read as all well above FAILED lines.
+      if (pending.empty() && nf == 0) {
         ctx.out << "Up to date.\n";
+      } else if (pending.empty()) {
+        ctx.out << "No revision pending, but " << nf << " failed step"
+                << (nf == 1 ? " is" : "s are") << " unresolved (below).\n";
       } else {
         ctx.out << pending.size() << " pending revision" << (pending.size() == 1 ? "" : "s")
                 << " (in the order 'upgrade heads' runs them):\n";
@@ -339,6 +344,8 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
                 << "` once no instance of the old application runs.\n";
       for (const auto& c : backfills)
         ctx.out << "  " << c.revision << ": " << backfill::describe_checkpoint(c) << "\n";
+      if (nf && !pending.empty())
+        ctx.out << nf << " failed step" << (nf == 1 ? " is" : "s are") << " unresolved:\n";
       for (const auto& f : failures) ctx.out << runner::describe_failure(f) << "\n";
     }
     if (s->exit_code && (!held.run.empty() || !failures.empty())) {

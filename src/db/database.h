@@ -90,7 +90,9 @@ struct SessionSettings {
 struct HistoryEntry {
   long long id = 0;
   std::string revision;
-  std::string direction;  // "upgrade", "downgrade", "stamp", "accept", "adopt" (migrate import --adopt)
+  // "upgrade", "downgrade", "stamp", "accept", "adopt" (migrate import
+  // --adopt), "settle" (a failed step settled by a stamp that changed nothing)
+  std::string direction;
   std::string checksum;
   std::string started_at;  // ISO 8601 UTC
   double duration_ms = 0;
@@ -303,6 +305,11 @@ class Database {
   // "accept", status "ok", the given checksum, now, by user@host. Changes
   // nothing else (the version table stays as it is).
   virtual void record_accepted(const std::vector<AcceptedChecksum>& accepted) = 0;
+  // Records, in one transaction, one history row per revision: direction
+  // "settle", status "ok", no checksum, now, by user@host: a `stamp` to
+  // what the version table already holds settles the failed steps of these
+  // revisions (runner/step_failures.h). Changes nothing else.
+  virtual void record_settled(const std::vector<std::string>& revisions) = 0;
 
   // Opens a Work transaction (see Work): BEGIN (SQLite: BEGIN IMMEDIATE) and
   // the options' settings. Throws WorkConflict when it cannot start for a

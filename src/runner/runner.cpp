@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "backfill/batch_sql.h"
 #include "backfill/replica_watch.h"
 #include "runner/backfill_step.h"
 #include "runner/phases.h"
+#include "runner/step_failures.h"
 #include "runner/step_guards.h"
 #include "util/error.h"
 
@@ -302,8 +304,27 @@ std::vector<graph::VersionOp> Runner::stamp(const std::vector<std::string>& targ
   auto lock = db_.lock(lock_wait_);
   std::vector<std::string> heads = db_.current_heads();
   auto ops = scripts_.graph().stamp_ops(heads, targets, purge);
-  // Tables only for a stamp that writes: a refused or empty one creates none.
-  if (ops.empty()) return ops;
+  settled_.clear();
+  if (ops.empty()) {
+    // Nothing to change: the table is right as it is. Failed steps still
+    // open are settled by saying so (as any stamp that writes settles them).
+    settled_ = unresolved_failures(db_.history());
+    std::vector<std::string> revisions;
+    for (const auto& f : settled_)
+      if (std::find(revisions.begin(), revisions.end(), f.revision) == revisions.end())
+        revisions.push_back(f.revision);
+    if (!revisions.empty()) db_.record_settled(revisions);
+    return ops;
+  }
+  // Tables (and an SQLite file) only for a stamp that writes: a refused or
+  // empty one creates none.
+  if (db_.create_if_absent()) {
+    // Another run may have created it first: lock, and look again.
+    lock = db_.lock(lock_wait_);
+    std::vector<std::string> now = db_.current_heads();
+    if (now != heads) ops = scripts_.graph().stamp_ops(heads = now, targets, purge);
+    if (ops.empty()) return ops;
+  }
   db_.ensure_tables();
   db_.stamp(ops, heads);
   return ops;

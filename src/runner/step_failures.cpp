@@ -14,7 +14,7 @@ std::vector<db::HistoryEntry> unresolved_failures(const std::vector<db::HistoryE
       continue;
     }
     if (row.status != "ok") continue;
-    if (row.direction == "stamp") {
+    if (row.direction == "stamp" || row.direction == "settle") {
       open.clear();
       continue;
     }
@@ -30,7 +30,8 @@ std::vector<db::HistoryEntry> unresolved_failures(const std::vector<db::HistoryE
 std::string describe_failure(const db::HistoryEntry& f) {
   return fmt::format(
       "FAILED: {} {} (non-transactional) at {}, by {}: the database may be partly changed; fix it "
-      "by hand, then `migrate stamp` or re-run",
+      "by hand, then re-run the step, or settle this with `migrate stamp current` (or a stamp to "
+      "the revision the database is at)",
       f.direction, f.revision, f.started_at, f.applied_by);
 }
 

@@ -76,6 +76,47 @@ TEST_CASE("a version table whose rows overlap is refused until stamp --purge res
   CHECK(p.run({"current"}).out == "c3 (head)\n");
 }
 
+TEST_CASE("a stamp that changes nothing settles a failed step and says so",
+          "[e2e][stamp][status]") {
+  e2e::Project p;
+  p.add_table_rev("a1", {});
+  p.add({"b2",
+         {"a1"},
+         "CREATE TABLE t_x (a int);\nINSERT INTO nosuch VALUES (1);",
+         "",
+         {},
+         {},
+         "transactional: false"});
+  REQUIRE_THAT(p.run({"upgrade", "a1"}), ExitedWith(0));
+  REQUIRE_THAT(p.run({"upgrade", "heads"}), ExitedWith(1));
+  // The user gives up on b2: removes its file and what it left.
+  fs::remove(p.rev_path("b2"));
+  testsupport::sqlite_exec(p.db(), "DROP TABLE t_x");
+
+  auto s = p.run({"status", "--exit-code"});
+  CHECK_THAT(s, ExitedWith(3));
+  CHECK_THAT(s.out, !Contains("Up to date."));
+  CHECK_THAT(s.out, Contains("No revision pending, but 1 failed step is unresolved (below).\n"
+                             "FAILED: upgrade b2 (non-transactional)"));
+  CHECK_THAT(s.out, Contains("settle this with `migrate stamp current`"));
+
+  // What the FAILED line advises works, though the table is already right.
+  auto st = p.run({"stamp", "current"});
+  REQUIRE_THAT(st, ExitedWith(0));
+  CHECK_THAT(st.out, StartsWith("The version table already says that; settled 1 failed step"));
+  CHECK_THAT(st.out, Contains("  upgrade b2 at 20"));
+  CHECK(p.version() == V{"a1"});
+  CHECK(p.rows("SELECT revision, direction, status FROM migrate_history ORDER BY id") ==
+        V{"a1|upgrade|ok", "b2|upgrade|failed", "b2|settle|ok"});
+  auto after = p.run({"status", "--exit-code"});
+  CHECK_THAT(after, ExitedWith(0));
+  CHECK_THAT(after.out, Contains("Up to date.\n"));
+  CHECK_THAT(after.out, !Contains("FAILED"));
+  // Once settled, a stamp with nothing to change writes nothing.
+  CHECK(p.run({"stamp", "heads"}).out == "Nothing to do: the version table already says that.\n");
+  CHECK(p.rows("SELECT count(*) FROM migrate_history") == V{"3"});
+}
+
 TEST_CASE("a failed first step and a run with nothing to do leave no trace", "[e2e][sqlite]") {
   e2e::Project p;
   p.add({"a1", {}, "CREATE TABLE t_a (x int);\nCREATE TABLE t_a (y int);", "DROP TABLE t_a;"});

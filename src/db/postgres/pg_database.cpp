@@ -588,4 +588,18 @@ void PostgresDatabase::record_accepted(const std::vector<AcceptedChecksum>& acce
                             describe(), failure->message));
 }
 
+void PostgresDatabase::record_settled(const std::vector<std::string>& revisions) {
+  ensure_tables();
+  TransactionBatch tx(conn_);
+  tx.begin();
+  add_fence(tx);
+  for (const auto& rev : revisions)
+    tx.add(dialect_.history_row_sql(options_.tables, history_row(rev, "settle", "", "ok"), "now()",
+                                    "0"));
+  tx.commit();
+  if (auto failure = tx.send())
+    throw Error(fmt::format("{}: cannot record the settled failures: {}; nothing was recorded",
+                            describe(), failure->message));
+}
+
 }  // namespace migrate::db::postgres

@@ -94,6 +94,7 @@ class PostgresDatabase : public Database {
   // changed (pg_dry_run.cpp).
   DryRunReport dry_run(const std::vector<PlannedStep>& steps) override;
   void record_accepted(const std::vector<AcceptedChecksum>& accepted) override;
+  void record_settled(const std::vector<std::string>& revisions) override;
   // On the run's connection (pg_work.h).
   std::unique_ptr<Work> begin_work(const WorkOptions& options) override;
   const TableNames& tables() const override { return options_.tables; }

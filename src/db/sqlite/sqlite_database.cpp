@@ -336,4 +336,21 @@ void SqliteDatabase::record_accepted(const std::vector<AcceptedChecksum>& accept
   tx.commit();
 }
 
+void SqliteDatabase::record_settled(const std::vector<std::string>& revisions) {
+  ensure_tables();
+  const std::string now = util::iso8601_utc_millis(std::chrono::system_clock::now());
+  Transaction tx(*conn_);
+  for (const auto& rev : revisions) {
+    HistoryRecord r;
+    r.revision = rev;
+    r.direction = "settle";
+    r.started_at = now;
+    r.duration_ms = 0;
+    r.applied_by = applied_by();
+    r.status = "ok";
+    store_->record(r);
+  }
+  tx.commit();
+}
+
 }  // namespace migrate::db::sqlite

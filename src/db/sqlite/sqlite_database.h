@@ -62,6 +62,7 @@ class SqliteDatabase : public Database {
   // as an empty database in memory (and is not created).
   DryRunReport dry_run(const std::vector<PlannedStep>& steps) override;
   void record_accepted(const std::vector<AcceptedChecksum>& accepted) override;
+  void record_settled(const std::vector<std::string>& revisions) override;
   // On the run's connection (sqlite_work.h).
   std::unique_ptr<Work> begin_work(const WorkOptions& options) override;
   const TableNames& tables() const override { return options_.tables; }
