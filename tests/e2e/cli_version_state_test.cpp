@@ -143,3 +143,28 @@ TEST_CASE("a failed first step and a run with nothing to do leave no trace", "[e
   CHECK(testsupport::sqlite_rows(p.path("nd.db"), "SELECT version_num FROM migrate_version") ==
         V{"a1"});
 }
+
+TEST_CASE("init writes the file -c names and warns about $MIGRATE_CONFIG", "[e2e][init]") {
+  testsupport::TempDir dir;
+  auto r = testsupport::run_migrate(dir.path(), {"-c", "conf/migrate.yaml", "init", "migrations"});
+  REQUIRE_THAT(r, ExitedWith(0));
+  CHECK(fs::exists(dir / "conf/migrate.yaml"));
+  CHECK(!fs::exists(dir / "migrate.yaml"));
+  CHECK(fs::is_directory(dir / "migrations/versions"));
+  CHECK_THAT(r.out, Contains("run 'migrate -c conf/migrate.yaml revision -m"));
+  CHECK_THAT(r.err, !Contains("warning"));
+  // The command it suggests works, and writes into this project.
+  auto rev = testsupport::run_migrate(
+      dir.path(), {"-c", "conf/migrate.yaml", "revision", "-m", "first", "--rev-id", "f1"});
+  REQUIRE_THAT(rev, ExitedWith(0));
+  CHECK(fs::exists(dir / "migrations/versions/f1_first.sql"));
+
+  // $MIGRATE_CONFIG pointing at another project: said at once.
+  testsupport::TempDir other;
+  auto w = testsupport::run_migrate(other.path(), {"init", "migrations"},
+                                    {{"MIGRATE_CONFIG", dir / "conf/migrate.yaml"}});
+  REQUIRE_THAT(w, ExitedWith(0));
+  CHECK(fs::exists(other / "migrate.yaml"));
+  CHECK_THAT(w.err, Contains("warning: $MIGRATE_CONFIG is set to " + dir / "conf/migrate.yaml" +
+                             ", so commands without -c read that file"));
+}
