@@ -41,6 +41,9 @@ std::vector<std::string> known_current(Context& ctx, db::Database& db) {
 }
 
 std::vector<std::string> known_current(Context& ctx) {
+  // The scripts first: a mistyped script_location is the error to report,
+  // not the database note that opening would print before it.
+  ctx.scripts();
   auto db = ctx.open_database(/*create_if_missing=*/false);
   return known_current(ctx, *db);
 }

@@ -168,3 +168,16 @@ TEST_CASE("init writes the file -c names and warns about $MIGRATE_CONFIG", "[e2e
   CHECK_THAT(w.err, Contains("warning: $MIGRATE_CONFIG is set to " + dir / "conf/migrate.yaml" +
                              ", so commands without -c read that file"));
 }
+
+TEST_CASE("a mistyped script_location is the only error", "[e2e][config]") {
+  e2e::Project p;
+  testsupport::write_file(p.path("migrate.yaml"),
+                          "script_location: migratons\ndatabase_url: sqlite:///app.db\n");
+  for (const V& args : {V{"current"}, V{"history", "-i"}, V{"status"}}) {
+    auto r = p.run(args);
+    INFO(args[0] << ": " << r.err);
+    CHECK_THAT(r, ExitedWith(1));
+    CHECK_THAT(r.err, Contains("migratons"));
+    CHECK_THAT(r.err, !Contains("no such database file"));
+  }
+}
