@@ -43,26 +43,28 @@ IdxList filter(const IdxList& revs, const Marks& marks) {
   return out;
 }
 
-std::optional<std::pair<Idx, Idx>> find_overlap(const GraphData& g, const IdxList& revs) {
+std::optional<std::pair<Idx, Idx>> find_overlap(const GraphData& g, const IdxList& revs,
+                                                Edges edges) {
   if (revs.size() < 2) return std::nullopt;
   // Everything strictly below some member: a member found there overlaps.
+  const auto& up = edges == Edges::kWithDeps ? g.norm_down : g.down;
   IdxList parents;
   for (Idx r : revs)
-    for (Idx p : g.norm_down[r]) parents.push_back(p);
-  Marks below = ancestors(g, parents, Edges::kWithDeps);
+    for (Idx p : up[r]) parents.push_back(p);
+  Marks below = ancestors(g, parents, edges);
   for (Idx r : revs) {
     if (!below[r]) continue;
     for (Idx other : revs) {
       if (other == r) continue;
-      if (ancestors(g, {other}, Edges::kWithDeps)[r]) return std::make_pair(r, other);
+      if (ancestors(g, {other}, edges)[r]) return std::make_pair(r, other);
     }
   }
   return std::nullopt;
 }
 
 void check_no_overlap(const GraphData& g, const IdxList& revs, const char* what,
-                      const std::string& hint) {
-  if (auto o = find_overlap(g, revs))
+                      const std::string& hint, Edges edges) {
+  if (auto o = find_overlap(g, revs, edges))
     throw GraphError(std::string(what) + " " + g.id(o->first) + " and " + g.id(o->second) +
                      " overlap: " + g.id(o->first) + " is an ancestor of " + g.id(o->second) +
                      hint);

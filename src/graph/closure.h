@@ -29,12 +29,13 @@ Marks descendants(const GraphData& g, const IdxList& from, Edges edges);
 IdxList filter(const IdxList& revs, const Marks& marks);
 
 // The first (ancestor, descendant) pair among `revs`, if one of them is an
-// ancestor of another (dependencies included).
-std::optional<std::pair<Idx, Idx>> find_overlap(const GraphData& g, const IdxList& revs);
+// ancestor of another along `edges`.
+std::optional<std::pair<Idx, Idx>> find_overlap(const GraphData& g, const IdxList& revs,
+                                                Edges edges = Edges::kWithDeps);
 
 // Alembic's check=True: throws when one of `revs` is an ancestor of another
 // (e.g. `upgrade a b` where b follows a), naming both; `hint` is appended.
 void check_no_overlap(const GraphData& g, const IdxList& revs, const char* what,
-                      const std::string& hint = "");
+                      const std::string& hint = "", Edges edges = Edges::kWithDeps);
 
 }  // namespace migrate::graph::detail

@@ -50,7 +50,9 @@ std::vector<std::string> RevisionGraph::effective_current(
 
 void RevisionGraph::check_version_rows(const std::vector<std::string>& stored) const {
   const detail::GraphData& g = data();
-  auto o = detail::find_overlap(g, detail::Resolver(g).known(stored));
+  // Along down_revision edges only: a dependency stored beside its
+  // dependent is a state a downgrade leaves (its row comes back).
+  auto o = detail::find_overlap(g, detail::Resolver(g).known(stored), detail::Edges::kDownOnly);
   if (!o) return;
   throw GraphError("the version table holds " + util::join(stored, ", ") + ", and " +
                    g.id(o->first) + " is an ancestor of " + g.id(o->second) +

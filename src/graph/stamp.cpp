@@ -105,7 +105,8 @@ std::vector<VersionOp> RevisionGraph::stamp_ops(const std::vector<std::string>& 
     if (p.is_rev()) dest_revs.push_back(p.rev);
   detail::check_no_overlap(g, dest_revs, "stamp targets",
                            "; the version table holds only the top revision of each branch, "
-                           "so leave out the ancestor. Nothing was changed");
+                           "so leave out the ancestor. Nothing was changed",
+                           Edges::kDownOnly);
 
   std::vector<std::string> on_line_ids;
   for (Idx h : on_line) on_line_ids.push_back(g.id(h));
@@ -131,7 +132,7 @@ std::vector<VersionOp> RevisionGraph::stamp_ops(const std::vector<std::string>& 
   // The rows the table would hold: an overlapping table the stamp does not
   // mend stays refused (without --purge it may be one written earlier).
   std::vector<std::string> after(heads.begin(), heads.end());
-  if (auto o = detail::find_overlap(g, r.known(after)))
+  if (auto o = detail::find_overlap(g, r.known(after), Edges::kDownOnly))
     throw GraphError("this stamp would leave the version table holding " + util::join(after, ", ") +
                      ", and " + g.id(o->first) + " is an ancestor of " + g.id(o->second) +
                      ": a version table holds only the top revision of each branch. Reset it "

@@ -225,4 +225,17 @@ TEST_CASE("version rows that overlap are refused, naming every row", "[graph][ve
                g.upgrade_plan({"b1", "d1"}, "heads");
              }),
              Catch::Contains("current revisions b1 and d1 overlap"));
+
+  // A dependency stored beside its dependent is no overlap: downgrading
+  // through m (which merges c and b, c depending on b) leaves both rows, as
+  // Alembic does (found by tests/oracle, seed 46).
+  RevisionGraph d = graph_of({{"a", {}}, {"b", {"a"}}, {"c", {}, {"b"}}, {"m", {"c", "b"}}});
+  auto down = d.downgrade_plan({"m"}, "b");
+  HeadMaintainer hm(d, {"m"});
+  for (const auto& st : down) hm.apply(st);
+  std::vector<std::string> rows(hm.heads().begin(), hm.heads().end());
+  CHECK(join(rows) == "b c");
+  d.check_version_rows(rows);
+  CHECK(plan_str(d.downgrade_plan(rows, "base")) == "-c -b -a");
+  CHECK(ops_str(d.stamp_ops({}, {"b", "c"}, false)) == "ins b, ins c");
 }
