@@ -201,9 +201,12 @@ void PostgresDatabase::run_step(const StepSpec& step,
 }
 
 void PostgresDatabase::run_steps(const std::vector<PlannedStep>& steps, const StepDone& done) {
-  // Missing tables are created in the first step's transaction (run_batch),
-  // so a failed first step leaves no trace; before a non-transactional one.
-  tables_ready_ = tables_ready_ || tables_exist();
+  // Tables this run creates are dropped again if its first step fails
+  // with nothing written (below): a failed transactional step leaves no
+  // trace. (Created in the step's own message instead, they would push its
+  // SQL out of pg_stat_activity's query text.)
+  const bool creating = !tables_ready_ && !tables_exist();
+  ensure_tables();
   // Every step is split and checked before the first one runs: a step the
   // server would refuse in a transaction (CONCURRENTLY ...) or an
   // unterminated statement stops the run with nothing done.
@@ -215,17 +218,28 @@ void PostgresDatabase::run_steps(const std::vector<PlannedStep>& steps, const St
     dialect_.check_step(statements.back(), step.transactional, step.file);
   }
   BatchState state;
-  for (std::size_t pos = 0; pos < steps.size();) {
-    if (!steps[pos].spec.transactional) {
-      ensure_tables();
-      const auto t0 = std::chrono::steady_clock::now();
-      run_autocommit(steps[pos].spec, statements[pos], steps[pos].expected_heads_before,
-                     step_label(steps[pos].spec));
-      if (done) done(pos, util::millis_since(t0));
-      ++pos;
-      continue;
+  bool wrote = false;  // a step committed, or a non-transactional one ran
+  const StepDone step_done = [&](std::size_t i, double ms) {
+    wrote = true;
+    if (done) done(i, ms);
+  };
+  try {
+    for (std::size_t pos = 0; pos < steps.size();) {
+      if (!steps[pos].spec.transactional) {
+        wrote = true;
+        const auto t0 = std::chrono::steady_clock::now();
+        run_autocommit(steps[pos].spec, statements[pos], steps[pos].expected_heads_before,
+                       step_label(steps[pos].spec));
+        if (done) done(pos, util::millis_since(t0));
+        ++pos;
+        continue;
+      }
+      pos = run_batch(steps, statements, pos, state, step_done);
     }
-    pos = run_batch(steps, statements, pos, state, done);
+  } catch (const std::exception&) {
+    // Under the run lock, so no other run can have used them meanwhile.
+    if (creating && !wrote) drop_new_tables();
+    throw;
   }
 }
 
@@ -236,7 +250,7 @@ std::string PostgresDatabase::step_label(const StepSpec& step) {
 PostgresDatabase::StepLayout PostgresDatabase::append_step(TransactionBatch& batch,
                                                            const PlannedStep& planned,
                                                            const std::vector<Statement>& statements,
-                                                           std::size_t index, bool create_tables) {
+                                                           std::size_t index) {
   const TableNames& t = options_.tables;
   const StepSpec& step = planned.spec;
   // [BEGIN, session restored, SET LOCAL timeouts..., (pooled) the lease
@@ -248,8 +262,6 @@ PostgresDatabase::StepLayout PostgresDatabase::append_step(TransactionBatch& bat
   for (const auto& sql : restore_session_sql()) batch.add(sql);
   for (auto& sql : dialect_.step_settings_sql(step, /*local=*/true)) batch.add(std::move(sql));
   if (auto fence = add_fence(batch)) at.fence = *fence;
-  if (create_tables)
-    for (auto& sql : dialect_.create_tables_sql(t)) batch.add(std::move(sql));
   batch.add(kMarkStepStart);
   at.check = batch.add(dialect_.check_heads_sql(t, planned.expected_heads_before));
   at.first_statement = batch.size();
@@ -325,8 +337,7 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
     // whole message, or when it sends a NOTICE: one between two steps
     // hands over the previous step's COMMIT as it happens.
     if (!layout.empty()) batch.add(kFlushResults);
-    layout.push_back(
-        append_step(batch, steps[i], statements[i], i, !tables_ready_ && layout.empty()));
+    layout.push_back(append_step(batch, steps[i], statements[i], i));
     bytes += steps[i].spec.sql.size();
     // A guarded step ends its message, open: its counts decide the COMMIT.
     if (layout.back().guarded) break;
@@ -366,7 +377,6 @@ std::size_t PostgresDatabase::run_batch(const std::vector<PlannedStep>& steps,
     const StepLayout& at = layout[committed++];
     if (done) done(at.step, results.at(at.history).at(0).at(0).as<double>());
   }
-  tables_ready_ = tables_ready_ || committed > 0;
   if (!failure) return layout.back().step + 1;
 
   const StepLayout& at = layout[committed];

@@ -139,11 +139,8 @@ class PostgresDatabase : public Database {
   void dry_run_step(const StepSpec& step, const std::vector<Statement>& statements,
                     DryRunStep& out);
   // Appends a transactional step's whole transaction to `batch`.
-  // `create_tables`: the version and history tables first, in the step's
-  // transaction.
   StepLayout append_step(TransactionBatch& batch, const PlannedStep& planned,
-                         const std::vector<Statement>& statements, std::size_t index,
-                         bool create_tables);
+                         const std::vector<Statement>& statements, std::size_t index);
   // For a guarded step whose message ran: checks every statement's row
   // count against its guards; the violation (a BatchFailure with SQLSTATE
   // kRowGuardViolated and the full message) or nothing.
@@ -180,6 +177,9 @@ class PostgresDatabase : public Database {
   bool table_exists(const std::string& table);
   // Whether both tables exist; throws when version_table_schema does not.
   bool tables_exist();
+  // Best effort: drops both tables, which this run created and nothing
+  // has written to.
+  void drop_new_tables() noexcept;
   // Pooler mode, while the lease lock is held: its fence, right after a
   // transaction's BEGIN; its index, or none.
   std::optional<std::size_t> add_fence(TransactionBatch& batch) const;

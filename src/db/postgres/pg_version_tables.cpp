@@ -73,4 +73,15 @@ std::vector<HistoryEntry> PostgresDatabase::history() {
   return out;
 }
 
+void PostgresDatabase::drop_new_tables() noexcept {
+  try {
+    const TableNames& t = options_.tables;
+    conn_.rollback_quietly();
+    conn_.exec(fmt::format("DROP TABLE IF EXISTS {}, {}", dialect_.qualified(t, t.version_table),
+                           dialect_.qualified(t, t.history_table)));
+  } catch (...) {
+  }
+  tables_ready_ = false;
+}
+
 }  // namespace migrate::db::postgres
