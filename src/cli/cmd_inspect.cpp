@@ -25,7 +25,8 @@ namespace {
 std::set<std::string> as_set(const std::vector<std::string>& v) { return {v.begin(), v.end()}; }
 
 // The database's heads, refusing ones the scripts do not know (like Alembic's
-// "Can't locate revision"): every other answer would be a guess.
+// "Can't locate revision") and rows that overlap: every other answer would
+// be a guess.
 std::vector<std::string> known_current(Context& ctx, db::Database& db) {
   auto heads = db.current_heads();
   for (const auto& h : heads)
@@ -34,10 +35,15 @@ std::vector<std::string> known_current(Context& ctx, db::Database& db) {
           "the database ({}) is at revision {}, which is not in {}; restore the revision file, or "
           "use 'migrate stamp --purge' if it was deleted on purpose",
           ctx.database_description(), h, ctx.scripts().versions_dir()));
+  // A table with one row below another: showing part of it would hide that.
+  ctx.scripts().graph().check_version_rows(heads);
   return heads;
 }
 
 std::vector<std::string> known_current(Context& ctx) {
+  // The scripts first: a mistyped script_location is the error to report,
+  // not the database note that opening would print before it.
+  ctx.scripts();
   auto db = ctx.open_database(/*create_if_missing=*/false);
   return known_current(ctx, *db);
 }
@@ -318,8 +324,13 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
       ctx.out << "Heads:    "
               << (g.empty() ? "(no revisions)" : fmt::format("{}", fmt::join(g.heads(), ", ")))
               << "\n";
-      if (pending.empty()) {
+      const std::size_t nf = failures.size();
+      // "Up to date." alone would read as all well above FAILED lines.
+      if (pending.empty() && nf == 0) {
         ctx.out << "Up to date.\n";
+      } else if (pending.empty()) {
+        ctx.out << "No revision pending, but " << nf << " failed step"
+                << (nf == 1 ? " is" : "s are") << " unresolved (below).\n";
       } else {
         ctx.out << pending.size() << " pending revision" << (pending.size() == 1 ? "" : "s")
                 << " (in the order 'upgrade heads' runs them):\n";
@@ -336,6 +347,8 @@ void add_inspect_commands(CLI::App& app, Context& ctx, Actions& actions) {
                 << "` once no instance of the old application runs.\n";
       for (const auto& c : backfills)
         ctx.out << "  " << c.revision << ": " << backfill::describe_checkpoint(c) << "\n";
+      if (nf && !pending.empty())
+        ctx.out << nf << " failed step" << (nf == 1 ? " is" : "s are") << " unresolved:\n";
       for (const auto& f : failures) ctx.out << runner::describe_failure(f) << "\n";
     }
     if (s->exit_code && (!held.run.empty() || !failures.empty())) {

@@ -283,7 +283,17 @@ void add_migrate_commands(CLI::App& app, Context& ctx, Actions& actions) {
           break;
       }
     }
-    if (ops.empty()) ctx.out << "Nothing to do: the version table already says that.\n";
+    if (ops.empty() && runner.settled().empty())
+      ctx.out << "Nothing to do: the version table already says that.\n";
+    if (ops.empty() && !runner.settled().empty()) {
+      const std::size_t n = runner.settled().size();
+      ctx.out << fmt::format(
+          "The version table already says that; settled {} failed step{} (a 'settle' row in the "
+          "history table):\n",
+          n, n == 1 ? "" : "s");
+      for (const auto& f : runner.settled())
+        ctx.out << "  " << f.direction << " " << f.revision << " at " << f.started_at << "\n";
+    }
     return 0;
   };
   auto stamp_fan = add_fanout_options(stamp, nullptr);

@@ -91,7 +91,8 @@ struct HistoryEntry {
   long long id = 0;
   std::string revision;
   // "upgrade", "downgrade", "stamp", "unstamp" (a stamp removed the
-  // revision from the version table), "accept", "adopt" (import --adopt)
+  // revision from the version table), "settle" (a failed step settled by a
+  // stamp that changed nothing), "accept", "adopt" (import --adopt)
   std::string direction;
   std::string checksum;
   std::string started_at;             // ISO 8601 UTC
@@ -271,7 +272,14 @@ class Database {
     return lock(wait);
   }
 
-  // Creates the version and history tables if they are missing.
+  // Creates the database itself when it does not exist yet and may be
+  // created (an SQLite file opened for writing is created by its first
+  // write, so a run with nothing to do leaves no file). True when it did not
+  // exist: the caller then takes its run lock again (none was taken on a
+  // database that did not exist) and reads the version table again.
+  virtual bool create_if_absent() { return false; }
+  // Creates the version and history tables if they are missing (run_step()
+  // creates them itself, in its step's transaction).
   virtual void ensure_tables() = 0;
   // The version table's rows; empty when the table does not exist.
   virtual std::vector<std::string> current_heads() = 0;
@@ -317,6 +325,11 @@ class Database {
   // "accept", status "ok", the given checksum, now, by user@host. Changes
   // nothing else (the version table stays as it is).
   virtual void record_accepted(const std::vector<AcceptedChecksum>& accepted) = 0;
+  // Records, in one transaction, one history row per revision: direction
+  // "settle", status "ok", no checksum, now, by user@host: a `stamp` to
+  // what the version table already holds settles the failed steps of these
+  // revisions (runner/step_failures.h). Changes nothing else.
+  virtual void record_settled(const std::vector<std::string>& revisions) = 0;
 
   // Opens a Work transaction (see Work): BEGIN (SQLite: BEGIN IMMEDIATE) and
   // the options' settings. Throws WorkConflict when it cannot start for a

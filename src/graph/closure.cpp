@@ -43,22 +43,31 @@ IdxList filter(const IdxList& revs, const Marks& marks) {
   return out;
 }
 
-void check_no_overlap(const GraphData& g, const IdxList& revs, const char* what) {
-  if (revs.size() < 2) return;
+std::optional<std::pair<Idx, Idx>> find_overlap(const GraphData& g, const IdxList& revs,
+                                                Edges edges) {
+  if (revs.size() < 2) return std::nullopt;
   // Everything strictly below some member: a member found there overlaps.
+  const auto& up = edges == Edges::kWithDeps ? g.norm_down : g.down;
   IdxList parents;
   for (Idx r : revs)
-    for (Idx p : g.norm_down[r]) parents.push_back(p);
-  Marks below = ancestors(g, parents, Edges::kWithDeps);
+    for (Idx p : up[r]) parents.push_back(p);
+  Marks below = ancestors(g, parents, edges);
   for (Idx r : revs) {
     if (!below[r]) continue;
     for (Idx other : revs) {
       if (other == r) continue;
-      if (ancestors(g, {other}, Edges::kWithDeps)[r])
-        throw GraphError(std::string(what) + " " + g.id(r) + " and " + g.id(other) +
-                         " overlap: " + g.id(r) + " is an ancestor of " + g.id(other));
+      if (ancestors(g, {other}, edges)[r]) return std::make_pair(r, other);
     }
   }
+  return std::nullopt;
+}
+
+void check_no_overlap(const GraphData& g, const IdxList& revs, const char* what,
+                      const std::string& hint, Edges edges) {
+  if (auto o = find_overlap(g, revs, edges))
+    throw GraphError(std::string(what) + " " + g.id(o->first) + " and " + g.id(o->second) +
+                     " overlap: " + g.id(o->first) + " is an ancestor of " + g.id(o->second) +
+                     hint);
 }
 
 }  // namespace migrate::graph::detail

@@ -3,7 +3,9 @@
 // and _filter_into_branch_heads, 1.8.1).
 #include "graph/closure.h"
 #include "graph/graph_data.h"
+#include "graph/resolver.h"
 #include "graph/revision_graph.h"
+#include "util/strings.h"
 
 namespace migrate::graph {
 
@@ -44,6 +46,19 @@ std::vector<std::string> RevisionGraph::effective_current(
     if (applied[i] && !listed[i] && is_top(i)) out.push_back(g.id(i));
   }
   return out;
+}
+
+void RevisionGraph::check_version_rows(const std::vector<std::string>& stored) const {
+  const detail::GraphData& g = data();
+  // Along down_revision edges only: a dependency stored beside its
+  // dependent is a state a downgrade leaves (its row comes back).
+  auto o = detail::find_overlap(g, detail::Resolver(g).known(stored), detail::Edges::kDownOnly);
+  if (!o) return;
+  throw GraphError("the version table holds " + util::join(stored, ", ") + ", and " +
+                   g.id(o->first) + " is an ancestor of " + g.id(o->second) +
+                   ": a version table holds only the top revision of each branch, so this one "
+                   "cannot say where the database is. Reset it with `migrate stamp --purge "
+                   "REVISION...`, naming the revision(s) the database is really at");
 }
 
 }  // namespace migrate::graph

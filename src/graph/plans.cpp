@@ -176,6 +176,11 @@ std::vector<Step> RevisionGraph::downgrade_plan(const std::vector<std::string>& 
   Resolver r(data());
   const detail::GraphData& g = data();
   IdxList heads = r.known(current_heads);
+  // As upgrade refuses them (collect_upgrade): with one stored row an
+  // ancestor of another, the plan would undo revisions twice or skip some.
+  // (Along down_revision edges: a dependency's row beside its dependent
+  // is what a downgrade through a merge leaves.)
+  detail::check_no_overlap(g, heads, "current revisions", "", Edges::kDownOnly);
   if (target == "current") return {};
   auto [label, to] = r.downgrade_target(current_heads, target, true);
 

@@ -103,6 +103,13 @@ class RevisionGraph {
   // the others in node order. Throws GraphError for an unknown id.
   std::vector<std::string> effective_current(const std::vector<std::string>& stored) const;
 
+  // Throws GraphError, naming every row, when the version table's rows
+  // `stored` overlap: one is an ancestor of another. A table holds only the
+  // top revision of each branch, so such a table cannot say where the
+  // database is (`stamp` refuses to write one; an older migrate, Alembic or
+  // a hand edit may have). Unknown ids throw as well.
+  void check_version_rows(const std::vector<std::string>& stored) const;
+
   // Resolves a target (any form in the contract's grammar, except ranges) to
   // full ids. `base` resolves to an empty list; `heads` to every head no
   // other revision depends on (Alembic's "real" heads); `current` to

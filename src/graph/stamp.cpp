@@ -9,6 +9,7 @@
 #include "graph/resolver.h"
 #include "graph/revision_graph.h"
 #include "graph/version_rows.h"
+#include "util/strings.h"
 
 namespace migrate::graph {
 
@@ -97,6 +98,15 @@ std::vector<VersionOp> RevisionGraph::stamp_ops(const std::vector<std::string>& 
     for (const Pos& p : r.revisions(t)) dests.push_back(p);
   }
   if (dests.empty()) dests.push_back(Pos{});
+  // Alembic writes `stamp a b` with a below b as it is, and then refuses the
+  // table it wrote ("overlaps"): refused here, before anything is written.
+  IdxList dest_revs;
+  for (const Pos& p : dests)
+    if (p.is_rev()) dest_revs.push_back(p.rev);
+  detail::check_no_overlap(g, dest_revs, "stamp targets",
+                           "; the version table holds only the top revision of each branch, "
+                           "so leave out the ancestor. Nothing was changed",
+                           Edges::kDownOnly);
 
   std::vector<std::string> on_line_ids;
   for (Idx h : on_line) on_line_ids.push_back(g.id(h));
@@ -119,6 +129,15 @@ std::vector<VersionOp> RevisionGraph::stamp_ops(const std::vector<std::string>& 
     else
       apply(StampMove{{}, to, true, true}, heads, rows);
   }
+  // The rows the table would hold: an overlapping table the stamp does not
+  // mend stays refused (without --purge it may be one written earlier).
+  std::vector<std::string> after(heads.begin(), heads.end());
+  if (auto o = detail::find_overlap(g, r.known(after), Edges::kDownOnly))
+    throw GraphError("this stamp would leave the version table holding " + util::join(after, ", ") +
+                     ", and " + g.id(o->first) + " is an ancestor of " + g.id(o->second) +
+                     ": a version table holds only the top revision of each branch. Reset it "
+                     "with `migrate stamp --purge REVISION...`, naming the revision(s) the "
+                     "database is really at. Nothing was changed");
   return ops;
 }
 

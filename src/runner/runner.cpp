@@ -2,12 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "backfill/batch_sql.h"
 #include "backfill/replica_watch.h"
 #include "runner/backfill_step.h"
 #include "runner/phases.h"
+#include "runner/step_failures.h"
 #include "runner/step_guards.h"
 #include "util/error.h"
 
@@ -67,24 +69,36 @@ std::vector<StepReport> Runner::upgrade(const std::string& target) { return run(
 std::vector<StepReport> Runner::downgrade(const std::string& target) { return run(false, target); }
 
 std::vector<StepReport> Runner::run(bool upgrade, const std::string& target) {
-  auto lock = db_.lock(lock_wait_);
-  // Read only after the lock is ours: another runner may have moved the
-  // database while we waited. A missing version table reads as no heads.
-  std::vector<std::string> heads = db_.current_heads();
-  std::vector<graph::Step> plan = plan_for(upgrade, target, heads);
-
-  // Every step is worked out before the first one runs, so the backend can
-  // send several at once (db::Database::run_steps).
+  std::vector<std::string> heads;
+  std::vector<graph::Step> plan;
+  std::vector<db::PlannedStep> steps;
   bool backfills = false;
-  for (const auto& step : plan)
-    backfills = backfills || touches_backfill(scripts_, step.revision, step.upgrade);
-  std::vector<db::PlannedStep> steps = plan_steps(plan, heads, backfills);
-
-  if (upgrade && upgrade_check_ && !steps.empty()) upgrade_check_(steps, db_);
+  auto prepare = [&] {
+    // Read only after the lock is ours: another runner may have moved the
+    // database while we waited. A missing version table reads as no heads.
+    heads = db_.current_heads();
+    plan = plan_for(upgrade, target, heads);
+    // Every step is worked out before the first one runs, so the backend
+    // can send several at once (db::Database::run_steps).
+    backfills = false;
+    for (const auto& step : plan)
+      backfills = backfills || touches_backfill(scripts_, step.revision, step.upgrade);
+    steps = plan_steps(plan, heads, backfills);
+    if (upgrade && upgrade_check_ && !steps.empty()) upgrade_check_(steps, db_);
+  };
+  auto lock = db_.lock(lock_wait_);
+  prepare();
   // Only now, when every check has passed and there is something to run:
-  // a refused run ("Nothing was run") or an empty plan creates nothing.
+  // a refused run ("Nothing was run") or an empty plan creates nothing, not
+  // even the database file. The steps create the version tables in the
+  // first one's transaction (db::Database::run_step).
   if (steps.empty()) return {};
-  db_.ensure_tables();
+  if (db_.create_if_absent()) {
+    // Another run may have created it first: lock, and look again.
+    lock = db_.lock(lock_wait_);
+    if (db_.current_heads() != heads) prepare();
+    if (steps.empty()) return {};
+  }
   if (backfills) backfill::Engine::ensure_checkpoint_table(db_);
 
   std::vector<StepReport> done;
@@ -227,6 +241,9 @@ std::vector<graph::Step> Runner::plan_for(bool upgrade, const std::string& targe
                                           const std::vector<std::string>& heads) {
   check_applied_files(heads, upgrade);
   const auto& graph = scripts_.graph();
+  // Names every row and the way out (stamp --purge), which the plans'
+  // own overlap check cannot: they do not know the heads came from a table.
+  graph.check_version_rows(heads);
   std::vector<graph::Step> plan =
       upgrade ? graph.upgrade_plan(heads, target) : graph.downgrade_plan(heads, target);
   waiting_contracts_.clear();
@@ -287,8 +304,27 @@ std::vector<graph::VersionOp> Runner::stamp(const std::vector<std::string>& targ
   auto lock = db_.lock(lock_wait_);
   std::vector<std::string> heads = db_.current_heads();
   auto ops = scripts_.graph().stamp_ops(heads, targets, purge);
-  // Tables only for a stamp that writes: a refused or empty one creates none.
-  if (ops.empty()) return ops;
+  settled_.clear();
+  if (ops.empty()) {
+    // Nothing to change: the table is right as it is. Failed steps still
+    // open are settled by saying so (as any stamp that writes settles them).
+    settled_ = unresolved_failures(db_.history());
+    std::vector<std::string> revisions;
+    for (const auto& f : settled_)
+      if (std::find(revisions.begin(), revisions.end(), f.revision) == revisions.end())
+        revisions.push_back(f.revision);
+    if (!revisions.empty()) db_.record_settled(revisions);
+    return ops;
+  }
+  // Tables (and an SQLite file) only for a stamp that writes: a refused or
+  // empty one creates none.
+  if (db_.create_if_absent()) {
+    // Another run may have created it first: lock, and look again.
+    lock = db_.lock(lock_wait_);
+    std::vector<std::string> now = db_.current_heads();
+    if (now != heads) ops = scripts_.graph().stamp_ops(heads = now, targets, purge);
+    if (ops.empty()) return ops;
+  }
   db_.ensure_tables();
   db_.stamp(ops, heads);
   return ops;

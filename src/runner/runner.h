@@ -80,8 +80,12 @@ class Runner {
   void set_on_start(Progress on_start) { on_start_ = std::move(on_start); }
   // Tuning and events for `phase: backfill` revisions (runner/backfill_step.h).
   void set_backfill(BackfillSettings settings) { backfill_ = std::move(settings); }
-  // Returns the version-table changes made.
+  // Returns the version-table changes made. A stamp that changes nothing
+  // still settles the failed steps the history holds (runner/step_failures.h:
+  // the user repaired them by hand and says the table is right), recording
+  // a "settle" row for each; settled() lists them.
   std::vector<graph::VersionOp> stamp(const std::vector<std::string>& targets, bool purge);
+  const std::vector<db::HistoryEntry>& settled() const { return settled_; }
 
   // Compares the applied revisions with their files. Reads only.
   ChecksumReport validate();
@@ -124,6 +128,7 @@ class Runner {
   ChangedFiles changed_files_;
   bool allow_contracts_ = false;
   std::vector<std::string> waiting_contracts_;
+  std::vector<db::HistoryEntry> settled_;
   PlanCheck upgrade_check_;
   Progress on_start_;
   BackfillSettings backfill_;

@@ -15,8 +15,8 @@ std::vector<db::HistoryEntry> unresolved_failures(const std::vector<db::HistoryE
     }
     if (row.status != "ok") continue;
     // Any stamp says the version table was set by hand (one that removed a
-    // revision writes only "unstamp" rows).
-    if (row.direction == "stamp" || row.direction == "unstamp") {
+    // revision writes only "unstamp" rows; one that changed nothing, "settle").
+    if (row.direction == "stamp" || row.direction == "unstamp" || row.direction == "settle") {
       open.clear();
       continue;
     }
@@ -32,7 +32,8 @@ std::vector<db::HistoryEntry> unresolved_failures(const std::vector<db::HistoryE
 std::string describe_failure(const db::HistoryEntry& f) {
   return fmt::format(
       "FAILED: {} {} (non-transactional) at {}, by {}: the database may be partly changed; fix it "
-      "by hand, then `migrate stamp` or re-run",
+      "by hand, then re-run the step, or settle this with `migrate stamp current` (or a stamp to "
+      "the revision the database is at)",
       f.direction, f.revision, f.started_at, f.applied_by);
 }
 

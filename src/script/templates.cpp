@@ -104,7 +104,7 @@ std::vector<TemplateInfo> list_templates() {
 }
 
 InitResult init_project(const std::string& project_dir, const std::string& script_dir,
-                        const std::string& template_name) {
+                        const std::string& template_name, const std::string& config_file) {
   if (util::trim(script_dir).empty()) throw Error("init: the directory name is empty");
   const fs::path root = templates_root();
   const fs::path tmpl = root / template_name;
@@ -117,7 +117,16 @@ InitResult init_project(const std::string& project_dir, const std::string& scrip
   const fs::path project = fs::absolute(project_dir).lexically_normal();
   const fs::path target = (project / script_dir).lexically_normal();
   result.script_dir = target.string();
-  result.config_file = (project / "migrate.yaml").string();
+  const fs::path config_path =
+      (project / (config_file.empty() ? std::string("migrate.yaml") : config_file))
+          .lexically_normal();
+  result.config_file = config_path.string();
+  // Relative paths in the file are read from its folder.
+  const fs::path config_dir = config_path.parent_path();
+  const std::string location = config_dir == project || fs::path(script_dir).is_absolute()
+                                   ? script_dir
+                                   : target.lexically_relative(config_dir).string();
+  if (is_dir(config_path)) throw Error(result.config_file + " is a directory");
 
   std::error_code ec;
   if (fs::exists(target, ec)) {
@@ -135,21 +144,29 @@ InitResult init_project(const std::string& project_dir, const std::string& scrip
   std::string config;
   if (result.config_written) {
     config = replace_all(util::read_file((tmpl / kConfigTemplate).string()), "${script_location}",
-                         script_location_value(script_dir));
+                         script_location_value(location));
   }
 
   // What this call creates, newest last, so that a failure part-way (a full
   // disk, a read-only folder) removes it again and a retry finds the
   // directory as it was.
   std::vector<fs::path> created;
-  for (fs::path p = target / "versions"; !p.empty() && !fs::exists(p, ec); p = p.parent_path())
-    created.insert(created.begin(), p);
+  auto make_dirs = [&](const fs::path& dir) {
+    std::vector<fs::path> made;
+    for (fs::path p = dir; !p.empty() && !fs::exists(p, ec); p = p.parent_path())
+      made.insert(made.begin(), p);
+    created.insert(created.end(), made.begin(), made.end());
+    fs::create_directories(dir, ec);
+    if (ec) throw Error(dir.string() + ": cannot create: " + ec.message());
+  };
   try {
-    fs::create_directories(target / "versions", ec);
-    if (ec) throw Error(result.script_dir + "/versions: cannot create: " + ec.message());
+    make_dirs(target / "versions");
     util::write_new_file((target / kScriptTemplate).string(), script_tmpl);
     created.push_back(target / kScriptTemplate);
-    if (result.config_written) util::write_new_file(result.config_file, config);
+    if (result.config_written) {
+      make_dirs(config_dir);
+      util::write_new_file(result.config_file, config);
+    }
   } catch (...) {
     for (auto it = created.rbegin(); it != created.rend(); ++it) fs::remove(*it, ec);
     throw;

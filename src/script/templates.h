@@ -34,9 +34,12 @@ struct InitResult {
 
 // `migrate init [--template NAME] DIR`, run in `project_dir`: creates DIR
 // (relative to project_dir unless absolute) with script.sql.tmpl and
-// versions/, and migrate.yaml in project_dir (unless one exists). Refuses a
-// non-empty DIR and an unknown template (listing the known ones).
+// versions/, and the configuration file (unless one exists): `config_file`
+// (`-c`; relative to project_dir, its folder created if missing), else
+// migrate.yaml in project_dir. Its script_location names DIR relative to the
+// file's folder, as the file's paths are read. Refuses a non-empty DIR and
+// an unknown template (listing the known ones).
 InitResult init_project(const std::string& project_dir, const std::string& script_dir,
-                        const std::string& template_name);
+                        const std::string& template_name, const std::string& config_file = "");
 
 }  // namespace migrate::script

@@ -125,6 +125,27 @@ TEST_CASE("a transactional: false step runs statement by statement", "[e2e][sqli
   CHECK(p.version() == V{"b2"});
 }
 
+TEST_CASE("a failing transactional: false step says what stayed applied", "[e2e][sqlite]") {
+  // As on PostgreSQL (pg_database.cpp): the error must not read like a
+  // rollback, since t_x and t_y stay (docs/guarantees.md).
+  e2e::Project p;
+  p.add({"nt1",
+         {},
+         "CREATE TABLE t_x (a int);\nCREATE TABLE t_y (b int);\nINSERT INTO nosuch VALUES (1);",
+         "",
+         {},
+         {},
+         "transactional: false"});
+  auto r = p.run({"upgrade", "heads"});
+  REQUIRE_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains("no such table: nosuch"));
+  CHECK_THAT(r.err, Contains("note: step nt1 (upgrade) is not transactional: the statements "
+                             "before this one ran and stay applied; it is recorded as 'failed'"));
+  CHECK(p.tables() == V{"t_x", "t_y"});
+  CHECK(p.version().empty());
+  CHECK(p.rows("SELECT revision, status FROM migrate_history") == V{"nt1|failed"});
+}
+
 TEST_CASE("concurrent runners apply every step exactly once", "[e2e][sqlite][concurrency]") {
   e2e::Project p;
   std::string prev;

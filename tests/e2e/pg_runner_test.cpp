@@ -117,6 +117,25 @@ TEST_CASE("pg: a failing step rolls back whole and names file, line, DETAIL and 
   CHECK(db.version() == V{"a1"});
 }
 
+TEST_CASE("pg: a failed first step leaves no version or history table", "[e2e][postgres]") {
+  // The tables are created in the first step's transaction (docs/guarantees.md:
+  // a failed transactional step leaves no trace).
+  TempPgDatabase db;
+  e2e::Project p;
+  p.add({"a1", {}, "CREATE TABLE t_a (x int);\nCREATE TABLE t_a (y int);", "DROP TABLE t_a;"});
+  p.add_table_rev("b2", {"a1"});
+  auto r = run(p, db, {"upgrade", "heads"});
+  REQUIRE_THAT(r, ExitedWith(1));
+  CHECK_THAT(r.err, Contains("already exists"));
+  CHECK(db.rows("SELECT to_regclass('migrate_version') IS NULL, to_regclass('migrate_history') IS "
+                "NULL, to_regclass('t_a') IS NULL") == V{"t|t|t"});
+  // Once a1 is right, one run creates them with it and goes on.
+  p.add({"a1", {}, "CREATE TABLE t_a (x int);", "DROP TABLE t_a;"});
+  REQUIRE_THAT(run(p, db, {"upgrade", "heads"}), ExitedWith(0));
+  CHECK(db.version() == V{"b2"});
+  CHECK(db.history_count() == 2);
+}
+
 TEST_CASE("pg: dollar-quoted bodies and BEGIN ATOMIC with semicolons run as one statement",
           "[e2e][postgres]") {
   TempPgDatabase db;

@@ -168,6 +168,20 @@ TEST_CASE("stamp_ops are Alembic's stamp", "[graph][stamp]") {
       {"chain", "c", "current", false, "", "c"},
       // Several targets on one line: Alembic fails with KeyError.
       {"merged", "e", "c1 d2", false, "error: cannot update e to d2, e is not there", ""},
+      // A target below another: Alembic writes both rows and then refuses
+      // the table it wrote; refused here before anything is written.
+      {"chain", "a", "b c", false, "error: stamp targets b and c overlap: b is an ancestor of c",
+       ""},
+      {"branched", "", "d1 b1", false, "error: stamp targets b1 and d1 overlap", ""},
+      {"merged", "", "c1 f", true, "error: stamp targets c1 and f overlap", ""},
+      // A table that already overlaps: a stamp that mends it goes ahead, one
+      // that leaves it overlapping is refused, --purge always resets it.
+      {"chain", "b c", "d", false, "del b, upd c>d", "d"},
+      {"branched", "b1 c1", "c2", false,
+       "error: this stamp would leave the version table holding b1, c1, c2, and b1 is an "
+       "ancestor of c1",
+       ""},
+      {"branched", "b1 c1", "c2", true, "del b1, del c1, ins c2", "c2"},
   };
   for (const auto& c : cases) {
     INFO(c.fixture << " | current: [" << c.current << "] | stamp " << c.targets
@@ -189,4 +203,39 @@ TEST_CASE("stamp_ops are Alembic's stamp", "[graph][stamp]") {
     }
     CHECK(join(std::vector<std::string>(rows.begin(), rows.end())) == c.heads_after);
   }
+}
+
+TEST_CASE("version rows that overlap are refused, naming every row", "[graph][versions]") {
+  const RevisionGraph& g = fixture("branched");
+  g.check_version_rows({});
+  g.check_version_rows({"d1", "c2"});
+  CHECK_THAT(error_of([&] {
+               g.check_version_rows({"c2", "b1", "d1"});
+             }),
+             Catch::Contains("the version table holds c2, b1, d1, and b1 is an ancestor of d1") &&
+                 Catch::Contains("stamp --purge"));
+  CHECK_THAT(error_of([&] { g.check_version_rows({"zz"}); }), Catch::Contains("zz"));
+  // downgrade refuses such a table as upgrade does (it ran d1's downgrade
+  // as if b1 were not stored).
+  CHECK_THAT(error_of([&] {
+               g.downgrade_plan({"b1", "d1"}, "base");
+             }),
+             Catch::Contains("current revisions b1 and d1 overlap"));
+  CHECK_THAT(error_of([&] {
+               g.upgrade_plan({"b1", "d1"}, "heads");
+             }),
+             Catch::Contains("current revisions b1 and d1 overlap"));
+
+  // A dependency stored beside its dependent is no overlap: downgrading
+  // through m (which merges c and b, c depending on b) leaves both rows, as
+  // Alembic does (found by tests/oracle, seed 46).
+  RevisionGraph d = graph_of({{"a", {}}, {"b", {"a"}}, {"c", {}, {"b"}}, {"m", {"c", "b"}}});
+  auto down = d.downgrade_plan({"m"}, "b");
+  HeadMaintainer hm(d, {"m"});
+  for (const auto& st : down) hm.apply(st);
+  std::vector<std::string> rows(hm.heads().begin(), hm.heads().end());
+  CHECK(join(rows) == "b c");
+  d.check_version_rows(rows);
+  CHECK(plan_str(d.downgrade_plan(rows, "base")) == "-c -b -a");
+  CHECK(ops_str(d.stamp_ops({}, {"b", "c"}, false)) == "ins b, ins c");
 }

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "db/nontransactional_note.h"
 #include "db/postgres/pg_lease_lock.h"
 #include "db/postgres/pg_lock.h"
 #include "db/postgres/pg_lock_wait.h"
@@ -177,68 +178,6 @@ std::unique_ptr<RunLock> PostgresDatabase::lock_for_dry_run(std::chrono::millise
   return lock(wait);
 }
 
-bool PostgresDatabase::table_exists(const std::string& table) {
-  return conn_.query(dialect_.table_exists_sql(options_.tables, table))[0][0].as<bool>();
-}
-
-void PostgresDatabase::ensure_tables() {
-  if (tables_ready_) return;
-  const TableNames& t = options_.tables;
-  // One round trip for the three facts (a remote server makes each count).
-  pqxx::result r = conn_.query(fmt::format(
-      "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = {}), to_regclass({}) IS NOT "
-      "NULL AND to_regclass({}) IS NOT NULL",
-      dialect_.quote_literal(t.schema),
-      dialect_.quote_literal(dialect_.qualified(t, t.version_table)),
-      dialect_.quote_literal(dialect_.qualified(t, t.history_table))));
-  // Created only by the user: a typo in version_table_schema must not
-  // quietly make a new schema (and apply every revision again).
-  if (!r[0][0].as<bool>())
-    throw Error(fmt::format(
-        "{}: the schema {} (version_table_schema) does not exist; create it first (CREATE "
-        "SCHEMA {}) or fix version_table_schema",
-        describe(), dialect_.quote_ident(t.schema), dialect_.quote_ident(t.schema)));
-  // Both tables exist on every run but the first.
-  if (!r[0][1].as<bool>()) {
-    TransactionBatch tx(conn_);
-    tx.begin();
-    for (auto& sql : dialect_.create_tables_sql(t)) tx.add(std::move(sql));
-    tx.commit();
-    if (auto failure = tx.send())
-      throw Error(fmt::format("{}: cannot create the version and history tables: {}", describe(),
-                              failure->message));
-  }
-  tables_ready_ = true;
-}
-
-std::vector<std::string> PostgresDatabase::current_heads() {
-  const TableNames& t = options_.tables;
-  if (!tables_ready_ && !table_exists(t.version_table)) return {};
-  std::vector<std::string> out;
-  for (const auto& row : conn_.query(dialect_.select_heads_sql(t)))
-    out.emplace_back(row[0].c_str());
-  return out;
-}
-
-std::vector<HistoryEntry> PostgresDatabase::history() {
-  const TableNames& t = options_.tables;
-  if (!tables_ready_ && !table_exists(t.history_table)) return {};
-  std::vector<HistoryEntry> out;
-  for (const auto& row : conn_.query(dialect_.select_history_sql(t))) {
-    HistoryEntry e;
-    e.id = row[0].as<long long>();
-    e.revision = row[1].c_str();
-    e.direction = row[2].c_str();
-    e.checksum = row[3].c_str();
-    e.started_at = row[4].c_str();
-    if (!row[5].is_null()) e.duration_ms = row[5].as<double>();
-    e.applied_by = row[6].c_str();
-    e.status = row[7].c_str();
-    out.push_back(std::move(e));
-  }
-  return out;
-}
-
 const std::string& PostgresDatabase::applied_by() {
   if (applied_by_.empty()) applied_by_ = util::user_at_host();
   return applied_by_;
@@ -262,6 +201,11 @@ void PostgresDatabase::run_step(const StepSpec& step,
 }
 
 void PostgresDatabase::run_steps(const std::vector<PlannedStep>& steps, const StepDone& done) {
+  // Tables this run creates are dropped again if its first step fails
+  // with nothing written (below): a failed transactional step leaves no
+  // trace. (Created in the step's own message instead, they would push its
+  // SQL out of pg_stat_activity's query text.)
+  const bool creating = !tables_ready_ && !tables_exist();
   ensure_tables();
   // Every step is split and checked before the first one runs: a step the
   // server would refuse in a transaction (CONCURRENTLY ...) or an
@@ -274,16 +218,28 @@ void PostgresDatabase::run_steps(const std::vector<PlannedStep>& steps, const St
     dialect_.check_step(statements.back(), step.transactional, step.file);
   }
   BatchState state;
-  for (std::size_t pos = 0; pos < steps.size();) {
-    if (!steps[pos].spec.transactional) {
-      const auto t0 = std::chrono::steady_clock::now();
-      run_autocommit(steps[pos].spec, statements[pos], steps[pos].expected_heads_before,
-                     step_label(steps[pos].spec));
-      if (done) done(pos, util::millis_since(t0));
-      ++pos;
-      continue;
+  bool wrote = false;  // a step committed, or a non-transactional one ran
+  const StepDone step_done = [&](std::size_t i, double ms) {
+    wrote = true;
+    if (done) done(i, ms);
+  };
+  try {
+    for (std::size_t pos = 0; pos < steps.size();) {
+      if (!steps[pos].spec.transactional) {
+        wrote = true;
+        const auto t0 = std::chrono::steady_clock::now();
+        run_autocommit(steps[pos].spec, statements[pos], steps[pos].expected_heads_before,
+                       step_label(steps[pos].spec));
+        if (done) done(pos, util::millis_since(t0));
+        ++pos;
+        continue;
+      }
+      pos = run_batch(steps, statements, pos, state, step_done);
     }
-    pos = run_batch(steps, statements, pos, state, done);
+  } catch (const std::exception&) {
+    // Under the run lock, so no other run can have used them meanwhile.
+    if (creating && !wrote) drop_new_tables();
+    throw;
   }
 }
 
@@ -582,9 +538,7 @@ void PostgresDatabase::run_autocommit(const StepSpec& step,
     } catch (const pqxx::sql_error& e) {
       record_failure(step, start, util::millis_since(t0));
       BatchFailure failure{0, format_server_error(e.what()), e.sqlstate()};
-      throw Error(fmt::format(
-          "{}\nnote: {} is not transactional: the statements before this one ran and stay "
-          "applied; it is recorded as 'failed' in the history table{}",
+      throw Error(nontransactional_statement_failed(
           statement_failure(step, st, failure, label, 1), label,
           failure.sqlstate == kLockNotAvailable
               ? " (a step outside a transaction is never retried: a statement such as CREATE "
@@ -604,10 +558,8 @@ void PostgresDatabase::run_autocommit(const StepSpec& step,
   tx.commit();
   if (auto failure = tx.send()) {
     record_failure(step, start, util::millis_since(t0));
-    throw Error(fmt::format(
-        "{}: {}: {}\nnote: {} is not transactional: its statements ran and stay applied, but its "
-        "version change was not recorded",
-        describe(), label, check_message(failure->message), label));
+    throw Error(nontransactional_version_failed(
+        fmt::format("{}: {}: {}", describe(), label, check_message(failure->message)), label));
   }
 }
 
@@ -643,6 +595,20 @@ void PostgresDatabase::record_accepted(const std::vector<AcceptedChecksum>& acce
   tx.commit();
   if (auto failure = tx.send())
     throw Error(fmt::format("{}: cannot record the accepted checksums: {}; nothing was recorded",
+                            describe(), failure->message));
+}
+
+void PostgresDatabase::record_settled(const std::vector<std::string>& revisions) {
+  ensure_tables();
+  TransactionBatch tx(conn_);
+  tx.begin();
+  add_fence(tx);
+  for (const auto& rev : revisions)
+    tx.add(dialect_.history_row_sql(options_.tables, history_row(rev, "settle", "", "ok"), "now()",
+                                    "0"));
+  tx.commit();
+  if (auto failure = tx.send())
+    throw Error(fmt::format("{}: cannot record the settled failures: {}; nothing was recorded",
                             describe(), failure->message));
 }
 

@@ -94,6 +94,7 @@ class PostgresDatabase : public Database {
   // changed (pg_dry_run.cpp).
   DryRunReport dry_run(const std::vector<PlannedStep>& steps) override;
   void record_accepted(const std::vector<AcceptedChecksum>& accepted) override;
+  void record_settled(const std::vector<std::string>& revisions) override;
   // On the run's connection (pg_work.h).
   std::unique_ptr<Work> begin_work(const WorkOptions& options) override;
   const TableNames& tables() const override { return options_.tables; }
@@ -174,6 +175,11 @@ class PostgresDatabase : public Database {
   HistoryEntry history_row(const std::string& revision, const std::string& direction,
                            const std::string& checksum, const char* status);
   bool table_exists(const std::string& table);
+  // Whether both tables exist; throws when version_table_schema does not.
+  bool tables_exist();
+  // Best effort: drops both tables, which this run created and nothing
+  // has written to.
+  void drop_new_tables() noexcept;
   // Pooler mode, while the lease lock is held: its fence, right after a
   // transaction's BEGIN; its index, or none.
   std::optional<std::size_t> add_fence(TransactionBatch& batch) const;

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "db/nontransactional_note.h"
 #include "db/sqlite/sqlite_executor.h"
 #include "db/sqlite/sqlite_foreign_keys.h"
 #include "db/sqlite/sqlite_lock.h"
@@ -37,13 +38,19 @@ SqliteDatabase::SqliteDatabase(OpenOptions options) : options_(std::move(options
   const bool memory = is_memory(options_.path);
   if (!memory) {
     check_directory(options_);
+    // A missing file is created only by the first write (create_if_absent):
+    // a run with nothing to do leaves no file behind.
     std::error_code ec;
-    if (!options_.create_if_missing && !fs::exists(options_.path, ec)) return;  // absent
+    if (!fs::exists(options_.path, ec)) return;  // absent
   }
+  open();
+}
+
+void SqliteDatabase::open() {
   // NOMUTEX: one connection, used by one thread at a time; SQLite's own
   // per-call mutex would be pure overhead.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
-  if (options_.create_if_missing || memory) flags |= SQLITE_OPEN_CREATE;
+  if (options_.create_if_missing || is_memory(options_.path)) flags |= SQLITE_OPEN_CREATE;
   conn_ = std::make_unique<Connection>(options_.path, flags, options_.describe);
   // A second process waits for the write lock instead of failing at once,
   // and says so when the wait is long.
@@ -54,13 +61,20 @@ SqliteDatabase::SqliteDatabase(OpenOptions options) : options_(std::move(options
 
 SqliteDatabase::~SqliteDatabase() = default;
 
+bool SqliteDatabase::create_if_absent() {
+  if (!absent()) return false;
+  if (!options_.create_if_missing) refuse_write();
+  open();
+  return true;
+}
+
 std::unique_ptr<Work> SqliteDatabase::begin_work(const WorkOptions& options) {
-  if (absent()) refuse_write();
+  create_if_absent();
   return std::make_unique<SqliteWork>(*conn_, options.transaction);
 }
 
 std::string SqliteDatabase::missing() const {
-  return absent() ? "no such database file " + options_.path : "";
+  return absent() && !options_.create_if_missing ? "no such database file " + options_.path : "";
 }
 
 void SqliteDatabase::refuse_write() const {
@@ -81,7 +95,7 @@ std::unique_ptr<RunLock> SqliteDatabase::lock(std::chrono::milliseconds wait) {
 }
 
 void SqliteDatabase::ensure_tables() {
-  if (absent()) refuse_write();
+  create_if_absent();
   if (tables_ready_) return;
   // A plain read first: when both tables exist, which is every run but the
   // first, no write lock is taken.
@@ -135,7 +149,11 @@ void SqliteDatabase::record_failure(const HistoryRecord& row) noexcept {
 
 void SqliteDatabase::run_step(const StepSpec& step,
                               const std::vector<std::string>& expected_heads_before) {
-  ensure_tables();
+  create_if_absent();
+  // A transactional step creates the tables in its own transaction, so a
+  // failed first step leaves no trace; a non-transactional one needs them
+  // first, for its history row.
+  if (!step.transactional) ensure_tables();
   // Built on every step, used only in messages: a plain append, not fmt.
   std::string label = "step " + step.revision + (step.upgrade ? " (upgrade)" : " (downgrade)");
   if (step.transactional)
@@ -156,6 +174,7 @@ void SqliteDatabase::run_transactional(const StepSpec& step,
     // the transaction's end, so it is constructed first and destroyed last.
     ForeignKeysOff fk_off(*conn_);
     Transaction tx(*conn_);
+    if (!tables_ready_) store_->create_tables();
     run_section(*conn_, Section{step.sql, step.first_line, step.file, label, true,
                                 step.guards.empty() ? nullptr : &step.guards});
     // The expected-heads check comes with the version update (one statement
@@ -175,6 +194,7 @@ void SqliteDatabase::run_transactional(const StepSpec& step,
     }
     store_->record(history_record(step, start, t0, "ok"));
     tx.commit();
+    tables_ready_ = true;
   } catch (const Error& e) {
     // By now the transaction has rolled back and foreign keys are restored.
     if (fk_failed) explain_old_violations(e.what());
@@ -209,7 +229,12 @@ void SqliteDatabase::run_autocommit(const StepSpec& step, const std::vector<std:
   // on, always check (see may_have_foreign_keys_).
   may_have_foreign_keys_ = true;
   try {
-    run_section(*conn_, Section{step.sql, step.first_line, step.file, label, false, nullptr});
+    try {
+      run_section(*conn_, Section{step.sql, step.first_line, step.file, label, false, nullptr});
+    } catch (const Error& e) {
+      // Not a rollback: say so, and that the statements before it stay.
+      throw Error(nontransactional_statement_failed(e.what(), label), e.exit_code());
+    }
     if (conn_->in_transaction()) {
       conn_->exec("ROLLBACK");
       throw Error(fmt::format(
@@ -228,10 +253,7 @@ void SqliteDatabase::run_autocommit(const StepSpec& step, const std::vector<std:
     tx.commit();
   } catch (const Error& e) {
     record_failure(history_record(step, start, t0, "failed"));
-    throw Error(fmt::format(
-        "{}\nnote: {} is not transactional: its statements ran and stay applied, but its version "
-        "change was not recorded",
-        e.what(), label));
+    throw Error(nontransactional_version_failed(e.what(), label));
   }
 }
 
@@ -309,6 +331,23 @@ void SqliteDatabase::record_accepted(const std::vector<AcceptedChecksum>& accept
     r.direction = "accept";
     r.checksum = a.checksum;
     r.started_at = now;
+    r.applied_by = applied_by();
+    r.status = "ok";
+    store_->record(r);
+  }
+  tx.commit();
+}
+
+void SqliteDatabase::record_settled(const std::vector<std::string>& revisions) {
+  ensure_tables();
+  const std::string now = util::iso8601_utc_millis(std::chrono::system_clock::now());
+  Transaction tx(*conn_);
+  for (const auto& rev : revisions) {
+    HistoryRecord r;
+    r.revision = rev;
+    r.direction = "settle";
+    r.started_at = now;
+    r.duration_ms = 0;
     r.applied_by = applied_by();
     r.status = "ok";
     store_->record(r);

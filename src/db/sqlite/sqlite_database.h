@@ -23,8 +23,9 @@ struct OpenOptions {
   std::string path;      // file path or ":memory:"
   std::string describe;  // redacted URL, for messages
   TableNames tables;
-  // False: a missing file is not created; the database then reads as empty
-  // (no heads, no history) and every write is an error.
+  // A missing file reads as empty (no heads, no history) until the first
+  // write. True: that write creates it (create_if_absent); false: every
+  // write is an error.
   bool create_if_missing = true;
   // How long a statement waits for another connection's lock.
   std::chrono::milliseconds busy_timeout{30000};
@@ -38,6 +39,9 @@ class SqliteDatabase : public Database {
   const Dialect& dialect() const override { return dialect_; }
   std::string describe() const override { return options_.describe; }
   std::unique_ptr<RunLock> lock(std::chrono::milliseconds wait) override;
+  // A missing file opened with create_if_missing is created here, by the
+  // first write, not when opened.
+  bool create_if_absent() override;
   void ensure_tables() override;
   std::vector<std::string> current_heads() override;
   // A history row for every step that changed the database: 'ok' when it
@@ -58,6 +62,7 @@ class SqliteDatabase : public Database {
   // as an empty database in memory (and is not created).
   DryRunReport dry_run(const std::vector<PlannedStep>& steps) override;
   void record_accepted(const std::vector<AcceptedChecksum>& accepted) override;
+  void record_settled(const std::vector<std::string>& revisions) override;
   // On the run's connection (sqlite_work.h).
   std::unique_ptr<Work> begin_work(const WorkOptions& options) override;
   const TableNames& tables() const override { return options_.tables; }
@@ -65,6 +70,7 @@ class SqliteDatabase : public Database {
 
  private:
   bool absent() const { return !conn_; }
+  void open();
   [[noreturn]] void refuse_write() const;
   void run_transactional(const StepSpec& step, const std::vector<std::string>& expected,
                          const std::string& label);
