@@ -136,9 +136,9 @@ TEST_CASE("validate exits 3 on a changed file, --accept records it, then all pas
   CHECK_THAT(acc.out, Contains("OK: 1 checksum recorded as accepted"));
   // The audit trail: who accepted which checksum, and when.
   auto rows = p.rows(
-      "SELECT revision, direction, checksum, status, applied_by <> '', started_at <> '' FROM "
-      "migrate_history WHERE direction = 'accept'");
-  CHECK(rows == V{"b2|accept|" + file_sha(p.rev_path("b2")) + "|ok|1|1"});
+      "SELECT revision, direction, checksum, status, applied_by <> '', started_at <> '', "
+      "duration_ms = 0 FROM migrate_history WHERE direction = 'accept'");
+  CHECK(rows == V{"b2|accept|" + file_sha(p.rev_path("b2")) + "|ok|1|1|1"});
   CHECK(p.version() == V{"b2"});
 
   CHECK_THAT(p.run({"validate"}), ExitedWith(0));

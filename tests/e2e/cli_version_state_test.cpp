@@ -108,6 +108,8 @@ TEST_CASE("a stamp that changes nothing settles a failed step and says so",
   CHECK(p.version() == V{"a1"});
   CHECK(p.rows("SELECT revision, direction, status FROM migrate_history ORDER BY id") ==
         V{"a1|upgrade|ok", "b2|upgrade|failed", "b2|settle|ok"});
+  // A settle row ran no SQL: duration 0 (NULL is kept for offline scripts).
+  CHECK(p.rows("SELECT duration_ms = 0 FROM migrate_history WHERE direction = 'settle'") == V{"1"});
   auto after = p.run({"status", "--exit-code"});
   CHECK_THAT(after, ExitedWith(0));
   CHECK_THAT(after.out, Contains("Up to date.\n"));
